@@ -1,0 +1,30 @@
+// Inputs: the sequence u [L, D] that both models read, built from a Session's input section
+// (a signal, a token task, text bytes or a grid in a scan order), plus what panels and tests
+// need to label it.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "session.h"
+#include "types.h"
+
+namespace seqscope::compute {
+
+enum class TokenRole { Text, Data, Noise, Marker, Query, Signal, Cell };
+
+struct Inputs {
+  Matrix u;                          // u: [L, D]
+  std::vector<int> tokens;           // [L] token ids (bytes for text, symbols for tasks); empty for signals/grids
+  std::vector<TokenRole> roles;      // [L]
+  std::vector<std::string> labels;   // [L] short display text per position
+  std::vector<int> targets;          // [L] expected output token at t, -1 where none (tasks)
+  std::vector<float> signal;         // [L] scalar signal before the per-channel gains (signals, grids)
+  std::vector<int> scan_order;       // [L] grid: flat cell index (frame*H*W + y*W + x) visited at step t
+  int vocab = 0;                     // symbols in use (256 for text)
+  int length() const { return static_cast<int>(u.rows()); }
+};
+
+// Builds the inputs of a validated session; deterministic for a given seed.
+Inputs make_inputs(const Session& session);
+
+}  // namespace seqscope::compute
