@@ -1,1 +1,32 @@
-int main() { return 0; }
+// seqscope entry point: parse the command line, run the GUI, the device list or an export,
+// and turn every error into one line on stderr with a non-zero exit code (never an abort).
+#include <cstdio>
+#include <exception>
+
+#include "app/cli.h"
+#include "app/run.h"
+#include "compute/types.h"
+#include "compute/vulkan/check.h"
+
+int main(int argc, char** argv) {
+  using namespace seqscope;
+  app::Options options;
+  if (const auto exit_code = app::parse_command_line(argc, argv, options)) return *exit_code;
+  try {
+    switch (options.command) {
+      case app::Command::ListDevices: return app::run_list_devices();
+      case app::Command::Export: return app::run_export(options);
+      case app::Command::Gui: return app::run_gui(options);
+    }
+  } catch (const compute::UserError& e) {
+    std::fprintf(stderr, "seqscope: %s\n", e.what());
+    return 2;
+  } catch (const vk::VulkanError& e) {
+    std::fprintf(stderr, "seqscope: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "seqscope: internal error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,55 @@
+#include "app/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "compute/version.h"
+
+namespace seqscope::app {
+namespace {
+
+void add_size_flags(CLI::App& cli, Options& options) {
+  cli.add_option("--width", options.width, "Width in pixels (window or export)")->check(CLI::Range(64, 16384));
+  cli.add_option("--height", options.height, "Height in pixels (window or export)")->check(CLI::Range(64, 16384));
+}
+
+}  // namespace
+
+std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
+  CLI::App cli{"seqscope: see how a state space model and attention process the same sequence"};
+  cli.set_version_flag("--version", std::string("seqscope ") + compute::version());
+  bool list_devices = false;
+  cli.add_flag("--list-devices", list_devices, "List Vulkan devices (index, name, type, API version) and exit");
+  cli.add_option("--session", options.session_path, "Open this session (.json)")->check(CLI::ExistingFile);
+  cli.add_option("--device", options.device, "Vulkan device index (see --list-devices); also SEQSCOPE_DEVICE");
+  cli.add_option("--frames", options.frames, "Quit after N frames")->check(CLI::Range(1, 100000000));
+  cli.add_option("--screenshot", options.screenshot, "Save the last frame as a PNG of the window's size");
+  cli.add_flag("--stats", options.stats, "At exit print: frame_ms median=X p95=Y frames=N");
+  add_size_flags(cli, options);
+
+  CLI::App* export_cmd = cli.add_subcommand("export", "Render without a display (offscreen Vulkan)");
+  export_cmd->add_option("--png", options.png, "Write the dashboard as a PNG")->required();
+  export_cmd->add_option("--session", options.session_path, "Session (.json)")->check(CLI::ExistingFile);
+  export_cmd->add_option("--device", options.device, "Vulkan device index");
+  add_size_flags(*export_cmd, options);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One line, naming the problem, then the hint; exit code 2 for every bad flag.
+    std::fprintf(stderr, "seqscope: %s (see seqscope --help)\n", e.what());
+    return 2;
+  }
+  if (list_devices) options.command = Command::ListDevices;
+  if (export_cmd->parsed()) options.command = Command::Export;
+  return std::nullopt;
+}
+
+}  // namespace seqscope::app

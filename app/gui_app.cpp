@@ -1,0 +1,131 @@
+// The windowed app: Vulkan context with a swapchain, GLFW window, ImGui, the dashboard, the
+// frame loop with --frames / --screenshot / --stats, and settings in the XDG config folder.
+#include <imgui.h>
+#include <backends/imgui_impl_vulkan.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+#include "app/dashboard.h"
+#include "app/run.h"
+#include "app/window.h"
+#include "viz/headless_ui.h"
+#include "viz/image_export.h"
+#include "viz/offscreen_target.h"
+#include "viz/ui_renderer.h"
+
+namespace seqscope::app {
+namespace {
+
+// $XDG_CONFIG_HOME/seqscope/imgui.ini (or ~/.config/...); empty when neither is known.
+std::string settings_path() {
+  std::filesystem::path base;
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) base = xdg;
+  else if (const char* home = std::getenv("HOME"); home && *home) base = std::filesystem::path(home) / ".config";
+  else return {};
+  std::error_code error;
+  std::filesystem::create_directories(base / "seqscope", error);
+  return error ? std::string() : (base / "seqscope" / "imgui.ini").string();
+}
+
+float percentile(std::vector<float> values, float p) {
+  if (values.empty()) return 0.0f;
+  std::sort(values.begin(), values.end());
+  const size_t index = std::min(values.size() - 1, static_cast<size_t>(p * static_cast<float>(values.size() - 1) + 0.5f));
+  return values[index];
+}
+
+void print_stats(const std::vector<float>& frame_ms) {
+  std::printf("frame_ms median=%.3f p95=%.3f frames=%zu\n", percentile(frame_ms, 0.5f), percentile(frame_ms, 0.95f),
+              frame_ms.size());
+}
+
+// Renders the last frame's draw data again into an offscreen image of the same size.
+void save_screenshot(vk::Context& context, viz::UiRenderer& renderer, VkFormat format, const std::string& path) {
+  vkDeviceWaitIdle(context.device());  // ImGui reuses its vertex buffers; the window's frames must be done
+  viz::OffscreenTarget target(context, format);
+  const viz::Image image = target.render(renderer, ImGui::GetDrawData(), viz::background_color());
+  viz::write_png(path, image);
+}
+
+}  // namespace
+
+const char* headless_hint() {
+  return "seqscope export --png dashboard.png   (renders offscreen, no display needed)";
+}
+
+int run_gui(const Options& options) {
+  std::string reason;
+  if (!Window::init_glfw(&reason)) {
+    std::fprintf(stderr, "seqscope: no display available (%s); without a display use: %s\n", reason.c_str(),
+                 headless_hint());
+    return 2;
+  }
+  vk::ContextOptions context_options;
+  context_options.device_index = options.device;
+  context_options.instance_extensions = Window::required_instance_extensions();
+  context_options.swapchain = true;
+  auto [context, status] = vk::Context::create(vk::options_from_environment(context_options));
+  if (!context) {
+    std::fprintf(stderr, "seqscope: %s\n", status.message().c_str());
+    Window::terminate_glfw();
+    return 1;
+  }
+
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  // Scripted runs (--frames) neither read nor write saved window settings, so they are repeatable.
+  static std::string ini;
+  ini = options.frames > 0 ? std::string() : settings_path();
+  io.IniFilename = ini.empty() ? nullptr : ini.c_str();
+  std::vector<float> frame_ms;
+  {
+    Window window(*context, options.width, options.height, "seqscope");
+    const float scale = window.content_scale();
+    viz::apply_theme(scale);
+    const bool has_font = viz::load_ui_font(viz::k_base_font_px * scale);
+    viz::UiRenderer renderer(*context, window.render_pass(), window.image_count());
+    window.init_imgui_input();
+    renderer.upload_fonts();
+    Dashboard dashboard(*context, renderer.heatmaps());
+    DashboardStatus dash_status{context->device_info().name + " (" +
+                                    vk::device_type_name(context->device_info().type) + ")",
+                                0.0f, has_font ? "" : "DejaVu Sans not found (fonts-dejavu-core): using ImGui's font"};
+
+    auto previous = std::chrono::steady_clock::now();
+    bool running = true;
+    while (running && !window.should_close()) {
+      window.poll_events();
+      if (window.minimized()) {
+        window.wait_events(0.1);
+        continue;
+      }
+      if (window.refresh_swapchain()) renderer.set_min_image_count(window.min_image_count());
+      ImGui_ImplVulkan_NewFrame();
+      window.new_imgui_frame();
+      ImGui::NewFrame();
+      renderer.heatmaps().begin_frame();
+      running = dashboard.draw(dash_status);
+      ImGui::Render();
+      window.render_and_present([&](VkCommandBuffer cmd) { renderer.record(cmd, ImGui::GetDrawData()); },
+                                viz::background_color());
+      const auto now = std::chrono::steady_clock::now();
+      const float ms = std::chrono::duration<float, std::milli>(now - previous).count();
+      previous = now;
+      frame_ms.push_back(ms);
+      dash_status.frame_ms = ms;
+      if (options.frames > 0 && static_cast<int>(frame_ms.size()) >= options.frames) running = false;
+    }
+    if (!options.screenshot.empty()) save_screenshot(*context, renderer, window.format(), options.screenshot);
+    vkDeviceWaitIdle(context->device());
+  }
+  ImGui::DestroyContext();
+  if (options.stats) print_stats(frame_ms);
+  return context->validation_messages() > 0 ? 3 : 0;
+}
+
+}  // namespace seqscope::app

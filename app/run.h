@@ -1,0 +1,15 @@
+// The three ways seqscope runs: the windowed GUI, the device list and headless export.
+// Each returns the process exit code; user mistakes are one line on stderr and code 2.
+#pragma once
+#include "app/cli.h"
+
+namespace seqscope::app {
+
+int run_gui(const Options& options);
+int run_list_devices();
+int run_export(const Options& options);
+
+// The one-line hint shown when there is no display.
+const char* headless_hint();
+
+}  // namespace seqscope::app

@@ -1,0 +1,170 @@
+// Window implementation: GLFW + swapchain, following the structure of Dear ImGui's
+// example_glfw_vulkan for 1.86 (its ImplVulkanH helpers own the swapchain, render pass,
+// framebuffers, per-image command buffers, fences and semaphores).
+#include "app/window.h"
+
+#define GLFW_INCLUDE_VULKAN
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+
+#include <cstdio>
+
+namespace seqscope::app {
+namespace {
+
+std::string glfw_error_text() {
+  const char* description = nullptr;
+  glfwGetError(&description);
+  return description ? description : "unknown GLFW error";
+}
+
+}  // namespace
+
+bool Window::init_glfw(std::string* reason) {
+  if (!glfwInit()) {
+    if (reason) *reason = glfw_error_text();
+    return false;
+  }
+  if (!glfwVulkanSupported()) {
+    if (reason) *reason = "GLFW found no Vulkan loader";
+    glfwTerminate();
+    return false;
+  }
+  return true;
+}
+
+std::vector<const char*> Window::required_instance_extensions() {
+  uint32_t count = 0;
+  const char** names = glfwGetRequiredInstanceExtensions(&count);
+  return std::vector<const char*>(names, names + count);
+}
+
+Window::Window(vk::Context& context, int width, int height, const std::string& title) : context_(context) {
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
+  window_ = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+  if (!window_) throw vk::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "cannot create a window: " + glfw_error_text());
+  VkSurfaceKHR surface = VK_NULL_HANDLE;
+  SEQSCOPE_VK_CHECK(glfwCreateWindowSurface(context.instance(), window_, nullptr, &surface));
+  VkBool32 present = VK_FALSE;
+  vkGetPhysicalDeviceSurfaceSupportKHR(context.physical_device(), context.queue_family(), surface, &present);
+  if (!present) {
+    vkDestroySurfaceKHR(context.instance(), surface, nullptr);
+    throw vk::VulkanError(VK_ERROR_INITIALIZATION_FAILED,
+                          context.device_info().name + " cannot present to this window's surface");
+  }
+  window_data_.Surface = surface;
+  const VkFormat formats[] = {VK_FORMAT_B8G8R8A8_UNORM, VK_FORMAT_R8G8B8A8_UNORM, VK_FORMAT_B8G8R8_UNORM,
+                              VK_FORMAT_R8G8B8_UNORM};
+  window_data_.SurfaceFormat = ImGui_ImplVulkanH_SelectSurfaceFormat(
+      context.physical_device(), surface, formats, IM_ARRAYSIZE(formats), VK_COLORSPACE_SRGB_NONLINEAR_KHR);
+  const VkPresentModeKHR modes[] = {VK_PRESENT_MODE_FIFO_KHR};
+  window_data_.PresentMode = ImGui_ImplVulkanH_SelectPresentMode(context.physical_device(), surface, modes, 1);
+  int fb_width = 0, fb_height = 0;
+  glfwGetFramebufferSize(window_, &fb_width, &fb_height);
+  ImGui_ImplVulkanH_CreateOrResizeWindow(context.instance(), context.physical_device(), context.device(),
+                                         &window_data_, context.queue_family(), nullptr, fb_width, fb_height,
+                                         min_image_count_);
+}
+
+Window::~Window() {
+  vkDeviceWaitIdle(context_.device());
+  if (imgui_input_) ImGui_ImplGlfw_Shutdown();
+  ImGui_ImplVulkanH_DestroyWindow(context_.instance(), context_.device(), &window_data_, nullptr);
+  if (window_) glfwDestroyWindow(window_);
+  glfwTerminate();
+}
+
+void Window::init_imgui_input() {
+  ImGui_ImplGlfw_InitForVulkan(window_, true);
+  imgui_input_ = true;
+}
+
+void Window::terminate_glfw() { glfwTerminate(); }
+void Window::wait_events(double timeout_s) { glfwWaitEventsTimeout(timeout_s); }
+void Window::new_imgui_frame() { ImGui_ImplGlfw_NewFrame(); }
+
+bool Window::should_close() const { return glfwWindowShouldClose(window_); }
+void Window::poll_events() { glfwPollEvents(); }
+
+float Window::content_scale() const {
+  float x = 1.0f, y = 1.0f;
+  glfwGetWindowContentScale(window_, &x, &y);
+  return x > 0.0f ? x : 1.0f;
+}
+
+bool Window::minimized() const {
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(window_, &width, &height);
+  return width == 0 || height == 0;
+}
+
+bool Window::refresh_swapchain() {
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(window_, &width, &height);
+  const bool size_changed = width != window_data_.Width || height != window_data_.Height;
+  if (!(rebuild_swapchain_ || size_changed) || width == 0 || height == 0) return false;
+  ImGui_ImplVulkan_SetMinImageCount(min_image_count_);
+  ImGui_ImplVulkanH_CreateOrResizeWindow(context_.instance(), context_.physical_device(), context_.device(),
+                                         &window_data_, context_.queue_family(), nullptr, width, height,
+                                         min_image_count_);
+  window_data_.FrameIndex = 0;
+  rebuild_swapchain_ = false;
+  return true;
+}
+
+bool Window::render_and_present(const std::function<void(VkCommandBuffer)>& record, ImVec4 clear_color) {
+  ImGui_ImplVulkanH_Window* wd = &window_data_;
+  VkDevice device = context_.device();
+  VkSemaphore acquired = wd->FrameSemaphores[wd->SemaphoreIndex].ImageAcquiredSemaphore;
+  VkSemaphore complete = wd->FrameSemaphores[wd->SemaphoreIndex].RenderCompleteSemaphore;
+  VkResult err = vkAcquireNextImageKHR(device, wd->Swapchain, UINT64_MAX, acquired, VK_NULL_HANDLE, &wd->FrameIndex);
+  if (err == VK_ERROR_OUT_OF_DATE_KHR || err == VK_SUBOPTIMAL_KHR) {
+    rebuild_swapchain_ = true;
+    if (err == VK_ERROR_OUT_OF_DATE_KHR) return false;
+  } else {
+    SEQSCOPE_VK_CHECK(err);
+  }
+  ImGui_ImplVulkanH_Frame* fd = &wd->Frames[wd->FrameIndex];
+  SEQSCOPE_VK_CHECK(vkWaitForFences(device, 1, &fd->Fence, VK_TRUE, UINT64_MAX));
+  SEQSCOPE_VK_CHECK(vkResetFences(device, 1, &fd->Fence));
+  SEQSCOPE_VK_CHECK(vkResetCommandPool(device, fd->CommandPool, 0));
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  SEQSCOPE_VK_CHECK(vkBeginCommandBuffer(fd->CommandBuffer, &begin));
+  wd->ClearValue.color = {{clear_color.x, clear_color.y, clear_color.z, clear_color.w}};
+  VkRenderPassBeginInfo pass{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+  pass.renderPass = wd->RenderPass;
+  pass.framebuffer = fd->Framebuffer;
+  pass.renderArea.extent = {static_cast<uint32_t>(wd->Width), static_cast<uint32_t>(wd->Height)};
+  pass.clearValueCount = 1;
+  pass.pClearValues = &wd->ClearValue;
+  vkCmdBeginRenderPass(fd->CommandBuffer, &pass, VK_SUBPASS_CONTENTS_INLINE);
+  record(fd->CommandBuffer);
+  vkCmdEndRenderPass(fd->CommandBuffer);
+  SEQSCOPE_VK_CHECK(vkEndCommandBuffer(fd->CommandBuffer));
+
+  const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.waitSemaphoreCount = 1;
+  submit.pWaitSemaphores = &acquired;
+  submit.pWaitDstStageMask = &wait_stage;
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &fd->CommandBuffer;
+  submit.signalSemaphoreCount = 1;
+  submit.pSignalSemaphores = &complete;
+  SEQSCOPE_VK_CHECK(vkQueueSubmit(context_.queue(), 1, &submit, fd->Fence));
+
+  VkPresentInfoKHR present{VK_STRUCTURE_TYPE_PRESENT_INFO_KHR};
+  present.waitSemaphoreCount = 1;
+  present.pWaitSemaphores = &complete;
+  present.swapchainCount = 1;
+  present.pSwapchains = &wd->Swapchain;
+  present.pImageIndices = &wd->FrameIndex;
+  err = vkQueuePresentKHR(context_.queue(), &present);
+  if (err == VK_ERROR_OUT_OF_DATE_KHR || err == VK_SUBOPTIMAL_KHR) rebuild_swapchain_ = true;
+  else SEQSCOPE_VK_CHECK(err);
+  wd->SemaphoreIndex = (wd->SemaphoreIndex + 1) % wd->ImageCount;
+  return true;
+}
+
+}  // namespace seqscope::app
