@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Quick start 2: install what is missing, build, and run every test with ctest (GUI tests
+# under xvfb-run). Warnings are errors. Then the math and unit tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer. The exit code is the tests' result.
+#   SEQSCOPE_SKIP_SANITIZERS=1  skip the sanitizer pass (faster local runs)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+seqscope_install_deps
+cd "$SEQSCOPE_ROOT"
+seqscope_build ci
+# Every test runs with the Vulkan validation layer on; a message from it fails the test.
+export SEQSCOPE_VALIDATION=1
+xvfb-run -a -s "-screen 0 1920x1200x24" ctest --preset ci -j 2 --timeout 600
+
+if [ "${SEQSCOPE_SKIP_SANITIZERS:-0}" != "1" ]; then
+  seqscope_build asan-ubsan
+  # Mesa's lavapipe and LLVM keep allocations until exit: suppress only their leaks.
+  export LSAN_OPTIONS="suppressions=$SEQSCOPE_ROOT/tests/lsan.supp:print_suppressions=0"
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
+  ctest --preset asan-ubsan -L "math|unit" -j 2 --timeout 900
+fi

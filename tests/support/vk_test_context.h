@@ -1,0 +1,18 @@
+// One Vulkan context per test binary (lavapipe in CI), with the validation layer when
+// SEQSCOPE_VALIDATION=1 (as scripts/test.sh sets it); the environment's TearDown fails the run
+// if the layer reported anything.
+#pragma once
+#include <gtest/gtest.h>
+
+#include "compute/vulkan/context.h"
+
+namespace seqscope::testing {
+
+vk::Context& test_context();
+
+class ValidationEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override;
+};
+
+}  // namespace seqscope::testing
