@@ -35,7 +35,10 @@ void sync_directory(const std::filesystem::path& directory) {
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
   if (target_.filename().empty()) fail("the path names no file", EISDIR);
   // A hidden name in the same directory: rename(2) is atomic only within one file system.
-  std::string pattern = (directory_of(target_) / ("." + target_.filename().string() + ".tmp.XXXXXX")).string();
+  // (Built with append, not operator+, which trips GCC 12's false -Wrestrict at -O3.)
+  std::string temp_name = ".";
+  temp_name.append(target_.filename().string()).append(".tmp.XXXXXX");
+  const std::string pattern = (directory_of(target_) / temp_name).string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   fd_ = ::mkstemp(name.data());

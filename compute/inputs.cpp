@@ -137,7 +137,7 @@ std::string task_label(int token) {
   const int symbol = token - schema::kTaskFirstData;
   if (symbol < 26) return std::string(1, static_cast<char>('a' + symbol));
   if (symbol < 52) return std::string(1, static_cast<char>('A' + symbol - 26));
-  return "s" + std::to_string(symbol);
+  return std::string("s") + std::to_string(symbol);
 }
 
 class TaskBuilder {

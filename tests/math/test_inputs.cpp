@@ -144,7 +144,7 @@ TEST(TaskInputs, DataSymbolsAreLetters) {
     ASSERT_LT(symbol, 56);
     const std::string expected = symbol < 26   ? std::string(1, static_cast<char>('a' + symbol))
                                  : symbol < 52 ? std::string(1, static_cast<char>('A' + symbol - 26))
-                                               : "s" + std::to_string(symbol);
+                                               : std::string("s") + std::to_string(symbol);
     EXPECT_EQ(in.labels[t], expected);
   }
 }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "compute/atomic_file.h"
@@ -31,7 +32,9 @@ class Npy : public ::testing::Test {
 
 std::string read_all(const std::filesystem::path& path) {
   std::ifstream file(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
 }
 
 TEST(NpyHeader, MatchesNumpyLayout) {
