@@ -12,8 +12,7 @@
 #include <iterator>
 #include <memory>
 
-#include <cstdio>
-#include <unistd.h>
+#include "compute/atomic_file.h"
 #include "compute/types.h"
 
 namespace seqscope::viz {
@@ -43,26 +42,6 @@ std::vector<uint8_t> text_chunk(const std::string& keyword, const std::string& t
   return chunk;
 }
 
-// TODO(merge): replace by compute/atomic_file once it lands.
-void write_atomically(const std::filesystem::path& path, const uint8_t* data, size_t size) {
-  const std::filesystem::path temp = path.string() + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw compute::UserError("cannot write " + path.string() + " (directory missing or not writable)");
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-    if (!out.flush()) {
-      std::filesystem::remove(temp);
-      throw compute::UserError("cannot write " + path.string() + " (disk full?)");
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temp, path, error);
-  if (error) {
-    std::filesystem::remove(temp);
-    throw compute::UserError("cannot write " + path.string() + ": " + error.message());
-  }
-}
-
 std::vector<uint8_t> read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw compute::UserError("cannot read " + path.string());
@@ -88,7 +67,7 @@ void write_png(const std::filesystem::path& path, const Image& image, const PngT
     chunks.insert(chunks.end(), chunk.begin(), chunk.end());
   }
   png.insert(insert_at, chunks.begin(), chunks.end());
-  write_atomically(path, png.data(), png.size());
+  compute::write_file_atomic(path, {reinterpret_cast<const char*>(png.data()), png.size()});
 }
 
 Image read_png(const std::filesystem::path& path) {
