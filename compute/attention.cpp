@@ -1,0 +1,236 @@
+// Attention on the Eigen reference (see attention.h). Sections: positional schemes, masks,
+// softmax attention, linear attention (parallel, recurrent), the lag head, run_attention.
+// Sums over keys accumulate in double: a softmax row or a linear-attention normalizer adds up
+// to L terms, and the Vulkan backend is held to 1e-5 relative against these numbers.
+#include "attention.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "cost_model.h"
+#include "param_rng.h"
+
+namespace seqscope::compute {
+
+Matrix sinusoidal_positions(int L, int D) {
+  Matrix pe(L, D);
+  for (int t = 0; t < L; ++t)
+    for (int j = 0; j < D; ++j) {
+      const int i2 = j - j % 2;  // 2i
+      const double angle = t / std::pow(10000.0, static_cast<double>(i2) / D);
+      pe(t, j) = static_cast<float>(j % 2 == 0 ? std::sin(angle) : std::cos(angle));
+    }
+  return pe;
+}
+
+void apply_rope(Matrix& x, double base) {
+  const Eigen::Index dh = x.cols();
+  for (Eigen::Index t = 0; t < x.rows(); ++t)
+    for (Eigen::Index i = 0; 2 * i + 1 < dh; ++i) {
+      const double theta = static_cast<double>(t) * std::pow(base, -2.0 * static_cast<double>(i) / static_cast<double>(dh));
+      const double c = std::cos(theta), s = std::sin(theta);
+      const double a = x(t, 2 * i), b = x(t, 2 * i + 1);
+      x(t, 2 * i) = static_cast<float>(a * c - b * s);
+      x(t, 2 * i + 1) = static_cast<float>(a * s + b * c);
+    }
+}
+
+std::vector<double> alibi_slopes(int H) {
+  const auto power_of_2 = [](int n) {
+    std::vector<double> slopes;
+    const double start = std::pow(2.0, -8.0 / n);
+    for (int i = 0; i < n; ++i) slopes.push_back(std::pow(start, i + 1));
+    return slopes;
+  };
+  if (H < 1) return {};
+  const int closest = 1 << static_cast<int>(std::floor(std::log2(H)));
+  std::vector<double> slopes = power_of_2(closest);
+  if (closest == H) return slopes;
+  // The ALiBi reference: every other slope of the next power of two fills the rest.
+  const std::vector<double> extra = alibi_slopes(2 * closest);
+  for (int i = 0; static_cast<int>(slopes.size()) < H; i += 2) slopes.push_back(extra[static_cast<size_t>(i)]);
+  return slopes;
+}
+
+bool mask_allows(MaskKind mask, int window, int t, int s) {
+  switch (mask) {
+    case MaskKind::Causal: return s <= t;
+    case MaskKind::None: return true;
+    case MaskKind::Window: return s <= t && s > t - window;
+  }
+  return false;
+}
+
+void softmax_attention(const Matrix& q, const Matrix& k, const Matrix& v, MaskKind mask, int window,
+                       double temperature, double alibi_slope, Matrix& scores, Matrix& probs, Matrix& out) {
+  const int L = static_cast<int>(q.rows());
+  const double scale = 1.0 / (std::sqrt(static_cast<double>(q.cols())) * temperature);
+  scores = (q * k.transpose()) * static_cast<float>(scale);
+  probs = Matrix::Zero(L, L);
+  for (int t = 0; t < L; ++t) {
+    double row_max = -std::numeric_limits<double>::infinity();
+    for (int s = 0; s < L; ++s) {
+      if (!mask_allows(mask, window, t, s)) {
+        scores(t, s) = -std::numeric_limits<float>::infinity();
+        continue;
+      }
+      scores(t, s) -= static_cast<float>(alibi_slope * std::abs(t - s));
+      row_max = std::max(row_max, static_cast<double>(scores(t, s)));
+    }
+    // Subtracting the row max keeps exp() finite; masked entries stay exactly 0.
+    double sum = 0.0;
+    for (int s = 0; s < L; ++s)
+      if (mask_allows(mask, window, t, s)) sum += std::exp(static_cast<double>(scores(t, s)) - row_max);
+    for (int s = 0; s < L; ++s)
+      if (mask_allows(mask, window, t, s))
+        probs(t, s) = static_cast<float>(std::exp(static_cast<double>(scores(t, s)) - row_max) / sum);
+  }
+  out = (probs.cast<double>() * v.cast<double>()).cast<float>();
+}
+
+Matrix feature_map(const Matrix& x, FeatureMap map) {
+  if (map == FeatureMap::Identity) return x;
+  return x.unaryExpr([](float a) { return a > 0.0f ? a + 1.0f : std::exp(a); });  // elu(a) + 1
+}
+
+Matrix linear_attention_parallel(const Matrix& phi_q, const Matrix& phi_k, const Matrix& v, MaskKind mask,
+                                 int window, Matrix* weights) {
+  const int L = static_cast<int>(phi_q.rows());
+  const Eigen::MatrixXd sim = phi_q.cast<double>() * phi_k.cast<double>().transpose();  // [L, L]
+  Eigen::MatrixXd w = Eigen::MatrixXd::Zero(L, L);
+  for (int t = 0; t < L; ++t) {
+    double den = kLinearEps;
+    for (int s = 0; s < L; ++s)
+      if (mask_allows(mask, window, t, s)) den += sim(t, s);
+    for (int s = 0; s < L; ++s)
+      if (mask_allows(mask, window, t, s)) w(t, s) = sim(t, s) / den;
+  }
+  if (weights) *weights = w.cast<float>();
+  return (w * v.cast<double>()).cast<float>();
+}
+
+Matrix linear_attention_recurrent(const Matrix& phi_q, const Matrix& phi_k, const Matrix& v,
+                                  std::vector<Matrix>* states) {
+  const Eigen::Index L = phi_q.rows();
+  Eigen::MatrixXd S = Eigen::MatrixXd::Zero(phi_k.cols(), v.cols());  // [dh, dv]
+  Eigen::VectorXd z = Eigen::VectorXd::Zero(phi_k.cols());            // [dh]
+  Matrix out(L, v.cols());
+  if (states) states->clear();
+  for (Eigen::Index t = 0; t < L; ++t) {
+    const Eigen::VectorXd kt = phi_k.row(t).transpose().cast<double>();
+    const Eigen::VectorXd qt = phi_q.row(t).transpose().cast<double>();
+    S += kt * v.row(t).cast<double>();
+    z += kt;
+    out.row(t) = (qt.transpose() * S / (qt.dot(z) + kLinearEps)).cast<float>();
+    if (states) states->push_back(S.cast<float>());
+  }
+  return out;
+}
+
+int lag_source(int t, int lag) { return t >= lag ? t - lag : t; }
+
+namespace {
+
+void check_config(const AttentionConfig& c) {
+  const auto positive = [](int value, const char* key) {
+    if (value < 1) throw UserError(std::string("attention.") + key + " must be >= 1 (got " + std::to_string(value) + ")");
+  };
+  positive(c.heads, "heads");
+  positive(c.head_dim, "head_dim");
+  positive(c.window, "window");
+  positive(c.lag, "lag");
+  if (!(c.temperature > 0.0)) throw UserError("attention.temperature must be > 0");
+}
+
+Matrix normal_weights(uint64_t seed, const char* name, int rows, int cols) {
+  ParamRng rng(seed, name);
+  Matrix w(rows, cols);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(rows));
+  for (int i = 0; i < rows; ++i)
+    for (int j = 0; j < cols; ++j) w(i, j) = static_cast<float>(scale * rng.normal());
+  return w;
+}
+
+// x: [L, dh] into head h of a [H, L, dh] tensor (or [H, L, L]).
+void put_head(Tensor& t, int h, const Matrix& x) {
+  std::copy(x.data(), x.data() + x.size(), t.data.begin() + static_cast<int64_t>(h) * x.size());
+}
+
+}  // namespace
+
+AttentionResults run_attention(const Session& session, const Matrix& u_in, Timings& timings) {
+  const AttentionConfig& cfg = session.attention;
+  check_config(cfg);
+  const auto start = std::chrono::steady_clock::now();
+  AttentionResults r;
+  const int L = static_cast<int>(u_in.rows());
+  const int D = static_cast<int>(u_in.cols());
+  const int H = cfg.heads, dh = cfg.head_dim;
+  r.L = L;
+  r.H = H;
+  r.dh = dh;
+  r.W_q = normal_weights(session.seed, "attention.W_q", D, H * dh);
+  r.W_k = normal_weights(session.seed, "attention.W_k", D, H * dh);
+  r.W_v = normal_weights(session.seed, "attention.W_v", D, H * dh);
+  const Matrix u = cfg.positional == Positional::Sinusoidal ? Matrix(u_in + sinusoidal_positions(L, D)) : u_in;
+  const Matrix q_all = u * r.W_q, k_all = u * r.W_k, v_all = u * r.W_v;  // [L, H*dh]
+  const std::vector<double> slopes = alibi_slopes(H);
+  if (cfg.positional == Positional::Alibi) r.alibi_slopes = Eigen::Map<const Eigen::VectorXd>(slopes.data(), H).cast<float>();
+
+  r.q = Tensor({H, L, dh});
+  r.k = Tensor({H, L, dh});
+  r.v = Tensor({H, L, dh});
+  r.scores = Tensor({H, L, L});
+  r.probs = Tensor({H, L, L});
+  r.out = Tensor({H, L, dh});
+  for (int h = 0; h < H; ++h) {
+    Matrix q = q_all.middleCols(h * dh, dh), k = k_all.middleCols(h * dh, dh);
+    const Matrix v = v_all.middleCols(h * dh, dh);
+    if (cfg.positional == Positional::Rope) {
+      apply_rope(q);
+      apply_rope(k);
+    }
+    Matrix scores, probs, out;
+    switch (cfg.kind) {
+      case AttentionKind::Softmax: {
+        const double slope = cfg.positional == Positional::Alibi ? slopes[static_cast<size_t>(h)] : 0.0;
+        softmax_attention(q, k, v, cfg.mask, cfg.window, cfg.temperature, slope, scores, probs, out);
+        break;
+      }
+      case AttentionKind::Linear: {
+        out = linear_attention_parallel(feature_map(q, cfg.feature_map), feature_map(k, cfg.feature_map), v, cfg.mask,
+                                        cfg.window, &probs);
+        // No logits in linear attention: the scores view shows the unnormalized phi(q) . phi(k).
+        scores = feature_map(q, cfg.feature_map) * feature_map(k, cfg.feature_map).transpose();
+        break;
+      }
+      case AttentionKind::Lag: {
+        // A hard-max head: score 0 at its source, -inf elsewhere; out copies v exactly.
+        scores = Matrix::Constant(L, L, -std::numeric_limits<float>::infinity());
+        probs = Matrix::Zero(L, L);
+        out = Matrix(L, dh);
+        for (int t = 0; t < L; ++t) {
+          const int src = lag_source(t, cfg.lag);
+          scores(t, src) = 0.0f;
+          probs(t, src) = 1.0f;
+          out.row(t) = v.row(src);
+        }
+        break;
+      }
+    }
+    put_head(r.q, h, q);
+    put_head(r.k, h, k);
+    put_head(r.v, h, v);
+    put_head(r.scores, h, scores);
+    put_head(r.probs, h, probs);
+    put_head(r.out, h, out);
+  }
+  r.kv_cache_bytes.resize(static_cast<size_t>(L));
+  for (int t = 0; t < L; ++t) r.kv_cache_bytes[static_cast<size_t>(t)] = kv_cache_bytes(cfg, t, L);
+  timings["attention"] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace seqscope::compute

@@ -1,0 +1,33 @@
+// The two non-recurrent views of an SSM: the convolution kernel of an LTI model
+// (K_k = C Abar^k Bbar, y = K * u + D u) and the hidden-attention matrix of any diagonal model
+// (Ali, Zimerman, Wolf 2024): alpha_d[t, s] = sum_n C[t, n] prod_{k=s+1..t} Abar_d[k, n] Bbar_d[s, n]
+// for s <= t, 0 above the diagonal, so that y_d = alpha_d u_d + D u_d.
+#pragma once
+#include "session.h"
+#include "ssm_scan.h"
+#include "types.h"
+
+namespace seqscope::compute {
+
+// Abar_d, Bbar_d, C_d: [N] (one channel) -> K: [L] (2 Re(...) when two_re).
+// Powers accumulate in double so K is the exact kernel of the float Abar, Bbar.
+Eigen::RowVectorXf kernel_diagonal(const VectorC& Abar_d, const VectorC& Bbar_d, const VectorC& C_d, int L,
+                                   bool two_re);
+// Abar_d: [N, N], Bbar_d: [N], C_d: [N] -> K: [L]
+Eigen::RowVectorXf kernel_dense(const Matrix& Abar_d, const Vector& Bbar_d, const Vector& C_d, int L);
+
+// K: [L] -> alpha: [L, L], alpha[t, s] = K[t - s] for s <= t (the LTI hidden attention).
+Matrix toeplitz_from_kernel(const Eigen::RowVectorXf& K);
+
+// Abar, Bbar: [L, D, N], C: [L, N] or [D, N], delta: [L, D], A: [D, N], channel d
+//   -> alpha_d: [L, L].
+// With exp_decay (zoh or mamba: Abar_t = exp(delta_t A) exactly) the product over k is taken as
+// exp(A (S_t - S_s)) from running sums S of delta in double, which neither underflows through
+// a long product nor divides cumulative products; other methods multiply Abar along t.
+Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const MatrixC& C, RowsPer c_rows,
+                                 const Matrix& delta, const MatrixC& A, int d, bool exp_decay, bool two_re);
+
+// alpha_bwd of the reversed sequence -> its matrix in original positions: J alpha_bwd J.
+Matrix flip_both(const Matrix& alpha);
+
+}  // namespace seqscope::compute

@@ -1,0 +1,78 @@
+// Results: everything one backend run computes for a Session, as plain CPU tensors. Panels
+// read these (and the cursor t) and never recompute; tensor_export.cpp writes them as .npy.
+// Complex-capable quantities (A, C, Abar, Bbar, h, eigenvalues) are complex; their imaginary
+// parts are exactly 0 for real models (is_complex false).
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "inputs.h"
+#include "session.h"
+#include "ssm_init.h"
+#include "types.h"
+
+namespace seqscope::compute {
+
+struct SsmResults {
+  SsmParams params;  // the weights that produced everything below
+  int L = 0, D = 0, N = 0;
+  bool is_complex = false;  // y = 2 Re(sum_n C h) + D u
+  bool lti = false;         // S4D, Dense, Shift: kernel is filled, hidden attention is Toeplitz
+  bool dense = false;       // Dense, Shift: Abar is [D, N, N], Bbar [D, N]
+  bool bidirectional = false;
+  bool gated = false;
+
+  Matrix u;        // [L, D] scan input (after the conv + SiLU when conv_width > 0)
+  Matrix delta;    // [L, D] step after softplus (LTI: dt repeated; Shift: ones)
+  MatrixC A;       // [D, N] diagonal, or [N, N] dense (Shift: the shift matrix itself)
+  Matrix B;        // [L, N] selective, [D, N] LTI
+  MatrixC C;       // [L, N] selective, [D, N] LTI (complex only for complex LTI)
+  Vector Dskip;    // [D]
+  TensorC Abar;    // [L, D, N] diagonal (LTI repeats along L); [D, N, N] dense
+  TensorC Bbar;    // [L, D, N] diagonal; [D, N] dense (rank 2: shape {D, N})
+  TensorC h;       // [L, D, N] forward state after step t
+  TensorC h_bwd;   // [L, D, N] bidirectional only: backward state after it consumed u_{L-1}..u_t
+  Matrix y;        // [L, D] y_ssm = sum_n C h + D u (bidirectional: fwd + flipped bwd), before the gate
+  Matrix z;        // [L, D] gate input u_block W_z (gated only)
+  Matrix y_gated;  // [L, D] y * silu(z) (gated only)
+  Matrix kernel;   // [D, L] LTI only: K_k = C Abar^k Bbar (2 Re(...) when complex)
+
+  std::vector<int> hidden_attention_channels;  // [C]
+  Tensor hidden_attention;                     // [C, L, L] alpha_d (bidirectional: fwd + J bwd J)
+
+  TensorC eig_continuous;  // [D, N] eigenvalues of A per channel (empty for Shift)
+  TensorC eig_discrete;    // [L, D, N] eigenvalues of Abar per step (LTI repeats along L)
+  double max_abs_eig_discrete = 0.0;  // spectral radius of the worst Abar
+  std::vector<int> unstable_channels;  // channels with some |eig(Abar)| > 1 (e.g. forward Euler)
+  bool unstable() const { return !unstable_channels.empty(); }
+};
+
+struct AttentionResults {
+  int L = 0, H = 0, dh = 0;
+  Matrix W_q, W_k, W_v;  // [D, H*dh]
+  Vector alibi_slopes;   // [H] (Alibi only)
+  Tensor q, k, v;        // [H, L, dh] (q, k after RoPE)
+  Tensor scores;         // [H, L, L] logits incl. scale, temperature and ALiBi; -inf where masked
+  Tensor probs;          // [H, L, L] softmax (linear: the normalized weights; lag: one-hot)
+  Tensor out;            // [H, L, dh]
+  std::vector<double> kv_cache_bytes;  // [L] bytes the layer keeps after step t
+};
+
+struct Results {
+  Session session;
+  Inputs inputs;
+  SsmResults ssm;
+  AttentionResults attention;
+  std::string backend;                  // "eigen", "vulkan"
+  std::map<std::string, double> timings_ms;  // op -> milliseconds
+};
+
+// Real parts of a complex tensor (what most panels draw).
+inline Tensor real_part(const TensorC& x) {
+  Tensor out(x.shape);
+  for (size_t i = 0; i < x.data.size(); ++i) out.data[i] = x.data[i].real();
+  return out;
+}
+
+}  // namespace seqscope::compute

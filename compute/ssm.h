@@ -1,0 +1,25 @@
+// The SSM layer end to end on the Eigen reference: parameters -> conv -> delta/B/C ->
+// discretization -> scan (forward, and backward when bidirectional) -> kernel, hidden
+// attention, eigenvalues, stability -> gate. docs/math.md has the equations.
+#pragma once
+#include <map>
+#include <string>
+
+#include "results.h"
+#include "session.h"
+#include "types.h"
+
+namespace seqscope::compute {
+
+using Timings = std::map<std::string, double>;  // op -> milliseconds
+
+// u: [L, D] block input -> everything in SsmResults. UserError when u has other than
+// session.d_model channels or a hidden-attention channel is out of range.
+SsmResults run_ssm(const Session& session, const Matrix& u, Timings& timings);
+
+// Eigenvalues of a square matrix, sorted by (imag, real); a triangular matrix (HiPPO-LegS and
+// its discretizations, the shift register) returns its diagonal, which a general solver
+// would blur for these highly non-normal matrices.
+VectorC eigenvalues(const Matrix& M);
+
+}  // namespace seqscope::compute
