@@ -1,0 +1,59 @@
+// GpuResults: the float tensors the panels draw as heatmaps, uploaded once per recompute into
+// persistent GPU buffers (grown, never shrunk), with the value ranges their colormaps use.
+// Complex quantities are shown by their real part. Panels read these and Results; nothing here
+// recomputes the model.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compute/results.h"
+#include "compute/vulkan/buffer.h"
+#include "compute/vulkan/context.h"
+#include "viz/heatmap.h"
+#include "viz/view_state.h"
+
+namespace seqscope::viz {
+
+// One uploaded tensor: its buffer, shape and the range of its values.
+struct GpuTensor {
+  std::unique_ptr<vk::GpuBuffer> buffer;
+  std::vector<int64_t> shape;
+  float min = 0.0f, max = 0.0f, max_abs = 0.0f;
+  bool empty() const { return !buffer || shape.empty(); }
+  VkBuffer handle() const { return buffer ? buffer->buffer() : VK_NULL_HANDLE; }
+};
+
+class GpuResults {
+ public:
+  GpuResults(const vk::Context& context, HeatmapRenderer& heatmaps);
+  ~GpuResults();
+  // Uploads everything from `results`; maps are scaled by `normalization`.
+  void upload(const compute::Results& results, MapNormalization normalization);
+  // Re-uploads only the L x L maps (normalization changed).
+  void upload_maps(const compute::Results& results, MapNormalization normalization);
+
+  const GpuTensor& h() const { return h_; }                  // [L, D, N] real part
+  const GpuTensor& abar() const { return abar_; }            // [L, D, N] real part (diagonal variants)
+  const GpuTensor& bbar() const { return bbar_; }            // [L, D, N] real part (diagonal variants)
+  const GpuTensor& c() const { return c_; }                  // [L, N] or [D, N] real part
+  const GpuTensor& delta() const { return delta_; }          // [L, D]
+  const GpuTensor& kernel() const { return kernel_; }        // [D, L] (LTI)
+  const GpuTensor& hidden_attention() const { return hidden_attention_; }  // [C, L, L] normalized
+  const GpuTensor& probs() const { return probs_; }          // [H, L, L] normalized
+
+  // A view of one [rows, cols] slice of a rank-3 tensor at index `first` of its first axis.
+  static HeatmapView slice_view(const GpuTensor& tensor, int64_t first, Colormap map, float lo, float hi);
+
+ private:
+  void put(GpuTensor& tensor, const std::vector<int64_t>& shape, const float* data);
+  const vk::Context& context_;
+  HeatmapRenderer& heatmaps_;
+  GpuTensor h_, abar_, bbar_, c_, delta_, kernel_, hidden_attention_, probs_;
+};
+
+// Display scaling of maps [M, L, L]: raw, each row divided by its sum of |x|, or |x| min-max
+// scaled per map. Returns the scaled copy.
+std::vector<float> normalize_maps(const compute::Tensor& maps, MapNormalization normalization);
+
+}  // namespace seqscope::viz

@@ -1,0 +1,329 @@
+// Plot widgets: a frame with margins for tick labels, data mapped into it, hover readouts.
+//
+// Sections: helpers, line_plot, bar_chart, complex_plane, log_log_plot.
+#include "viz/plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace seqscope::viz {
+namespace {
+
+constexpr uint32_t k_okabe_ito[] = {0xE69F00, 0x56B4E9, 0x009E73, 0xF0E442, 0x0072B2, 0xD55E00, 0xCC79A7};
+
+struct Frame {
+  ImVec2 min, max;  // the data area
+  float width() const { return max.x - min.x; }
+  float height() const { return max.y - min.y; }
+};
+
+uint32_t text_color() { return ImGui::GetColorU32(ImGuiCol_Text); }
+uint32_t dim_color() { return ImGui::GetColorU32(ImGuiCol_TextDisabled); }
+uint32_t grid_color() { return IM_COL32(255, 255, 255, 28); }
+
+// Reserves the item and returns the data frame inside the label margins.
+Frame reserve(const char* id, ImVec2 size, float left_margin, float bottom_margin, PlotHover* hover) {
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const bool clicked = ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 40.0f), std::max(size.y, 30.0f)));
+  if (hover) {
+    hover->hovered = ImGui::IsItemHovered();
+    hover->clicked = clicked;
+  }
+  Frame frame{ImVec2(origin.x + left_margin, origin.y + 2.0f),
+              ImVec2(origin.x + std::max(size.x, 40.0f) - 4.0f, origin.y + std::max(size.y, 30.0f) - bottom_margin)};
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  list->AddRectFilled(frame.min, frame.max, IM_COL32(0, 0, 0, 60));
+  list->AddRect(frame.min, frame.max, ImGui::GetColorU32(ImGuiCol_Border));
+  return frame;
+}
+
+void y_tick(ImDrawList* list, const Frame& f, float y, const char* label) {
+  const ImVec2 size = ImGui::CalcTextSize(label);
+  const float clamped = std::clamp(y - size.y * 0.5f, f.min.y - 2.0f, f.max.y - size.y + 2.0f);
+  list->AddText(ImVec2(f.min.x - size.x - 4.0f, clamped), dim_color(), label);
+}
+
+std::string format_value(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", v);
+  return text;
+}
+
+std::pair<float, float> data_range(std::span<const Series> series, const LinePlotOptions& options) {
+  if (options.y_min < options.y_max) return {options.y_min, options.y_max};
+  float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
+  for (const Series& s : series)
+    for (float v : s.values)
+      if (std::isfinite(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+  if (lo > hi) return {-1.0f, 1.0f};
+  if (options.symmetric) {
+    const float m = std::max(std::abs(lo), std::abs(hi));
+    lo = -m;
+    hi = m;
+  }
+  if (hi - lo < 1e-12f) {
+    lo -= 0.5f;
+    hi += 0.5f;
+  }
+  const float pad = 0.05f * (hi - lo);
+  return {lo - pad, hi + pad};
+}
+
+}  // namespace
+
+uint32_t series_color(int index) {
+  const uint32_t rgb = k_okabe_ito[static_cast<size_t>(index) % std::size(k_okabe_ito)];
+  return IM_COL32((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff, 255);
+}
+
+std::string format_si(double value) {
+  const double a = std::abs(value);
+  const char* suffix = "";
+  double scaled = value;
+  if (a >= 1e12) scaled = value / 1e12, suffix = "T";
+  else if (a >= 1e9) scaled = value / 1e9, suffix = "G";
+  else if (a >= 1e6) scaled = value / 1e6, suffix = "M";
+  else if (a >= 1e3) scaled = value / 1e3, suffix = "k";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g%s", scaled, suffix);
+  return text;
+}
+
+// ---- line_plot -----------------------------------------------------------------------------
+
+PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size, const LinePlotOptions& options) {
+  PlotHover hover;
+  const float left = ImGui::CalcTextSize("-0.000").x + 8.0f;
+  const float bottom = ImGui::GetTextLineHeight() + 4.0f;
+  const Frame f = reserve(id, size, left, bottom, &hover);
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  size_t n = 0;
+  for (const Series& s : series) n = std::max(n, s.values.size());
+  if (n == 0) {
+    list->AddText(ImVec2(f.min.x + 6, f.min.y + 4), dim_color(), "no data");
+    return hover;
+  }
+  const auto [lo, hi] = data_range(series, options);
+  auto x_of = [&](size_t i) { return f.min.x + (n == 1 ? 0.5f : static_cast<float>(i) / (n - 1)) * f.width(); };
+  auto y_of = [&](float v) { return f.max.y - (std::clamp(v, lo, hi) - lo) / (hi - lo) * f.height(); };
+  if (lo < 0.0f && hi > 0.0f) list->AddLine(ImVec2(f.min.x, y_of(0)), ImVec2(f.max.x, y_of(0)), grid_color());
+  list->PushClipRect(f.min, f.max, true);
+  for (size_t k = 0; k < series.size(); ++k) {
+    const Series& s = series[k];
+    const uint32_t color = s.color ? s.color : series_color(static_cast<int>(k));
+    // At most ~2 points per pixel: long sequences are drawn as min/max envelopes per column.
+    const size_t step = std::max<size_t>(1, s.values.size() / std::max<size_t>(1, static_cast<size_t>(f.width())));
+    ImVec2 previous{};
+    for (size_t i = 0; i < s.values.size(); i += step) {
+      float v = s.values[i];
+      if (step > 1) {
+        float vmin = v, vmax = v;
+        for (size_t j = i; j < std::min(s.values.size(), i + step); ++j) {
+          vmin = std::min(vmin, s.values[j]);
+          vmax = std::max(vmax, s.values[j]);
+        }
+        list->AddLine(ImVec2(x_of(i), y_of(vmin)), ImVec2(x_of(i), y_of(vmax)), color, 1.0f);
+      }
+      const ImVec2 p{x_of(i), y_of(v)};
+      if (i > 0) list->AddLine(previous, p, color, 1.5f);
+      previous = p;
+    }
+    if (s.values.size() == 1) list->AddCircleFilled(ImVec2(x_of(0), y_of(s.values[0])), 3.0f, color);
+  }
+  if (options.cursor >= 0 && static_cast<size_t>(options.cursor) < n)
+    list->AddLine(ImVec2(x_of(options.cursor), f.min.y), ImVec2(x_of(options.cursor), f.max.y),
+                  IM_COL32(255, 255, 255, 160), 1.0f);
+  list->PopClipRect();
+
+  y_tick(list, f, f.min.y, format_value(hi).c_str());
+  y_tick(list, f, f.max.y, format_value(lo).c_str());
+  const std::string last = std::to_string(n - 1);
+  list->AddText(ImVec2(f.min.x, f.max.y + 2.0f), dim_color(), "0");
+  list->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(last.c_str()).x, f.max.y + 2.0f), dim_color(), last.c_str());
+  const char* x_label = options.x_label ? options.x_label : "";
+  list->AddText(ImVec2(0.5f * (f.min.x + f.max.x) - ImGui::CalcTextSize(x_label).x * 0.5f, f.max.y + 2.0f),
+                dim_color(), x_label);
+
+  // Legend (top left, inside), with the values at the cursor.
+  float legend_y = f.min.y + 2.0f;
+  for (size_t k = 0; k < series.size(); ++k) {
+    const Series& s = series[k];
+    if (s.label.empty()) continue;
+    std::string text = s.label;
+    if (options.cursor >= 0 && static_cast<size_t>(options.cursor) < s.values.size())
+      text += " = " + format_value(s.values[static_cast<size_t>(options.cursor)]);
+    const uint32_t color = s.color ? s.color : series_color(static_cast<int>(k));
+    list->AddRectFilled(ImVec2(f.min.x + 4, legend_y + 4), ImVec2(f.min.x + 12, legend_y + 12), color);
+    list->AddText(ImVec2(f.min.x + 16, legend_y), text_color(), text.c_str());
+    legend_y += ImGui::GetTextLineHeight();
+  }
+  if (hover.hovered) {
+    const float mx = ImGui::GetIO().MousePos.x;
+    hover.index = std::clamp(static_cast<int>(std::lround((mx - f.min.x) / std::max(1.0f, f.width()) * (n - 1))), 0,
+                             static_cast<int>(n) - 1);
+  }
+  return hover;
+}
+
+// ---- bar_chart -----------------------------------------------------------------------------
+
+PlotHover bar_chart(const char* id, std::span<const float> values, std::span<const std::string> labels,
+                    int highlight, ImVec2 size, float y_max) {
+  PlotHover hover;
+  const float left = ImGui::CalcTextSize("0.000").x + 8.0f;
+  const float bottom = ImGui::GetTextLineHeight() + 4.0f;
+  const Frame f = reserve(id, size, left, bottom, &hover);
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  const size_t n = values.size();
+  if (n == 0) return hover;
+  float top = y_max;
+  if (top <= 0.0f)
+    for (float v : values) top = std::max(top, std::isfinite(v) ? v : 0.0f);
+  if (top <= 0.0f) top = 1.0f;
+  const float bar_w = f.width() / static_cast<float>(n);
+  list->PushClipRect(f.min, ImVec2(f.max.x, f.max.y + bottom), true);
+  for (size_t i = 0; i < n; ++i) {
+    const float v = std::isfinite(values[i]) ? std::clamp(values[i], 0.0f, top) : 0.0f;
+    const float x0 = f.min.x + i * bar_w, x1 = x0 + std::max(1.0f, bar_w - (bar_w > 4 ? 1.0f : 0.0f));
+    const uint32_t color = static_cast<int>(i) == highlight ? IM_COL32(255, 255, 255, 230) : series_color(1);
+    list->AddRectFilled(ImVec2(x0, f.max.y - v / top * f.height()), ImVec2(x1, f.max.y), color);
+    // Labels only where every label fits.
+    if (i < labels.size() && bar_w >= ImGui::CalcTextSize("W").x + 2.0f) {
+      const ImVec2 ts = ImGui::CalcTextSize(labels[i].c_str());
+      if (ts.x <= bar_w + 2.0f)
+        list->AddText(ImVec2(x0 + 0.5f * (bar_w - ts.x), f.max.y + 2.0f),
+                      static_cast<int>(i) == highlight ? text_color() : dim_color(), labels[i].c_str());
+    }
+  }
+  list->PopClipRect();
+  y_tick(list, f, f.min.y, format_value(top).c_str());
+  y_tick(list, f, f.max.y, "0");
+  if (hover.hovered)
+    hover.index = std::clamp(static_cast<int>((ImGui::GetIO().MousePos.x - f.min.x) / bar_w), 0, static_cast<int>(n) - 1);
+  return hover;
+}
+
+// ---- complex_plane -------------------------------------------------------------------------
+
+PlotHover complex_plane(const char* id, std::span<const std::complex<float>> points, ImVec2 size,
+                        const ComplexPlaneOptions& options) {
+  PlotHover hover;
+  const float bottom = ImGui::GetTextLineHeight() + 4.0f;
+  const float left = ImGui::CalcTextSize("-00.0").x + 8.0f;
+  const float side = std::min(size.x - left - 4.0f, size.y - bottom - 2.0f);
+  const Frame f = reserve(id, ImVec2(side + left + 4.0f, side + bottom + 2.0f), left, bottom, &hover);
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  float extent = options.extent;
+  if (extent <= 0.0f) {
+    extent = options.unit_circle ? 1.1f : 0.0f;
+    for (const auto& z : points)
+      if (std::isfinite(z.real()) && std::isfinite(z.imag()))
+        extent = std::max({extent, std::abs(z.real()) * 1.1f, std::abs(z.imag()) * 1.1f});
+    if (extent <= 0.0f) extent = 1.0f;
+  }
+  const ImVec2 center{0.5f * (f.min.x + f.max.x), 0.5f * (f.min.y + f.max.y)};
+  const float scale = 0.5f * f.width() / extent;
+  auto to_screen = [&](std::complex<float> z) {
+    return ImVec2(center.x + z.real() * scale, center.y - z.imag() * scale);
+  };
+  list->PushClipRect(f.min, f.max, true);
+  if (options.shade_left_half) list->AddRectFilled(f.min, ImVec2(center.x, f.max.y), IM_COL32(0, 158, 115, 40));
+  list->AddLine(ImVec2(f.min.x, center.y), ImVec2(f.max.x, center.y), grid_color());
+  list->AddLine(ImVec2(center.x, f.min.y), ImVec2(center.x, f.max.y), grid_color());
+  if (options.unit_circle) {
+    list->AddCircleFilled(center, scale, IM_COL32(0, 158, 115, 30), 96);
+    list->AddCircle(center, scale, IM_COL32(255, 255, 255, 120), 96, 1.0f);
+  }
+  for (size_t i = 0; i < points.size(); ++i) {
+    const auto& z = points[i];
+    if (!std::isfinite(z.real()) || !std::isfinite(z.imag())) continue;
+    const bool outside = options.unit_circle ? std::abs(z) > 1.0f : (options.shade_left_half && z.real() > 0.0f);
+    list->AddCircleFilled(to_screen(z), 3.0f, outside ? IM_COL32(213, 94, 0, 255) : series_color(1));
+  }
+  list->PopClipRect();
+  y_tick(list, f, f.min.y, format_value(extent).c_str());
+  y_tick(list, f, f.max.y, format_value(-extent).c_str());
+  const std::string re_lo = format_value(-extent), re_hi = format_value(extent);
+  list->AddText(ImVec2(f.min.x, f.max.y + 2.0f), dim_color(), re_lo.c_str());
+  list->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(re_hi.c_str()).x, f.max.y + 2.0f), dim_color(), re_hi.c_str());
+  list->AddText(ImVec2(center.x - ImGui::CalcTextSize("Re").x * 0.5f, f.max.y + 2.0f), dim_color(), "Re");
+  list->AddText(ImVec2(f.min.x + 3.0f, f.min.y + 2.0f), dim_color(), "Im");
+  if (hover.hovered) {
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    float best = 64.0f;  // within 8 px
+    for (size_t i = 0; i < points.size(); ++i) {
+      const ImVec2 p = to_screen(points[i]);
+      const float d = (p.x - mouse.x) * (p.x - mouse.x) + (p.y - mouse.y) * (p.y - mouse.y);
+      if (d < best) best = d, hover.index = static_cast<int>(i);
+    }
+  }
+  return hover;
+}
+
+// ---- log_log_plot --------------------------------------------------------------------------
+
+void log_log_plot(const char* id, std::span<const LogLogSeries> series, ImVec2 size, const char* x_label,
+                  const char* y_label) {
+  const float left = ImGui::CalcTextSize("1e+00").x + 8.0f;
+  const float bottom = ImGui::GetTextLineHeight() + 4.0f;
+  const Frame f = reserve(id, size, left, bottom, nullptr);
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  double x_lo = 1e300, x_hi = 0, y_lo = 1e300, y_hi = 0;
+  for (const auto& s : series)
+    for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i)
+      if (s.x[i] > 0 && s.y[i] > 0) {
+        x_lo = std::min(x_lo, s.x[i]), x_hi = std::max(x_hi, s.x[i]);
+        y_lo = std::min(y_lo, s.y[i]), y_hi = std::max(y_hi, s.y[i]);
+      }
+  if (x_hi <= 0 || y_hi <= 0) {
+    list->AddText(ImVec2(f.min.x + 6, f.min.y + 4), dim_color(), "no data");
+    return;
+  }
+  const double lx0 = std::floor(std::log10(x_lo)), lx1 = std::max(lx0 + 1, std::ceil(std::log10(x_hi)));
+  const double ly0 = std::floor(std::log10(y_lo)), ly1 = std::max(ly0 + 1, std::ceil(std::log10(y_hi)));
+  auto px = [&](double x) { return f.min.x + static_cast<float>((std::log10(x) - lx0) / (lx1 - lx0)) * f.width(); };
+  auto py = [&](double y) { return f.max.y - static_cast<float>((std::log10(y) - ly0) / (ly1 - ly0)) * f.height(); };
+  // Decade grid and labels (every other decade when crowded).
+  const int y_every = (ly1 - ly0) > 8 ? 2 : 1;
+  for (double d = ly0; d <= ly1; d += 1) {
+    const float y = py(std::pow(10.0, d));
+    list->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), grid_color());
+    if (static_cast<int>(d - ly0) % y_every == 0) y_tick(list, f, y, format_si(std::pow(10.0, d)).c_str());
+  }
+  for (double d = lx0; d <= lx1; d += 1) {
+    const float x = px(std::pow(10.0, d));
+    list->AddLine(ImVec2(x, f.min.y), ImVec2(x, f.max.y), grid_color());
+    const std::string label = format_si(std::pow(10.0, d));
+    const float w = ImGui::CalcTextSize(label.c_str()).x;
+    list->AddText(ImVec2(std::clamp(x - 0.5f * w, f.min.x, f.max.x - w), f.max.y + 2.0f), dim_color(), label.c_str());
+  }
+  list->PushClipRect(f.min, f.max, true);
+  for (size_t k = 0; k < series.size(); ++k) {
+    const auto& s = series[k];
+    const uint32_t color = s.color ? s.color : series_color(static_cast<int>(k));
+    for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+      if (s.x[i] <= 0 || s.y[i] <= 0) continue;
+      const ImVec2 p{px(s.x[i]), py(s.y[i])};
+      if (s.markers) list->AddCircleFilled(p, 3.0f, color);
+      if (i > 0 && s.x[i - 1] > 0 && s.y[i - 1] > 0) list->AddLine(ImVec2(px(s.x[i - 1]), py(s.y[i - 1])), p, color, 1.5f);
+    }
+  }
+  list->PopClipRect();
+  float legend_y = f.min.y + 2.0f;
+  for (size_t k = 0; k < series.size(); ++k) {
+    const uint32_t color = series[k].color ? series[k].color : series_color(static_cast<int>(k));
+    list->AddRectFilled(ImVec2(f.min.x + 4, legend_y + 4), ImVec2(f.min.x + 12, legend_y + 12), color);
+    list->AddText(ImVec2(f.min.x + 16, legend_y), text_color(), series[k].label.c_str());
+    legend_y += ImGui::GetTextLineHeight();
+  }
+  const std::string axes = std::string(y_label) + " vs " + x_label;
+  list->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(axes.c_str()).x - 4.0f, f.max.y - ImGui::GetTextLineHeight() - 2.0f),
+                dim_color(), axes.c_str());
+}
+
+}  // namespace seqscope::viz
