@@ -140,7 +140,7 @@ void check_config(const AttentionConfig& c) {
   positive(c.heads, "heads");
   positive(c.head_dim, "head_dim");
   positive(c.window, "window");
-  positive(c.lag, "lag");
+  if (c.lag < 0) throw UserError("attention.lag must be >= 0 (got " + std::to_string(c.lag) + ")");
   if (!(c.temperature > 0.0)) throw UserError("attention.temperature must be > 0");
 }
 

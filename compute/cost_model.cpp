@@ -49,7 +49,9 @@ LayerCost ssm_cost(const SsmConfig& cfg, int L_in, int D_in) {
     terms.push_back({"projections", L * (2 * D * G + 2 * G + 4 * D * N), kF32 * (D * G + G + 2 * D * N + L * (G + 2 * N))});
   // Discretization: selective per (t, d, n): delta*A, exp, delta*B (3); LTI once per (d, n);
   // dense ZOH: a matrix exponential per channel, ~ 20 N^3 (Pade 13 + squarings).
-  const double disc = selective ? 3.0 * L * D * N : dense ? 20.0 * D * N * N * N : 6.0 * D * N;
+  // The shift register is born discrete: nothing to compute.
+  const bool shift = cfg.variant == SsmVariant::Shift;
+  const double disc = shift ? 0.0 : selective ? 3.0 * L * D * N : dense ? 20.0 * D * N * N * N : 6.0 * D * N;
   terms.push_back({"discretize", disc, kF32 * (selective ? D * N : dense ? D * N * N : 3 * D * N)});
   // Scan per (t, d): diagonal h = Abar h + Bbar u and y += C h: 5 per mode (complex: 14);
   // dense: N^2 multiply-adds for Abar h plus 4N.

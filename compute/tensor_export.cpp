@@ -1,0 +1,103 @@
+// write_tensors (see tensor_export.h). Each file goes through write_npy (atomic, one-line
+// errors); the manifest is written last, so a manifest on disk means the export finished.
+#include "tensor_export.h"
+
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "atomic_file.h"
+#include "npy.h"
+
+namespace seqscope::compute {
+
+namespace {
+
+class Exporter {
+ public:
+  explicit Exporter(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  void add(const std::string& name, const Matrix& m) {
+    write_npy(path(name), m);
+    manifest_.push_back({name, {m.rows(), m.cols()}, "float32"});
+  }
+  void add(const std::string& name, const Vector& v) {
+    write_npy(path(name), v);
+    manifest_.push_back({name, {v.size()}, "float32"});
+  }
+  void add(const std::string& name, const Tensor& t) {
+    write_npy(path(name), t);
+    manifest_.push_back({name, t.shape, "float32"});
+  }
+  // Complex64 when `as_complex`, else the real part as float32 (imaginary parts are 0 then).
+  void add(const std::string& name, const TensorC& t, bool as_complex) {
+    if (!as_complex) return add(name, real_part(t));
+    write_npy(path(name), t);
+    manifest_.push_back({name, t.shape, "complex64"});
+  }
+  void add(const std::string& name, const MatrixC& m, bool as_complex) {
+    if (!as_complex) return add(name, Matrix(m.real()));
+    write_npy(path(name), m);
+    manifest_.push_back({name, {m.rows(), m.cols()}, "complex64"});
+  }
+  void add(const std::string& name, const std::vector<int>& values) {
+    write_npy(path(name), values);
+    manifest_.push_back({name, {static_cast<int64_t>(values.size())}, "int32"});
+  }
+
+  std::vector<ExportedTensor> finish() {
+    nlohmann::json list = nlohmann::json::array();
+    for (const ExportedTensor& t : manifest_) list.push_back({{"name", t.name}, {"shape", t.shape}, {"dtype", t.dtype}});
+    write_file_atomic(dir_ / "manifest.json", list.dump(2) + "\n");
+    return manifest_;
+  }
+
+ private:
+  std::filesystem::path path(const std::string& name) const { return dir_ / (name + ".npy"); }
+  std::filesystem::path dir_;
+  std::vector<ExportedTensor> manifest_;
+};
+
+}  // namespace
+
+std::vector<ExportedTensor> write_tensors(const Results& r, const std::filesystem::path& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) throw UserError("cannot create export directory '" + dir.string() + "': " + error.message());
+  if (!std::filesystem::is_directory(dir, error))
+    throw UserError("cannot export to '" + dir.string() + "': not a directory");
+
+  const SsmResults& s = r.ssm;
+  const bool cplx = s.is_complex;
+  Exporter out(dir);
+  out.add("u", s.u);
+  out.add("delta", s.delta);
+  out.add("A", s.A, cplx);
+  out.add("B", s.B);
+  out.add("C", s.C, cplx);
+  out.add("Dskip", s.Dskip);
+  // Diagonal: [L, D, N] (LTI repeats along L); dense: Abar [D, N, N], Bbar [D, N].
+  out.add("Abar", s.Abar, cplx);
+  out.add("Bbar", s.Bbar, cplx);
+  out.add("h", s.h, cplx);
+  if (s.bidirectional) out.add("h_bwd", s.h_bwd, cplx);
+  out.add("y_ssm", s.y);
+  if (s.gated) {
+    out.add("z", s.z);
+    out.add("y_gated", s.y_gated);
+  }
+  if (s.lti) out.add("kernel", s.kernel);
+  out.add("hidden_attn", s.hidden_attention);
+  out.add("hidden_attn_channels", s.hidden_attention_channels);
+  if (!s.eig_continuous.data.empty()) out.add("eig_continuous", s.eig_continuous, true);
+
+  const AttentionResults& a = r.attention;
+  out.add("q", a.q);
+  out.add("k", a.k);
+  out.add("v", a.v);
+  out.add("probs", a.probs);
+  out.add("attn_out", a.out);
+  if (!r.inputs.tokens.empty()) out.add("tokens", r.inputs.tokens);
+  return out.finish();
+}
+
+}  // namespace seqscope::compute
