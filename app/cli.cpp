@@ -9,6 +9,14 @@
 namespace seqscope::app {
 namespace {
 
+void add_session_flags(CLI::App& cli, Options& options) {
+  cli.add_option("--session", options.session_path, "Session to open (.json)")->check(CLI::ExistingFile);
+  cli.add_option("--step", options.step, "Cursor t to show (0..L-1)")->check(CLI::NonNegativeNumber);
+  cli.add_option("--backend", options.backend, "Compute backend (overrides the session's)")
+      ->check(CLI::IsMember({"auto", "eigen", "vulkan"}));
+  cli.add_option("--device", options.device, "Vulkan device index (see --list-devices); also SEQSCOPE_DEVICE");
+}
+
 void add_size_flags(CLI::App& cli, Options& options) {
   cli.add_option("--width", options.width, "Width in pixels (window or export)")->check(CLI::Range(64, 16384));
   cli.add_option("--height", options.height, "Height in pixels (window or export)")->check(CLI::Range(64, 16384));
@@ -21,17 +29,17 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   cli.set_version_flag("--version", std::string("seqscope ") + compute::version());
   bool list_devices = false;
   cli.add_flag("--list-devices", list_devices, "List Vulkan devices (index, name, type, API version) and exit");
-  cli.add_option("--session", options.session_path, "Open this session (.json)")->check(CLI::ExistingFile);
-  cli.add_option("--device", options.device, "Vulkan device index (see --list-devices); also SEQSCOPE_DEVICE");
+  add_session_flags(cli, options);
   cli.add_option("--frames", options.frames, "Quit after N frames")->check(CLI::Range(1, 100000000));
   cli.add_option("--screenshot", options.screenshot, "Save the last frame as a PNG of the window's size");
   cli.add_flag("--stats", options.stats, "At exit print: frame_ms median=X p95=Y frames=N");
   add_size_flags(cli, options);
 
   CLI::App* export_cmd = cli.add_subcommand("export", "Render without a display (offscreen Vulkan)");
-  export_cmd->add_option("--png", options.png, "Write the dashboard as a PNG")->required();
-  export_cmd->add_option("--session", options.session_path, "Session (.json)")->check(CLI::ExistingFile);
-  export_cmd->add_option("--device", options.device, "Vulkan device index");
+  export_cmd->add_option("--png", options.png, "Write the dashboard as a PNG");
+  export_cmd->add_option("--tensors", options.tensors_dir, "Write every tensor as .npy + manifest.json into DIR");
+  export_cmd->add_option("--save-session", options.save_session, "Write the full normalized session (.json)");
+  add_session_flags(*export_cmd, options);
   add_size_flags(*export_cmd, options);
 
   try {
@@ -48,7 +56,13 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
     return 2;
   }
   if (list_devices) options.command = Command::ListDevices;
-  if (export_cmd->parsed()) options.command = Command::Export;
+  if (export_cmd->parsed()) {
+    options.command = Command::Export;
+    if (options.png.empty() && options.tensors_dir.empty() && options.save_session.empty()) {
+      std::fprintf(stderr, "seqscope: export needs --png FILE, --tensors DIR or --save-session FILE\n");
+      return 2;
+    }
+  }
   return std::nullopt;
 }
 

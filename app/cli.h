@@ -19,8 +19,12 @@ struct Options {
   int frames = 0;  // quit after N frames; 0 = until the window is closed
   std::string screenshot;
   bool stats = false;
+  std::optional<int> step;             // --step T: the cursor t (overrides the session's)
+  std::optional<std::string> backend;  // --backend auto|eigen|vulkan (overrides the session's)
   // export
   std::string png;
+  std::string tensors_dir;   // --tensors DIR: every tensor as .npy + manifest.json
+  std::string save_session;  // --save-session FILE: the normalized session, every default written
 };
 
 // Fills `options`; returns nullopt to go on, or the exit code to return now (0 after --help

@@ -1,67 +1,324 @@
 #include "app/dashboard.h"
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "app/session_setup.h"
 
 namespace seqscope::app {
 namespace {
-constexpr uint32_t k_test_pattern_side = 4096;
+
 constexpr ImGuiWindowFlags k_root_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_MenuBar |
-                                          ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+constexpr float k_splitter = 6.0f;
+constexpr float k_token_strip_lines = 3.2f;  // height of the input strip in text lines
+
+// The three rows of each column; index 0 holds the two "attention maps" side by side.
+constexpr const char* k_ssm_column[3] = {"hidden_attention", "ssm_state", "ssm_dynamics"};
+constexpr const char* k_attention_column[3] = {"attention", "outputs", "cost"};
+
+const char* normalization_name(viz::MapNormalization n) {
+  switch (n) {
+    case viz::MapNormalization::Raw: return "raw";
+    case viz::MapNormalization::RowNormalized: return "row-normalized |·|";
+    case viz::MapNormalization::MinMaxAbs: return "min-max of |·|";
+  }
+  return "";
+}
+
 }  // namespace
 
-Dashboard::Dashboard(const vk::Context& context, viz::HeatmapRenderer& heatmaps)
-    : test_pattern_(context, heatmaps, k_test_pattern_side) {}
+// ---- construction --------------------------------------------------------------------------
+
+Dashboard::Dashboard(const vk::Context& context, viz::HeatmapRenderer& heatmaps, Workspace& workspace)
+    : workspace_(workspace), gpu_(context, heatmaps), heatmaps_(heatmaps), panels_(viz::make_panels()) {
+  presets_ = compute::load_presets();
+  view_.cursor = workspace.session().cursor;
+  if (workspace_.has_results()) on_new_results();
+}
+
+void Dashboard::on_new_results() {
+  const compute::Results& results = workspace_.results();
+  gpu_.upload(results, view_.normalization);
+  const int length = results.inputs.length();
+  view_.cursor = std::clamp(view_.cursor, 0, std::max(0, length - 1));
+  view_.channel = std::clamp(view_.channel, 0, std::max(0, results.ssm.D - 1));
+  view_.head = std::clamp(view_.head, 0, std::max(0, results.attention.H - 1));
+}
+
+void Dashboard::advance(double dt_seconds) {
+  if (workspace_.has_results()) viz::TransportPanel::advance(view_, workspace_.results().inputs.length(), dt_seconds);
+}
+
+viz::Panel* Dashboard::find_panel(const std::string& name) {
+  for (auto& panel : panels_)
+    if (name == panel->name()) return panel.get();
+  return nullptr;
+}
+
+// ---- per-frame draw ------------------------------------------------------------------------
 
 bool Dashboard::draw(const DashboardStatus& status) {
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
-  ImGui::Begin("seqscope", nullptr, k_root_flags);
-  if (ImGui::BeginMenuBar()) {
-    if (ImGui::BeginMenu("File")) {
-      if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
-      ImGui::EndMenu();
+  ImGui::Begin("seqscope", nullptr, k_root_flags | ImGuiWindowFlags_MenuBar);
+  draw_menu_bar();
+  const float status_height = ImGui::GetFrameHeightWithSpacing() + 2.0f;
+  if (workspace_.has_results()) {
+    const int length = workspace_.results().inputs.length();
+    viz::TransportPanel::handle_keys(view_, length);
+    viz::PanelContext context{workspace_.results(), gpu_, heatmaps_, view_};
+    draw_top_strip(context);
+    const float body = ImGui::GetContentRegionAvail().y - status_height;
+    if (show_controls_) {
+      ImGui::BeginChild("controls", ImVec2(controls_width_, body), true);
+      compute::Session edited = workspace_.session();
+      if (controls_.draw(edited)) workspace_.edit() = std::move(edited);
+      ImGui::EndChild();
+      ImGui::SameLine(0.0f, 0.0f);
+      splitter("##controls_split", true, &controls_width_, 220.0f, 520.0f, body);
+      ImGui::SameLine(0.0f, 0.0f);
     }
-    if (ImGui::BeginMenu("Help")) {
-      if (ImGui::MenuItem("About seqscope")) show_help_ = true;
-      ImGui::EndMenu();
-    }
-    ImGui::EndMenuBar();
+    ImGui::BeginGroup();
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0.0f, 0.0f));  // splitters are the only gaps
+    draw_columns(context, body);
+    ImGui::PopStyleVar();
+    ImGui::EndGroup();
+    if (context.maps_dirty) gpu_.upload_maps(workspace_.results(), view_.normalization);
+  } else {
+    ImGui::TextWrapped("Nothing computed yet: %s", workspace_.error().c_str());
+    ImGui::Dummy(ImVec2(0, ImGui::GetContentRegionAvail().y - status_height));
   }
-  // ImGui 1.86 with the GLFW backend: letter keys are indexed by their ASCII codes.
-  if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q')) quit_ = true;
-
-  const float status_height = ImGui::GetFrameHeightWithSpacing();
-  ImGui::BeginChild("heatmap_test", ImVec2(0, -status_height), true);
-  ImGui::TextUnformatted("Heatmap test: GPU buffers drawn by seqscope's own pipeline inside ImGui");
-  ImGui::Separator();
-  test_pattern_.draw();
-  ImGui::EndChild();
   draw_status_bar(status);
+  draw_error_modal();
+  draw_save_dialog();
   ImGui::End();
-
-  if (show_help_) {
-    ImGui::SetNextWindowSize(ImVec2(460, 0), ImGuiCond_Appearing);
-    ImGui::Begin("About seqscope", &show_help_, ImGuiWindowFlags_NoSavedSettings);
-    ImGui::TextWrapped(
-        "seqscope shows how a state space model (S4D, Mamba, Mamba-2) and attention process the same "
-        "sequence, side by side: the SSM's hidden state h, its discretized dynamics (Δ, Ā = exp(ΔA)) and "
-        "the attention maps α.");
-    ImGui::End();
-  }
+  draw_help_window();
+  if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q')) quit_ = true;  // 1.86 + GLFW: ASCII key codes
   return !quit_;
 }
+
+// ---- layout --------------------------------------------------------------------------------
+
+float Dashboard::splitter(const char* id, bool vertical, float* position, float min, float max, float length) {
+  const ImVec2 size = vertical ? ImVec2(k_splitter, length) : ImVec2(length, k_splitter);
+  ImGui::InvisibleButton(id, size);
+  const bool active = ImGui::IsItemActive();
+  if (ImGui::IsItemHovered() || active) {
+    ImGui::SetMouseCursor(vertical ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
+    ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                                              ImGui::GetColorU32(active ? ImGuiCol_SeparatorActive
+                                                                        : ImGuiCol_SeparatorHovered));
+  }
+  if (active) {
+    const float delta = vertical ? ImGui::GetIO().MouseDelta.x : ImGui::GetIO().MouseDelta.y;
+    *position = std::clamp(*position + delta, min, max);
+  }
+  return *position;
+}
+
+void Dashboard::draw_top_strip(viz::PanelContext& context) {
+  const float strip = ImGui::GetTextLineHeightWithSpacing() * k_token_strip_lines + ImGui::GetStyle().WindowPadding.y * 2;
+  draw_panel_child("tokens", context, ImVec2(0, strip));
+  transport_.draw(view_, context.results.inputs.length());
+}
+
+void Dashboard::draw_panel_child(const char* name, viz::PanelContext& context, ImVec2 size) {
+  viz::Panel* panel = find_panel(name);
+  ImGui::BeginChild(name, size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  if (panel) {
+    ImGui::PushID(name);
+    panel->draw(context);
+    ImGui::PopID();
+  } else {
+    ImGui::TextDisabled("%s", name);
+  }
+  ImGui::EndChild();
+}
+
+void Dashboard::draw_columns(viz::PanelContext& context, float height) {
+  const float width = ImGui::GetContentRegionAvail().x;
+  const float usable_w = std::max(200.0f, width - k_splitter);
+  const float usable_h = std::max(200.0f, height - 2.0f * k_splitter);
+  float left_w = column_split_ * usable_w;
+  const float row_h[3] = {row_split_[0] * usable_h, (row_split_[1] - row_split_[0]) * usable_h,
+                          (1.0f - row_split_[1]) * usable_h};
+  for (int row = 0; row < 3; ++row) {
+    draw_panel_child(k_ssm_column[row], context, ImVec2(left_w, row_h[row]));
+    ImGui::SameLine(0.0f, 0.0f);
+    ImGui::PushID(row);
+    splitter("##column_split", true, &left_w, 0.2f * usable_w, 0.8f * usable_w, row_h[row]);
+    ImGui::PopID();
+    ImGui::SameLine(0.0f, 0.0f);
+    draw_panel_child(k_attention_column[row], context, ImVec2(usable_w - left_w, row_h[row]));
+    if (row < 2) {
+      float boundary = row_split_[row] * usable_h;
+      ImGui::PushID(10 + row);
+      splitter("##row_split", false, &boundary, 0.15f * usable_h, 0.9f * usable_h, width);
+      ImGui::PopID();
+      row_split_[row] = boundary / usable_h;
+    }
+  }
+  column_split_ = left_w / usable_w;
+  // Keep the rows ordered and each at least 10% tall.
+  row_split_[0] = std::clamp(row_split_[0], 0.1f, 0.8f);
+  row_split_[1] = std::clamp(row_split_[1], row_split_[0] + 0.1f, 0.9f);
+}
+
+// ---- menus ---------------------------------------------------------------------------------
+
+void Dashboard::draw_menu_bar() {
+  if (!ImGui::BeginMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Save session...", "Ctrl+S")) open_save_ = true;
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Presets")) {
+    for (const compute::Preset& preset : presets_)
+      if (ImGui::MenuItem(preset.title.c_str())) {
+        workspace_.replace(preset.session);
+        view_.cursor = preset.session.cursor;
+      }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Reset to the default session")) workspace_.replace(compute::Session{});
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    ImGui::MenuItem("Controls", nullptr, &show_controls_);
+    if (ImGui::BeginMenu("Map normalization")) {
+      for (auto n : {viz::MapNormalization::Raw, viz::MapNormalization::RowNormalized, viz::MapNormalization::MinMaxAbs})
+        if (ImGui::MenuItem(normalization_name(n), nullptr, view_.normalization == n) && view_.normalization != n) {
+          view_.normalization = n;
+          if (workspace_.has_results()) gpu_.upload_maps(workspace_.results(), n);
+        }
+      ImGui::EndMenu();
+    }
+    ImGui::MenuItem("Log color scale for maps", nullptr, &view_.log_scale);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Shortcuts and panels", "F1")) show_help_ = true;
+    ImGui::EndMenu();
+  }
+  ImGui::EndMenuBar();
+  if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('S')) open_save_ = true;
+  if (ImGui::IsKeyPressed(290 /* GLFW_KEY_F1 */, false)) show_help_ = true;
+}
+
+// ---- status bar, dialogs -------------------------------------------------------------------
 
 void Dashboard::draw_status_bar(const DashboardStatus& status) {
   ImGui::Separator();
   ImGui::Text("device: %s", status.device.c_str());
-  ImGui::SameLine(0.0f, 24.0f);
-  ImGui::Text("frame %.2f ms", status.frame_ms);
-  if (!status.notice.empty()) {
-    ImGui::SameLine(0.0f, 24.0f);
-    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "%s", status.notice.c_str());
+  if (workspace_.has_results()) {
+    const compute::Results& r = workspace_.results();
+    ImGui::SameLine(0.0f, 20.0f);
+    ImGui::Text("backend: %s   recompute %.1f ms   L = %d   D = %d   N = %d   H = %d", r.backend.c_str(),
+                workspace_.last_recompute_ms(), r.inputs.length(), r.ssm.D, r.ssm.N, r.attention.H);
   }
+  ImGui::SameLine(0.0f, 20.0f);
+  ImGui::Text("frame %.1f ms", status.frame_ms);
+  const std::string& notice = !workspace_.error().empty() ? workspace_.error()
+                              : !workspace_.notice().empty() ? workspace_.notice()
+                                                              : status.notice;
+  if (!notice.empty()) {
+    ImGui::SameLine(0.0f, 20.0f);
+    ImGui::TextColored(workspace_.error().empty() ? ImVec4(1.0f, 0.8f, 0.3f, 1.0f) : ImVec4(1.0f, 0.45f, 0.4f, 1.0f),
+                       "%s", notice.c_str());
+  }
+}
+
+void Dashboard::draw_error_modal() {
+  const std::string& error = workspace_.error();
+  if (!error.empty() && error != shown_error_) {
+    shown_error_ = error;
+    ImGui::OpenPopup("Cannot compute this session");
+  }
+  if (error.empty()) shown_error_.clear();
+  if (ImGui::BeginPopupModal("Cannot compute this session", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 36.0f);
+    ImGui::TextUnformatted(error.c_str());
+    ImGui::TextDisabled("The last good results stay on screen; change the setting to continue.");
+    ImGui::PopTextWrapPos();
+    if (ImGui::Button("OK", ImVec2(120, 0))) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+}
+
+void Dashboard::draw_save_dialog() {
+  if (open_save_) {
+    ImGui::OpenPopup("Save session");
+    open_save_ = false;
+  }
+  if (!ImGui::BeginPopupModal("Save session", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+  static std::string message;
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 28.0f);
+  ImGui::InputText("file", &save_path_);
+  if (ImGui::Button("Save", ImVec2(120, 0))) {
+    try {
+      compute::Session session = workspace_.session();
+      session.cursor = view_.cursor;
+      save_session_file(session, save_path_);
+      message.clear();
+      ImGui::CloseCurrentPopup();
+    } catch (const compute::UserError& e) {
+      message = e.what();
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel", ImVec2(120, 0))) {
+    message.clear();
+    ImGui::CloseCurrentPopup();
+  }
+  if (!message.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", message.c_str());
+  ImGui::EndPopup();
+}
+
+void Dashboard::draw_help_window() {
+  if (!show_help_) return;
+  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 34.0f, 0), ImGuiCond_Appearing);
+  ImGui::Begin("Help", &show_help_, ImGuiWindowFlags_NoSavedSettings);
+  ImGui::TextWrapped(
+      "seqscope shows how a state space model (left) and attention (right) process the same sequence. "
+      "Moving the cursor t never recomputes; changing a control does.");
+  ImGui::Separator();
+  if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
+    const char* rows[][2] = {{"Space", "play / pause"},       {"← / →", "step t by one"},
+                             {"Home / End", "first / last t"}, {"+ / −", "playback speed ×2 / ÷2"},
+                             {"click a token or a map row", "move t there"},
+                             {"Ctrl+S", "save the session"},  {"Ctrl+Q", "quit"},
+                             {"F1", "this window"}};
+    for (const auto& row : rows) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row[0]);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row[1]);
+    }
+    ImGui::EndTable();
+  }
+  ImGui::End();
+}
+
+// ---- single-panel export -------------------------------------------------------------------
+
+bool Dashboard::draw_single_panel(const std::string& name) {
+  viz::Panel* panel = find_panel(name);
+  if (!panel || !workspace_.has_results()) return false;
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->WorkPos);
+  ImGui::SetNextWindowSize(viewport->WorkSize);
+  ImGui::Begin("panel", nullptr, k_root_flags);
+  viz::PanelContext context{workspace_.results(), gpu_, heatmaps_, view_};
+  panel->draw(context);
+  ImGui::End();
+  return true;
 }
 
 }  // namespace seqscope::app

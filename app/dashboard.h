@@ -1,12 +1,23 @@
-// Dashboard: wires the panels into one window that fills the display, with a menu bar and a
-// status bar (device, backend, frame time). The same draw() runs in the window and headless.
+// Dashboard: wires the panels into one window that fills the display. Top: the input strip and
+// the transport; left: the controls; then the SSM column and the attention column side by
+// side, matching panels aligned (hidden attention α next to the attention map), with
+// draggable splitters; a menu bar, a status bar, a help window and an error modal.
+//
+// Sections: construction, per-frame draw, layout, menus, status bar, single-panel export.
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "app/workspace.h"
+#include "compute/presets.h"
 #include "compute/vulkan/context.h"
+#include "viz/controls_panel.h"
+#include "viz/gpu_results.h"
 #include "viz/heatmap.h"
-#include "viz/test_pattern_panel.h"
+#include "viz/panel.h"
+#include "viz/transport_panel.h"
+#include "viz/view_state.h"
 
 namespace seqscope::app {
 
@@ -18,15 +29,47 @@ struct DashboardStatus {
 
 class Dashboard {
  public:
-  Dashboard(const vk::Context& context, viz::HeatmapRenderer& heatmaps);
+  Dashboard(const vk::Context& context, viz::HeatmapRenderer& heatmaps, Workspace& workspace);
   // Draws everything for this frame; returns false when the user asked to quit.
   bool draw(const DashboardStatus& status);
+  // Call after the workspace produced new Results (uploads them for the heatmaps).
+  void on_new_results();
+  // Per-frame playback; dt in seconds.
+  void advance(double dt_seconds);
+  viz::ViewState& view() { return view_; }
+  // Draws one result panel alone, filling the display (headless export of a panel).
+  // Returns false when there is no such panel.
+  bool draw_single_panel(const std::string& name);
 
  private:
+  void draw_menu_bar();
+  void draw_top_strip(viz::PanelContext& context);
+  void draw_columns(viz::PanelContext& context, float height);
+  void draw_panel_child(const char* name, viz::PanelContext& context, ImVec2 size);
   void draw_status_bar(const DashboardStatus& status);
-  viz::TestPatternPanel test_pattern_;
-  bool quit_ = false;
+  void draw_help_window();
+  void draw_error_modal();
+  void draw_save_dialog();
+  float splitter(const char* id, bool vertical, float* position, float min, float max, float length);
+  viz::Panel* find_panel(const std::string& name);
+
+  Workspace& workspace_;
+  viz::GpuResults gpu_;
+  viz::HeatmapRenderer& heatmaps_;
+  std::vector<std::unique_ptr<viz::Panel>> panels_;
+  viz::TransportPanel transport_;
+  viz::ControlsPanel controls_;
+  viz::ViewState view_;
+  std::vector<compute::Preset> presets_;
+  float controls_width_ = 300.0f;
+  float column_split_ = 0.5f;     // fraction of the width for the SSM column
+  float row_split_[2] = {0.45f, 0.75f};  // row boundaries as fractions of the height
+  bool show_controls_ = true;
   bool show_help_ = false;
+  bool quit_ = false;
+  bool open_save_ = false;
+  std::string save_path_ = "session.json";
+  std::string shown_error_;
 };
 
 }  // namespace seqscope::app

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "app/dashboard.h"
+#include "app/session_setup.h"
+#include "app/workspace.h"
 #include "app/run.h"
 #include "app/window.h"
 #include "viz/headless_ui.h"
@@ -59,6 +61,7 @@ const char* headless_hint() {
 }
 
 int run_gui(const Options& options) {
+  compute::Session session = initial_session(options);  // a bad file fails before any window opens
   std::string reason;
   if (!Window::init_glfw(&reason)) {
     std::fprintf(stderr, "seqscope: no display available (%s); without a display use: %s\n", reason.c_str(),
@@ -91,7 +94,9 @@ int run_gui(const Options& options) {
     viz::UiRenderer renderer(*context, window.render_pass(), window.image_count());
     window.init_imgui_input();
     renderer.upload_fonts();
-    Dashboard dashboard(*context, renderer.heatmaps());
+    Workspace workspace(std::move(session), context.get());
+    workspace.update();
+    Dashboard dashboard(*context, renderer.heatmaps(), workspace);
     DashboardStatus dash_status{context->device_info().name + " (" +
                                     vk::device_type_name(context->device_info().type) + ")",
                                 0.0f, has_font ? "" : "DejaVu Sans not found (fonts-dejavu-core): using ImGui's font"};
@@ -108,6 +113,7 @@ int run_gui(const Options& options) {
       ImGui_ImplVulkan_NewFrame();
       window.new_imgui_frame();
       ImGui::NewFrame();
+      if (workspace.update()) dashboard.on_new_results();
       renderer.heatmaps().begin_frame();
       running = dashboard.draw(dash_status);
       ImGui::Render();
@@ -116,6 +122,7 @@ int run_gui(const Options& options) {
       const auto now = std::chrono::steady_clock::now();
       const float ms = std::chrono::duration<float, std::milli>(now - previous).count();
       previous = now;
+      dashboard.advance(ms / 1000.0);
       frame_ms.push_back(ms);
       dash_status.frame_ms = ms;
       if (options.frames > 0 && static_cast<int>(frame_ms.size()) >= options.frames) running = false;

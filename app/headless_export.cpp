@@ -1,9 +1,13 @@
-// Headless export: the dashboard rendered offscreen with no window and no surface, and the
-// device list. Works on a machine with no display at all.
+// Headless export: tensors (.npy + manifest), the normalized session, and the dashboard or
+// one panel rendered offscreen with no window and no surface; and the device list. Works on a
+// machine with no display at all.
 #include <cstdio>
 
 #include "app/dashboard.h"
 #include "app/run.h"
+#include "app/session_setup.h"
+#include "app/workspace.h"
+#include "compute/tensor_export.h"
 #include "viz/headless_ui.h"
 #include "viz/image_export.h"
 
@@ -16,6 +20,25 @@ std::unique_ptr<vk::Context> make_headless_context(const Options& options) {
   auto [context, status] = vk::Context::create(vk::options_from_environment(context_options));
   if (!context) std::fprintf(stderr, "seqscope: %s\n", status.message().c_str());
   return std::move(context);
+}
+
+std::string device_label(const vk::Context& context) {
+  return context.device_info().name + " (" + vk::device_type_name(context.device_info().type) + ")";
+}
+
+// Renders the dashboard at the requested size and writes it; returns the exit code.
+int export_png(const Options& options, Workspace& workspace, vk::Context& context) {
+  {
+    viz::HeadlessUi ui(context);
+    Dashboard dashboard(context, ui.renderer().heatmaps(), workspace);
+    dashboard.view().cursor = workspace.session().cursor;
+    DashboardStatus status{device_label(context), 0.0f, ui.has_font() ? "" : "DejaVu Sans not found: using ImGui's font"};
+    const viz::Image image = ui.render(static_cast<uint32_t>(options.width), static_cast<uint32_t>(options.height),
+                                       [&] { dashboard.draw(status); });
+    viz::write_png(options.png, image);
+  }
+  std::printf("wrote %s (%dx%d)\n", options.png.c_str(), options.width, options.height);
+  return context.validation_messages() > 0 ? 3 : 0;
 }
 
 }  // namespace
@@ -33,20 +56,29 @@ int run_list_devices() {
 }
 
 int run_export(const Options& options) {
-  auto context = make_headless_context(options);
-  if (!context) return 1;
-  {
-    viz::HeadlessUi ui(*context);
-    Dashboard dashboard(*context, ui.renderer().heatmaps());
-    DashboardStatus status{context->device_info().name + " (" + vk::device_type_name(context->device_info().type) +
-                               ")",
-                           0.0f, ui.has_font() ? "" : "DejaVu Sans not found: using ImGui's font"};
-    const viz::Image image = ui.render(static_cast<uint32_t>(options.width), static_cast<uint32_t>(options.height),
-                                       [&] { dashboard.draw(status); });
-    viz::write_png(options.png, image);
+  const compute::Session session = initial_session(options);
+  if (!options.save_session.empty()) {
+    save_session_file(session, options.save_session);
+    std::printf("wrote %s\n", options.save_session.c_str());
   }
-  std::printf("wrote %s (%dx%d)\n", options.png.c_str(), options.width, options.height);
-  return context->validation_messages() > 0 ? 3 : 0;
+  // Vulkan is needed for images only; tensors from the Eigen backend need no device at all.
+  std::unique_ptr<vk::Context> context;
+  if (!options.png.empty() || session.backend == compute::BackendChoice::Vulkan) {
+    context = make_headless_context(options);
+    if (!context) return 1;
+  }
+  Workspace workspace(session, context.get());
+  if (!options.tensors_dir.empty() || !options.png.empty()) {
+    workspace.update();
+    if (!workspace.error().empty()) throw compute::UserError(workspace.error());
+  }
+  if (!options.tensors_dir.empty()) {
+    const auto manifest = compute::write_tensors(workspace.results(), options.tensors_dir);
+    std::printf("wrote %zu tensors to %s (backend %s)\n", manifest.size(), options.tensors_dir.c_str(),
+                workspace.results().backend.c_str());
+  }
+  if (!options.png.empty()) return export_png(options, workspace, *context);
+  return 0;
 }
 
 }  // namespace seqscope::app

@@ -1,0 +1,14 @@
+// The session a run starts from: the default, or --session FILE, with --step and --backend
+// applied on top. Throws compute::UserError (one line) for a bad file or an out-of-range step.
+#pragma once
+#include "app/cli.h"
+#include "compute/session.h"
+
+namespace seqscope::app {
+
+compute::Session initial_session(const Options& options);
+
+// Writes the session as JSON (every field) atomically.
+void save_session_file(const compute::Session& session, const std::string& path);
+
+}  // namespace seqscope::app
