@@ -37,6 +37,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
 
   CLI::App* export_cmd = cli.add_subcommand("export", "Render without a display (offscreen Vulkan)");
   export_cmd->add_option("--png", options.png, "Write the dashboard as a PNG");
+  export_cmd->add_option("--panel", options.panel, "Render this panel alone (see --list-panels)");
+  export_cmd->add_flag("--list-panels", options.list_panels, "Print the panel names and exit");
   export_cmd->add_option("--tensors", options.tensors_dir, "Write every tensor as .npy + manifest.json into DIR");
   export_cmd->add_option("--save-session", options.save_session, "Write the full normalized session (.json)");
   add_session_flags(*export_cmd, options);
@@ -58,7 +60,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   if (list_devices) options.command = Command::ListDevices;
   if (export_cmd->parsed()) {
     options.command = Command::Export;
-    if (options.png.empty() && options.tensors_dir.empty() && options.save_session.empty()) {
+    if (options.png.empty() && options.tensors_dir.empty() && options.save_session.empty() && !options.list_panels) {
       std::fprintf(stderr, "seqscope: export needs --png FILE, --tensors DIR or --save-session FILE\n");
       return 2;
     }

@@ -23,6 +23,8 @@ struct Options {
   std::optional<std::string> backend;  // --backend auto|eigen|vulkan (overrides the session's)
   // export
   std::string png;
+  std::string panel;         // --panel NAME: one panel instead of the dashboard
+  bool list_panels = false;  // --list-panels
   std::string tensors_dir;   // --tensors DIR: every tensor as .npy + manifest.json
   std::string save_session;  // --save-session FILE: the normalized session, every default written
 };

@@ -1,7 +1,9 @@
 // Headless export: tensors (.npy + manifest), the normalized session, and the dashboard or
 // one panel rendered offscreen with no window and no surface; and the device list. Works on a
 // machine with no display at all.
+#include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 #include "app/dashboard.h"
 #include "app/run.h"
@@ -33,8 +35,12 @@ int export_png(const Options& options, Workspace& workspace, vk::Context& contex
     Dashboard dashboard(context, ui.renderer().heatmaps(), workspace);
     dashboard.view().cursor = workspace.session().cursor;
     DashboardStatus status{device_label(context), 0.0f, ui.has_font() ? "" : "DejaVu Sans not found: using ImGui's font"};
-    const viz::Image image = ui.render(static_cast<uint32_t>(options.width), static_cast<uint32_t>(options.height),
-                                       [&] { dashboard.draw(status); });
+    auto draw = [&] {
+      if (options.panel.empty()) dashboard.draw(status);
+      else dashboard.draw_single_panel(options.panel);
+    };
+    const viz::Image image =
+        ui.render(static_cast<uint32_t>(options.width), static_cast<uint32_t>(options.height), draw);
     viz::write_png(options.png, image);
   }
   std::printf("wrote %s (%dx%d)\n", options.png.c_str(), options.width, options.height);
@@ -56,6 +62,13 @@ int run_list_devices() {
 }
 
 int run_export(const Options& options) {
+  if (options.list_panels) {
+    for (const char* name : viz::k_panel_names) std::printf("%s\n", name);
+    return 0;
+  }
+  if (!options.panel.empty() && std::find(std::begin(viz::k_panel_names), std::end(viz::k_panel_names),
+                                          std::string_view(options.panel)) == std::end(viz::k_panel_names))
+    throw compute::UserError("unknown panel '" + options.panel + "' (see seqscope export --list-panels)");
   const compute::Session session = initial_session(options);
   if (!options.save_session.empty()) {
     save_session_file(session, options.save_session);
