@@ -69,6 +69,7 @@ void softmax_attention(const Matrix& q, const Matrix& k, const Matrix& v, MaskKi
   const double scale = 1.0 / (std::sqrt(static_cast<double>(q.cols())) * temperature);
   scores = (q * k.transpose()) * static_cast<float>(scale);
   probs = Matrix::Zero(L, L);
+  std::vector<double> row_exp(static_cast<size_t>(L), 0.0);
   for (int t = 0; t < L; ++t) {
     double row_max = -std::numeric_limits<double>::infinity();
     for (int s = 0; s < L; ++s) {
@@ -80,12 +81,13 @@ void softmax_attention(const Matrix& q, const Matrix& k, const Matrix& v, MaskKi
       row_max = std::max(row_max, static_cast<double>(scores(t, s)));
     }
     // Subtracting the row max keeps exp() finite; masked entries stay exactly 0.
+    std::vector<double>& e = row_exp;
     double sum = 0.0;
-    for (int s = 0; s < L; ++s)
-      if (mask_allows(mask, window, t, s)) sum += std::exp(static_cast<double>(scores(t, s)) - row_max);
-    for (int s = 0; s < L; ++s)
-      if (mask_allows(mask, window, t, s))
-        probs(t, s) = static_cast<float>(std::exp(static_cast<double>(scores(t, s)) - row_max) / sum);
+    for (int s = 0; s < L; ++s) {
+      e[static_cast<size_t>(s)] = mask_allows(mask, window, t, s) ? std::exp(static_cast<double>(scores(t, s)) - row_max) : 0.0;
+      sum += e[static_cast<size_t>(s)];
+    }
+    for (int s = 0; s < L; ++s) probs(t, s) = static_cast<float>(e[static_cast<size_t>(s)] / sum);
   }
   out = (probs.cast<double>() * v.cast<double>()).cast<float>();
 }

@@ -10,8 +10,6 @@ namespace seqscope::compute {
 
 namespace {
 using ComplexD = std::complex<double>;
-// exp(x) for x below this is 0 in float (the smallest denormal is ~exp(-103.3)).
-constexpr double kExpFloatZero = -104.0;
 }  // namespace
 
 Eigen::RowVectorXf kernel_diagonal(const VectorC& Abar_d, const VectorC& Bbar_d, const VectorC& C_d, int L,
@@ -36,10 +34,12 @@ Eigen::RowVectorXf kernel_dense(const Matrix& Abar_d, const Vector& Bbar_d, cons
   const Eigen::MatrixXd Ad = Abar_d.cast<double>();
   const Eigen::VectorXd c = C_d.cast<double>();
   Eigen::VectorXd v = Bbar_d.cast<double>();  // Abar^k Bbar
+  Eigen::VectorXd next(v.size());
   Eigen::RowVectorXf K(L);
   for (int k = 0; k < L; ++k) {
     K(k) = static_cast<float>(c.dot(v));
-    v = Ad * v;
+    next.noalias() = Ad * v;  // no temporary per step
+    v.swap(next);
   }
   return K;
 }
@@ -52,37 +52,84 @@ Matrix toeplitz_from_kernel(const Eigen::RowVectorXf& K) {
   return alpha;
 }
 
+namespace {
+
+double real_of(double x) { return x; }
+double real_of(ComplexD x) { return x.real(); }
+double norm_of(double x) { return x * x; }
+double norm_of(ComplexD x) { return std::norm(x); }
+template <typename T>
+T from_float(Complex z);
+template <>
+double from_float<double>(Complex z) { return z.real(); }
+template <>
+ComplexD from_float<ComplexD>(Complex z) { return ComplexD(z); }
+
+// |prod|^2 below this: a float zero (the smallest float denormal is 1.4e-45).
+constexpr double kFloatZeroNorm = 1e-90;
+
+// One channel's data laid out [N][L] so that the inner loop over t is contiguous.
+template <typename T>
+struct ChannelData {
+  std::vector<T> Abar, Bbar, C;
+};
+
+template <typename T>
+ChannelData<T> gather_channel(const TensorC& Abar, const TensorC& Bbar, const MatrixC& C, RowsPer c_rows, int d) {
+  const int64_t L = Abar.shape[0], N = Abar.shape[2];
+  const size_t size = static_cast<size_t>(N * L);
+  ChannelData<T> c{std::vector<T>(size, T(0)), std::vector<T>(size, T(0)), std::vector<T>(size, T(0))};
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t t = 0; t < L; ++t) {
+      const size_t i = static_cast<size_t>(n * L + t);
+      c.Abar[i] = from_float<T>(Abar.at(t, d, n));
+      c.Bbar[i] = from_float<T>(Bbar.at(t, d, n));
+      c.C[i] = from_float<T>(c_rows == RowsPer::Step ? C(t, n) : C(d, n));
+    }
+  return c;
+}
+
+// T = double for real models (imaginary parts are exactly 0), complex<double> otherwise.
+template <typename T>
+Eigen::MatrixXd alpha_loop(const ChannelData<T>& ch, const std::vector<double>& S, const MatrixC& A, int d, int64_t L,
+                           int64_t N, DecayMethod method) {
+  Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(L, L);  // column-major: t is contiguous
+  for (int64_t s = 0; s < L; ++s)
+    for (int64_t n = 0; n < N; ++n) {
+      const size_t row = static_cast<size_t>(n * L);
+      const T bbar = ch.Bbar[row + static_cast<size_t>(s)];
+      const T a = from_float<T>(A(d, n));
+      T prod = bbar;  // prod_{k=s+1..t} Abar_k Bbar_s
+      for (int64_t t = s; t < L; ++t) {
+        if (method == DecayMethod::Product) {
+          if (t > s) prod *= ch.Abar[row + static_cast<size_t>(t)];
+        } else {
+          prod = std::exp(a * (S[static_cast<size_t>(t)] - S[static_cast<size_t>(s)])) * bbar;
+        }
+        // Re a <= 0 for every mode that reaches here stably: once a float zero, always zero.
+        if (norm_of(prod) < kFloatZeroNorm) break;
+        acc(t, s) += real_of(ch.C[row + static_cast<size_t>(t)] * prod);
+      }
+    }
+  return acc;
+}
+
+}  // namespace
+
 Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const MatrixC& C, RowsPer c_rows,
-                                 const Matrix& delta, const MatrixC& A, int d, bool exp_decay, bool two_re) {
-  const int64_t L = Abar.shape[0];
-  const int64_t N = Abar.shape[2];
-  // Running sums S_t = sum_{k<=t} delta_k in double: S_t - S_s then keeps its digits even
-  // when S_t is large and the difference small.
+                                 const Matrix& delta, const MatrixC& A, int d, DecayMethod method, bool two_re) {
+  const int64_t L = Abar.shape[0], N = Abar.shape[2];
+  // Running sums S_t = sum_{k<=t} delta_k in double: S_t - S_s keeps its digits even when S_t
+  // is large and the difference small.
   std::vector<double> S(static_cast<size_t>(L));
   double run = 0.0;
   for (int64_t t = 0; t < L; ++t) S[static_cast<size_t>(t)] = run += delta(t, d);
-
-  Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(L, L);
-  for (int64_t s = 0; s < L; ++s)
-    for (int64_t n = 0; n < N; ++n) {
-      const ComplexD bbar(Bbar.at(s, d, n));
-      const ComplexD a(A(d, n));
-      ComplexD prod(1.0, 0.0);  // prod_{k=s+1..t} Abar_k (multiplicative path)
-      for (int64_t t = s; t < L; ++t) {
-        ComplexD decay;
-        if (exp_decay) {
-          const double span = S[static_cast<size_t>(t)] - S[static_cast<size_t>(s)];
-          // Re a <= 0 and S increases, so once the decay is a float zero it stays zero.
-          if (a.real() * span < kExpFloatZero) break;
-          decay = a.imag() == 0.0 ? ComplexD(std::exp(a.real() * span), 0.0) : std::exp(a * span);
-        } else {
-          if (t > s) prod *= ComplexD(Abar.at(t, d, n));
-          decay = prod;
-        }
-        const ComplexD c(c_rows == RowsPer::Step ? C(t, n) : C(d, n));
-        acc(t, s) += (c * decay * bbar).real();
-      }
-    }
+  bool real = true;
+  for (int64_t n = 0; n < N && real; ++n) real = A(d, n).imag() == 0.0f;
+  if (c_rows == RowsPer::Channel)
+    for (int64_t n = 0; n < N && real; ++n) real = C(d, n).imag() == 0.0f;
+  Eigen::MatrixXd acc = real ? alpha_loop(gather_channel<double>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method)
+                             : alpha_loop(gather_channel<ComplexD>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method);
   if (two_re) acc *= 2.0;
   return acc.cast<float>();
 }

@@ -19,13 +19,19 @@ Eigen::RowVectorXf kernel_dense(const Matrix& Abar_d, const Vector& Bbar_d, cons
 // K: [L] -> alpha: [L, L], alpha[t, s] = K[t - s] for s <= t (the LTI hidden attention).
 Matrix toeplitz_from_kernel(const Eigen::RowVectorXf& K);
 
+// How hidden_attention_diagonal forms prod_{k=s+1..t} Abar_k:
+//   Product     multiplies the float Abar_k in double along t: exactly the factors the scan
+//               multiplies, any discretization; stops at an exact 0 once |prod| < 1e-45 (a float
+//               zero), so nothing underflows into denormals and nothing is divided.
+//   ExpOfSums   exp(A (S_t - S_s)) from running sums S_t = sum_{k<=t} delta_k in double; only
+//               valid when Abar_t = exp(delta_t A) (zoh, mamba). Same numbers to ~1e-7 (the
+//               rounding of each float Abar_k), kept as the closed form the tests check against.
+enum class DecayMethod { Product, ExpOfSums };
+
 // Abar, Bbar: [L, D, N], C: [L, N] or [D, N], delta: [L, D], A: [D, N], channel d
-//   -> alpha_d: [L, L].
-// With exp_decay (zoh or mamba: Abar_t = exp(delta_t A) exactly) the product over k is taken as
-// exp(A (S_t - S_s)) from running sums S of delta in double, which neither underflows through
-// a long product nor divides cumulative products; other methods multiply Abar along t.
+//   -> alpha_d: [L, L] (2 Re(...) when two_re), 0 above the diagonal.
 Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const MatrixC& C, RowsPer c_rows,
-                                 const Matrix& delta, const MatrixC& A, int d, bool exp_decay, bool two_re);
+                                 const Matrix& delta, const MatrixC& A, int d, DecayMethod method, bool two_re);
 
 // alpha_bwd of the reversed sequence -> its matrix in original positions: J alpha_bwd J.
 Matrix flip_both(const Matrix& alpha);

@@ -141,11 +141,12 @@ void make_kernel(const SsmResults& r, SsmResults& out) {
   }
 }
 
-void make_hidden_attention(const SsmParams& p, Discretization method, SsmResults& r) {
+void make_hidden_attention(const SsmParams& p, SsmResults& r) {
   const std::vector<int>& channels = r.hidden_attention_channels;
   const int L = r.L;
   r.hidden_attention = Tensor({static_cast<int64_t>(channels.size()), L, L});
-  const bool exp_decay = method == Discretization::Zoh || method == Discretization::Mamba;
+  // The product of the float Abar the scan itself multiplies (see DecayMethod).
+  const DecayMethod decay = DecayMethod::Product;
   const RowsPer rows = p.selective ? RowsPer::Step : RowsPer::Channel;
   for (size_t i = 0; i < channels.size(); ++i) {
     const int d = channels[i];
@@ -154,11 +155,11 @@ void make_hidden_attention(const SsmParams& p, Discretization method, SsmResults
       alpha = toeplitz_from_kernel(r.kernel.row(d));
       if (r.bidirectional) alpha += flip_both(alpha);
     } else {
-      alpha = hidden_attention_diagonal(r.Abar, r.Bbar, r.C, rows, r.delta, p.A, d, exp_decay, p.is_complex);
+      alpha = hidden_attention_diagonal(r.Abar, r.Bbar, r.C, rows, r.delta, p.A, d, decay, p.is_complex);
       if (r.bidirectional) {
         const MatrixC C_rev = r.C.colwise().reverse();
         alpha += flip_both(hidden_attention_diagonal(flip_steps(r.Abar), flip_steps(r.Bbar), C_rev, rows,
-                                                     flip_rows(r.delta), p.A, d, exp_decay, p.is_complex));
+                                                     flip_rows(r.delta), p.A, d, decay, p.is_complex));
       }
     }
     std::copy(alpha.data(), alpha.data() + alpha.size(), r.hidden_attention.data.begin() + i * L * L);
@@ -250,7 +251,7 @@ SsmResults run_ssm(const Session& session, const Matrix& u_block, Timings& timin
 
   if (r.lti) make_kernel(r, r);
   clock.lap("ssm.kernel");
-  make_hidden_attention(p, method, r);
+  make_hidden_attention(p, r);
   clock.lap("ssm.hidden_attention");
   make_eigenvalues(p, r);
   clock.lap("ssm.eigenvalues");

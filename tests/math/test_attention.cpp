@@ -193,6 +193,26 @@ TEST(Attention, SinusoidalPositions) {
   EXPECT_FLOAT_EQ(pe(7, 3), static_cast<float>(std::cos(7.0 / std::pow(10000.0, 2.0 / 8.0))));
 }
 
+// Positional schemes enter where the papers put them: sinusoidal on u before the projection,
+// RoPE on q and k after it.
+TEST(Attention, PositionalSchemesApplyWhereTheyShould) {
+  const Matrix u = random_u(10, 8);
+  Timings timings;
+  const AttentionResults sin_r =
+      run_attention(attention_session(AttentionKind::Softmax, MaskKind::Causal, Positional::Sinusoidal, 8, 2, 4), u, timings);
+  const Matrix q_sin = ((u + sinusoidal_positions(10, 8)) * sin_r.W_q).middleCols(4, 4);
+  EXPECT_LE(normalized_error(head(sin_r.q, 1), q_sin), 1e-6);
+  const AttentionResults rope_r =
+      run_attention(attention_session(AttentionKind::Softmax, MaskKind::Causal, Positional::Rope, 8, 2, 4), u, timings);
+  Matrix k_rope = (u * rope_r.W_k).middleCols(4, 4);
+  apply_rope(k_rope);
+  // Not bit-exact: Eigen may sum a product block in another order than the full product.
+  EXPECT_LE(normalized_error(head(rope_r.k, 1), k_rope), 1e-6);
+  EXPECT_LE(normalized_error(head(rope_r.v, 1), Matrix((u * rope_r.W_v).middleCols(4, 4))), 1e-6);  // v not rotated
+  Matrix k_plain = (u * rope_r.W_k).middleCols(4, 4);
+  EXPECT_GT(normalized_error(head(rope_r.k, 1), k_plain), 1e-2);  // k was rotated
+}
+
 TEST(Attention, ShapesCacheAndErrors) {
   Session s = attention_session(AttentionKind::Softmax, MaskKind::Window, Positional::Rope, 16, 2, 8);
   Timings timings;
