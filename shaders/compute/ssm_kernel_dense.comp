@@ -1,7 +1,7 @@
 #version 450
 // Convolution kernel of a dense LTI model, K[d, k] = C Abar^k Bbar: one workgroup per
-// channel; v = Abar^k Bbar is a double-float vector in shared memory (ping-pong), advanced
-// one tap per step, rows split over the invocations.
+// channel; v = Abar^k Bbar is a double-float vector in shared memory (ping-pong, one barrier
+// per tap), rows split over the invocations; invocation 0 also reads out the tap.
 #include "precise_math.glsl"
 
 layout(local_size_x_id = 0) in;
@@ -19,7 +19,6 @@ layout(push_constant) uniform Push {
 };
 
 shared vec2 v[2][kMaxN];
-shared vec2 partial[gl_WorkGroupSize.x];
 
 void main() {
   const int d = int(gl_WorkGroupID.x);
@@ -29,20 +28,17 @@ void main() {
   barrier();
   for (int k = 0; k < L; ++k) {
     const int cur = k & 1;
-    vec2 dot_part = vec2(0.0);
+    if (lid == 0) {
+      // One invocation reads the tap out while the others already advance v.
+      vec2 total = vec2(0.0);
+      for (int r = 0; r < N; ++r) total = df_add(total, df_mul_f(v[cur][r], C[d * N + r].x));
+      kernel[d * L + k] = df_to_float(total);
+    }
     for (int r = lid; r < N; r += wg) {
-      dot_part = df_add(dot_part, df_mul_f(v[cur][r], C[d * N + r].x));
       vec2 next = vec2(0.0);
       const int row = (d * N + r) * N;
       for (int j = 0; j < N; ++j) next = df_add(next, df_mul_f(v[cur][j], Abar[row + j]));
       v[1 - cur][r] = next;
-    }
-    partial[lid] = dot_part;
-    barrier();
-    if (lid == 0) {
-      vec2 total = vec2(0.0);
-      for (int i = 0; i < wg; ++i) total = df_add(total, partial[i]);
-      kernel[d * L + k] = df_to_float(total);
     }
     barrier();
   }

@@ -1,6 +1,7 @@
 // SSM parity: every tensor of SsmResults from VulkanBackend against EigenBackend, per variant,
 // discretization and block option, on shapes with L = 1, L = 4099 (no multiple of a chunk or
 // tile), N = 1 and N = 64, real and complex A.
+#include "compute/discretize.h"
 #include "tests/parity/parity_util.h"
 
 namespace seqscope::parity {
@@ -63,6 +64,55 @@ TEST(SsmParity, S6MambaShort) {
 
 TEST(SsmParity, S6ZohLong) {
   check_ssm({SsmVariant::S6, SsmInit::S4DReal, Discretization::Zoh, 4099, 4, 4, {3}});
+}
+
+TEST(SsmParity, S6ComplexBidirectionalConvGate) {
+  SsmCase c{SsmVariant::S6, SsmInit::S4DLin, Discretization::Zoh, 300, 3, 64, {0}};
+  c.bidirectional = true;
+  c.conv_width = 4;
+  c.gate = true;
+  check_ssm(c);
+}
+
+TEST(SsmParity, S6OtherDiscretizations) {
+  for (Discretization method : {Discretization::Bilinear, Discretization::Euler, Discretization::BackwardEuler}) {
+    SCOPED_TRACE(discretization_name(method));
+    SsmCase c{SsmVariant::S6, SsmInit::S4DReal, Discretization::Bilinear, 200, 2, 8, {1}};
+    c.method = method;
+    c.bidirectional = method == Discretization::Euler;
+    check_ssm(c);
+  }
+  check_ssm({SsmVariant::S6, SsmInit::S4DInv, Discretization::Bilinear, 60, 2, 4, {0}});
+}
+
+TEST(SsmParity, S4DComplexLong) {
+  check_ssm({SsmVariant::S4D, SsmInit::S4DLin, Discretization::Zoh, 4099, 2, 8, {1}});
+}
+
+TEST(SsmParity, S4DRealAndLegS) {
+  SsmCase c{SsmVariant::S4D, SsmInit::S4DReal, Discretization::Bilinear, 500, 3, 64, {0, 2}};
+  c.bidirectional = true;
+  check_ssm(c);
+  check_ssm({SsmVariant::S4D, SsmInit::HippoLegs, Discretization::Mamba, 1, 2, 1, {0}});
+  check_ssm({SsmVariant::S4D, SsmInit::Random, Discretization::Zoh, 130, 4, 16, {}});
+}
+
+TEST(SsmParity, DenseAndShift) {
+  check_ssm({SsmVariant::Dense, SsmInit::HippoLegs, Discretization::Zoh, 300, 2, 64, {0}});
+  SsmCase c{SsmVariant::Dense, SsmInit::Random, Discretization::Bilinear, 4099, 2, 4, {1}};
+  c.bidirectional = true;
+  check_ssm(c);
+  check_ssm({SsmVariant::Dense, SsmInit::S4DLin, Discretization::BackwardEuler, 1, 1, 3, {0}});
+  SsmCase shift{SsmVariant::Shift, SsmInit::S4DReal, Discretization::Zoh, 100, 4, 8, {0, 3}};
+  shift.gate = true;
+  check_ssm(shift);
+}
+
+TEST(SsmParity, Mamba2ConvGate) {
+  SsmCase c{SsmVariant::Mamba2, SsmInit::S4DReal, Discretization::Mamba, 1000, 8, 16, {0, 5}};
+  c.conv_width = 4;
+  c.gate = true;
+  check_ssm(c);
 }
 
 }  // namespace
