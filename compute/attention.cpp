@@ -162,10 +162,9 @@ void put_head(Tensor& t, int h, const Matrix& x) {
 
 }  // namespace
 
-AttentionResults run_attention(const Session& session, const Matrix& u_in, Timings& timings) {
+AttentionResults attention_projections(const Session& session, const Matrix& u_in) {
   const AttentionConfig& cfg = session.attention;
   check_config(cfg);
-  const auto start = std::chrono::steady_clock::now();
   AttentionResults r;
   const int L = static_cast<int>(u_in.rows());
   const int D = static_cast<int>(u_in.cols());
@@ -178,22 +177,44 @@ AttentionResults run_attention(const Session& session, const Matrix& u_in, Timin
   r.W_v = normal_weights(session.seed, "attention.W_v", D, H * dh);
   const Matrix u = cfg.positional == Positional::Sinusoidal ? Matrix(u_in + sinusoidal_positions(L, D)) : u_in;
   const Matrix q_all = u * r.W_q, k_all = u * r.W_k, v_all = u * r.W_v;  // [L, H*dh]
-  const std::vector<double> slopes = alibi_slopes(H);
-  if (cfg.positional == Positional::Alibi) r.alibi_slopes = Eigen::Map<const Eigen::VectorXd>(slopes.data(), H).cast<float>();
-
+  if (cfg.positional == Positional::Alibi) {
+    const std::vector<double> slopes = alibi_slopes(H);
+    r.alibi_slopes = Eigen::Map<const Eigen::VectorXd>(slopes.data(), H).cast<float>();
+  }
   r.q = Tensor({H, L, dh});
   r.k = Tensor({H, L, dh});
   r.v = Tensor({H, L, dh});
-  r.scores = Tensor({H, L, L});
-  r.probs = Tensor({H, L, L});
-  r.out = Tensor({H, L, dh});
   for (int h = 0; h < H; ++h) {
     Matrix q = q_all.middleCols(h * dh, dh), k = k_all.middleCols(h * dh, dh);
-    const Matrix v = v_all.middleCols(h * dh, dh);
     if (cfg.positional == Positional::Rope) {
       apply_rope(q);
       apply_rope(k);
     }
+    put_head(r.q, h, q);
+    put_head(r.k, h, k);
+    put_head(r.v, h, v_all.middleCols(h * dh, dh));
+  }
+  r.kv_cache_bytes.resize(static_cast<size_t>(L));
+  for (int t = 0; t < L; ++t) r.kv_cache_bytes[static_cast<size_t>(t)] = kv_cache_bytes(cfg, t, L);
+  return r;
+}
+
+Matrix attention_head(const Tensor& x, int h) {
+  const int L = static_cast<int>(x.shape[1]), dh = static_cast<int>(x.shape[2]);
+  return Eigen::Map<const Matrix>(x.data.data() + static_cast<int64_t>(h) * L * dh, L, dh);
+}
+
+AttentionResults run_attention(const Session& session, const Matrix& u_in, Timings& timings) {
+  const AttentionConfig& cfg = session.attention;
+  const auto start = std::chrono::steady_clock::now();
+  AttentionResults r = attention_projections(session, u_in);
+  const int L = r.L, H = r.H, dh = r.dh;
+  const std::vector<double> slopes = alibi_slopes(H);
+  r.scores = Tensor({H, L, L});
+  r.probs = Tensor({H, L, L});
+  r.out = Tensor({H, L, dh});
+  for (int h = 0; h < H; ++h) {
+    const Matrix q = attention_head(r.q, h), k = attention_head(r.k, h), v = attention_head(r.v, h);
     Matrix scores, probs, out;
     switch (cfg.kind) {
       case AttentionKind::Softmax: {
@@ -222,15 +243,10 @@ AttentionResults run_attention(const Session& session, const Matrix& u_in, Timin
         break;
       }
     }
-    put_head(r.q, h, q);
-    put_head(r.k, h, k);
-    put_head(r.v, h, v);
     put_head(r.scores, h, scores);
     put_head(r.probs, h, probs);
     put_head(r.out, h, out);
   }
-  r.kv_cache_bytes.resize(static_cast<size_t>(L));
-  for (int t = 0; t < L; ++t) r.kv_cache_bytes[static_cast<size_t>(t)] = kv_cache_bytes(cfg, t, L);
   timings["attention"] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

@@ -15,6 +15,11 @@ namespace seqscope::compute {
 // u: [L, D] -> AttentionResults (q, k, v, scores, probs, out, kv_cache_bytes). UserError on a
 // bad size (heads, head_dim, window, lag < 1; temperature <= 0).
 AttentionResults run_attention(const Session& session, const Matrix& u, Timings& timings);
+// The layer's inputs, shared by every backend: checks the config, fills W_q, W_k, W_v,
+// alibi_slopes, q, k (after RoPE), v and kv_cache_bytes; scores, probs, out stay empty.
+AttentionResults attention_projections(const Session& session, const Matrix& u);
+// Head h of a [H, L, dh] tensor as an [L, dh] matrix.
+Matrix attention_head(const Tensor& x, int h);
 
 // -> [L, D]: PE[t, 2i] = sin(t / 10000^(2i/D)), PE[t, 2i+1] = cos(t / 10000^(2i/D))
 Matrix sinusoidal_positions(int L, int D);

@@ -35,6 +35,8 @@ class Stopwatch {
 // |eig| > 1 + this counts as unstable; the slack absorbs float rounding of marginal modes.
 constexpr double kUnstableSlack = 1e-6;
 
+}  // namespace
+
 void check_inputs(const Session& session, const Matrix& u) {
   if (u.cols() != session.d_model)
     throw UserError("inputs have " + std::to_string(u.cols()) + " channels but d_model is " +
@@ -65,6 +67,8 @@ void make_delta_B_C(const SsmParams& p, SsmResults& r) {
   r.B = p.B;
   r.C = p.C;
 }
+
+namespace {
 
 // Diagonal variants: Abar, Bbar [L, D, N], forward (and backward) scan.
 void run_diagonal(const SsmParams& p, Discretization method, SsmResults& r) {
@@ -166,6 +170,8 @@ void make_hidden_attention(const SsmParams& p, SsmResults& r) {
   }
 }
 
+}  // namespace
+
 void make_eigenvalues(const SsmParams& p, SsmResults& r) {
   const int L = r.L, D = r.D, N = r.N;
   r.eig_discrete = TensorC({L, D, N});
@@ -198,7 +204,6 @@ void make_eigenvalues(const SsmParams& p, SsmResults& r) {
   }
 }
 
-}  // namespace
 
 VectorC eigenvalues(const Matrix& M) {
   const Eigen::Index n = M.rows();

@@ -22,4 +22,14 @@ SsmResults run_ssm(const Session& session, const Matrix& u, Timings& timings);
 // would blur for these highly non-normal matrices.
 VectorC eigenvalues(const Matrix& M);
 
+// Pieces of run_ssm that the Vulkan backend shares, so that both backends see the same inputs
+// and report the same eigenvalues:
+// UserError when u has other than d_model channels, is empty, or a hidden-attention channel is
+// out of range.
+void check_inputs(const Session& session, const Matrix& u);
+// Fills r.delta [L, D], r.B and r.C (selective [L, N], LTI [D, N]) from the scan input r.u.
+void make_delta_B_C(const SsmParams& p, SsmResults& r);
+// Fills eig_continuous, eig_discrete, max_abs_eig_discrete, unstable_channels from p and r.Abar.
+void make_eigenvalues(const SsmParams& p, SsmResults& r);
+
 }  // namespace seqscope::compute

@@ -1,0 +1,19 @@
+// The backend for a session's `backend` choice: auto takes the Vulkan backend on a GPU and
+// the Eigen reference on a CPU device (lavapipe runs these kernels slower than Eigen), or
+// without any Vulkan context; `vulkan` without a context is a UserError.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "compute/backend.h"
+#include "compute/session.h"
+#include "compute/vulkan/context.h"
+
+namespace seqscope::vk {
+
+// context may be null (no Vulkan device). notice (if given) receives a one-line reason when
+// auto falls back to Eigen, and is cleared otherwise.
+std::unique_ptr<compute::Backend> make_backend(compute::BackendChoice choice, Context* context,
+                                               std::string* notice = nullptr);
+
+}  // namespace seqscope::vk

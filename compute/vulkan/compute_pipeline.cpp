@@ -1,0 +1,159 @@
+// ComputePipeline, BufferPool and Recorder (see compute_pipeline.h).
+#include "compute/vulkan/compute_pipeline.h"
+
+#include <algorithm>
+
+#include "embedded_shaders.h"
+
+namespace seqscope::vk {
+
+// ---- ComputePipeline -----------------------------------------------------------------------
+
+ComputePipeline::ComputePipeline(const Context& context, std::string_view shader, uint32_t bindings,
+                                 std::vector<int32_t> constants)
+    : context_(context), bindings_(bindings), constants_(std::move(constants)) {
+  VkDevice device = context.device();
+  const auto words = shaders::spirv(shader);
+  if (words.empty()) throw VulkanError(VK_ERROR_INITIALIZATION_FAILED, "missing embedded shader " + std::string(shader));
+  std::vector<VkDescriptorSetLayoutBinding> slots(bindings);
+  for (uint32_t i = 0; i < bindings; ++i)
+    slots[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+  VkDescriptorSetLayoutCreateInfo set_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+  set_info.bindingCount = bindings;
+  set_info.pBindings = slots.data();
+  SEQSCOPE_VK_CHECK(vkCreateDescriptorSetLayout(device, &set_info, nullptr, &set_layout_));
+
+  // Every kernel declares its own block; 128 bytes is the guaranteed minimum (lavapipe's limit).
+  VkPushConstantRange push{VK_SHADER_STAGE_COMPUTE_BIT, 0, 128};
+  VkPipelineLayoutCreateInfo layout_info{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  layout_info.setLayoutCount = 1;
+  layout_info.pSetLayouts = &set_layout_;
+  layout_info.pushConstantRangeCount = 1;
+  layout_info.pPushConstantRanges = &push;
+  SEQSCOPE_VK_CHECK(vkCreatePipelineLayout(device, &layout_info, nullptr, &layout_));
+
+  std::vector<VkSpecializationMapEntry> entries;
+  for (uint32_t i = 0; i < constants_.size(); ++i)
+    entries.push_back({i, static_cast<uint32_t>(i * sizeof(int32_t)), sizeof(int32_t)});
+  VkSpecializationInfo spec{static_cast<uint32_t>(entries.size()), entries.data(), constants_.size() * sizeof(int32_t),
+                            constants_.data()};
+  VkShaderModuleCreateInfo module_info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+  module_info.codeSize = words.size_bytes();
+  module_info.pCode = words.data();
+  VkShaderModule module = VK_NULL_HANDLE;
+  SEQSCOPE_VK_CHECK(vkCreateShaderModule(device, &module_info, nullptr, &module));
+  VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+  info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module,
+                "main", &spec};
+  info.layout = layout_;
+  const VkResult result = vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline_);
+  vkDestroyShaderModule(device, module, nullptr);
+  SEQSCOPE_VK_CHECK(result);
+}
+
+ComputePipeline::~ComputePipeline() {
+  VkDevice device = context_.device();
+  if (pipeline_) vkDestroyPipeline(device, pipeline_, nullptr);
+  if (layout_) vkDestroyPipelineLayout(device, layout_, nullptr);
+  if (set_layout_) vkDestroyDescriptorSetLayout(device, set_layout_, nullptr);
+}
+
+// ---- BufferPool ----------------------------------------------------------------------------
+
+GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) {
+  const VkDeviceSize limit = context_.properties().limits.maxStorageBufferRange;
+  if (bytes > limit)
+    throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY, "buffer " + name + " needs " + std::to_string(bytes) +
+                                                         " bytes, above maxStorageBufferRange");
+  auto& slot = buffers_[name];
+  if (!slot || slot->size() < bytes) {
+    // Grow with headroom so that a slider dragging L up does not reallocate every step.
+    const VkDeviceSize grown = std::min<VkDeviceSize>(limit, std::max<VkDeviceSize>(bytes + bytes / 4, 256));
+    slot.reset();
+    slot = std::make_unique<GpuBuffer>(context_, grown);
+    ++allocations_;
+  }
+  return *slot;
+}
+
+// ---- Recorder ------------------------------------------------------------------------------
+
+Recorder::Recorder(const Context& context, VkCommandBuffer cmd, VkDescriptorPool pool, VkQueryPool queries,
+                   uint32_t max_queries)
+    : context_(context), cmd_(cmd), pool_(pool), queries_(queries), max_queries_(max_queries) {
+  if (queries_) vkCmdResetQueryPool(cmd_, queries_, 0, max_queries_);
+}
+
+void Recorder::dispatch_raw(const ComputePipeline& pipeline, std::initializer_list<const GpuBuffer*> buffers,
+                            const void* push, uint32_t push_bytes, uint32_t groups_x, uint32_t groups_y,
+                            uint32_t groups_z) {
+  if (buffers.size() != pipeline.bindings())
+    throw VulkanError(VK_ERROR_INITIALIZATION_FAILED, "dispatch with the wrong number of buffers");
+  if (groups_x == 0 || groups_y == 0 || groups_z == 0) return;
+  VkDescriptorSetLayout set_layout = pipeline.set_layout();
+  VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  alloc.descriptorPool = pool_;
+  alloc.descriptorSetCount = 1;
+  alloc.pSetLayouts = &set_layout;
+  VkDescriptorSet set = VK_NULL_HANDLE;
+  SEQSCOPE_VK_CHECK(vkAllocateDescriptorSets(context_.device(), &alloc, &set));
+  std::vector<VkDescriptorBufferInfo> infos;
+  infos.reserve(buffers.size());
+  for (const GpuBuffer* buffer : buffers) infos.push_back({buffer->buffer(), 0, VK_WHOLE_SIZE});
+  std::vector<VkWriteDescriptorSet> writes(buffers.size(), {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
+  for (uint32_t i = 0; i < writes.size(); ++i) {
+    writes[i].dstSet = set;
+    writes[i].dstBinding = i;
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkUpdateDescriptorSets(context_.device(), static_cast<uint32_t>(writes.size()), writes.data(), 0, nullptr);
+
+  vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.pipeline());
+  vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1, &set, 0, nullptr);
+  vkCmdPushConstants(cmd_, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes, push);
+  vkCmdDispatch(cmd_, groups_x, groups_y, groups_z);
+  // Every later dispatch may read what this one wrote.
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+  vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier,
+                       0, nullptr, 0, nullptr);
+}
+
+void Recorder::begin_op(const std::string& name) {
+  ops_.push_back(name);
+  const uint32_t query = 2 * static_cast<uint32_t>(ops_.size() - 1);
+  if (queries_ && query + 1 < max_queries_)
+    vkCmdWriteTimestamp(cmd_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries_, query);
+}
+
+void Recorder::end_op() {
+  const uint32_t query = 2 * static_cast<uint32_t>(ops_.size() - 1) + 1;
+  if (queries_ && query < max_queries_)
+    vkCmdWriteTimestamp(cmd_, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries_, query);
+}
+
+void Recorder::finish() {
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &barrier, 0,
+                       nullptr, 0, nullptr);
+}
+
+std::map<std::string, double> Recorder::read_timings() const {
+  std::map<std::string, double> timings;
+  const uint32_t count = std::min<uint32_t>(max_queries_, 2 * static_cast<uint32_t>(ops_.size()));
+  if (!queries_ || count == 0) return timings;
+  std::vector<uint64_t> ticks(count);
+  SEQSCOPE_VK_CHECK(vkGetQueryPoolResults(context_.device(), queries_, 0, count, count * sizeof(uint64_t), ticks.data(),
+                                          sizeof(uint64_t), VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
+  const double ms_per_tick = context_.timestamp_period_ns() * 1e-6;
+  for (uint32_t i = 0; 2 * i + 1 < count; ++i)
+    timings[ops_[i]] += static_cast<double>(ticks[2 * i + 1] - ticks[2 * i]) * ms_per_tick;
+  return timings;
+}
+
+}  // namespace seqscope::vk

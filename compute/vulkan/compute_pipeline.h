@@ -1,0 +1,102 @@
+// Plumbing of the compute backend: a compute pipeline built once from embedded SPIR-V (one
+// descriptor set of storage buffers, a push-constant block of at most 128 bytes, sizes as
+// specialization constants), persistent buffers that grow and are reused across recomputes,
+// per-run descriptor sets, and a recorder that adds dispatches, barriers and per-op
+// timestamps to the one command buffer of a recompute.
+//
+// Sections: ComputePipeline, BufferPool, Recorder.
+#pragma once
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compute/vulkan/buffer.h"
+#include "compute/vulkan/context.h"
+
+namespace seqscope::vk {
+
+class ComputePipeline {
+ public:
+  // shader: name as embedded ("ssm_readout.comp"); constants: constant_id i = constants[i].
+  ComputePipeline(const Context& context, std::string_view shader, uint32_t bindings,
+                  std::vector<int32_t> constants);
+  ~ComputePipeline();
+  ComputePipeline(const ComputePipeline&) = delete;
+  ComputePipeline& operator=(const ComputePipeline&) = delete;
+
+  VkPipeline pipeline() const { return pipeline_; }
+  VkPipelineLayout layout() const { return layout_; }
+  VkDescriptorSetLayout set_layout() const { return set_layout_; }
+  uint32_t bindings() const { return bindings_; }
+  // constant_id 0 of every kernel: the workgroup width (x, and y for square tiles).
+  uint32_t local_size() const { return static_cast<uint32_t>(constants_.at(0)); }
+
+ private:
+  const Context& context_;
+  uint32_t bindings_ = 0;
+  std::vector<int32_t> constants_;
+  VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
+  VkPipelineLayout layout_ = VK_NULL_HANDLE;
+  VkPipeline pipeline_ = VK_NULL_HANDLE;
+};
+
+// Named storage buffers, grown on demand (never shrunk, never reallocated while large
+// enough), so that a recompute of the same or a smaller session allocates nothing.
+class BufferPool {
+ public:
+  explicit BufferPool(const Context& context) : context_(context) {}
+  // The buffer `name` with room for at least `bytes` (its contents are kept only when it
+  // was large enough). Throws VulkanError above the device's maxStorageBufferRange.
+  GpuBuffer& ensure(const std::string& name, VkDeviceSize bytes);
+  GpuBuffer& at(const std::string& name) const { return *buffers_.at(name); }
+  size_t allocations() const { return allocations_; }
+
+ private:
+  const Context& context_;
+  std::map<std::string, std::unique_ptr<GpuBuffer>> buffers_;
+  size_t allocations_ = 0;
+};
+
+// Records the dispatches of one recompute into one command buffer: a descriptor set per
+// dispatch from a pool reset per run, a compute->compute barrier after each dispatch, and a
+// pair of timestamps around each op.
+class Recorder {
+ public:
+  Recorder(const Context& context, VkCommandBuffer cmd, VkDescriptorPool pool, VkQueryPool queries,
+           uint32_t max_queries);
+
+  template <typename Push>
+  void dispatch(const ComputePipeline& pipeline, std::initializer_list<const GpuBuffer*> buffers, const Push& push,
+                uint32_t groups_x, uint32_t groups_y = 1, uint32_t groups_z = 1) {
+    static_assert(sizeof(Push) <= 128, "push constants are limited to 128 bytes");
+    dispatch_raw(pipeline, buffers, &push, sizeof(Push), groups_x, groups_y, groups_z);
+  }
+  void begin_op(const std::string& name);
+  void end_op();
+  // Makes every shader write visible to the host (before the submit ends).
+  void finish();
+  // Op name -> milliseconds, read after the submit completed (empty without timestamps).
+  std::map<std::string, double> read_timings() const;
+
+ private:
+  void dispatch_raw(const ComputePipeline& pipeline, std::initializer_list<const GpuBuffer*> buffers, const void* push,
+                    uint32_t push_bytes, uint32_t groups_x, uint32_t groups_y, uint32_t groups_z);
+
+  const Context& context_;
+  VkCommandBuffer cmd_;
+  VkDescriptorPool pool_;
+  VkQueryPool queries_;
+  uint32_t max_queries_;
+  std::vector<std::string> ops_;  // op i has queries 2i, 2i+1
+};
+
+// ceil(n / d) for dispatch sizes.
+inline uint32_t groups_for(int64_t n, uint32_t d) { return static_cast<uint32_t>((n + d - 1) / d); }
+
+}  // namespace seqscope::vk

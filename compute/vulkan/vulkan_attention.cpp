@@ -1,0 +1,125 @@
+// The attention layer on the GPU (see vulkan_kernels.h). q, k, v are projected on the CPU
+// (compute::attention_projections: the reference's weights, sinusoidal positions and RoPE), a
+// [L, D] x [D, H dh] product that is small next to the [H, L, L] map; the GPU computes the
+// map and the output:
+//   softmax: attention_flash (online softmax -> out, row max and sum) then attention_probs;
+//   linear:  attention_linear keysum -> den, attention_probs (parallel form for the map),
+//            attention_linear out (recurrent form with a matrix state);
+//   lag:     attention_probs (one-hot map) and attention_lag (out copies v).
+#include <cmath>
+#include <cstring>
+
+#include "compute/attention.h"
+#include "compute/vulkan/vulkan_kernels.h"
+
+namespace seqscope::vk {
+
+using compute::AttentionKind;
+using compute::AttentionResults;
+
+AttentionJob prepare_attention(const Context& context, const compute::Session& session, const compute::Matrix& u) {
+  AttentionJob job;
+  job.config = session.attention;
+  job.r = compute::attention_projections(session, u);
+  const AttentionResults& r = job.r;
+  const double maps = static_cast<double>(r.H) * r.L * r.L * sizeof(float);
+  require_buffer_range(context, maps, "the attention map [H, L, L]", r.L);
+  job.slopes.assign(static_cast<size_t>(2 * r.H), 0.0f);
+  if (job.config.positional == compute::Positional::Alibi) {
+    const std::vector<double> slopes = compute::alibi_slopes(r.H);
+    for (int h = 0; h < r.H; ++h) {
+      const float hi = static_cast<float>(slopes[static_cast<size_t>(h)]);
+      job.slopes[static_cast<size_t>(2 * h)] = hi;
+      job.slopes[static_cast<size_t>(2 * h + 1)] = static_cast<float>(slopes[static_cast<size_t>(h)] - hi);
+    }
+  }
+  // The reference scales a float product by the float of this double.
+  job.scale = static_cast<float>(1.0 / (std::sqrt(static_cast<double>(r.dh)) * job.config.temperature));
+  return job;
+}
+
+void upload_attention(const AttentionJob& job, BufferPool& buffers) {
+  const AttentionResults& r = job.r;
+  put(buffers, "att.q", r.q.data.data(), r.q.data.size() * sizeof(float));
+  put(buffers, "att.k", r.k.data.data(), r.k.data.size() * sizeof(float));
+  put(buffers, "att.v", r.v.data.data(), r.v.data.size() * sizeof(float));
+  put(buffers, "att.slopes", job.slopes.data(), job.slopes.size() * sizeof(float));
+}
+
+namespace {
+
+struct FlashPush {
+  int32_t L, dh, mask, window;
+  float scale;
+};
+struct ProbsPush {
+  int32_t L, dh, mask, window;
+  float scale;
+  int32_t kind, feature_map, lag;
+};
+struct LinearPush {
+  int32_t L, dh, mask, window, H, mode, feature_map;
+  float eps;
+};
+struct LagPush {
+  int32_t H, L, dh, lag;
+};
+
+}  // namespace
+
+void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const AttentionJob& job) {
+  const AttentionResults& r = job.r;
+  const compute::AttentionConfig& c = job.config;
+  const int64_t hl = int64_t{r.H} * r.L, maps = hl * r.L, hld = hl * r.dh;
+  GpuBuffer& q = b.at("att.q");
+  GpuBuffer& kk = b.at("att.k");
+  GpuBuffer& v = b.at("att.v");
+  GpuBuffer& out = b.ensure("att.out", hld * sizeof(float));
+  GpuBuffer& stats = b.ensure("att.stats", hl * 4 * sizeof(float));
+  GpuBuffer& scores = b.ensure("att.scores", maps * sizeof(float));
+  GpuBuffer& probs = b.ensure("att.probs", maps * sizeof(float));
+  const int32_t mask = static_cast<int32_t>(c.mask), feature = static_cast<int32_t>(c.feature_map);
+  const ProbsPush probs_push{r.L, r.dh, mask, c.window, job.scale, static_cast<int32_t>(c.kind), feature, c.lag};
+  const auto map_pass = [&] {
+    rec.dispatch(k.probs, {&q, &kk, &b.at("att.slopes"), &stats, &scores, &probs}, probs_push, groups_for(r.L, kTile),
+                 groups_for(r.L, kTile), r.H);
+  };
+  rec.begin_op("attention");
+  switch (c.kind) {
+    case AttentionKind::Softmax:
+      rec.dispatch(k.flash, {&q, &kk, &v, &b.at("att.slopes"), &out, &stats},
+                   FlashPush{r.L, r.dh, mask, c.window, job.scale}, groups_for(r.L, kGroup), r.H);
+      map_pass();
+      break;
+    case AttentionKind::Linear: {
+      GpuBuffer& z = b.ensure("att.z", hld * 2 * sizeof(float));
+      GpuBuffer& state = b.ensure("att.state", int64_t{r.H} * r.dh * r.dh * 2 * sizeof(float));
+      const auto linear_pass = [&](int32_t mode, int64_t invocations) {
+        const LinearPush push{r.L, r.dh, mask, c.window, r.H, mode, feature, static_cast<float>(compute::kLinearEps)};
+        rec.dispatch(k.linear, {&q, &kk, &v, &z, &stats, &state, &out}, push, groups_for(invocations, kGroup));
+      };
+      linear_pass(0, int64_t{r.H} * r.dh);  // key prefix sums
+      linear_pass(1, hl);                   // denominators
+      map_pass();
+      linear_pass(2, int64_t{r.H} * r.dh);  // recurrent output
+      break;
+    }
+    case AttentionKind::Lag:
+      map_pass();
+      rec.dispatch(k.lag, {&v, &out}, LagPush{r.H, r.L, r.dh, c.lag}, groups_for(hld, kGroup));
+      break;
+  }
+  rec.end_op();
+}
+
+void read_attention(const BufferPool& buffers, AttentionJob& job) {
+  AttentionResults& r = job.r;
+  r.scores = compute::Tensor({r.H, r.L, r.L});
+  r.probs = compute::Tensor({r.H, r.L, r.L});
+  r.out = compute::Tensor({r.H, r.L, r.dh});
+  get(buffers, "att.scores", r.scores.data.data(), r.scores.data.size() * sizeof(float));
+  get(buffers, "att.probs", r.probs.data.data(), r.probs.data.size() * sizeof(float));
+  get(buffers, "att.out", r.out.data.data(), r.out.data.size() * sizeof(float));
+}
+
+}  // namespace seqscope::vk

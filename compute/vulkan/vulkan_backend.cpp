@@ -1,0 +1,125 @@
+// VulkanBackend::run: size checks, CPU preparation (weights, projections), uploads, one
+// command buffer with every dispatch and per-op timestamps, one submit, read back.
+#include "compute/vulkan/vulkan_backend.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+
+#include "compute/eigen_backend.h"
+#include "compute/vulkan/vulkan_kernels.h"
+
+namespace seqscope::vk {
+
+namespace {
+constexpr uint32_t kMaxQueries = 16;  // 2 per op: ssm_scan, kernel, hidden_attention, attention
+constexpr uint32_t kMaxDispatches = 32;
+constexpr uint32_t kMaxBindings = 12;
+
+std::vector<int32_t> group(std::initializer_list<int32_t> more = {}) {
+  std::vector<int32_t> c{kGroup};
+  c.insert(c.end(), more);
+  return c;
+}
+}  // namespace
+
+Kernels::Kernels(const Context& c)
+    : scan_chunk(c, "ssm_scan_chunk.comp", 11, group({kScanChunk})),
+      scan_carry(c, "ssm_scan_carry.comp", 2, group()),
+      scan_fixup(c, "ssm_scan_fixup.comp", 4, group({kScanChunk})),
+      readout(c, "ssm_readout.comp", 8, group()),
+      dense_scan(c, "ssm_dense_scan.comp", 5, group({kMaxState})),
+      kernel(c, "ssm_kernel.comp", 5, group({kKernelTaps})),
+      kernel_dense(c, "ssm_kernel_dense.comp", 4, group({kMaxState})),
+      hidden_prefix(c, "hidden_attention_prefix.comp", 5, group()),
+      hidden_tiles(c, "hidden_attention.comp", 6, {kTile}),
+      flash(c, "attention_flash.comp", 6, group({kFlashKeys, kMaxHeadDim})),
+      probs(c, "attention_probs.comp", 6, {kTile}),
+      linear(c, "attention_linear.comp", 7, group()),
+      lag(c, "attention_lag.comp", 2, group()) {}
+
+void require_buffer_range(const Context& context, double bytes, const std::string& what, int L) {
+  const double limit = static_cast<double>(context.properties().limits.maxStorageBufferRange);
+  if (bytes <= limit) return;
+  char line[300];
+  std::snprintf(line, sizeof line,
+                "%s needs %.0f MiB for L = %d, more than the %.0f MiB one storage buffer can hold on %s: shorten the "
+                "input, request fewer channels or heads, or use the Eigen backend",
+                what.c_str(), bytes / (1024.0 * 1024.0), L, limit / (1024.0 * 1024.0), context.device_info().name.c_str());
+  throw compute::UserError(line);
+}
+
+void put(BufferPool& buffers, const std::string& name, const void* data, size_t bytes) {
+  GpuBuffer& buffer = buffers.ensure(name, bytes > 0 ? bytes : 16);
+  if (bytes > 0) std::memcpy(buffer.mapped(), data, bytes);
+}
+
+void get(const BufferPool& buffers, const std::string& name, void* data, size_t bytes) {
+  std::memcpy(data, buffers.at(name).mapped(), bytes);
+}
+
+VulkanBackend::VulkanBackend(Context& context)
+    : context_(context), kernels_(std::make_unique<Kernels>(context)), buffers_(std::make_unique<BufferPool>(context)) {
+  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kMaxDispatches * kMaxBindings};
+  VkDescriptorPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  pool_info.maxSets = kMaxDispatches;
+  pool_info.poolSizeCount = 1;
+  pool_info.pPoolSizes = &size;
+  SEQSCOPE_VK_CHECK(vkCreateDescriptorPool(context.device(), &pool_info, nullptr, &descriptors_));
+  if (context.has_timestamps()) {
+    VkQueryPoolCreateInfo query_info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+    query_info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    query_info.queryCount = kMaxQueries;
+    SEQSCOPE_VK_CHECK(vkCreateQueryPool(context.device(), &query_info, nullptr, &queries_));
+  }
+}
+
+VulkanBackend::~VulkanBackend() {
+  vkDeviceWaitIdle(context_.device());
+  if (queries_) vkDestroyQueryPool(context_.device(), queries_, nullptr);
+  if (descriptors_) vkDestroyDescriptorPool(context_.device(), descriptors_, nullptr);
+}
+
+size_t VulkanBackend::buffer_allocations() const { return buffers_->allocations(); }
+
+compute::Results VulkanBackend::run(const compute::Session& session, const compute::Inputs& inputs) {
+  const auto start = std::chrono::steady_clock::now();
+  const int L = inputs.length();
+  // The same guard as the reference: the Results must fit in host memory.
+  const double bytes = compute::estimate_result_bytes(session, L);
+  if (bytes > compute::kMaxResultBytes) {
+    char line[200];
+    std::snprintf(line, sizeof line, "this session needs about %.1f GiB of results (L = %d), at most %.0f GiB are allowed",
+                  bytes / (1024.0 * 1024 * 1024), L, compute::kMaxResultBytes / (1024.0 * 1024 * 1024));
+    throw compute::UserError(line);
+  }
+  SsmJob ssm = prepare_ssm(context_, session, inputs.u);
+  AttentionJob attention = prepare_attention(context_, session, inputs.u);
+  upload_ssm(ssm, *buffers_);
+  upload_attention(attention, *buffers_);
+
+  SEQSCOPE_VK_CHECK(vkResetDescriptorPool(context_.device(), descriptors_, 0));
+  std::optional<Recorder> recorder;
+  context_.submit_and_wait([&](VkCommandBuffer cmd) {
+    recorder.emplace(context_, cmd, descriptors_, queries_, kMaxQueries);
+    record_ssm(*recorder, *kernels_, *buffers_, ssm);
+    record_attention(*recorder, *kernels_, *buffers_, attention);
+    recorder->finish();
+  });
+
+  compute::Results results;
+  results.session = session;
+  results.inputs = inputs;
+  results.backend = "vulkan";
+  read_ssm(*buffers_, ssm);
+  read_attention(*buffers_, attention);
+  results.ssm = std::move(ssm.r);
+  results.attention = std::move(attention.r);
+  results.timings_ms = recorder->read_timings();
+  results.timings_ms["total"] =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return results;
+}
+
+}  // namespace seqscope::vk

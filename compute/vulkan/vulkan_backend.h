@@ -1,0 +1,39 @@
+// VulkanBackend: the compute::Backend that runs the SSM scans, kernels, hidden attention and
+// the attention maps as Vulkan compute shaders, with the same Results as EigenBackend
+// (backend = "vulkan", timings_ms from GPU timestamps per op plus the wall-clock "total").
+// Pipelines are built once here; buffers persist and grow across recomputes; one submit per
+// run. docs/vulkan.md has the kernels, the buffer design and the limits.
+#pragma once
+#include <memory>
+
+#include "compute/backend.h"
+#include "compute/vulkan/context.h"
+
+namespace seqscope::vk {
+
+struct Kernels;
+class BufferPool;
+
+class VulkanBackend : public compute::Backend {
+ public:
+  explicit VulkanBackend(Context& context);
+  ~VulkanBackend() override;
+  VulkanBackend(const VulkanBackend&) = delete;
+  VulkanBackend& operator=(const VulkanBackend&) = delete;
+
+  std::string name() const override { return "vulkan"; }
+  // UserError for sessions the math refuses (as EigenBackend) or whose [L, L] maps exceed
+  // the device's storage-buffer range.
+  compute::Results run(const compute::Session& session, const compute::Inputs& inputs) override;
+  // Buffer allocations so far (a recompute of an equal or smaller session adds none).
+  size_t buffer_allocations() const;
+
+ private:
+  Context& context_;
+  std::unique_ptr<Kernels> kernels_;
+  std::unique_ptr<BufferPool> buffers_;
+  VkDescriptorPool descriptors_ = VK_NULL_HANDLE;
+  VkQueryPool queries_ = VK_NULL_HANDLE;
+};
+
+}  // namespace seqscope::vk

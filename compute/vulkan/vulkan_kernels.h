@@ -1,0 +1,69 @@
+// Internal to the Vulkan backend: the pipelines (built once), and the two halves of a
+// recompute, SSM and attention, each as prepare (CPU side: weights, projections, small
+// per-channel discretizations) -> upload -> record -> read back. docs/vulkan.md describes
+// every kernel.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compute/results.h"
+#include "compute/session.h"
+#include "compute/vulkan/compute_pipeline.h"
+
+namespace seqscope::vk {
+
+struct Kernels {
+  explicit Kernels(const Context& context);
+  ComputePipeline scan_chunk, scan_carry, scan_fixup, readout, dense_scan;
+  ComputePipeline kernel, kernel_dense;
+  ComputePipeline hidden_prefix, hidden_tiles;
+  ComputePipeline flash, probs, linear, lag;
+};
+
+// Workgroup sizes and tiles (specialization constants of the kernels).
+inline constexpr int kGroup = 64;      // 1-D kernels
+inline constexpr int kTile = 16;       // 2-D map tiles: 16 x 16
+inline constexpr int kScanChunk = 64;  // steps per chunk of the diagonal scan
+inline constexpr int kKernelTaps = 32;  // taps per invocation of the kernel
+inline constexpr int kMaxState = 256;  // ssm.state_size maximum (dense kernels keep it in shared memory)
+inline constexpr int kMaxHeadDim = 256;  // attention.head_dim maximum
+inline constexpr int kFlashKeys = 8;    // keys per shared tile: 2 * 8 * 256 floats = 16 KiB
+
+// Throws UserError when `bytes` for `what` exceed the device's storage-buffer range.
+void require_buffer_range(const Context& context, double bytes, const std::string& what, int L);
+
+// The SSM layer of one recompute. r holds what the CPU prepares (params, u, z, delta, B, C,
+// A, Dskip; Abar/Bbar of dense models) and, after read_ssm, everything else.
+struct SsmJob {
+  compute::SsmResults r;
+  compute::Discretization method = compute::Discretization::Zoh;
+  compute::MatrixC abar_lti, bbar_lti;  // [D, N] diagonal LTI, discretized on the CPU
+  compute::Tensor dense_abar;           // [D, N, N] dense
+  compute::Matrix dense_bbar;           // [D, N] dense
+  int directions = 1;
+  int chunks = 1;
+};
+// CPU side of the SSM layer; UserError on bad sizes or limits of this device.
+SsmJob prepare_ssm(const Context& context, const compute::Session& session, const compute::Matrix& u_block);
+void upload_ssm(const SsmJob& job, BufferPool& buffers);
+void record_ssm(Recorder& recorder, const Kernels& kernels, BufferPool& buffers, const SsmJob& job);
+void read_ssm(const BufferPool& buffers, SsmJob& job);
+
+// The attention layer of one recompute: r holds the projections (CPU), then the map and out.
+struct AttentionJob {
+  compute::AttentionResults r;
+  compute::AttentionConfig config;
+  std::vector<float> slopes;  // [H, 2] ALiBi slope as hi, lo (zeros without ALiBi)
+  float scale = 1.0f;         // 1 / (sqrt(dh) temperature), rounded as the reference does
+};
+AttentionJob prepare_attention(const Context& context, const compute::Session& session, const compute::Matrix& u);
+void upload_attention(const AttentionJob& job, BufferPool& buffers);
+void record_attention(Recorder& recorder, const Kernels& kernels, BufferPool& buffers, const AttentionJob& job);
+void read_attention(const BufferPool& buffers, AttentionJob& job);
+
+// Host <-> mapped buffer copies of plain float/complex data.
+void put(BufferPool& buffers, const std::string& name, const void* data, size_t bytes);
+void get(const BufferPool& buffers, const std::string& name, void* data, size_t bytes);
+
+}  // namespace seqscope::vk

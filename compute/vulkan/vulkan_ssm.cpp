@@ -1,0 +1,296 @@
+// The SSM layer on the GPU (see vulkan_kernels.h). The CPU builds the weights, the conv +
+// SiLU and the projections (delta, B, C, z: the same Eigen code as the reference, so both
+// backends scan identical inputs) and the per-channel discretization of LTI models; the GPU
+// discretizes selective models per step and runs the scans, readout + gate, kernel and
+// hidden attention. Eigenvalues and stability flags are computed on the CPU from the Abar
+// the GPU wrote.
+//
+// Sections: prepare, upload, record, read back.
+#include <cstring>
+
+#include "compute/discretize.h"
+#include "compute/ssm.h"
+#include "compute/ssm_init.h"
+#include "compute/ssm_scan.h"
+#include "compute/vulkan/vulkan_kernels.h"
+
+namespace seqscope::vk {
+
+using compute::Complex;
+using compute::Matrix;
+using compute::MatrixC;
+using compute::SsmParams;
+using compute::SsmResults;
+
+namespace {
+
+constexpr VkDeviceSize kComplex = 2 * sizeof(float);
+
+// Exactly what compute::discretize_diagonal does for one LTI channel row.
+void discretize_lti(const SsmParams& p, const SsmResults& r, compute::Discretization method, SsmJob& job) {
+  const bool real_A = (p.A.imag().array() == 0.0f).all();
+  job.abar_lti = MatrixC(p.D, p.N);
+  job.bbar_lti = MatrixC(p.D, p.N);
+  for (int d = 0; d < p.D; ++d)
+    for (int n = 0; n < p.N; ++n) {
+      const float dt = r.delta(0, d);
+      const compute::DiscreteMode m = real_A ? compute::discretize_mode_real(p.A(d, n).real(), dt, method)
+                                             : compute::discretize_mode(p.A(d, n), dt, method);
+      job.abar_lti(d, n) = m.Abar;
+      job.bbar_lti(d, n) = m.bbar_scale * r.B(d, n);
+    }
+}
+
+// As run_dense in compute/ssm.cpp: Abar [D, N, N], Bbar [D, N] per channel, in double.
+void discretize_dense_all(const SsmParams& p, compute::Discretization method, SsmJob& job) {
+  const int D = p.D, N = p.N;
+  job.dense_abar = compute::Tensor({D, N, N});
+  job.dense_bbar = Matrix(D, N);
+  SsmResults& r = job.r;
+  r.Abar = compute::TensorC({D, N, N});
+  r.Bbar = compute::TensorC({D, N});
+  for (int d = 0; d < D; ++d) {
+    compute::DenseDiscrete dd;
+    if (p.discrete_time)
+      dd = {p.A_dense, p.B.row(d).transpose()};
+    else
+      dd = compute::discretize_dense(p.A_dense, p.B.row(d).transpose(), p.dt(d), method);
+    for (int i = 0; i < N; ++i) {
+      for (int j = 0; j < N; ++j) {
+        job.dense_abar.at(d, i, j) = dd.Abar(i, j);
+        r.Abar.at(d, i, j) = dd.Abar(i, j);
+      }
+      job.dense_bbar(d, i) = dd.Bbar(i);
+      r.Bbar.data[static_cast<size_t>(d * N + i)] = dd.Bbar(i);
+    }
+  }
+}
+
+void check_limits(const Context& context, const SsmJob& job) {
+  const SsmResults& r = job.r;
+  const double L = r.L, ldn = L * r.D * r.N;
+  require_buffer_range(context, ldn * kComplex, "the state h [L, D, N]", r.L);
+  const double channels = static_cast<double>(r.hidden_attention_channels.size());
+  require_buffer_range(context, channels * L * L * sizeof(float), "the hidden attention [C, L, L]", r.L);
+  require_buffer_range(context, channels * L * r.N * 4 * sizeof(float), "the hidden attention prefix [C, L, N]", r.L);
+}
+
+}  // namespace
+
+// ---- prepare -------------------------------------------------------------------------------
+
+SsmJob prepare_ssm(const Context& context, const compute::Session& session, const Matrix& u_block) {
+  compute::check_inputs(session, u_block);
+  SsmJob job;
+  SsmResults& r = job.r;
+  r.params = compute::make_ssm_params(session);
+  const SsmParams& p = r.params;
+  job.method = session.ssm.discretization;
+  r.L = static_cast<int>(u_block.rows());
+  r.D = p.D;
+  r.N = p.N;
+  r.is_complex = p.is_complex;
+  r.lti = !p.selective;
+  r.dense = p.dense;
+  r.bidirectional = session.ssm.bidirectional;
+  r.gated = p.gate;
+  r.hidden_attention_channels = session.ssm.hidden_attention_channels;
+  check_limits(context, job);
+
+  r.u = p.conv_width > 0 ? compute::causal_conv_silu(u_block, p.conv_weight, p.conv_bias) : u_block;
+  if (p.gate) r.z = u_block * p.W_z;
+  compute::make_delta_B_C(p, r);
+  r.A = p.dense ? MatrixC(p.A_dense.cast<Complex>()) : p.A;
+  r.Dskip = p.Dskip;
+  if (p.dense)
+    discretize_dense_all(p, job.method, job);
+  else if (r.lti)
+    discretize_lti(p, r, job.method, job);
+  job.directions = r.bidirectional ? 2 : 1;
+  job.chunks = (r.L + kScanChunk - 1) / kScanChunk;
+  return job;
+}
+
+// ---- upload --------------------------------------------------------------------------------
+
+void upload_ssm(const SsmJob& job, BufferPool& buffers) {
+  const SsmResults& r = job.r;
+  const auto bytes_of = [](const auto& m) { return static_cast<size_t>(m.size()) * sizeof(m.data()[0]); };
+  put(buffers, "ssm.u", r.u.data(), bytes_of(r.u));
+  put(buffers, "ssm.delta", r.delta.data(), bytes_of(r.delta));
+  put(buffers, "ssm.A", r.A.data(), bytes_of(r.A));
+  put(buffers, "ssm.B", r.B.data(), bytes_of(r.B));
+  put(buffers, "ssm.C", r.C.data(), bytes_of(r.C));
+  put(buffers, "ssm.Dskip", r.Dskip.data(), bytes_of(r.Dskip));
+  put(buffers, "ssm.z", r.z.data(), bytes_of(r.z));
+  put(buffers, "ssm.abar_lti", job.abar_lti.data(), bytes_of(job.abar_lti));
+  put(buffers, "ssm.bbar_lti", job.bbar_lti.data(), bytes_of(job.bbar_lti));
+  put(buffers, "ssm.dense_abar", job.dense_abar.data.data(), job.dense_abar.data.size() * sizeof(float));
+  put(buffers, "ssm.dense_bbar", job.dense_bbar.data(), bytes_of(job.dense_bbar));
+  const std::vector<int>& channels = r.hidden_attention_channels;
+  put(buffers, "ssm.channels", channels.data(), channels.size() * sizeof(int));
+}
+
+// ---- record --------------------------------------------------------------------------------
+
+namespace {
+
+struct ScanPush {
+  int32_t L, D, N, num_chunks, selective, method;
+};
+struct CarryPush {
+  int32_t modes, num_chunks;
+};
+struct FixupPush {
+  int32_t L, D, N, num_chunks;
+};
+struct ReadoutPush {
+  int32_t L, D, N, c_per_step, bidirectional, gated;
+  float re_scale;
+};
+struct DensePush {
+  int32_t L, D, N;
+};
+struct KernelPush {
+  int32_t L, D, N;
+  float re_scale;
+};
+struct PrefixPush {
+  int32_t L, D, N, num_channels, exp_decay;
+};
+struct TilesPush {
+  int32_t L, D, N, lti, bidirectional, complex_a;
+  float re_scale;
+};
+
+void record_diagonal_scan(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob& job) {
+  const SsmResults& r = job.r;
+  const int64_t ldn = int64_t{r.L} * r.D * r.N, modes = int64_t{r.D} * r.N;
+  const int64_t aggs = int64_t{job.directions} * job.chunks * modes;
+  GpuBuffer& agg = b.ensure("ssm.agg", aggs * 4 * sizeof(float));
+  GpuBuffer& carry = b.ensure("ssm.carry", aggs * kComplex);
+  GpuBuffer& abar = b.ensure("ssm.Abar", ldn * kComplex);
+  GpuBuffer& h = b.ensure("ssm.h", ldn * kComplex);
+  GpuBuffer& h_bwd = b.ensure("ssm.h_bwd", r.bidirectional ? ldn * kComplex : 16);
+  const ScanPush push{r.L, r.D, r.N, job.chunks, r.lti ? 0 : 1, static_cast<int32_t>(job.method)};
+  rec.dispatch(k.scan_chunk,
+               {&b.at("ssm.u"), &b.at("ssm.delta"), &b.at("ssm.A"), &b.at("ssm.B"), &b.at("ssm.abar_lti"),
+                &b.at("ssm.bbar_lti"), &abar, &b.ensure("ssm.Bbar", ldn * kComplex), &h, &h_bwd, &agg},
+               push, groups_for(modes, kGroup), job.chunks, job.directions);
+  if (job.chunks < 2) return;
+  rec.dispatch(k.scan_carry, {&agg, &carry}, CarryPush{static_cast<int32_t>(modes), job.chunks},
+               groups_for(modes, kGroup), job.directions);
+  rec.dispatch(k.scan_fixup, {&abar, &carry, &h, &h_bwd}, FixupPush{r.L, r.D, r.N, job.chunks},
+               groups_for(modes, kGroup), job.chunks - 1, job.directions);
+}
+
+void record_dense_scan(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob& job) {
+  const SsmResults& r = job.r;
+  const int64_t ldn = int64_t{r.L} * r.D * r.N;
+  GpuBuffer& h = b.ensure("ssm.h", ldn * kComplex);
+  GpuBuffer& h_bwd = b.ensure("ssm.h_bwd", r.bidirectional ? ldn * kComplex : 16);
+  rec.dispatch(k.dense_scan, {&b.at("ssm.u"), &b.at("ssm.dense_abar"), &b.at("ssm.dense_bbar"), &h, &h_bwd},
+               DensePush{r.L, r.D, r.N}, r.D, job.directions);
+}
+
+void record_readout(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob& job) {
+  const SsmResults& r = job.r;
+  const int64_t ld = int64_t{r.L} * r.D;
+  const ReadoutPush push{r.L, r.D, r.N, r.lti ? 0 : 1, r.bidirectional ? 1 : 0, r.gated ? 1 : 0,
+                         r.is_complex ? 2.0f : 1.0f};
+  rec.dispatch(k.readout,
+               {&b.at("ssm.u"), &b.at("ssm.C"), &b.at("ssm.Dskip"), &b.at("ssm.h"), &b.at("ssm.h_bwd"),
+                &b.at("ssm.z"), &b.ensure("ssm.y", ld * sizeof(float)),
+                &b.ensure("ssm.y_gated", r.gated ? ld * sizeof(float) : 16)},
+               push, groups_for(ld, kGroup));
+}
+
+void record_kernel(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob& job) {
+  const SsmResults& r = job.r;
+  GpuBuffer& out = b.ensure("ssm.kernel", int64_t{r.D} * r.L * sizeof(float));
+  if (r.dense) {
+    rec.dispatch(k.kernel_dense, {&b.at("ssm.dense_abar"), &b.at("ssm.dense_bbar"), &b.at("ssm.C"), &out},
+                 DensePush{r.L, r.D, r.N}, r.D);
+    return;
+  }
+  const int64_t chunks = (r.L + kKernelTaps - 1) / kKernelTaps;
+  rec.dispatch(k.kernel,
+               {&b.at("ssm.abar_lti"), &b.at("ssm.bbar_lti"), &b.at("ssm.C"),
+                &b.ensure("ssm.kernel_acc", int64_t{r.D} * r.L * kComplex), &out},
+               KernelPush{r.L, r.D, r.N, r.is_complex ? 2.0f : 1.0f}, groups_for(r.D * chunks, kGroup));
+}
+
+void record_hidden_attention(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob& job) {
+  const SsmResults& r = job.r;
+  const int channels = static_cast<int>(r.hidden_attention_channels.size());
+  const bool exp_decay = job.method == compute::Discretization::Zoh || job.method == compute::Discretization::Mamba;
+  GpuBuffer& prefix = b.ensure("ssm.ha_prefix", r.lti ? 16 : int64_t{channels} * r.L * r.N * 4 * sizeof(float));
+  if (!r.lti)
+    rec.dispatch(k.hidden_prefix,
+                 {&b.at("ssm.delta"), &b.at("ssm.A"), &b.at("ssm.Abar"), &b.at("ssm.channels"), &prefix},
+                 PrefixPush{r.L, r.D, r.N, channels, exp_decay ? 1 : 0}, groups_for(int64_t{channels} * r.N, kGroup));
+  GpuBuffer& alpha = b.ensure("ssm.alpha", int64_t{channels} * r.L * r.L * sizeof(float));
+  const TilesPush push{r.L, r.D, r.N, r.lti ? 1 : 0, r.bidirectional ? 1 : 0, r.is_complex ? 1 : 0,
+                       r.is_complex ? 2.0f : 1.0f};
+  // LTI models bind the kernel; selective ones C [L, N], Bbar and the prefix.
+  GpuBuffer& kernel = r.lti ? b.at("ssm.kernel") : b.ensure("ssm.kernel", 16);
+  GpuBuffer& bbar = r.dense ? b.ensure("ssm.Bbar", 16) : b.at("ssm.Bbar");
+  rec.dispatch(k.hidden_tiles, {&b.at("ssm.C"), &bbar, &prefix, &kernel, &b.at("ssm.channels"), &alpha}, push,
+               groups_for(r.L, kTile), groups_for(r.L, kTile), channels);
+}
+
+}  // namespace
+
+void record_ssm(Recorder& rec, const Kernels& kernels, BufferPool& buffers, const SsmJob& job) {
+  const SsmResults& r = job.r;
+  rec.begin_op("ssm_scan");
+  if (r.dense)
+    record_dense_scan(rec, kernels, buffers, job);
+  else
+    record_diagonal_scan(rec, kernels, buffers, job);
+  record_readout(rec, kernels, buffers, job);
+  rec.end_op();
+  if (r.lti) {
+    rec.begin_op("kernel");
+    record_kernel(rec, kernels, buffers, job);
+    rec.end_op();
+  }
+  if (!r.hidden_attention_channels.empty()) {
+    rec.begin_op("hidden_attention");
+    record_hidden_attention(rec, kernels, buffers, job);
+    rec.end_op();
+  }
+}
+
+// ---- read back -----------------------------------------------------------------------------
+
+void read_ssm(const BufferPool& buffers, SsmJob& job) {
+  SsmResults& r = job.r;
+  const int64_t L = r.L, D = r.D, N = r.N;
+  const auto read_complex = [&](const char* name, compute::TensorC& out) {
+    out = compute::TensorC({L, D, N});
+    get(buffers, name, out.data.data(), out.data.size() * sizeof(Complex));
+  };
+  if (!r.dense) {
+    read_complex("ssm.Abar", r.Abar);
+    read_complex("ssm.Bbar", r.Bbar);
+  }
+  read_complex("ssm.h", r.h);
+  if (r.bidirectional) read_complex("ssm.h_bwd", r.h_bwd);
+  r.y = Matrix(L, D);
+  get(buffers, "ssm.y", r.y.data(), r.y.size() * sizeof(float));
+  if (r.gated) {
+    r.y_gated = Matrix(L, D);
+    get(buffers, "ssm.y_gated", r.y_gated.data(), r.y_gated.size() * sizeof(float));
+  }
+  if (r.lti) {
+    r.kernel = Matrix(D, L);
+    get(buffers, "ssm.kernel", r.kernel.data(), r.kernel.size() * sizeof(float));
+  }
+  const int64_t channels = static_cast<int64_t>(r.hidden_attention_channels.size());
+  r.hidden_attention = compute::Tensor({channels, L, L});
+  if (channels > 0) get(buffers, "ssm.alpha", r.hidden_attention.data.data(), r.hidden_attention.data.size() * sizeof(float));
+  compute::make_eigenvalues(r.params, r);
+}
+
+}  // namespace seqscope::vk

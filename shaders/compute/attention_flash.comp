@@ -1,0 +1,87 @@
+#version 450
+// Softmax attention, pass 1 (FlashAttention-style): one invocation per (head, query t); the
+// workgroup streams key/value tiles of TK rows through shared memory and keeps an online
+// softmax per query (running max m, double-float running sum l, out rescaled in place).
+// Writes out = softmax(scores) v and the row statistics (m, l): lse = m + log l, from which
+// attention_probs.comp writes the map. Masked tiles of the whole workgroup are skipped.
+#include "attention_common.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const int TK = 8;          // keys per shared tile
+layout(constant_id = 2) const int kMaxDh = 256;
+
+layout(std430, binding = 0) readonly buffer Q { float q[]; };         // q: [H, L, dh]
+layout(std430, binding = 1) readonly buffer Kb { float k[]; };        // k: [H, L, dh]
+layout(std430, binding = 2) readonly buffer V { float v[]; };         // v: [H, L, dh]
+layout(std430, binding = 3) readonly buffer Slopes { vec2 slopes[]; };  // slopes: [H] (hi, lo)
+layout(std430, binding = 4) buffer Out { float out_[]; };             // out: [H, L, dh]
+layout(std430, binding = 5) writeonly buffer Stats { vec4 stats[]; };  // stats: [H, L] (m, l.hi, l.lo, 0)
+
+layout(push_constant) uniform Push {
+  int L;
+  int dh;
+  int mask;
+  int window;
+  float scale;
+};
+
+shared float k_tile[TK * kMaxDh];
+shared float v_tile[TK * kMaxDh];
+
+void main() {
+  const int h = int(gl_WorkGroupID.y);
+  const int wg = int(gl_WorkGroupSize.x);
+  const int t0 = int(gl_WorkGroupID.x) * wg;
+  const int t = t0 + int(gl_LocalInvocationID.x);
+  const int lid = int(gl_LocalInvocationID.x);
+  const bool in_range = t < L;
+  const int t_last = min(L - 1, t0 + wg - 1);
+  // Keys any query of this workgroup may see.
+  const int s_begin = key_range(mask, window, L, t0).x;
+  const int s_end = key_range(mask, window, L, t_last).y;
+  const ivec2 mine = key_range(mask, window, L, min(t, L - 1));
+  const vec2 slope = slopes[h];
+  const int row = (h * L + t) * dh;
+  if (in_range)
+    for (int j = 0; j < dh; ++j) out_[row + j] = 0.0;
+  float m = uintBitsToFloat(0xff800000u);
+  vec2 l = vec2(0.0);
+  for (int s0 = s_begin; s0 <= s_end; s0 += TK) {
+    const int count = min(TK, s_end + 1 - s0);
+    barrier();
+    for (int e = lid; e < count * dh; e += wg) {
+      k_tile[e] = k[(h * L + s0) * dh + e];
+      v_tile[e] = v[(h * L + s0) * dh + e];
+    }
+    barrier();
+    if (!in_range || s0 > mine.y || s0 + count - 1 < mine.x) continue;
+    float scores[TK];
+    float tile_max = m;
+    for (int kk = 0; kk < count; ++kk) {
+      const int s = s0 + kk;
+      scores[kk] = uintBitsToFloat(0xff800000u);
+      if (s < mine.x || s > mine.y) continue;
+      float dot_qk = 0.0;
+      for (int j = 0; j < dh; ++j) dot_qk += q[row + j] * k_tile[kk * dh + j];
+      scores[kk] = logit(dot_qk, scale, slope, t, s);
+      tile_max = max(tile_max, scores[kk]);
+    }
+    const float correction = exp_acc(m - tile_max);  // exp(-inf) = 0 on the first tile
+    l = df_mul_f(l, correction);
+    float p[TK];
+    for (int kk = 0; kk < count; ++kk) {
+      p[kk] = (s0 + kk < mine.x || s0 + kk > mine.y) ? 0.0 : exp_acc(scores[kk] - tile_max);
+      l = df_add_f(l, p[kk]);
+    }
+    for (int j = 0; j < dh; ++j) {
+      float acc = out_[row + j] * correction;
+      for (int kk = 0; kk < count; ++kk) acc += p[kk] * v_tile[kk * dh + j];
+      out_[row + j] = acc;
+    }
+    m = tile_max;
+  }
+  if (!in_range) return;
+  const float inv = 1.0 / df_to_float(l);
+  for (int j = 0; j < dh; ++j) out_[row + j] *= inv;
+  stats[h * L + t] = vec4(m, l, 0.0);
+}

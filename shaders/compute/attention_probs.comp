@@ -1,0 +1,89 @@
+#version 450
+// The attention map [H, L, L] in 2-D tiles of TILE x TILE, one invocation per (t, s):
+//   softmax: scores = q.k * scale - ALiBi (-inf where masked), probs = exp(score - m) / l from
+//            the row statistics of attention_flash.comp;
+//   linear:  scores = phi(q).phi(k) (unmasked, as the reference shows them), probs =
+//            phi(q).phi(k) / den_t with den_t from attention_linear_den.comp, 0 where masked;
+//   lag:     scores 0 at the source t - lag, -inf elsewhere; probs one-hot.
+// Tiles the mask removes entirely write -inf / 0 without any dot product.
+#include "attention_common.glsl"
+
+layout(local_size_x_id = 0, local_size_y_id = 0) in;
+
+layout(std430, binding = 0) readonly buffer Q { float q[]; };           // q: [H, L, dh]
+layout(std430, binding = 1) readonly buffer Kb { float k[]; };          // k: [H, L, dh]
+layout(std430, binding = 2) readonly buffer Slopes { vec2 slopes[]; };  // slopes: [H] (hi, lo)
+layout(std430, binding = 3) readonly buffer Stats { vec4 stats[]; };    // stats: [H, L] softmax (m, l) | linear (den)
+layout(std430, binding = 4) writeonly buffer Scores { float scores[]; };  // scores: [H, L, L]
+layout(std430, binding = 5) writeonly buffer Probs { float probs[]; };    // probs: [H, L, L]
+
+layout(push_constant) uniform Push {
+  int L;
+  int dh;
+  int mask;
+  int window;
+  float scale;
+  int kind;  // 0 softmax, 1 linear, 2 lag (compute::AttentionKind)
+  int feature_map;  // linear: 0 elu + 1, 1 identity
+  int lag;
+};
+
+#define kNegInf uintBitsToFloat(0xff800000u)
+
+float phi(float x) { return feature_map == 1 ? x : (x > 0.0 ? x + 1.0 : exp_acc(x)); }
+
+bool tile_masked(int t0, int t1, int s0, int s1) {
+  if (mask == kMaskNone) return false;
+  if (s0 > t1) return true;                                      // above the diagonal
+  return mask == kMaskWindow && s1 <= t0 - window;               // left of the band
+}
+
+void main() {
+  const int h = int(gl_WorkGroupID.z);
+  const int tile = int(gl_WorkGroupSize.x);
+  const int s = int(gl_GlobalInvocationID.x);
+  const int t = int(gl_GlobalInvocationID.y);
+  if (s >= L || t >= L) return;
+  const int idx = (h * L + t) * L + s;
+  const int t0 = int(gl_WorkGroupID.y) * tile, s0 = int(gl_WorkGroupID.x) * tile;
+  if (kind == 2) {
+    const int src = t >= lag ? t - lag : t;
+    scores[idx] = s == src ? 0.0 : kNegInf;
+    probs[idx] = s == src ? 1.0 : 0.0;
+    return;
+  }
+  if (kind == 0 && tile_masked(t0, t0 + tile - 1, s0, s0 + tile - 1)) {
+    scores[idx] = kNegInf;
+    probs[idx] = 0.0;
+    return;
+  }
+  const int qrow = (h * L + t) * dh, krow = (h * L + s) * dh;
+  const bool allowed = mask_allows(mask, window, t, s);
+  if (kind == 0) {
+    if (!allowed) {
+      scores[idx] = kNegInf;
+      probs[idx] = 0.0;
+      return;
+    }
+    float dot_qk = 0.0;
+    for (int j = 0; j < dh; ++j) dot_qk += q[qrow + j] * k[krow + j];
+    const float score = logit(dot_qk, scale, slopes[h], t, s);
+    const vec4 st = stats[h * L + t];
+    scores[idx] = score;
+    probs[idx] = exp_acc(score - st.x) / df_to_float(st.yz);
+    return;
+  }
+  // Linear: the similarity as a double-float (the reference forms it in double).
+  vec2 sim = vec2(0.0);
+  for (int j = 0; j < dh; ++j) sim = df_add(sim, df_two_prod(phi(q[qrow + j]), phi(k[krow + j])));
+  scores[idx] = df_to_float(sim);
+  if (!allowed) {
+    probs[idx] = 0.0;
+    return;
+  }
+  const vec2 den = stats[h * L + t].xy;
+  // sim / den in double-float: one Newton step on the float quotient.
+  const float q0 = sim.x / den.x;
+  const vec2 r = df_add(sim, -df_mul_f(den, q0));
+  probs[idx] = q0 + df_to_float(r) / den.x;
+}

@@ -1,0 +1,94 @@
+// Helpers of the parity tests: one VulkanBackend per test binary on the shared test context,
+// the normalized error ||a - b|| / max(||b||, tiny) (Frobenius norms over a whole tensor),
+// and a record of the worst error per op, printed at the end of the run.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "compute/eigen_backend.h"
+#include "compute/param_rng.h"
+#include "compute/vulkan/vulkan_backend.h"
+#include "tests/support/vk_test_context.h"
+
+namespace seqscope::parity {
+
+using namespace seqscope::compute;
+
+inline constexpr double kTolerance = 1e-5;
+
+inline vk::VulkanBackend& vulkan_backend() {
+  static vk::VulkanBackend* backend = new vk::VulkanBackend(testing::test_context());  // lives with the context
+  return *backend;
+}
+
+// u: [L, D] ~ N(0, 1), seeded.
+inline Matrix random_u(int L, int D, uint64_t seed = 1) {
+  ParamRng rng(seed, "parity.u");
+  Matrix u(L, D);
+  for (int t = 0; t < L; ++t)
+    for (int d = 0; d < D; ++d) u(t, d) = static_cast<float>(rng.normal());
+  return u;
+}
+
+inline Inputs inputs_of(const Matrix& u) {
+  Inputs inputs;
+  inputs.u = u;
+  return inputs;
+}
+
+inline std::map<std::string, double>& worst_errors() {
+  static std::map<std::string, double> worst;
+  return worst;
+}
+
+template <typename T>
+double normalized_error(const std::vector<T>& a, const std::vector<T>& b) {
+  double diff = 0.0, ref = 0.0;
+  for (size_t i = 0; i < b.size(); ++i) {
+    // Masked entries are -inf in both: equal, no contribution.
+    if (a[i] == b[i]) {
+      if (std::isfinite(std::abs(b[i]))) ref += std::norm(std::complex<double>(b[i]));
+      continue;
+    }
+    diff += std::norm(std::complex<double>(a[i]) - std::complex<double>(b[i]));
+    ref += std::norm(std::complex<double>(b[i]));
+  }
+  return std::sqrt(diff) / std::max(std::sqrt(ref), 1e-30);
+}
+
+// Checks one tensor: same shape, normalized error within kTolerance; records the worst per op.
+template <typename TensorT>
+void expect_close(const std::string& op, const TensorT& vulkan, const TensorT& eigen) {
+  ASSERT_EQ(vulkan.shape, eigen.shape) << op;
+  const double err = normalized_error(vulkan.data, eigen.data);
+  double& worst = worst_errors()[op];
+  worst = std::max(worst, err);
+  EXPECT_LE(err, kTolerance) << op;
+}
+
+template <typename M>
+void expect_close_matrix(const std::string& op, const M& vulkan, const M& eigen) {
+  ASSERT_EQ(vulkan.rows(), eigen.rows()) << op;
+  ASSERT_EQ(vulkan.cols(), eigen.cols()) << op;
+  using Scalar = typename M::Scalar;
+  const std::vector<Scalar> a(vulkan.data(), vulkan.data() + vulkan.size());
+  const std::vector<Scalar> b(eigen.data(), eigen.data() + eigen.size());
+  const double err = normalized_error(a, b);
+  double& worst = worst_errors()[op];
+  worst = std::max(worst, err);
+  EXPECT_LE(err, kTolerance) << op;
+}
+
+class WorstErrorReport : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    for (const auto& [op, err] : worst_errors()) std::printf("[worst error] %-24s %.3g\n", op.c_str(), err);
+  }
+};
+
+}  // namespace seqscope::parity

@@ -1,0 +1,76 @@
+// The Vulkan backend as a Backend: buffers reused across recomputes, per-op timestamps, the
+// storage-buffer limit as a one-line UserError, and make_backend's choices.
+#include <string>
+
+#include "compute/vulkan/backend_factory.h"
+#include "tests/parity/parity_util.h"
+
+namespace seqscope::parity {
+namespace {
+
+Session small_lti_session() {
+  Session s;
+  s.d_model = 4;
+  s.ssm.variant = SsmVariant::S4D;
+  s.ssm.init = SsmInit::S4DLin;
+  s.ssm.state_size = 8;
+  s.ssm.hidden_attention_channels = {0, 1};
+  return s;
+}
+
+TEST(VulkanBackend, ReusesBuffersAndTimesEachOp) {
+  vk::VulkanBackend& backend = vulkan_backend();
+  EXPECT_EQ(backend.name(), "vulkan");
+  const Session s = small_lti_session();
+  const Results first = backend.run(s, inputs_of(random_u(300, 4)));
+  const size_t allocations = backend.buffer_allocations();
+  backend.run(s, inputs_of(random_u(300, 4, 2)));
+  backend.run(s, inputs_of(random_u(200, 4, 3)));  // smaller: fits in the same buffers
+  EXPECT_EQ(backend.buffer_allocations(), allocations);
+  for (const char* op : {"ssm_scan", "kernel", "hidden_attention", "attention", "total"})
+    EXPECT_EQ(first.timings_ms.count(op), 1u) << op;
+  if (testing::test_context().has_timestamps()) {
+    EXPECT_GT(first.timings_ms.at("ssm_scan"), 0.0);
+    EXPECT_LE(first.timings_ms.at("attention"), first.timings_ms.at("total"));
+  }
+}
+
+TEST(VulkanBackend, MapAboveTheStorageBufferRangeIsAUserError) {
+  const double range = testing::test_context().properties().limits.maxStorageBufferRange;
+  // Smallest L whose [1, L, L] float map exceeds one storage buffer.
+  const int L = static_cast<int>(std::sqrt(range / 4.0)) + 1;
+  if (L > 20000) GTEST_SKIP() << "this device binds " << range << " bytes; such L is not worth allocating here";
+  Session s;
+  s.d_model = 1;
+  s.ssm.state_size = 1;
+  s.ssm.hidden_attention_channels.clear();
+  s.attention.heads = 1;
+  s.attention.head_dim = 1;
+  try {
+    vulkan_backend().run(s, inputs_of(Matrix::Zero(L, 1)));
+    FAIL() << "no error for L = " << L;
+  } catch (const UserError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("L = " + std::to_string(L)), std::string::npos) << message;
+    EXPECT_NE(message.find("MiB"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
+}
+
+TEST(BackendFactory, ChoosesByDeviceAndChoice) {
+  vk::Context& context = testing::test_context();
+  std::string notice;
+  auto eigen = vk::make_backend(BackendChoice::Eigen, &context, &notice);
+  EXPECT_EQ(eigen->name(), "eigen");
+  EXPECT_TRUE(notice.empty());
+  EXPECT_EQ(vk::make_backend(BackendChoice::Vulkan, &context, &notice)->name(), "vulkan");
+  EXPECT_THROW(vk::make_backend(BackendChoice::Vulkan, nullptr, &notice), UserError);
+  auto automatic = vk::make_backend(BackendChoice::Auto, &context, &notice);
+  EXPECT_EQ(automatic->name(), context.device_info().is_cpu() ? "eigen" : "vulkan");
+  EXPECT_EQ(notice.empty(), !context.device_info().is_cpu());
+  EXPECT_EQ(vk::make_backend(BackendChoice::Auto, nullptr, &notice)->name(), "eigen");
+  EXPECT_NE(notice.find("no Vulkan device"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace seqscope::parity
