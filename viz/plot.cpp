@@ -151,8 +151,10 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
     for (size_t i = 0; i < n; ++i) {
       const char* label = options.x_labels[i].c_str();
       const bool at_cursor = static_cast<int>(i) == options.cursor;
-      list->AddText(ImVec2(x_of(i) - 0.5f * ImGui::CalcTextSize(label).x, f.max.y + 2.0f),
-                    at_cursor ? text_color() : dim_color(), label);
+      const float w = ImGui::CalcTextSize(label).x;
+      // Centered under its x, but kept inside the plot item at both ends.
+      const float x = std::clamp(x_of(i) - 0.5f * w, f.min.x - left + 2.0f, f.max.x + 4.0f - w);
+      list->AddText(ImVec2(x, f.max.y + 2.0f), at_cursor ? text_color() : dim_color(), label);
     }
   } else {
     const std::string last = std::to_string(n - 1);

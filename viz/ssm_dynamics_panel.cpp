@@ -75,12 +75,13 @@ void SsmDynamicsPanel::draw_header(PanelContext& context) {
   ImGui::Text("%s · channel d = %d · t = %d · Δ_t = %.4g · %s, %s", title(), d, t, ssm.delta(t, d),
               std::string(compute::schema::enum_name(results.session.ssm.variant)).c_str(),
               name_of(results.session.ssm.discretization).c_str());
-  if (ssm.unstable())
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(k_warning_color),
-                       "unstable: |eig Abar| up to %.4g > 1 in %zu channel(s) %s: h_t grows without bound "
+  if (ssm.unstable()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(k_warning_color));
+    ImGui::TextWrapped("unstable: |eig Abar| up to %.4g > 1 in channels %s: h_t grows without bound "
                        "(try zoh / bilinear or a smaller Δ)",
-                       ssm.max_abs_eig_discrete, ssm.unstable_channels.size(),
-                       format_channel_list(ssm.unstable_channels).c_str());
+                       ssm.max_abs_eig_discrete, format_channel_list(ssm.unstable_channels).c_str());
+    ImGui::PopStyleColor();
+  }
 }
 
 void SsmDynamicsPanel::sync_display(const PanelContext& context) {
@@ -402,7 +403,23 @@ void SsmDynamicsPanel::draw_formulas(PanelContext& context) {
   ImGui::TextDisabled("channel %d, t = %d %s · model: %s", d, t, token_label(results.inputs, t).c_str(),
                       name_of(results.session.ssm.discretization).c_str());
   ImGui::BeginChild("##formulas", ImGui::GetContentRegionAvail(), false);
-  for (const std::string& formula : formula_lines(results, t, d, mode_)) ImGui::TextWrapped("%s", formula.c_str());
+  for (const std::string& formula : formula_lines(results, t, d, mode_)) {
+    // "formula\tnumbers": one line when both fit, else the numbers indented on the next.
+    const size_t tab = formula.find('\t');
+    const std::string definition = formula.substr(0, tab);
+    const std::string numbers = tab == std::string::npos ? "" : formula.substr(tab + 1);
+    const std::string joined = numbers.empty() ? definition : definition + " " + numbers;
+    if (ImGui::CalcTextSize(joined.c_str()).x <= ImGui::GetContentRegionAvail().x || numbers.empty()) {
+      ImGui::TextWrapped("%s", joined.c_str());
+    } else {
+      ImGui::TextWrapped("%s", definition.c_str());
+      ImGui::Indent();
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(series_color(0)));
+      ImGui::TextWrapped("%s", numbers.c_str());
+      ImGui::PopStyleColor();
+      ImGui::Unindent();
+    }
+  }
   ImGui::EndChild();
 }
 

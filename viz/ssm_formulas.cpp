@@ -32,6 +32,12 @@ std::string num(std::complex<float> z, bool is_complex) {
   return is_complex ? "(" + s + ")" : s;
 }
 
+// " + x" or, for a negative real x, " − |x|" (no "+ -0.2").
+std::string plus_term(std::complex<float> z, bool is_complex) {
+  if (!is_complex && z.real() < 0.0f) return " − " + num(-z, false);
+  return " + " + num(z, is_complex);
+}
+
 std::string delta_line(const compute::SsmResults& ssm, int t, int d) {
   const compute::SsmParams& p = ssm.params;
   const float delta = ssm.delta(t, d);
@@ -41,38 +47,38 @@ std::string delta_line(const compute::SsmResults& ssm, int t, int d) {
   const int col = p.variant == compute::SsmVariant::Mamba2 && p.head_dim > 0 ? d / p.head_dim : d;
   float pre = p.b_delta(col);
   for (int k = 0; k < ssm.D; ++k) pre += ssm.u(t, k) * p.W_delta(k, col);
-  return format("Δ_t = softplus(u_t W_Δ + b_Δ) = softplus(%.4g) = %.4g  (selective: depends on u_t)", pre, delta);
+  return format("Δ_t = softplus(u_t W_Δ + b_Δ)  (selective: depends on u_t)\t= softplus(%.4g) = %.4g", pre, delta);
 }
 
 std::string abar_line(Discretization method, std::complex<float> dA, std::complex<float> abar, bool cx) {
   switch (method) {
     case Discretization::Zoh:
     case Discretization::Mamba:
-      return "Abar = exp(ΔA) = exp" + std::string(cx ? "" : "(") + num(dA, cx) + (cx ? "" : ")") + " = " +
+      return "Abar = exp(ΔA)\t= exp" + std::string(cx ? "" : "(") + num(dA, cx) + (cx ? "" : ")") + " = " +
              num(abar, cx);
     case Discretization::Bilinear:
-      return "Abar = (1 + ΔA/2) / (1 − ΔA/2),  ΔA = " + num(dA, cx) + "  →  Abar = " + num(abar, cx);
+      return "Abar = (1 + ΔA/2) / (1 − ΔA/2)\twith ΔA = " + num(dA, cx) + ":  Abar = " + num(abar, cx);
     case Discretization::Euler:
-      return "Abar = 1 + ΔA = 1 + " + num(dA, cx) + " = " + num(abar, cx);
+      return "Abar = 1 + ΔA\t= 1 + " + num(dA, cx) + " = " + num(abar, cx);
     case Discretization::BackwardEuler:
-      return "Abar = 1 / (1 − ΔA) = 1 / (1 − " + num(dA, cx) + ") = " + num(abar, cx);
+      return "Abar = 1 / (1 − ΔA)\t= 1 / (1 − " + num(dA, cx) + ") = " + num(abar, cx);
   }
   return "";
 }
 
 std::string bbar_line(Discretization method, std::complex<float> scale, float b, std::complex<float> bbar, float u,
                       bool cx) {
-  const std::string tail = " × B = " + num(scale, cx) + format(" × %.4g", b) + " = " + num(bbar, cx);
+  const std::string tail = " × B\t= " + num(scale, cx) + format(" × %.4g", b) + " = " + num(bbar, cx);
   switch (method) {
     case Discretization::Zoh:
-      return "Bbar = (exp(ΔA) − 1)/A · B = " + num(scale, cx) + format(" × %.4g", b) + " = " + num(bbar, cx);
+      return "Bbar = (exp(ΔA) − 1)/A · B\t= " + num(scale, cx) + format(" × %.4g", b) + " = " + num(bbar, cx);
     case Discretization::Mamba:
-      return format("Bbar u = Δ B u = %.4g × %.4g × %.4g = ", scale.real(), b, u) + num(bbar * u, cx) +
-             "  (mamba: Δ B, not the exact ZOH factor)";
+      return format("Bbar u = Δ B u  (mamba: Δ B, not the exact ZOH factor)\t= %.4g × %.4g × %.4g = ", scale.real(),
+                    b, u) + num(bbar * u, cx);
     case Discretization::Bilinear:
       return "Bbar = Δ / (1 − ΔA/2)" + tail;
     case Discretization::Euler:
-      return "Bbar = Δ B = " + format("%.4g × %.4g", scale.real(), b) + " = " + num(bbar, cx);
+      return "Bbar = Δ B\t= " + format("%.4g × %.4g", scale.real(), b) + " = " + num(bbar, cx);
     case Discretization::BackwardEuler:
       return "Bbar = Δ / (1 − ΔA)" + tail;
   }
@@ -96,10 +102,10 @@ std::vector<std::string> diagonal_lines(const compute::Results& results, int t, 
                   "   C[n] = " + num(c, cx) + format("   u_t = %.4g", u));
   lines.push_back(abar_line(method, delta * a, abar, cx));
   lines.push_back(bbar_line(method, mode.bbar_scale, b, bbar, u, cx));
-  lines.push_back("h_t[n] = Abar h_{t−1}[n] + Bbar u_t = " + num(abar, cx) + " × " + num(h_prev, cx) + " + " +
-                  num(bbar, cx) + format(" × %.4g", u) + " = " + num(h, cx));
+  lines.push_back("h_t[n] = Abar h_{t−1}[n] + Bbar u_t\t= " + num(abar, cx) + " × " + num(h_prev, cx) + plus_term(bbar, cx) +
+                  " × " + num(u, cx) + " = " + num(h, cx));
   const std::string sum = cx ? "2 Re Σ_n C[n] h_t[n]" : "Σ_n C[n] h_t[n]";
-  lines.push_back("y_t = " + sum + format(" + D u_t = %.4g", ssm.y(t, d)) +
+  lines.push_back("y_t = " + sum + format(" + D u_t\t= %.4g", ssm.y(t, d)) +
                   format("   (D = %.4g%s)", ssm.Dskip(d), ssm.bidirectional ? "; + the backward scan" : ""));
   return lines;
 }

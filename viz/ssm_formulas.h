@@ -28,7 +28,8 @@ std::vector<std::complex<float>> discrete_eigenvalues_at(const compute::SsmResul
 std::vector<float> delta_series(const compute::SsmResults& ssm, int d);
 
 // The formulas in use at step t for channel d and mode n, one string per line, with numbers:
-// Δ, Abar, Bbar (or Bbar u for mamba), the state update and the readout.
+// Δ, Abar, Bbar (or Bbar u for mamba), the state update and the readout. A '\t' separates a
+// formula from its numbers, so narrow panels can put the numbers on a line of their own.
 std::vector<std::string> formula_lines(const compute::Results& results, int t, int d, int n);
 
 // Just the discretization, without numbers: "Abar = exp(ΔA) · Bbar = (exp(ΔA) − 1)/A · B".

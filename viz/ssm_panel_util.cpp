@@ -62,9 +62,10 @@ int alpha_slot(const std::vector<int>& channels, int channel) {
   return it == channels.end() ? 0 : static_cast<int>(it - channels.begin());
 }
 
-std::string format_channel_list(const std::vector<int>& channels) {
+std::string format_channel_list(const std::vector<int>& channels, size_t max_shown) {
   std::string out = "[";
-  for (size_t i = 0; i < channels.size(); ++i) out += (i ? ", " : "") + std::to_string(channels[i]);
+  for (size_t i = 0; i < std::min(channels.size(), max_shown); ++i) out += (i ? ", " : "") + std::to_string(channels[i]);
+  if (channels.size() > max_shown) out += ", … (" + std::to_string(channels.size()) + " in all)";
   return out + "]";
 }
 

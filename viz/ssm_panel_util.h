@@ -41,8 +41,8 @@ HeatmapView strided_view(const GpuTensor& tensor, uint32_t rows, uint32_t cols, 
 // Index into hidden_attention_channels showing `channel`: its own slot when it was computed,
 // else slot 0; -1 when no channel was computed.
 int alpha_slot(const std::vector<int>& channels, int channel);
-// "[0, 3, 5]".
-std::string format_channel_list(const std::vector<int>& channels);
+// "[0, 3, 5]"; long lists end in "… (12 in all)" after `max_shown` entries.
+std::string format_channel_list(const std::vector<int>& channels, size_t max_shown = 8);
 
 // Display value of α[t, s] under `normalization`, as GpuResults::normalize_maps computes it:
 // map: [L, L] raw α. Row-normalized: |α| / Σ_s |α[t, s]|; min-max: (|α| - min) / (max - min)

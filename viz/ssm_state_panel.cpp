@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -132,12 +133,19 @@ void SsmStatePanel::draw_norms(PanelContext& context, float height) {
   std::snprintf(label, sizeof label, "‖h_t[d]‖ channel %d", context.view.channel);
   // A short plot has room for one legend line only: the selected channel.
   const bool both = height >= 5.0f * ImGui::GetTextLineHeightWithSpacing();
-  const Series series[] = {{label, channel_norms_, 0}, {"‖h_t‖ all channels", total_norms_, 0}};
+  const Series all[] = {{label, channel_norms_, 0}, {"‖h_t‖ all channels", total_norms_, 0}};
+  const std::span<const Series> series(all, both ? 2 : 1);
   LinePlotOptions options;
   options.cursor = context.view.cursor;
   options.y_label = "‖h‖";
+  // Norms are >= 0: the axis starts at 0 instead of padding below the smallest value.
+  float top = 0.0f;
+  for (const Series& shown : series)
+    for (float v : shown.values) top = std::max(top, std::isfinite(v) ? v : 0.0f);
+  options.y_min = 0.0f;
+  options.y_max = top > 0.0f ? 1.05f * top : 1.0f;
   const PlotHover hover =
-      line_plot("##norms", std::span(series, both ? 2 : 1), ImVec2(ImGui::GetContentRegionAvail().x, std::max(40.0f, height)), options);
+      line_plot("##norms", series, ImVec2(ImGui::GetContentRegionAvail().x, std::max(40.0f, height)), options);
   if (hover.hovered && hover.index >= 0) {
     const size_t i = static_cast<size_t>(hover.index);
     ImGui::SetTooltip("t = %d %s\n‖h_t[d]‖ = %.4g   ‖h_t‖ = %.4g\nclick: move the cursor here", hover.index,

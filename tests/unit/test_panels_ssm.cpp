@@ -53,6 +53,7 @@ TEST(SsmPanelHelpers, AlphaSlotPrefersTheSelectedChannel) {
   EXPECT_EQ(alpha_slot({0, 3, 5}, 4), 0);  // not computed: the first computed one
   EXPECT_EQ(alpha_slot({}, 0), -1);
   EXPECT_EQ(format_channel_list({0, 3, 5}), "[0, 3, 5]");
+  EXPECT_EQ(format_channel_list({0, 1, 2, 3}, 2), "[0, 1, … (4 in all)]");
 }
 
 TEST(SsmPanelHelpers, RangesCenterSignedDataAtZero) {
