@@ -55,7 +55,7 @@ std::vector<float> normalize_maps(const compute::Tensor& maps, MapNormalization 
 GpuResults::GpuResults(const vk::Context& context, HeatmapRenderer& heatmaps) : context_(context), heatmaps_(heatmaps) {}
 
 GpuResults::~GpuResults() {
-  for (GpuTensor* t : {&h_, &abar_, &bbar_, &c_, &delta_, &kernel_, &hidden_attention_, &probs_})
+  for (GpuTensor* t : {&h_, &abar_, &bbar_, &c_, &delta_, &kernel_, &hidden_attention_, &probs_, &abar_dense_, &bbar_dense_})
     if (t->buffer) heatmaps_.forget_buffer(t->buffer->buffer());
 }
 
@@ -89,9 +89,13 @@ void GpuResults::upload(const compute::Results& results, MapNormalization normal
   if (!ssm.dense) {
     put(abar_, ssm.Abar.shape, real_parts(ssm.Abar).data());
     put(bbar_, ssm.Bbar.shape, real_parts(ssm.Bbar).data());
+    abar_dense_.shape.clear();
+    bbar_dense_.shape.clear();
   } else {
     abar_.shape.clear();
     bbar_.shape.clear();
+    put(abar_dense_, ssm.Abar.shape, real_parts(ssm.Abar).data());
+    put(bbar_dense_, ssm.Bbar.shape, real_parts(ssm.Bbar).data());
   }
   put(c_, {ssm.C.rows(), ssm.C.cols()}, real_parts(ssm.C).data());
   put(delta_, {ssm.delta.rows(), ssm.delta.cols()}, ssm.delta.data());

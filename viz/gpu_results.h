@@ -41,6 +41,9 @@ class GpuResults {
   const GpuTensor& kernel() const { return kernel_; }        // [D, L] (LTI)
   const GpuTensor& hidden_attention() const { return hidden_attention_; }  // [C, L, L] normalized
   const GpuTensor& probs() const { return probs_; }          // [H, L, L] normalized
+  // Dense and shift variants only (empty otherwise): the per-channel matrices, real parts.
+  const GpuTensor& abar_dense() const { return abar_dense_; }  // [D, N, N]
+  const GpuTensor& bbar_dense() const { return bbar_dense_; }  // [D, N]
 
   // A view of one [rows, cols] slice of a rank-3 tensor at index `first` of its first axis.
   static HeatmapView slice_view(const GpuTensor& tensor, int64_t first, Colormap map, float lo, float hi);
@@ -50,6 +53,7 @@ class GpuResults {
   const vk::Context& context_;
   HeatmapRenderer& heatmaps_;
   GpuTensor h_, abar_, bbar_, c_, delta_, kernel_, hidden_attention_, probs_;
+  GpuTensor abar_dense_, bbar_dense_;
 };
 
 // Display scaling of maps [M, L, L]: raw, each row divided by its sum of |x|, or |x| min-max

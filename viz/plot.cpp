@@ -98,7 +98,10 @@ std::string format_si(double value) {
 
 PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size, const LinePlotOptions& options) {
   PlotHover hover;
-  const float left = ImGui::CalcTextSize("-0.000").x + 8.0f;
+  const auto [lo, hi] = data_range(series, options);
+  // The margin fits the y tick labels, however many digits they need.
+  const float left = std::max({ImGui::CalcTextSize("-0.000").x, ImGui::CalcTextSize(format_value(hi).c_str()).x,
+                               ImGui::CalcTextSize(format_value(lo).c_str()).x}) + 8.0f;
   const float bottom = ImGui::GetTextLineHeight() + 4.0f;
   const Frame f = reserve(id, size, left, bottom, &hover);
   ImDrawList* list = ImGui::GetWindowDrawList();
@@ -108,7 +111,6 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
     list->AddText(ImVec2(f.min.x + 6, f.min.y + 4), dim_color(), "no data");
     return hover;
   }
-  const auto [lo, hi] = data_range(series, options);
   auto x_of = [&](size_t i) { return f.min.x + (n == 1 ? 0.5f : static_cast<float>(i) / (n - 1)) * f.width(); };
   auto y_of = [&](float v) { return f.max.y - (std::clamp(v, lo, hi) - lo) / (hi - lo) * f.height(); };
   if (lo < 0.0f && hi > 0.0f) list->AddLine(ImVec2(f.min.x, y_of(0)), ImVec2(f.max.x, y_of(0)), grid_color());
@@ -142,12 +144,26 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
 
   y_tick(list, f, f.min.y, format_value(hi).c_str());
   y_tick(list, f, f.max.y, format_value(lo).c_str());
-  const std::string last = std::to_string(n - 1);
-  list->AddText(ImVec2(f.min.x, f.max.y + 2.0f), dim_color(), "0");
-  list->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(last.c_str()).x, f.max.y + 2.0f), dim_color(), last.c_str());
-  const char* x_label = options.x_label ? options.x_label : "";
-  list->AddText(ImVec2(0.5f * (f.min.x + f.max.x) - ImGui::CalcTextSize(x_label).x * 0.5f, f.max.y + 2.0f),
-                dim_color(), x_label);
+  const float slot = n > 1 ? f.width() / static_cast<float>(n - 1) : f.width();
+  bool labels_fit = options.x_labels.size() == n;
+  for (size_t i = 0; labels_fit && i < n; ++i) labels_fit = ImGui::CalcTextSize(options.x_labels[i].c_str()).x <= slot - 2.0f;
+  if (labels_fit) {
+    for (size_t i = 0; i < n; ++i) {
+      const char* label = options.x_labels[i].c_str();
+      const bool at_cursor = static_cast<int>(i) == options.cursor;
+      const float w = ImGui::CalcTextSize(label).x;
+      // Centered under its x, but kept inside the plot item at both ends.
+      const float x = std::clamp(x_of(i) - 0.5f * w, f.min.x - left + 2.0f, f.max.x + 4.0f - w);
+      list->AddText(ImVec2(x, f.max.y + 2.0f), at_cursor ? text_color() : dim_color(), label);
+    }
+  } else {
+    const std::string last = std::to_string(n - 1);
+    list->AddText(ImVec2(f.min.x, f.max.y + 2.0f), dim_color(), "0");
+    list->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(last.c_str()).x, f.max.y + 2.0f), dim_color(), last.c_str());
+    const char* x_label = options.x_label ? options.x_label : "";
+    list->AddText(ImVec2(0.5f * (f.min.x + f.max.x) - ImGui::CalcTextSize(x_label).x * 0.5f, f.max.y + 2.0f),
+                  dim_color(), x_label);
+  }
 
   // Legend (top left, inside), with the values at the cursor.
   float legend_y = f.min.y + 2.0f;
@@ -251,7 +267,10 @@ PlotHover complex_plane(const char* id, std::span<const std::complex<float>> poi
   const std::string re_lo = format_value(-extent), re_hi = format_value(extent);
   list->AddText(ImVec2(f.min.x, f.max.y + 2.0f), dim_color(), re_lo.c_str());
   list->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(re_hi.c_str()).x, f.max.y + 2.0f), dim_color(), re_hi.c_str());
-  list->AddText(ImVec2(center.x - ImGui::CalcTextSize("Re").x * 0.5f, f.max.y + 2.0f), dim_color(), "Re");
+  // "Re" only where it clears both tick labels (small planes would overlap them).
+  if (ImGui::CalcTextSize(re_lo.c_str()).x + ImGui::CalcTextSize(re_hi.c_str()).x + ImGui::CalcTextSize("Re").x + 12.0f <
+      f.width())
+    list->AddText(ImVec2(center.x - ImGui::CalcTextSize("Re").x * 0.5f, f.max.y + 2.0f), dim_color(), "Re");
   list->AddText(ImVec2(f.min.x + 3.0f, f.min.y + 2.0f), dim_color(), "Im");
   if (hover.hovered) {
     const ImVec2 mouse = ImGui::GetIO().MousePos;

@@ -28,6 +28,9 @@ struct LinePlotOptions {
   bool symmetric = false;    // data range made symmetric around 0
   const char* x_label = "t";
   const char* y_label = "";
+  // Labels under x = 0..n-1 (e.g. tokens), shown instead of the index ticks when every one
+  // fits in its slot; the one at the cursor is highlighted.
+  std::span<const std::string> x_labels;
 };
 
 struct PlotHover {
