@@ -208,12 +208,15 @@ bool draw_map(PanelContext& context, const char* id, int head, const MapRange& r
   return false;
 }
 
-void draw_single_map(PanelContext& context, const MapRange& range, ImVec2 region) {
+// Returns the map's screen rectangle.
+std::pair<ImVec2, ImVec2> draw_single_map(PanelContext& context, const MapRange& range, ImVec2 region) {
   constexpr float k_bar = 12.0f;
   const float side = std::max(16.0f, std::min(region.x - colorbar_width(k_bar) - ImGui::GetStyle().ItemSpacing.x, region.y));
+  const ImVec2 min = ImGui::GetCursorScreenPos();
   draw_map(context, "##probs", context.view.head, range, ImVec2(side, side));
   ImGui::SameLine();
   colorbar("probs_bar", range.map, range.lo, range.hi, range.log_scale, ImVec2(k_bar, side));
+  return {min, ImVec2(min.x + side, min.y + side)};
 }
 
 void draw_head_grid(PanelContext& context, const MapRange& range, ImVec2 region) {
@@ -293,8 +296,9 @@ void AttentionPanel::draw(PanelContext& context) {
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float row_h = avail.y >= 220.0f ? std::clamp(0.3f * avail.y, 3.2f * line, 160.0f) : 0.0f;
   const ImVec2 map_region{avail.x, std::max(16.0f, avail.y - row_h - (row_h > 0.0f ? ImGui::GetStyle().ItemSpacing.y : 0.0f))};
+  map_rect_ = {};
   if (view.all_heads) draw_head_grid(context, range, map_region);
-  else draw_single_map(context, range, map_region);
+  else map_rect_ = draw_single_map(context, range, map_region);
   if (row_h > 0.0f) draw_query_row(context, t, ImGui::GetContentRegionAvail().y);
 }
 

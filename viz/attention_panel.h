@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <string>
+#include <utility>
 
 #include "compute/results.h"
 #include "viz/colormap.h"
@@ -49,6 +50,12 @@ class AttentionPanel : public Panel {
   const char* name() const override { return "attention"; }
   const char* title() const override { return "Attention"; }
   void draw(PanelContext& context) override;
+
+  // Screen rectangle (min, max) of the single-head map in the last frame; empty in the grid view.
+  std::pair<ImVec2, ImVec2> map_rect() const { return map_rect_; }
+
+ private:
+  std::pair<ImVec2, ImVec2> map_rect_;
 };
 
 }  // namespace seqscope::viz

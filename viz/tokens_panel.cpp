@@ -254,7 +254,7 @@ int overview_bar(const Inputs& in, const TokenWindow& window, int cursor, ImVec2
   return active ? t_mouse : -1;
 }
 
-void draw_token_strip(PanelContext& context) {
+void draw_token_strip(PanelContext& context, TokenLayout& layout) {
   const Inputs& in = context.results.inputs;
   const int L = in.length();
   const int cursor = std::clamp(context.view.cursor, 0, L - 1);
@@ -271,7 +271,7 @@ void draw_token_strip(PanelContext& context) {
   int longest = 1;
   for (const std::string& label : in.labels) longest = std::max(longest, code_points(label));
   const float char_w = ImGui::CalcTextSize("0").x;
-  TokenLayout layout;
+  layout = TokenLayout{};
   layout.origin = body;
   layout.gap = 2.0f;
   layout.box = ImVec2(std::max(ImGui::CalcTextSize("W").x, char_w * std::min(longest, 4)) + 8.0f, line + 4.0f);
@@ -429,7 +429,7 @@ void grid_legend(const GridFacts& facts, ImVec2 at, float width) {
   list->AddText(ImVec2(at.x + 30, at.y + 2 * line), text_color(true), fit_text("cell read at t", width - 30).c_str());
 }
 
-void draw_grid(PanelContext& context) {
+void draw_grid(PanelContext& context, GridLayout& layout) {
   const Inputs& in = context.results.inputs;
   const compute::GridConfig& grid = context.results.session.input.grid;
   const int cells = grid.width * grid.height * grid.frames;
@@ -455,7 +455,7 @@ void draw_grid(PanelContext& context) {
   else text_line(title + " · " + order + " · " + now);
   avail = ImGui::GetContentRegionAvail();
   const float legend_w = std::min(300.0f, 0.3f * avail.x);
-  GridLayout layout;
+  layout = GridLayout{};
   layout.width = grid.width, layout.height = grid.height, layout.frames = grid.frames;
   const float frame_label = compact ? 0.0f : ImGui::GetTextLineHeight() + 2.0f;
   const float fit_w = (avail.x - legend_w - 8.0f) / (grid.frames * grid.width + 0.5f * (grid.frames - 1));
@@ -498,9 +498,9 @@ void TokensPanel::draw(PanelContext& context) {
     text_line("Input · (empty)", true);
     return;
   }
-  if (!in.scan_order.empty()) draw_grid(context);
+  if (!in.scan_order.empty()) draw_grid(context, grid_layout_);
   else if (in.tokens.empty()) draw_signal(context);
-  else draw_token_strip(context);
+  else draw_token_strip(context, token_layout_);
 }
 
 }  // namespace seqscope::viz

@@ -67,6 +67,14 @@ class TokensPanel : public Panel {
   const char* name() const override { return "tokens"; }
   const char* title() const override { return "Input"; }
   void draw(PanelContext& context) override;
+
+  // Where the last frame put its token boxes or grid cells (what a click there selects).
+  const TokenLayout& token_layout() const { return token_layout_; }
+  const GridLayout& grid_layout() const { return grid_layout_; }
+
+ private:
+  TokenLayout token_layout_;
+  GridLayout grid_layout_;
 };
 
 }  // namespace seqscope::viz
