@@ -168,10 +168,13 @@ void kv_meter(const compute::AttentionResults& a, int t) {
   const auto& kv = a.kv_cache_bytes;
   if (kv.empty()) return;
   const double now = kv[static_cast<size_t>(t)], full = kv.back();
-  const std::string overlay = format_text("KV cache kept at t = %d: %sB  of  %sB at L = %d", t, format_si(now).c_str(),
-                                          format_si(full).c_str(), static_cast<int>(kv.size()));
+  const float width = ImGui::GetContentRegionAvail().x - 8.0f;
+  std::string overlay = format_text("KV cache kept at t = %d: %sB  of  %sB at L = %d", t, format_si(now).c_str(),
+                                    format_si(full).c_str(), static_cast<int>(kv.size()));
+  if (ImGui::CalcTextSize(overlay.c_str()).x > width)
+    overlay = format_text("KV cache %sB of %sB at L", format_si(now).c_str(), format_si(full).c_str());
   ImGui::ProgressBar(full > 0.0 ? static_cast<float>(now / full) : 0.0f, ImVec2(-1.0f, 0.0f),
-                     fit_text(overlay, ImGui::GetContentRegionAvail().x - 8.0f).c_str());
+                     fit_text(overlay, width).c_str());
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Bytes of keys and values (or, for linear attention, of its state) the layer must keep\n"
                       "after step t to continue the sequence: %.0f B now, %.0f B at the end.\n"
@@ -208,15 +211,40 @@ bool draw_map(PanelContext& context, const char* id, int head, const MapRange& r
   return false;
 }
 
-// Returns the map's screen rectangle.
+// Left margin of bar_chart's frame (viz/plot.cpp): the map leaves the same margin so that the
+// query row's bar for key s sits right under column s of the map.
+float bar_axis_width() { return ImGui::CalcTextSize("0.000").x + 8.0f; }
+constexpr float k_bar_right_margin = 4.0f;
+
+// Query axis labels in the margin left of a map at [min, max]: 0 at the top, L - 1 at the bottom.
+void query_axis(ImVec2 min, ImVec2 max, int L) {
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  const uint32_t dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const float line = ImGui::GetTextLineHeight();
+  const std::string last = std::to_string(L - 1);
+  list->AddText(ImVec2(min.x - ImGui::CalcTextSize("0").x - 4.0f, min.y), dim, "0");
+  list->AddText(ImVec2(min.x - ImGui::CalcTextSize(last.c_str()).x - 4.0f, max.y - line), dim, last.c_str());
+  if (max.y - min.y > 3.0f * line)
+    list->AddText(ImVec2(min.x - ImGui::CalcTextSize("t").x - 4.0f, 0.5f * (min.y + max.y - line)), dim, "t");
+}
+
+// The selected head's map, as wide as the region allows (up to 2.5 times its height), with
+// its colorbar; returns the map's screen rectangle.
 std::pair<ImVec2, ImVec2> draw_single_map(PanelContext& context, const MapRange& range, ImVec2 region) {
   constexpr float k_bar = 12.0f;
-  const float side = std::max(16.0f, std::min(region.x - colorbar_width(k_bar) - ImGui::GetStyle().ItemSpacing.x, region.y));
-  const ImVec2 min = ImGui::GetCursorScreenPos();
-  draw_map(context, "##probs", context.view.head, range, ImVec2(side, side));
-  ImGui::SameLine();
-  colorbar("probs_bar", range.map, range.lo, range.hi, range.log_scale, ImVec2(k_bar, side));
-  return {min, ImVec2(min.x + side, min.y + side)};
+  const float axis = bar_axis_width();
+  const float height = std::max(16.0f, region.y);
+  const float width = std::max(
+      16.0f, std::min(region.x - axis - colorbar_width(k_bar) - ImGui::GetStyle().ItemSpacing.x - k_bar_right_margin,
+                      2.5f * height));
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  const ImVec2 min{start.x + axis, start.y};
+  ImGui::SetCursorScreenPos(min);
+  draw_map(context, "##probs", context.view.head, range, ImVec2(width, height));
+  query_axis(min, ImVec2(min.x + width, min.y + height), context.results.attention.L);
+  ImGui::SameLine(0.0f, k_bar_right_margin + ImGui::GetStyle().ItemSpacing.x);
+  colorbar("probs_bar", range.map, range.lo, range.hi, range.log_scale, ImVec2(k_bar, height));
+  return {min, ImVec2(min.x + width, min.y + height)};
 }
 
 void draw_head_grid(PanelContext& context, const MapRange& range, ImVec2 region) {
@@ -249,7 +277,7 @@ void draw_head_grid(PanelContext& context, const MapRange& range, ImVec2 region)
 
 // ---- query row -----------------------------------------------------------------------------
 
-void draw_query_row(PanelContext& context, int t, float height) {
+void draw_query_row(PanelContext& context, int t, ImVec2 size_in) {
   const Results& results = context.results;
   const compute::AttentionResults& a = results.attention;
   const int head = context.view.head;
@@ -261,7 +289,7 @@ void draw_query_row(PanelContext& context, int t, float height) {
                         linear ? "weights" : "probs", best, results.inputs.labels[static_cast<size_t>(best)].c_str(),
                         row[static_cast<size_t>(best)]),
             true);
-  const ImVec2 size{ImGui::GetContentRegionAvail().x, std::max(30.0f, height - ImGui::GetTextLineHeightWithSpacing())};
+  const ImVec2 size{size_in.x, std::max(30.0f, size_in.y - ImGui::GetTextLineHeightWithSpacing())};
   const PlotHover hover = bar_chart("##row", row, results.inputs.labels, best, size);
   if (hover.hovered && hover.index >= 0)
     ImGui::SetTooltip("%s", attention_cell_tooltip(results, head, t, hover.index, MapNormalization::Raw).c_str());
@@ -287,6 +315,7 @@ void AttentionPanel::draw(PanelContext& context) {
                       "w_ts = φ(q_t)·φ(k_s) / Σ_s' φ(q_t)·φ(k_s'), which the map shows; the layer itself runs\n"
                       "as a recurrence on the state S_t = S_{t-1} + φ(k_t) v_tᵀ and never forms this matrix.");
   draw_controls(context, a.H);
+  same_line_if_fits(230.0f);  // the meter joins the controls when the panel is wide
   kv_meter(a, t);
 
   const GpuTensor& probs = context.gpu.probs();
@@ -299,7 +328,9 @@ void AttentionPanel::draw(PanelContext& context) {
   map_rect_ = {};
   if (view.all_heads) draw_head_grid(context, range, map_region);
   else map_rect_ = draw_single_map(context, range, map_region);
-  if (row_h > 0.0f) draw_query_row(context, t, ImGui::GetContentRegionAvail().y);
+  // Under a single map the bars line up with its columns; under the grid they span the panel.
+  const float row_w = view.all_heads ? avail.x : map_rect_.second.x - map_rect_.first.x + bar_axis_width() + k_bar_right_margin;
+  if (row_h > 0.0f) draw_query_row(context, t, ImVec2(row_w, ImGui::GetContentRegionAvail().y));
 }
 
 }  // namespace seqscope::viz

@@ -158,7 +158,7 @@ void CostPanel::draw(PanelContext& context) {
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float row = ImGui::GetTextLineHeightWithSpacing();
   const float table_h = std::min(avail.y * 0.45f, row * (static_cast<float>(results.timings_ms.size()) + 1.6f));
-  if (avail.x >= 1.4f * avail.y && avail.x >= 460.0f && avail.y >= 180.0f) {  // side by side
+  if (avail.x >= 1.4f * avail.y && avail.x >= 460.0f && avail.y >= 130.0f) {  // side by side
     const float left = std::floor(0.5f * (avail.x - spacing));
     scaling_plot(session, L, ImVec2(left, avail.y));
     ImGui::SameLine();

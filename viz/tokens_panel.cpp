@@ -451,7 +451,7 @@ void draw_grid(PanelContext& context, GridLayout& layout) {
 
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const bool compact = compact_layout();
-  if (compact) side_column({title, order, now}, std::min(300.0f, 0.28f * avail.x), avail.y);
+  if (compact) side_column({title, now, order}, std::min(300.0f, 0.28f * avail.x), avail.y);
   else text_line(title + " · " + order + " · " + now);
   avail = ImGui::GetContentRegionAvail();
   const float legend_w = std::min(300.0f, 0.3f * avail.x);

@@ -355,13 +355,13 @@ TEST_F(PanelRender, AttentionMapCellsHaveTheirViridisColor) {
   const Image image = render(panel, 700, 500);
   const auto [min, max] = panel.map_rect();
   ASSERT_GT(max.x - min.x, 100.0f);
-  const float cell = (max.x - min.x) / 8.0f;
+  const float cell_w = (max.x - min.x) / 8.0f, cell_h = (max.y - min.y) / 8.0f;
   const GpuTensor& probs = gpu_.probs();
   for (int t = 0; t < 7; ++t)
     for (int s = 0; s < 8; ++s) {
       const float value = results_.attention.probs.at(0, t, s);
       const Rgba c = colormap_at(Colormap::Viridis, (value - probs.min) / (probs.max - probs.min));
-      const Rgb8 p = pixel(image, min.x + (s + 0.5f) * cell, min.y + (t + 0.5f) * cell);
+      const Rgb8 p = pixel(image, min.x + (s + 0.5f) * cell_w, min.y + (t + 0.5f) * cell_h);
       EXPECT_NEAR(p.r, std::lround(c.r * 255), 2) << t << "," << s;
       EXPECT_NEAR(p.g, std::lround(c.g * 255), 2) << t << "," << s;
       EXPECT_NEAR(p.b, std::lround(c.b * 255), 2) << t << "," << s;
@@ -374,8 +374,7 @@ TEST_F(PanelRender, ClickingAMapCellMovesTheCursorToItsRow) {
   AttentionPanel panel;
   render(panel, 700, 500);
   const auto [min, max] = panel.map_rect();
-  const float cell = (max.x - min.x) / 8.0f;
-  render(panel, 700, 500, ImVec2(min.x + 1.5f * cell, min.y + 3.5f * cell));
+  render(panel, 700, 500, ImVec2(min.x + 1.5f * (max.x - min.x) / 8.0f, min.y + 3.5f * (max.y - min.y) / 8.0f));
   EXPECT_EQ(view_.cursor, 3);
 }
 
