@@ -194,13 +194,6 @@ std::string strip_header(const compute::Session& session, const Inputs& in, int 
   return text;
 }
 
-// A visible "␣" for spaces, drawn as lines: the UI font's glyph ranges do not include U+2423.
-void draw_space_mark(ImDrawList* list, ImVec2 min, ImVec2 max, uint32_t color) {
-  const float cx = 0.5f * (min.x + max.x), cy = 0.5f * (min.y + max.y), w = std::min(4.0f, 0.3f * (max.x - min.x));
-  const ImVec2 points[4] = {{cx - w, cy}, {cx - w, cy + 3.0f}, {cx + w, cy + 3.0f}, {cx + w, cy}};
-  list->AddPolyline(points, 4, color, ImDrawFlags_None, 1.0f);
-}
-
 void draw_token_box(ImDrawList* list, const Inputs& in, int t, ImVec2 min, ImVec2 box, int cursor) {
   const auto i = static_cast<size_t>(t);
   const ImVec2 max{min.x + box.x, min.y + box.y};
@@ -211,10 +204,6 @@ void draw_token_box(ImDrawList* list, const Inputs& in, int t, ImVec2 min, ImVec
   if (t == cursor) list->AddRect(ImVec2(min.x - 1, min.y - 1), ImVec2(max.x + 1, max.y + 1), IM_COL32_WHITE, 2.0f, 0, 2.0f);
   const std::string& label = in.labels[i];
   const uint32_t ink = text_color(future && t != cursor);
-  if (label == "\u2423") {
-    draw_space_mark(list, min, max, ink);
-    return;
-  }
   const ImVec2 size = ImGui::CalcTextSize(label.c_str());
   const ImVec4 clip{min.x + 1, min.y, max.x - 1, max.y};
   list->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
