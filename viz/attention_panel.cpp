@@ -164,15 +164,16 @@ void draw_controls(PanelContext& context, int heads) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Log color scale (4 decades below the largest value)");
 }
 
-void kv_meter(const compute::AttentionResults& a, int t) {
+void kv_meter(const compute::AttentionResults& a, int t, bool linear) {
   const auto& kv = a.kv_cache_bytes;
   if (kv.empty()) return;
   const double now = kv[static_cast<size_t>(t)], full = kv.back();
   const float width = ImGui::GetContentRegionAvail().x - 8.0f;
-  std::string overlay = format_text("KV cache kept at t = %d: %sB  of  %sB at L = %d", t, format_si(now).c_str(),
+  const char* what = linear ? "state" : "KV cache";  // linear attention keeps S and z, not keys and values
+  std::string overlay = format_text("%s kept at t = %d: %sB  of  %sB at L = %d", what, t, format_si(now).c_str(),
                                     format_si(full).c_str(), static_cast<int>(kv.size()));
   if (ImGui::CalcTextSize(overlay.c_str()).x > width)
-    overlay = format_text("KV cache %sB of %sB at L", format_si(now).c_str(), format_si(full).c_str());
+    overlay = format_text("%s %sB of %sB at L", what, format_si(now).c_str(), format_si(full).c_str());
   ImGui::ProgressBar(full > 0.0 ? static_cast<float>(now / full) : 0.0f, ImVec2(-1.0f, 0.0f),
                      fit_text(overlay, width).c_str());
   if (ImGui::IsItemHovered())
@@ -316,7 +317,7 @@ void AttentionPanel::draw(PanelContext& context) {
                       "as a recurrence on the state S_t = S_{t-1} + φ(k_t) v_tᵀ and never forms this matrix.");
   draw_controls(context, a.H);
   same_line_if_fits(230.0f);  // the meter joins the controls when the panel is wide
-  kv_meter(a, t);
+  kv_meter(a, t, results.session.attention.kind == AttentionKind::Linear);
 
   const GpuTensor& probs = context.gpu.probs();
   const MapRange range = attention_map_range(probs.min, probs.max, probs.max_abs, view.log_scale);

@@ -83,10 +83,11 @@ void OutputsPanel::draw(PanelContext& context) {
   const float header_w = ImGui::GetContentRegionAvail().x - slider_w - label_w - ImGui::GetStyle().ItemSpacing.x;
   const ImVec2 header_at = ImGui::GetCursorPos();
   std::string header = outputs_header(d, t, a.H, a.dh);
-  if (ImGui::CalcTextSize(header.c_str()).x > header_w) {
-    const AttentionColumn c = attention_column(d, a.H, a.dh);
+  const AttentionColumn c = attention_column(d, a.H, a.dh);
+  if (ImGui::CalcTextSize(header.c_str()).x > header_w)
+    header = format_text("Outputs · d = %d · t = %d · attn: concat(heads)[:, d] = head %d, dim %d", d, t, c.head + 1, c.dim);
+  if (ImGui::CalcTextSize(header.c_str()).x > header_w)
     header = format_text("Outputs · d = %d · t = %d · attn: head %d, dim %d", d, t, c.head + 1, c.dim);
-  }
   ImGui::TextUnformatted(fit_text(header, header_w).c_str());
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("The attention output is [H, L, dh]. Channel d of it means column d of the heads'\n"
