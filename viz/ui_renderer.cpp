@@ -68,9 +68,10 @@ bool load_ui_font(float pixel_size) {
     return false;
   }
   // Latin-1, Greek (Δ, α, λ), general punctuation (‖ – …), super/subscripts, arrows, math
-  // operators (∑ ≤ ∘), geometric shapes (● ▶): what formulas and labels on screen use.
-  static const ImWchar k_ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F,
-                                     0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0};
+  // operators (∑ ≤ ∘), the open box ␣ (how token labels show a space), geometric shapes
+  // (● ▶): what formulas and labels on screen use.
+  static const ImWchar k_ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F, 0x2070, 0x209F, 0x2190,
+                                     0x21FF, 0x2200, 0x22FF, 0x2423, 0x2423, 0x25A0, 0x25FF, 0};
   ImFontConfig config;
   config.OversampleH = 2;
   if (!io.Fonts->AddFontFromFileTTF(k_font_path, pixel_size, &config, k_ranges)) {
