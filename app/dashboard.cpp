@@ -84,6 +84,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
       ImGui::SameLine(0.0f, 0.0f);
     }
     ImGui::BeginGroup();
+    item_spacing_ = ImGui::GetStyle().ItemSpacing;
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0.0f, 0.0f));  // splitters are the only gaps
     draw_columns(context, body);
     ImGui::PopStyleVar();
@@ -130,6 +131,8 @@ void Dashboard::draw_top_strip(viz::PanelContext& context) {
 void Dashboard::draw_panel_child(const char* name, viz::PanelContext& context, ImVec2 size) {
   viz::Panel* panel = find_panel(name);
   ImGui::BeginChild(name, size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  // The grid of panels is laid out with zero item spacing; inside a panel the theme's applies.
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, item_spacing_);
   if (panel) {
     ImGui::PushID(name);
     panel->draw(context);
@@ -137,6 +140,7 @@ void Dashboard::draw_panel_child(const char* name, viz::PanelContext& context, I
   } else {
     ImGui::TextDisabled("%s", name);
   }
+  ImGui::PopStyleVar();
   ImGui::EndChild();
 }
 

@@ -61,6 +61,7 @@ class Dashboard {
   viz::ControlsPanel controls_;
   viz::ViewState view_;
   std::vector<compute::Preset> presets_;
+  ImVec2 item_spacing_{8.0f, 5.0f};  // the theme's, restored inside each panel
   float controls_width_ = 300.0f;
   float column_split_ = 0.5f;     // fraction of the width for the SSM column
   float row_split_[2] = {0.45f, 0.75f};  // row boundaries as fractions of the height

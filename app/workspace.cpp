@@ -4,6 +4,8 @@
 
 #include "compute/eigen_backend.h"
 #include "compute/inputs.h"
+#include "compute/vulkan/backend_factory.h"
+#include "compute/vulkan/check.h"
 
 namespace seqscope::app {
 
@@ -21,9 +23,19 @@ void Workspace::choose_backend() {
   if (backend_ && backend_choice_ == session_.backend) return;
   backend_choice_ = session_.backend;
   notice_.clear();
-  // The Vulkan compute backend is not built yet: every choice runs the Eigen reference.
-  if (backend_choice_ == compute::BackendChoice::Vulkan) notice_ = "Vulkan compute backend not available: using Eigen";
-  backend_ = std::make_unique<compute::EigenBackend>();
+  std::string why_eigen;  // auto on a CPU device: expected, shown in the status bar's backend name only
+  backend_ = vk::make_backend(backend_choice_, context_, &why_eigen);
+}
+
+compute::Results Workspace::run_backend(const compute::Inputs& inputs) {
+  try {
+    return backend_->run(session_, inputs);
+  } catch (const vk::VulkanError& e) {
+    // Device lost, out of memory...: say so and carry on with the reference backend.
+    notice_ = std::string("Vulkan backend failed (") + e.what() + "): using Eigen";
+    backend_ = std::make_unique<compute::EigenBackend>();
+    return backend_->run(session_, inputs);
+  }
 }
 
 bool Workspace::update() {
@@ -34,7 +46,7 @@ bool Workspace::update() {
     compute::validate_session(session_);
     choose_backend();
     const compute::Inputs inputs = compute::make_inputs(session_);
-    results_ = std::make_unique<compute::Results>(backend_->run(session_, inputs));
+    results_ = std::make_unique<compute::Results>(run_backend(inputs));
     error_.clear();
   } catch (const compute::UserError& e) {
     error_ = e.what();

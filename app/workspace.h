@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compute/backend.h"
+#include "compute/inputs.h"
 #include "compute/results.h"
 #include "compute/session.h"
 
@@ -41,6 +42,7 @@ class Workspace {
 
  private:
   void choose_backend();
+  compute::Results run_backend(const compute::Inputs& inputs);
   compute::Session session_;
   vk::Context* context_;
   std::unique_ptr<compute::Backend> backend_;

@@ -85,8 +85,8 @@ void HiddenAttentionPanel::tooltip(const PanelContext& context, int slot, int t,
   const float raw = alpha_map(ssm, slot)[static_cast<size_t>(t) * ssm.L + s];
   const float shown = normalized_alpha(alpha_map(ssm, slot), ssm.L, t, s, context.view.normalization, min_abs_, max_abs_);
   ImGui::BeginTooltip();
-  ImGui::Text("query t = %d %s", t, token_label(context.results.inputs, t).c_str());
-  ImGui::Text("key   s = %d %s", s, token_label(context.results.inputs, s).c_str());
+  ImGui::Text("query t = %d %s", t, position_label(context.results.inputs, t).c_str());
+  ImGui::Text("key   s = %d %s", s, position_label(context.results.inputs, s).c_str());
   ImGui::Text("α[t, s] = %.5g", raw);
   if (context.view.normalization != MapNormalization::Raw)
     ImGui::Text("shown: %.4g (%s)", shown, normalization_name(context.view.normalization));

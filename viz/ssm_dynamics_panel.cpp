@@ -225,7 +225,7 @@ void SsmDynamicsPanel::draw_delta(PanelContext& context) {
   const PlotHover hover = line_plot("##delta", series, ImVec2(avail.x, plot_h), options);
   if (hover.hovered && hover.index >= 0)
     ImGui::SetTooltip("t = %d %s: Δ = %.4g\nclick: move the cursor here", hover.index,
-                      token_label(results.inputs, hover.index).c_str(), series_values[static_cast<size_t>(hover.index)]);
+                      position_label(results.inputs, hover.index).c_str(), series_values[static_cast<size_t>(hover.index)]);
   if (hover.clicked && hover.index >= 0) context.view.cursor = hover.index;
   if (!with_map) return;
 
@@ -246,7 +246,7 @@ void SsmDynamicsPanel::draw_delta(PanelContext& context) {
   outline_row(ImGui::GetWindowDrawList(), min, max, d, ssm.D, k_highlight_color);
   outline_col(ImGui::GetWindowDrawList(), min, max, t, ssm.L, k_highlight_color);
   if (cell.hovered)
-    ImGui::SetTooltip("d = %d, t = %d %s: Δ = %.4g", cell.row, cell.col, token_label(results.inputs, cell.col).c_str(),
+    ImGui::SetTooltip("d = %d, t = %d %s: Δ = %.4g", cell.row, cell.col, position_label(results.inputs, cell.col).c_str(),
                       ssm.delta(cell.col, cell.row));
   apply_map_click(context.view, MapAxes::RowChannelColT, cell);
   ImGui::SetCursorScreenPos(ImVec2(origin.x + map_w + k_gap, origin.y + line));
@@ -299,7 +299,7 @@ void SsmDynamicsPanel::draw_diagonal_matrices(PanelContext& context) {
                                         : i == 1 ? ssm.Bbar.at(s, d, n)
                                                  : (ssm.lti ? ssm.C(d, n) : ssm.C(s, n));
       ImGui::SetTooltip("%s: n = %d, t = %d %s\n= %s\nclick: move the cursor here", rows[i].label, n, s,
-                        token_label(results.inputs, s).c_str(), format_complex(value, ssm.is_complex).c_str());
+                        position_label(results.inputs, s).c_str(), format_complex(value, ssm.is_complex).c_str());
     }
     apply_map_click(context.view, MapAxes::ColIsT, hover);
     ImGui::SetCursorScreenPos(ImVec2(origin.x + label_w + map_w + k_gap, origin.y));
@@ -400,7 +400,7 @@ void SsmDynamicsPanel::draw_formulas(PanelContext& context) {
     ImGui::SliderInt("##mode", &mode_, 0, ssm.N - 1, "state mode n = %d");
     ImGui::SameLine(0.0f, k_gap);
   }
-  ImGui::TextDisabled("channel %d, t = %d %s · model: %s", d, t, token_label(results.inputs, t).c_str(),
+  ImGui::TextDisabled("channel %d, t = %d %s · model: %s", d, t, position_label(results.inputs, t).c_str(),
                       name_of(results.session.ssm.discretization).c_str());
   ImGui::BeginChild("##formulas", ImGui::GetContentRegionAvail(), false);
   for (const std::string& formula : formula_lines(results, t, d, mode_)) {

@@ -106,7 +106,7 @@ std::string format_complex(std::complex<float> z, bool is_complex) {
   return text;
 }
 
-std::string token_label(const compute::Inputs& inputs, int t) {
+std::string position_label(const compute::Inputs& inputs, int t) {
   if (t < 0 || static_cast<size_t>(t) >= inputs.labels.size()) return "";
   return "'" + inputs.labels[static_cast<size_t>(t)] + "'";
 }

@@ -54,7 +54,7 @@ const char* normalization_name(MapNormalization normalization);
 // "0.123" for real models, "0.123 + 0.0456i" / "0.123 − 0.0456i" for complex ones.
 std::string format_complex(std::complex<float> z, bool is_complex);
 // "'a'" for position t when the inputs have labels, else "".
-std::string token_label(const compute::Inputs& inputs, int t);
+std::string position_label(const compute::Inputs& inputs, int t);
 
 // [L] ‖h_t[d]‖ over n of channel d, or over all channels and modes when d < 0. h: [L, D, N].
 std::vector<float> state_norms(const compute::TensorC& h, int channel);

@@ -26,7 +26,7 @@ std::complex<float> state_at(const compute::SsmResults& ssm, int t, int d, int n
 
 void state_tooltip(const PanelContext& context, int t, int d, int n) {
   const compute::SsmResults& ssm = context.results.ssm;
-  const std::string token = token_label(context.results.inputs, t);
+  const std::string token = position_label(context.results.inputs, t);
   ImGui::BeginTooltip();
   ImGui::Text("d = %d, n = %d, t = %d %s", d, n, t, token.c_str());
   ImGui::Text("h = %s%s", format_complex(state_at(ssm, t, d, n), ssm.is_complex).c_str(),
@@ -149,7 +149,7 @@ void SsmStatePanel::draw_norms(PanelContext& context, float height) {
   if (hover.hovered && hover.index >= 0) {
     const size_t i = static_cast<size_t>(hover.index);
     ImGui::SetTooltip("t = %d %s\n‖h_t[d]‖ = %.4g   ‖h_t‖ = %.4g\nclick: move the cursor here", hover.index,
-                      token_label(context.results.inputs, hover.index).c_str(), channel_norms_[i], total_norms_[i]);
+                      position_label(context.results.inputs, hover.index).c_str(), channel_norms_[i], total_norms_[i]);
   }
   if (hover.clicked && hover.index >= 0) context.view.cursor = hover.index;
 }

@@ -105,7 +105,7 @@ const char* role_name(TokenRole role) {
   return "";
 }
 
-std::string token_label(const Inputs& inputs, int token) {
+std::string symbol_label(const Inputs& inputs, int token) {
   for (size_t t = 0; t < inputs.tokens.size() && t < inputs.labels.size(); ++t)
     if (inputs.tokens[t] == token) return inputs.labels[t];
   return format_text("#%d", token);
@@ -122,7 +122,7 @@ std::string token_tooltip(const Inputs& inputs, int t) {
   }
   if (role != TokenRole::Text) text += std::string("  ·  role ") + role_name(role);
   if (i < inputs.targets.size() && inputs.targets[i] >= 0)
-    text += "\ntarget (expected output): '" + token_label(inputs, inputs.targets[i]) + "'";
+    text += "\ntarget (expected output): '" + symbol_label(inputs, inputs.targets[i]) + "'";
   return text + "\nclick: move the cursor here";
 }
 
@@ -189,7 +189,7 @@ std::string strip_header(const compute::Session& session, const Inputs& in, int 
   text += format_text(" · t = %d: '%s'", t, in.labels[static_cast<size_t>(t)].c_str());
   const auto i = static_cast<size_t>(t);
   if (in.roles[i] != TokenRole::Text) text += std::string(" (") + role_name(in.roles[i]) + ")";
-  if (i < in.targets.size() && in.targets[i] >= 0) text += " → target '" + token_label(in, in.targets[i]) + "'";
+  if (i < in.targets.size() && in.targets[i] >= 0) text += " → target '" + symbol_label(in, in.targets[i]) + "'";
   if (window.count < L) text += format_text(" · showing %d–%d", window.first, window.first + window.count - 1);
   return text;
 }

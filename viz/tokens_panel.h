@@ -58,7 +58,7 @@ std::vector<int> visit_steps(std::span<const int> scan_order, int cells);
 uint32_t role_color(compute::TokenRole role);
 const char* role_name(compute::TokenRole role);
 // Display label of token id `token`: the label of the first position holding it, or "#id".
-std::string token_label(const compute::Inputs& inputs, int token);
+std::string symbol_label(const compute::Inputs& inputs, int token);
 // Hover text of position t: index, label, token id, role, and the target of a query.
 std::string token_tooltip(const compute::Inputs& inputs, int t);
 

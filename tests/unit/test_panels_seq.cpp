@@ -131,7 +131,7 @@ TEST(TokenTooltip, QueriesNameTheirTarget) {
     EXPECT_NE(tip.find("role query"), std::string::npos);
   }
   EXPECT_EQ(queries, 4);
-  EXPECT_EQ(token_label(in, 9999), "#9999");
+  EXPECT_EQ(symbol_label(in, 9999), "#9999");
 }
 
 // ---- pure helpers: attention ---------------------------------------------------------------

@@ -120,8 +120,8 @@ TEST(SsmPanelHelpers, ComplexNumbersAndTokens) {
   EXPECT_EQ(format_complex({0.5f, -0.25f}, true), "0.5 \u2212 0.25i");
   compute::Inputs inputs;
   inputs.labels = {"a", "b"};
-  EXPECT_EQ(token_label(inputs, 1), "'b'");
-  EXPECT_EQ(token_label(inputs, 2), "");
+  EXPECT_EQ(position_label(inputs, 1), "'b'");
+  EXPECT_EQ(position_label(inputs, 2), "");
 }
 
 TEST(SsmPanelHelpers, StateNormsPerChannelAndTotal) {
