@@ -437,22 +437,18 @@ void SsmDynamicsPanel::draw(PanelContext& context) {
   sync_display(context);
   draw_header(context);
   if (!ImGui::BeginTabBar("##dynamics_tabs")) return;
-  using Draw = void (SsmDynamicsPanel::*)(PanelContext&);
-  struct TabEntry {
-    const char* label;
-    Draw draw;
-  };
-  static constexpr TabEntry k_tabs[] = {{"Eigenvalues", &SsmDynamicsPanel::draw_eigenvalues},
-                                        {"Δ over t", &SsmDynamicsPanel::draw_delta},
-                                        {"Abar Bbar C", &SsmDynamicsPanel::draw_matrices},
-                                        {"Kernel K", &SsmDynamicsPanel::draw_kernel},
-                                        {"Formulas", &SsmDynamicsPanel::draw_formulas}};
-  for (int i = 0; i < static_cast<int>(std::size(k_tabs)); ++i) {
+  static constexpr const char* k_tab_labels[] = {"Eigenvalues", "Δ over t", "Abar Bbar C", "Kernel K", "Formulas"};
+  for (int i = 0; i < static_cast<int>(std::size(k_tab_labels)); ++i) {
     const ImGuiTabItemFlags flags = i == pending_tab_ ? ImGuiTabItemFlags_SetSelected : 0;
-    if (ImGui::BeginTabItem(k_tabs[i].label, nullptr, flags)) {
-      (this->*k_tabs[i].draw)(context);
-      ImGui::EndTabItem();
+    if (!ImGui::BeginTabItem(k_tab_labels[i], nullptr, flags)) continue;
+    switch (static_cast<Tab>(i)) {
+      case Tab::Eigenvalues: draw_eigenvalues(context); break;
+      case Tab::Delta: draw_delta(context); break;
+      case Tab::Matrices: draw_matrices(context); break;
+      case Tab::Kernel: draw_kernel(context); break;
+      case Tab::Formulas: draw_formulas(context); break;
     }
+    ImGui::EndTabItem();
   }
   pending_tab_ = -1;
   ImGui::EndTabBar();
