@@ -62,6 +62,7 @@ viz::Panel* Dashboard::find_panel(const std::string& name) {
 // ---- per-frame draw ------------------------------------------------------------------------
 
 bool Dashboard::draw(const DashboardStatus& status) {
+  panel_rects_.clear();
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
@@ -131,6 +132,7 @@ void Dashboard::draw_top_strip(viz::PanelContext& context) {
 void Dashboard::draw_panel_child(const char* name, viz::PanelContext& context, ImVec2 size) {
   viz::Panel* panel = find_panel(name);
   ImGui::BeginChild(name, size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  panel_rects_.push_back({name, ImGui::GetWindowPos(), ImGui::GetWindowSize()});
   // The grid of panels is laid out with zero item spacing; inside a panel the theme's applies.
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, item_spacing_);
   if (panel) {
@@ -308,6 +310,17 @@ void Dashboard::draw_help_window() {
     ImGui::EndTable();
   }
   ImGui::End();
+}
+
+std::string Dashboard::panel_layout() const {
+  std::string text;
+  for (const PanelRect& rect : panel_rects_) {
+    char item[128];
+    std::snprintf(item, sizeof item, "%s%s=%.0fx%.0f@%.0f,%.0f", text.empty() ? "" : " ", rect.name.c_str(),
+                  rect.size.x, rect.size.y, rect.min.x, rect.min.y);
+    text += item;
+  }
+  return text;
 }
 
 // ---- single-panel export -------------------------------------------------------------------

@@ -5,6 +5,8 @@
 //
 // Sections: construction, per-frame draw, layout, menus, status bar, single-panel export.
 #pragma once
+#include <imgui.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +39,8 @@ class Dashboard {
   // Per-frame playback; dt in seconds.
   void advance(double dt_seconds);
   viz::ViewState& view() { return view_; }
+  // "name=WxH@X,Y" for every panel drawn in the last frame (scripted checks of the layout).
+  std::string panel_layout() const;
   // Draws one result panel alone, filling the display (headless export of a panel).
   // Returns false when there is no such panel.
   bool draw_single_panel(const std::string& name);
@@ -71,6 +75,11 @@ class Dashboard {
   bool open_save_ = false;
   std::string save_path_ = "session.json";
   std::string shown_error_;
+  struct PanelRect {
+    std::string name;
+    ImVec2 min, size;
+  };
+  std::vector<PanelRect> panel_rects_;  // last frame's, for panel_layout()
 };
 
 }  // namespace seqscope::app

@@ -86,6 +86,7 @@ int run_gui(const Options& options) {
   ini = options.frames > 0 ? std::string() : settings_path();
   io.IniFilename = ini.empty() ? nullptr : ini.c_str();
   std::vector<float> frame_ms;
+  std::string final_state;
   {
     Window window(*context, options.width, options.height, "seqscope");
     const float scale = window.content_scale();
@@ -128,10 +129,17 @@ int run_gui(const Options& options) {
       if (options.frames > 0 && static_cast<int>(frame_ms.size()) >= options.frames) running = false;
     }
     if (!options.screenshot.empty()) save_screenshot(*context, renderer, window.format(), options.screenshot);
+    const viz::ViewState& view = dashboard.view();
+    final_state = "view cursor=" + std::to_string(view.cursor) + " channel=" + std::to_string(view.channel) +
+                  " head=" + std::to_string(view.head) + " recomputes=" + std::to_string(workspace.recompute_count()) +
+                  "\npanels " + dashboard.panel_layout();
     vkDeviceWaitIdle(context->device());
   }
   ImGui::DestroyContext();
-  if (options.stats) print_stats(frame_ms);
+  if (options.stats) {
+    print_stats(frame_ms);
+    std::printf("%s\n", final_state.c_str());
+  }
   return context->validation_messages() > 0 ? 3 : 0;
 }
 

@@ -10,7 +10,7 @@ SEQSCOPE_PACKAGES=(
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslc
   libglfw3-dev libimgui-dev libeigen3-dev libstb-dev libcgif-dev zlib1g-dev
   nlohmann-json3-dev libcli11-dev googletest libgtest-dev libbenchmark-dev
-  xvfb xauth fonts-dejavu-core python3 python3-numpy
+  xvfb xauth xdotool fonts-dejavu-core python3 python3-numpy
 )
 
 # Installs the packages that are not installed yet, with sudo when not root.

@@ -1,16 +1,25 @@
-// The app in a real window (Xvfb + lavapipe in CI): it renders, the screenshot has the window's
-// size and real content, --stats prints the frame line, and validation stays silent.
+// The app in a real window (Xvfb + lavapipe in CI): each kind of session renders at 1600×1000
+// with every panel laid out and filled, the screenshot has the window's size and matches its
+// golden image, keyboard stepping moves the cursor without recomputing, --stats reports, and
+// the validation layer stays silent. The pointer is parked outside the window (no hover).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 
+#include "tests/support/golden.h"
 #include "tests/support/process.h"
 #include "viz/image_export.h"
 
 namespace seqscope {
 namespace {
+
+const std::string k_bin = SEQSCOPE_BINARY;
+const std::filesystem::path k_sessions = SEQSCOPE_GUI_SESSIONS;
 
 std::filesystem::path out_dir() {
   auto dir = std::filesystem::temp_directory_path() / "seqscope_gui_tests";
@@ -25,37 +34,113 @@ size_t distinct_colors(const viz::Image& image) {
   return colors.size();
 }
 
+struct PanelBox {
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+// Parses "panels name=WxH@X,Y ..." from the --stats output.
+std::map<std::string, PanelBox> parse_panels(const std::string& out) {
+  std::map<std::string, PanelBox> panels;
+  const auto start = out.find("panels ");
+  if (start == std::string::npos) return panels;
+  std::istringstream in(out.substr(start + 7, out.find('\n', start) - start - 7));
+  for (std::string item; in >> item;) {
+    const auto eq = item.find('=');
+    PanelBox box;
+    if (eq == std::string::npos ||
+        std::sscanf(item.c_str() + eq + 1, "%fx%f@%f,%f", &box.w, &box.h, &box.x, &box.y) != 4)
+      continue;
+    panels[item.substr(0, eq)] = box;
+  }
+  return panels;
+}
+
+bool overlap(const PanelBox& a, const PanelBox& b) {
+  return a.x < b.x + b.w - 0.5f && b.x < a.x + a.w - 0.5f && a.y < b.y + b.h - 0.5f && b.y < a.y + a.h - 0.5f;
+}
+
 class Gui : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::getenv("DISPLAY")) FAIL() << "GUI tests need a display: run them under xvfb-run (scripts/test.sh does)";
+    if (!std::getenv("DISPLAY")) GTEST_FAIL() << "GUI tests need a display: run them under xvfb-run (scripts/test.sh does)";
+    // Park the pointer below the window so no tooltip or hover highlight is in the screenshots.
+    testing::run_process("xdotool mousemove 0 $(xdotool getdisplaygeometry | cut -d' ' -f2)");
   }
 };
 
-TEST_F(Gui, ScreenshotHasTheWindowSizeAndContent) {
-  const auto shot = out_dir() / "window.png";
+void check_session_renders(const std::string& name, const std::string& session_args) {
+  const auto shot = out_dir() / (name + ".png");
   std::filesystem::remove(shot);
-  const auto result = testing::run_process(std::string(SEQSCOPE_BINARY) + " --frames 30 --width 1600 --height 1000 " +
-                                           "--stats --screenshot " + shot.string());
+  const auto result = testing::run_process(k_bin + session_args + " --frames 20 --width 1600 --height 1000 --stats" +
+                                           " --screenshot " + shot.string());
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(testing::count_lines_with(result.err, "[vulkan-validation]"), 0) << result.err;
   EXPECT_EQ(testing::count_lines_with(result.out, "frame_ms median="), 1) << result.out;
-  EXPECT_NE(result.out.find("frames=30"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("frames=20"), std::string::npos) << result.out;
+
+  // Every panel is laid out with a real size, inside the window, and no two overlap.
+  const auto panels = parse_panels(result.out);
+  for (const char* panel : {"tokens", "ssm_state", "ssm_dynamics", "attention", "hidden_attention", "outputs", "cost"}) {
+    ASSERT_TRUE(panels.count(panel)) << panel << " missing in: " << result.out;
+    const PanelBox& box = panels.at(panel);
+    EXPECT_GT(box.w, 300.0f) << panel;
+    EXPECT_GT(box.h, 60.0f) << panel;
+    EXPECT_LE(box.x + box.w, 1600.5f) << panel;
+    EXPECT_LE(box.y + box.h, 1000.5f) << panel;
+  }
+  for (auto a = panels.begin(); a != panels.end(); ++a)
+    for (auto b = std::next(a); b != panels.end(); ++b)
+      EXPECT_FALSE(overlap(a->second, b->second)) << a->first << " overlaps " << b->first;
+
   const viz::Image image = viz::read_png(shot);
   EXPECT_EQ(image.width, 1600u);
   EXPECT_EQ(image.height, 1000u);
-  EXPECT_GT(distinct_colors(image), 200u) << "the screenshot looks blank";
+  EXPECT_GT(distinct_colors(image), 500u) << "the screenshot looks blank";
+  // Timings (status bar, cost table) differ between runs: allow 1% of the pixels to differ.
+  const auto golden = testing::compare_with_golden(image, "gui_" + name, 3, 0.01);
+  EXPECT_TRUE(golden.matches) << golden.message;
+}
+
+TEST_F(Gui, DefaultSession) { check_session_renders("default", ""); }
+TEST_F(Gui, TextWithS6AndSoftmax) {
+  check_session_renders("text_s6_softmax", " --session " + (k_sessions / "text_s6_softmax.json").string());
+}
+TEST_F(Gui, SignalWithS4d) {
+  check_session_renders("signal_s4d", " --session " + (k_sessions / "signal_s4d.json").string());
+}
+TEST_F(Gui, VideoGridInSnakeOrder) {
+  check_session_renders("video_grid_snake", " --session " + (k_sessions / "video_grid_snake.json").string());
 }
 
 TEST_F(Gui, SmallWindowStillRenders) {
   const auto shot = out_dir() / "small.png";
-  const auto result = testing::run_process(std::string(SEQSCOPE_BINARY) + " --frames 5 --width 640 --height 400 " +
-                                           "--screenshot " + shot.string());
+  const auto result = testing::run_process(k_bin + " --frames 5 --width 800 --height 560 --screenshot " + shot.string());
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const viz::Image image = viz::read_png(shot);
-  EXPECT_EQ(image.width, 640u);
-  EXPECT_EQ(image.height, 400u);
-  EXPECT_GT(distinct_colors(image), 50u);
+  EXPECT_EQ(image.width, 800u);
+  EXPECT_EQ(image.height, 560u);
+  EXPECT_GT(distinct_colors(image), 100u);
+}
+
+TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
+  // Right ×3 → t = 3; End → L−1; Left → L−2; Ctrl+Q quits. The default text has L = 63.
+  const auto script = out_dir() / "keys.sh";
+  {
+    std::ofstream file(script);
+    file << k_bin << " --frames 100000 --stats & pid=$!\n"
+         << "wid=$(xdotool search --sync --name '^seqscope$' | head -1); sleep 1\n"
+         << "xdotool windowfocus --sync \"$wid\"\n"
+         // ImGui 1.86 samples key state once per frame: hold each key for a frame or two
+         // (shorter than its 0.275 s repeat delay) so that slow frames do not miss a tap.
+         << "tap() { xdotool keydown $1; sleep 0.2; xdotool keyup $1; sleep 0.1; }\n"
+         << "tap Right; tap Right; tap Right; tap End; tap Left\n"
+         << "xdotool keydown ctrl; tap q; xdotool keyup ctrl\n"
+         << "wait $pid\n";
+  }
+  const auto result = testing::run_process("timeout 120 bash " + script.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("view cursor=61 "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("recomputes=1"), std::string::npos) << "stepping must not recompute: " << result.out;
 }
 
 }  // namespace
