@@ -39,6 +39,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   export_cmd->add_option("--png", options.png, "Write the dashboard as a PNG");
   export_cmd->add_option("--panel", options.panel, "Render this panel alone (see --list-panels)");
   export_cmd->add_flag("--list-panels", options.list_panels, "Print the panel names and exit");
+  export_cmd->add_flag("--panel-numbers", options.panel_numbers, "Number the panels as in docs/dashboard.md");
   export_cmd->add_option("--tensors", options.tensors_dir, "Write every tensor as .npy + manifest.json into DIR");
   export_cmd->add_option("--save-session", options.save_session, "Write the full normalized session (.json)");
   add_session_flags(*export_cmd, options);

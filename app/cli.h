@@ -25,6 +25,7 @@ struct Options {
   std::string png;
   std::string panel;         // --panel NAME: one panel instead of the dashboard
   bool list_panels = false;  // --list-panels
+  bool panel_numbers = false;  // --panel-numbers: numbered badges as in docs/dashboard.md
   std::string tensors_dir;   // --tensors DIR: every tensor as .npy + manifest.json
   std::string save_session;  // --save-session FILE: the normalized session, every default written
 };

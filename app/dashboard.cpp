@@ -96,6 +96,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
     ImGui::Dummy(ImVec2(0, ImGui::GetContentRegionAvail().y - status_height));
   }
   draw_status_bar(status);
+  if (show_panel_numbers_) draw_panel_numbers();
   draw_error_modal();
   draw_save_dialog();
   ImGui::End();
@@ -197,6 +198,7 @@ void Dashboard::draw_menu_bar() {
   }
   if (ImGui::BeginMenu("View")) {
     ImGui::MenuItem("Controls", nullptr, &show_controls_);
+    ImGui::MenuItem("Panel numbers (as in the docs)", nullptr, &show_panel_numbers_);
     if (ImGui::BeginMenu("Map normalization")) {
       for (auto n : {viz::MapNormalization::Raw, viz::MapNormalization::RowNormalized, viz::MapNormalization::MinMaxAbs})
         if (ImGui::MenuItem(normalization_name(n), nullptr, view_.normalization == n) && view_.normalization != n) {
@@ -228,8 +230,10 @@ void Dashboard::draw_status_bar(const DashboardStatus& status) {
     ImGui::Text("backend: %s   recompute %.1f ms   L = %d   D = %d   N = %d   H = %d", r.backend.c_str(),
                 workspace_.last_recompute_ms(), r.inputs.length(), r.ssm.D, r.ssm.N, r.attention.H);
   }
-  ImGui::SameLine(0.0f, 20.0f);
-  ImGui::Text("frame %.1f ms", status.frame_ms);
+  if (status.frame_ms > 0.0f) {  // headless exports have no frame loop
+    ImGui::SameLine(0.0f, 20.0f);
+    ImGui::Text("frame %.1f ms", status.frame_ms);
+  }
   const std::string& notice = !workspace_.error().empty() ? workspace_.error()
                               : !workspace_.notice().empty() ? workspace_.notice()
                                                               : status.notice;
@@ -310,6 +314,34 @@ void Dashboard::draw_help_window() {
     ImGui::EndTable();
   }
   ImGui::End();
+}
+
+// Numbered badges on each panel (and the transport and controls), the numbering of
+// docs/dashboard.md: 1 input, 2 transport, 3 SSM state, 4 dynamics, 5 attention, 6 hidden
+// attention, 7 outputs, 8 cost, 9 controls.
+void Dashboard::draw_panel_numbers() {
+  static const std::pair<const char*, int> k_numbers[] = {{"tokens", 1},    {"ssm_state", 3},        {"ssm_dynamics", 4},
+                                                          {"attention", 5}, {"hidden_attention", 6}, {"outputs", 7},
+                                                          {"cost", 8}};
+  ImDrawList* list = ImGui::GetForegroundDrawList();
+  auto badge = [&](ImVec2 center, int number) {
+    const float radius = ImGui::GetFontSize() * 0.75f;
+    list->AddCircleFilled(center, radius, IM_COL32(213, 94, 0, 240), 24);
+    list->AddCircle(center, radius, IM_COL32(255, 255, 255, 255), 24, 2.0f);
+    const std::string text = std::to_string(number);
+    const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    list->AddText(ImVec2(center.x - size.x * 0.5f, center.y - size.y * 0.5f), IM_COL32(255, 255, 255, 255), text.c_str());
+  };
+  // On each panel's top-left corner, where they cover the least of its contents.
+  for (const PanelRect& rect : panel_rects_)
+    for (const auto& [name, number] : k_numbers)
+      if (rect.name == name) badge(rect.min, number);
+  if (!panel_rects_.empty()) {
+    const PanelRect& tokens = panel_rects_.front();
+    const float transport_mid = tokens.min.y + tokens.size.y + ImGui::GetFrameHeightWithSpacing() * 0.5f;
+    badge(ImVec2(tokens.min.x + tokens.size.x, transport_mid), 2);
+    if (show_controls_) badge(ImVec2(tokens.min.x, tokens.min.y + tokens.size.y + ImGui::GetFrameHeightWithSpacing()), 9);
+  }
 }
 
 std::string Dashboard::panel_layout() const {

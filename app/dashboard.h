@@ -39,6 +39,7 @@ class Dashboard {
   // Per-frame playback; dt in seconds.
   void advance(double dt_seconds);
   viz::ViewState& view() { return view_; }
+  void set_panel_numbers(bool on) { show_panel_numbers_ = on; }
   // "name=WxH@X,Y" for every panel drawn in the last frame (scripted checks of the layout).
   std::string panel_layout() const;
   // Draws one result panel alone, filling the display (headless export of a panel).
@@ -51,6 +52,7 @@ class Dashboard {
   void draw_columns(viz::PanelContext& context, float height);
   void draw_panel_child(const char* name, viz::PanelContext& context, ImVec2 size);
   void draw_status_bar(const DashboardStatus& status);
+  void draw_panel_numbers();
   void draw_help_window();
   void draw_error_modal();
   void draw_save_dialog();
@@ -70,6 +72,7 @@ class Dashboard {
   float column_split_ = 0.5f;     // fraction of the width for the SSM column
   float row_split_[2] = {0.45f, 0.75f};  // row boundaries as fractions of the height
   bool show_controls_ = true;
+  bool show_panel_numbers_ = false;  // numbered badges matching docs/dashboard.md
   bool show_help_ = false;
   bool quit_ = false;
   bool open_save_ = false;

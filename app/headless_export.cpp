@@ -34,6 +34,7 @@ int export_png(const Options& options, Workspace& workspace, vk::Context& contex
     viz::HeadlessUi ui(context);
     Dashboard dashboard(context, ui.renderer().heatmaps(), workspace);
     dashboard.view().cursor = workspace.session().cursor;
+    dashboard.set_panel_numbers(options.panel_numbers);
     DashboardStatus status{device_label(context), 0.0f, ui.has_font() ? "" : "DejaVu Sans not found: using ImGui's font"};
     auto draw = [&] {
       if (options.panel.empty()) dashboard.draw(status);
