@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "tests/support/process.h"
 #include "viz/image_export.h"
@@ -72,6 +74,72 @@ TEST(Cli, ExportToAnUnwritablePathIsOneLineAndLeavesNothing) {
   EXPECT_EQ(line_count(result.err), 1) << result.err;
   EXPECT_NE(result.err.find("/no/such/dir/x.png"), std::string::npos) << result.err;
   EXPECT_FALSE(std::filesystem::exists("/no/such/dir"));
+}
+
+}  // namespace
+}  // namespace seqscope
+
+namespace seqscope {
+namespace {
+
+std::filesystem::path scratch(const std::string& name) {
+  auto dir = std::filesystem::temp_directory_path() / "seqscope_cli_tests";
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path) << text; }
+
+TEST(Cli, BadSessionFilesAreOneLineNamingTheProblem) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"{\"ssm\": {\"state_size\": 0}}", "ssm.state_size"},
+      {"{\"attention\": {\"headz\": 2}}", "headz"},
+      {"{\"input\": {\"kind\": \"video\"}}", "input.kind"},
+      {"{\"version\": 9}", "version"},
+      {"{ not json", "bad.json"},
+  };
+  for (const auto& [text, needle] : cases) {
+    const auto path = scratch("bad.json");
+    write_text(path, text);
+    for (const std::string args : {" --frames 1 --session ", " export --save-session /dev/null --session "}) {
+      const auto result = testing::run_process("env -u DISPLAY " + k_bin + args + path.string());
+      EXPECT_EQ(result.exit_code, 2) << text;
+      EXPECT_EQ(line_count(result.err), 1) << text << ": " << result.err;
+      EXPECT_NE(result.err.find(needle), std::string::npos) << text << ": " << result.err;
+    }
+  }
+}
+
+TEST(Cli, StepOutOfRangeIsOneLine) {
+  const auto result = testing::run_process(k_bin + " export --step 100000 --save-session /dev/null");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(line_count(result.err), 1) << result.err;
+  EXPECT_NE(result.err.find("--step 100000"), std::string::npos) << result.err;
+}
+
+TEST(Cli, SavedSessionRoundTripsAndReproducesTheTensors) {
+  const auto session = scratch("in.json");
+  write_text(session, R"({"seed": 3, "input": {"kind": "signal", "signal": "chirp", "length": 40},
+                          "ssm": {"variant": "s4d", "init": "s4d_lin", "discretization": "zoh"}})");
+  const auto saved = scratch("saved.json");
+  const auto first = scratch("tensors_a"), second = scratch("tensors_b");
+  std::filesystem::remove_all(first);
+  std::filesystem::remove_all(second);
+  auto a = testing::run_process(k_bin + " export --session " + session.string() + " --save-session " + saved.string() +
+                                " --tensors " + first.string());
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  auto b = testing::run_process(k_bin + " export --session " + saved.string() + " --tensors " + second.string());
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  ASSERT_TRUE(std::filesystem::exists(first / "manifest.json"));
+  size_t compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(first)) {
+    if (entry.path().extension() != ".npy") continue;
+    std::ifstream x(entry.path(), std::ios::binary), y(second / entry.path().filename(), std::ios::binary);
+    const std::string bytes_a{std::istreambuf_iterator<char>(x), {}}, bytes_b{std::istreambuf_iterator<char>(y), {}};
+    EXPECT_EQ(bytes_a, bytes_b) << entry.path().filename();
+    ++compared;
+  }
+  EXPECT_GE(compared, 10u);
 }
 
 }  // namespace

@@ -143,5 +143,29 @@ TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
   EXPECT_NE(result.out.find("recomputes=1"), std::string::npos) << "stepping must not recompute: " << result.out;
 }
 
+TEST_F(Gui, ResizingRebuildsTheSwapchain) {
+  // The window starts at 1200×800 and is resized to 900×620 while running; the screenshot
+  // (taken from the last frame) has the new size and the frame loop kept going.
+  const auto shot = out_dir() / "resized.png";
+  std::filesystem::remove(shot);
+  const auto script = out_dir() / "resize.sh";
+  {
+    std::ofstream file(script);
+    file << k_bin << " --frames 100000 --width 1200 --height 800 --stats --screenshot " << shot.string() << " & pid=$!\n"
+         << "wid=$(xdotool search --sync --name '^seqscope$' | head -1); sleep 1\n"
+         << "xdotool windowsize --sync \"$wid\" 900 620; sleep 1.5\n"
+         << "xdotool windowfocus --sync \"$wid\"; xdotool keydown ctrl; xdotool keydown q; sleep 0.2\n"
+         << "xdotool keyup q; xdotool keyup ctrl\n"
+         << "wait $pid\n";
+  }
+  const auto result = testing::run_process("timeout 120 bash " + script.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(testing::count_lines_with(result.err, "[vulkan-validation]"), 0) << result.err;
+  const viz::Image image = viz::read_png(shot);
+  EXPECT_EQ(image.width, 900u);
+  EXPECT_EQ(image.height, 620u);
+  EXPECT_GT(distinct_colors(image), 100u);
+}
+
 }  // namespace
 }  // namespace seqscope
