@@ -128,7 +128,7 @@ TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
   {
     std::ofstream file(script);
     file << k_bin << " --frames 100000 --stats & pid=$!\n"
-         << "wid=$(xdotool search --sync --name '^seqscope$' | head -1); sleep 1\n"
+         << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
          << "xdotool windowfocus --sync \"$wid\"\n"
          // ImGui 1.86 samples key state once per frame: hold each key for a frame or two
          // (shorter than its 0.275 s repeat delay) so that slow frames do not miss a tap.
@@ -152,7 +152,7 @@ TEST_F(Gui, ResizingRebuildsTheSwapchain) {
   {
     std::ofstream file(script);
     file << k_bin << " --frames 100000 --width 1200 --height 800 --stats --screenshot " << shot.string() << " & pid=$!\n"
-         << "wid=$(xdotool search --sync --name '^seqscope$' | head -1); sleep 1\n"
+         << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
          << "xdotool windowsize --sync \"$wid\" 900 620; sleep 1.5\n"
          << "xdotool windowfocus --sync \"$wid\"; xdotool keydown ctrl; xdotool keydown q; sleep 0.2\n"
          << "xdotool keyup q; xdotool keyup ctrl\n"
