@@ -7,7 +7,7 @@
 
 namespace seqscope::app {
 
-enum class Command { Gui, ListDevices, Export };
+enum class Command { Gui, ListDevices, Export, Lessons };
 
 struct Options {
   Command command = Command::Gui;
@@ -27,6 +27,8 @@ struct Options {
   bool list_panels = false;  // --list-panels
   std::string tensors_dir;   // --tensors DIR: every tensor as .npy + manifest.json
   std::string save_session;  // --save-session FILE: the normalized session, every default written
+  std::string lesson;        // --lesson NAME: export a lesson step (app/cmd_lessons.cpp)
+  int lesson_step = 1;       // --lesson-step K, 1-based
 };
 
 // Fills `options`; returns nullopt to go on, or the exit code to return now (0 after --help
