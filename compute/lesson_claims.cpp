@@ -72,7 +72,7 @@ ClaimResult state_vs_pairs(const Results& r) {
     }
   const int t = std::clamp(r.session.cursor, 0, s.L - 1);
   const bool passed = worst / scale < 1e-4 && rows_ok;
-  return {passed, format("SSM: state h_t has D·N = %d numbers at every t; recurrence residual %.1e (relative). "
+  return {passed, format("SSM: state hₜ has D·N = %d numbers at every t; recurrence residual %.1e (relative). "
                          "Attention: row t has t+1 weights (%s), at t = %d: %d weights, summing to 1.",
                          s.D * s.N, worst / scale, rows_ok ? "all rows" : "NOT all rows", t, t + 1)};
 }
@@ -247,7 +247,7 @@ ClaimResult linear_parallel_recurrent(const Results& r) {
                       static_cast<double>((recurrent - shown).cwiseAbs().maxCoeff())});
   }
   const int dh = a.dh;
-  return {worst < 1e-5, format("max |recurrent - parallel| over all heads = %.1e; the recurrent state S_t is %d×%d at every t",
+  return {worst < 1e-5, format("max |recurrent - parallel| over all heads = %.1e; the recurrent state Sₜ is %d×%d at every t",
                                worst, dh, dh)};
 }
 
@@ -279,7 +279,7 @@ ClaimResult memory_growth(const Results& r) {
   const double state = ssm_state_bytes(r.session.ssm, r.session.d_model);
   const double h_bytes = static_cast<double>(r.ssm.D) * r.ssm.N * (r.ssm.is_complex ? 8.0 : 4.0);
   const bool passed = linear && state == h_bytes;
-  return {passed, format("SSM state: %.0f B at every t (h_t is D×N = %d×%d). KV cache: %.0f B per step, %s; %.0f B after the last step (%.0f× the state).",
+  return {passed, format("SSM state: %.0f B at every t (hₜ is D×N = %d×%d). KV cache: %.0f B per step, %s; %.0f B after the last step (%.0f× the state).",
                          state, r.ssm.D, r.ssm.N, step, linear ? "exactly linear in t" : "NOT linear in t", kv.back(),
                          kv.back() / state)};
 }
