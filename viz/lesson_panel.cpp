@@ -98,17 +98,30 @@ void LessonPanel::draw_scan_distances(const compute::Results& results, int gener
   std::vector<std::string> labels;
   for (int b = 1; b < k_bins; ++b) labels.push_back(std::to_string(b));
   labels.push_back(format_text(">%d", k_bins - 1));
-  const float height = std::clamp(ImGui::GetContentRegionAvail().y - 5.0f * ImGui::GetTextLineHeightWithSpacing(),
+  const float height = std::clamp(ImGui::GetContentRegionAvail().y - 6.5f * ImGui::GetFrameHeightWithSpacing(),
                                   80.0f, 220.0f);
   bar_chart("##distances", counts, labels, -1, ImVec2(ImGui::GetContentRegionAvail().x, height));
-  text_line(format_text("this order: mean %.2f, median %.1f, worst %d, %.0f%% within 3 steps", current_.mean,
-                        current_.median, current_.max, 100.0 * current_.within3));
-  const compute::NeighbourDistances* orders[] = {&row_major_, &snake_, &hilbert_};
-  const char* names[] = {"row-major", "snake", "Hilbert"};
-  for (int i = 0; i < 3; ++i)
-    text_line(format_text("%-9s mean %5.2f  median %4.1f  worst %3d  within 3: %3.0f%%", names[i], orders[i]->mean,
-                          orders[i]->median, orders[i]->max, 100.0 * orders[i]->within3),
-              true);
+  // One row per order: this scan first, then the three orders of the claim.
+  const compute::NeighbourDistances* orders[] = {&current_, &row_major_, &snake_, &hilbert_};
+  const char* names[] = {"this scan", "row-major", "snake", "Hilbert"};
+  if (ImGui::BeginTable("##orders", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+    for (const char* header : {"order", "mean", "median", "worst", "≤ 3 steps"}) ImGui::TableSetupColumn(header);
+    ImGui::TableHeadersRow();
+    for (int i = 0; i < 4; ++i) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(names[i]);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.2f", orders[i]->mean);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f", orders[i]->median);
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", orders[i]->max);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.0f%%", 100.0 * orders[i]->within3);
+    }
+    ImGui::EndTable();
+  }
   if (emphasized) {
     const ImVec2 bottom(top.x + ImGui::GetContentRegionAvail().x, ImGui::GetCursorScreenPos().y);
     ImGui::GetWindowDrawList()->AddRect(ImVec2(top.x - 3, top.y - 3), ImVec2(bottom.x + 3, bottom.y), k_emphasis_color,
