@@ -43,6 +43,9 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   export_cmd->add_option("--tensors", options.tensors_dir, "Write every tensor as .npy + manifest.json into DIR");
   export_cmd->add_option("--save-session", options.save_session, "Write the full normalized session (.json)");
   add_session_flags(*export_cmd, options);
+  export_cmd->add_option("--lesson", options.lesson, "Render lesson NAME (see seqscope lessons) at --lesson-step");
+  export_cmd->add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::PositiveNumber);
+  CLI::App* lessons_cmd = cli.add_subcommand("lessons", "List the guided lessons: NAME<TAB>TITLE<TAB>STEPS");
   add_size_flags(*export_cmd, options);
 
   try {
@@ -59,6 +62,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
     return 2;
   }
   if (list_devices) options.command = Command::ListDevices;
+  if (lessons_cmd->parsed()) options.command = Command::Lessons;
   if (export_cmd->parsed()) {
     options.command = Command::Export;
     if (options.png.empty() && options.tensors_dir.empty() && options.save_session.empty() && !options.list_panels) {

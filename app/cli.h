@@ -7,7 +7,7 @@
 
 namespace seqscope::app {
 
-enum class Command { Gui, ListDevices, Export };
+enum class Command { Gui, ListDevices, Export, Lessons };
 
 struct Options {
   Command command = Command::Gui;
@@ -28,6 +28,8 @@ struct Options {
   bool panel_numbers = false;  // --panel-numbers: numbered badges as in docs/dashboard.md
   std::string tensors_dir;   // --tensors DIR: every tensor as .npy + manifest.json
   std::string save_session;  // --save-session FILE: the normalized session, every default written
+  std::string lesson;        // --lesson NAME: export a lesson step (app/cmd_lessons.cpp)
+  int lesson_step = 1;       // --lesson-step K, 1-based
 };
 
 // Fills `options`; returns nullopt to go on, or the exit code to return now (0 after --help

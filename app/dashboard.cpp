@@ -44,6 +44,7 @@ void Dashboard::on_new_results() {
   const compute::Results& results = workspace_.results();
   gpu_.upload(results, view_.normalization);
   const int length = results.inputs.length();
+  lessons_.on_new_results(view_);
   view_.cursor = std::clamp(view_.cursor, 0, std::max(0, length - 1));
   view_.channel = std::clamp(view_.channel, 0, std::max(0, results.ssm.D - 1));
   view_.head = std::clamp(view_.head, 0, std::max(0, results.attention.H - 1));
@@ -57,6 +58,15 @@ viz::Panel* Dashboard::find_panel(const std::string& name) {
   for (auto& panel : panels_)
     if (name == panel->name()) return panel.get();
   return nullptr;
+}
+
+viz::SsmDynamicsPanel* Dashboard::dynamics_panel() {
+  return dynamic_cast<viz::SsmDynamicsPanel*>(find_panel("ssm_dynamics"));
+}
+
+void Dashboard::open_lesson(const compute::Lesson& lesson, int step) {
+  show_controls_ = true;
+  lessons_.open(lesson, step, workspace_, view_, dynamics_panel());
 }
 
 // ---- per-frame draw ------------------------------------------------------------------------
@@ -76,9 +86,15 @@ bool Dashboard::draw(const DashboardStatus& status) {
     draw_top_strip(context);
     const float body = ImGui::GetContentRegionAvail().y - status_height;
     if (show_controls_) {
+      // While a lesson runs, the Lesson panel takes the controls column (a little wider).
+      if (lessons_.active()) controls_width_ = std::max(controls_width_, 380.0f);
       ImGui::BeginChild("controls", ImVec2(controls_width_, body), true);
-      compute::Session edited = workspace_.session();
-      if (controls_.draw(edited)) workspace_.edit() = std::move(edited);
+      if (lessons_.active()) {
+        lessons_.draw(context, workspace_, dynamics_panel());
+      } else {
+        compute::Session edited = workspace_.session();
+        if (controls_.draw(edited)) workspace_.edit() = std::move(edited);
+      }
       ImGui::EndChild();
       ImGui::SameLine(0.0f, 0.0f);
       splitter("##controls_split", true, &controls_width_, 220.0f, 520.0f, body);
@@ -101,6 +117,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
   draw_save_dialog();
   ImGui::End();
   draw_help_window();
+  lessons_.draw_start_window(workspace_, view_, dynamics_panel());
   if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q')) quit_ = true;  // 1.86 + GLFW: ASCII key codes
   return !quit_;
 }
@@ -145,6 +162,8 @@ void Dashboard::draw_panel_child(const char* name, viz::PanelContext& context, I
   }
   ImGui::PopStyleVar();
   ImGui::EndChild();
+  if (lessons_.emphasized(name))
+    ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), viz::k_emphasis_color, 3.0f, 0, 3.0f);
 }
 
 void Dashboard::draw_columns(viz::PanelContext& context, float height) {
@@ -192,6 +211,8 @@ void Dashboard::draw_menu_bar() {
         workspace_.replace(preset.session);
         view_.cursor = preset.session.cursor;
       }
+    ImGui::Separator();
+    lessons_.draw_menu_items(workspace_, view_, dynamics_panel());
     ImGui::Separator();
     if (ImGui::MenuItem("Reset to the default session")) workspace_.replace(compute::Session{});
     ImGui::EndMenu();

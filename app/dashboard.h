@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/lesson_controller.h"
 #include "app/workspace.h"
 #include "compute/presets.h"
 #include "compute/vulkan/context.h"
@@ -45,6 +46,9 @@ class Dashboard {
   // Draws one result panel alone, filling the display (headless export of a panel).
   // Returns false when there is no such panel.
   bool draw_single_panel(const std::string& name);
+  // Lessons (app/lesson_controller.h): open one at a step (0-based); show the "Start here" list.
+  void open_lesson(const compute::Lesson& lesson, int step);
+  void show_lesson_list() { lessons_.request_start_window(); }
 
  private:
   void draw_menu_bar();
@@ -58,6 +62,7 @@ class Dashboard {
   void draw_save_dialog();
   float splitter(const char* id, bool vertical, float* position, float min, float max, float length);
   viz::Panel* find_panel(const std::string& name);
+  viz::SsmDynamicsPanel* dynamics_panel();
 
   Workspace& workspace_;
   viz::GpuResults gpu_;
@@ -67,6 +72,7 @@ class Dashboard {
   viz::ControlsPanel controls_;
   viz::ViewState view_;
   std::vector<compute::Preset> presets_;
+  LessonController lessons_;
   ImVec2 item_spacing_{8.0f, 5.0f};  // the theme's, restored inside each panel
   float controls_width_ = 300.0f;
   float column_split_ = 0.5f;     // fraction of the width for the SSM column

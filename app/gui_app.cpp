@@ -98,6 +98,7 @@ int run_gui(const Options& options) {
     Workspace workspace(std::move(session), context.get());
     workspace.update();
     Dashboard dashboard(*context, renderer.heatmaps(), workspace);
+    if (!options.session_path && options.frames == 0) dashboard.show_lesson_list();  // docs/lessons.md
     DashboardStatus dash_status{context->device_info().name + " (" +
                                     vk::device_type_name(context->device_info().type) + ")",
                                 0.0f, has_font ? "" : "DejaVu Sans not found (fonts-dejavu-core): using ImGui's font"};

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "app/cmd_lessons.h"
 #include "app/dashboard.h"
 #include "app/run.h"
 #include "app/session_setup.h"
@@ -35,6 +36,7 @@ int export_png(const Options& options, Workspace& workspace, vk::Context& contex
     Dashboard dashboard(context, ui.renderer().heatmaps(), workspace);
     dashboard.view().cursor = workspace.session().cursor;
     dashboard.set_panel_numbers(options.panel_numbers);
+    if (!options.lesson.empty()) open_lesson_for_export(dashboard, options);
     DashboardStatus status{device_label(context), 0.0f, ui.has_font() ? "" : "DejaVu Sans not found: using ImGui's font"};
     auto draw = [&] {
       if (options.panel.empty()) dashboard.draw(status);
@@ -70,7 +72,7 @@ int run_export(const Options& options) {
   if (!options.panel.empty() && std::find(std::begin(viz::k_panel_names), std::end(viz::k_panel_names),
                                           std::string_view(options.panel)) == std::end(viz::k_panel_names))
     throw compute::UserError("unknown panel '" + options.panel + "' (see seqscope export --list-panels)");
-  const compute::Session session = initial_session(options);
+  const compute::Session session = options.lesson.empty() ? initial_session(options) : lesson_export_session(options);
   if (!options.save_session.empty()) {
     save_session_file(session, options.save_session);
     std::printf("wrote %s\n", options.save_session.c_str());

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "app/cli.h"
+#include "app/cmd_lessons.h"
 #include "app/run.h"
 #include "compute/types.h"
 #include "compute/vulkan/check.h"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
       case app::Command::ListDevices: return app::run_list_devices();
       case app::Command::Export: return app::run_export(options);
       case app::Command::Gui: return app::run_gui(options);
+      case app::Command::Lessons: return app::run_lessons();
     }
   } catch (const compute::UserError& e) {
     std::fprintf(stderr, "seqscope: %s\n", e.what());

@@ -1,0 +1,51 @@
+// cmd_lessons.h: listing the lessons and opening one for headless export.
+#include "app/cmd_lessons.h"
+
+#include <cstdio>
+
+#include "app/dashboard.h"
+#include "compute/lessons.h"
+
+namespace seqscope::app {
+namespace {
+
+const compute::LessonStep& chosen_step(const compute::Lesson& lesson, int step) {
+  const int count = static_cast<int>(lesson.steps.size());
+  if (step < 1 || step > count)
+    throw compute::UserError("--lesson-step " + std::to_string(step) + " is out of range (1.." + std::to_string(count) +
+                             " for lesson " + lesson.name + ")");
+  return lesson.steps[static_cast<size_t>(step - 1)];
+}
+
+}  // namespace
+
+int run_lessons() {
+  for (const compute::Lesson& lesson : compute::load_lessons())
+    std::printf("%s\t%s\t%zu\n", lesson.name.c_str(), lesson.title.c_str(), lesson.steps.size());
+  return 0;
+}
+
+compute::Session lesson_export_session(const Options& options) {
+  if (options.session_path) throw compute::UserError("--lesson and --session cannot be used together");
+  const compute::Lesson lesson = compute::find_lesson(options.lesson);
+  compute::Session session = chosen_step(lesson, options.lesson_step).session;
+  if (options.backend)
+    session.backend = *options.backend == "eigen"    ? compute::BackendChoice::Eigen
+                      : *options.backend == "vulkan" ? compute::BackendChoice::Vulkan
+                                                     : compute::BackendChoice::Auto;
+  if (options.step) {
+    if (*options.step >= compute::sequence_length(session))
+      throw compute::UserError("--step " + std::to_string(*options.step) + " is out of range for this lesson step");
+    session.cursor = *options.step;
+  }
+  return session;
+}
+
+void open_lesson_for_export(Dashboard& dashboard, const Options& options) {
+  const compute::Lesson lesson = compute::find_lesson(options.lesson);
+  chosen_step(lesson, options.lesson_step);
+  dashboard.open_lesson(lesson, options.lesson_step - 1);
+  if (options.step) dashboard.view().cursor = *options.step;
+}
+
+}  // namespace seqscope::app

@@ -1,0 +1,126 @@
+// LessonController (lesson_controller.h).
+#include "app/lesson_controller.h"
+
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace seqscope::app {
+namespace {
+
+std::optional<viz::SsmDynamicsPanel::Tab> tab_named(const std::string& name) {
+  using Tab = viz::SsmDynamicsPanel::Tab;
+  if (name == "eigenvalues") return Tab::Eigenvalues;
+  if (name == "delta") return Tab::Delta;
+  if (name == "matrices") return Tab::Matrices;
+  if (name == "kernel") return Tab::Kernel;
+  if (name == "formulas") return Tab::Formulas;
+  return std::nullopt;
+}
+
+// Sessions equal up to the cursor (which the view owns while a lesson runs).
+bool same_session(compute::Session a, compute::Session b) {
+  a.cursor = b.cursor = 0;
+  return compute::session_to_json(a) == compute::session_to_json(b);
+}
+
+}  // namespace
+
+LessonController::LessonController() {
+  try {
+    lessons_ = compute::load_lessons();
+  } catch (const compute::UserError& e) {
+    load_error_ = e.what();  // shown in the menu; a broken lesson file must not stop the app
+  }
+}
+
+void LessonController::open(const compute::Lesson& lesson, int step, Workspace& workspace, viz::ViewState& view,
+                            viz::SsmDynamicsPanel* dynamics) {
+  lesson_ = lesson;
+  step_ = std::clamp(step, 0, static_cast<int>(lesson.steps.size()) - 1);
+  show_start_ = false;
+  apply(workspace, view, dynamics);
+}
+
+void LessonController::apply(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics) {
+  const compute::LessonStep& step = lesson_->steps[static_cast<size_t>(step_)];
+  // Steps that only move the cursor or the selection must not recompute.
+  view.cursor = step.session.cursor;
+  view.channel = step.channel;
+  view.head = step.head;
+  if (!same_session(workspace.session(), step.session)) {
+    const compute::Session old = workspace.session();
+    workspace.replace(step.session);
+    pending_view_ = true;
+    view.cursor = std::min(view.cursor, compute::sequence_length(old) - 1);
+    view.channel = std::min(view.channel, old.d_model - 1);
+    view.head = std::min(view.head, old.attention.heads - 1);
+  }
+  view.all_heads = false;
+  view.playing = false;
+  if (const auto tab = tab_named(step.dynamics_tab); tab && dynamics) dynamics->select_tab(*tab);
+}
+
+void LessonController::draw(viz::PanelContext& context, Workspace& workspace, viz::SsmDynamicsPanel* dynamics) {
+  if (!lesson_) return;
+  const compute::LessonStep& step = lesson_->steps[static_cast<size_t>(step_)];
+  const bool matches = same_session(context.results.session, step.session) && same_session(workspace.session(), step.session);
+  switch (panel_.draw(*lesson_, step_, context, workspace.recompute_count(), matches)) {
+    case viz::LessonAction::Back:
+      --step_;
+      apply(workspace, context.view, dynamics);
+      break;
+    case viz::LessonAction::Next:
+      ++step_;
+      apply(workspace, context.view, dynamics);
+      break;
+    case viz::LessonAction::Close: close(); break;
+    case viz::LessonAction::None: break;
+  }
+}
+
+void LessonController::on_new_results(viz::ViewState& view) {
+  if (!pending_view_ || !lesson_) return;
+  pending_view_ = false;
+  const compute::LessonStep& step = lesson_->steps[static_cast<size_t>(step_)];
+  view.cursor = step.session.cursor;
+  view.channel = step.channel;
+  view.head = step.head;
+}
+
+bool LessonController::emphasized(std::string_view panel) const {
+  if (!lesson_) return false;
+  const auto& names = lesson_->steps[static_cast<size_t>(step_)].emphasize;
+  return std::find(names.begin(), names.end(), panel) != names.end();
+}
+
+void LessonController::draw_menu_items(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics) {
+  if (!load_error_.empty()) ImGui::TextDisabled("lessons: %s", load_error_.c_str());
+  for (const compute::Lesson& lesson : lessons_)
+    if (ImGui::MenuItem(("Lesson: " + lesson.title).c_str())) open(lesson, 0, workspace, view, dynamics);
+  if (active() && ImGui::MenuItem("Close the lesson")) close();
+}
+
+void LessonController::draw_start_window(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics) {
+  if (!show_start_) return;
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x + viewport->WorkSize.x * 0.5f, viewport->WorkPos.y + viewport->WorkSize.y * 0.5f),
+                          ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 40.0f, 0.0f), ImGuiCond_Appearing);
+  ImGui::Begin("Start here: lessons", &show_start_, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
+  ImGui::TextWrapped("Each lesson is a few screens that make one point about state space models vs attention; "
+                     "every claim it makes is checked on the numbers on screen. Pick one, or close this window to "
+                     "explore on your own (lessons stay in the Presets menu).");
+  ImGui::Separator();
+  for (size_t i = 0; i < lessons_.size(); ++i) {
+    const compute::Lesson& lesson = lessons_[i];
+    if (ImGui::Selectable((std::to_string(i + 1) + ". " + lesson.title).c_str())) {
+      open(lesson, 0, workspace, view, dynamics);
+      break;
+    }
+  }
+  ImGui::End();
+}
+
+}  // namespace seqscope::app

@@ -1,0 +1,51 @@
+// LessonController: the app side of lessons (compute/lessons.h). It keeps the open lesson and
+// step, applies a step (the Workspace session, the cursor, channel and head, the dynamics tab),
+// draws the Lesson panel in place of the controls column, tells the dashboard which panels to
+// outline, and draws the "Start here" lesson list and the lesson menu items.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/workspace.h"
+#include "compute/lessons.h"
+#include "viz/lesson_panel.h"
+#include "viz/panel_context.h"
+#include "viz/ssm_dynamics_panel.h"
+
+namespace seqscope::app {
+
+class LessonController {
+ public:
+  LessonController();
+  bool active() const { return lesson_.has_value(); }
+  int step() const { return step_; }
+  // Opens `lesson` at `step` (0-based) and applies that step. dynamics may be null.
+  void open(const compute::Lesson& lesson, int step, Workspace& workspace, viz::ViewState& view,
+            viz::SsmDynamicsPanel* dynamics);
+  void close() { lesson_.reset(); }
+  // The Lesson panel in the current region; Back / Next apply the neighbouring step.
+  void draw(viz::PanelContext& context, Workspace& workspace, viz::SsmDynamicsPanel* dynamics);
+  bool emphasized(std::string_view panel) const;
+  // After a step replaced the session: the step's cursor, channel and head, once the Results
+  // they refer to exist (until then the view stays inside the old Results).
+  void on_new_results(viz::ViewState& view);
+  // "Lessons" items for a menu that is open.
+  void draw_menu_items(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics);
+  // The "Start here" window: shown after request_start_window() until a lesson is picked or it is closed.
+  void request_start_window() { show_start_ = true; }
+  void draw_start_window(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics);
+
+ private:
+  void apply(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics);
+  std::vector<compute::Lesson> lessons_;
+  std::string load_error_;
+  std::optional<compute::Lesson> lesson_;
+  int step_ = 0;
+  viz::LessonPanel panel_;
+  bool show_start_ = false;
+  bool pending_view_ = false;
+};
+
+}  // namespace seqscope::app
