@@ -27,6 +27,12 @@ struct Options {
   bool list_panels = false;  // --list-panels
   std::string tensors_dir;   // --tensors DIR: every tensor as .npy + manifest.json
   std::string save_session;  // --save-session FILE: the normalized session, every default written
+  int scale = 1;             // --scale S: figures rendered at S x the size (1, 2 or 4)
+  bool transparent = false;  // --transparent: figures with no window background
+  std::string gif;           // --gif FILE: the cursor stepped from --from to --to
+  std::optional<int> gif_from, gif_to;
+  int fps = 8;
+  std::string csv_dir;  // --csv DIR: tensors as CSV (see compute/tensor_csv.h)
 };
 
 // Fills `options`; returns nullopt to go on, or the exit code to return now (0 after --help

@@ -21,6 +21,8 @@
 
 namespace seqscope::app {
 
+class ExportMenu;
+
 struct DashboardStatus {
   std::string device;
   float frame_ms = 0.0f;
@@ -40,6 +42,9 @@ class Dashboard {
   // Draws one result panel alone, filling the display (headless export of a panel).
   // Returns false when there is no such panel.
   bool draw_single_panel(const std::string& name);
+  // The app's export and open menus (File menu items, panel corner buttons, their dialogs);
+  // figures rendered offscreen have none.
+  void set_export_menu(ExportMenu* menu) { export_menu_ = menu; }
 
  private:
   void draw_menu_bar();
@@ -62,7 +67,8 @@ class Dashboard {
   viz::ViewState view_;
   std::vector<compute::Preset> presets_;
   ImVec2 item_spacing_{8.0f, 5.0f};  // the theme's, restored inside each panel
-  float controls_width_ = 300.0f;
+  ExportMenu* export_menu_ = nullptr;
+  float controls_width_ = 300.0f;  // at scale 1 (a 15 px font); drawn times the font scale
   float column_split_ = 0.5f;     // fraction of the width for the SSM column
   float row_split_[2] = {0.45f, 0.75f};  // row boundaries as fractions of the height
   bool show_controls_ = true;
