@@ -5,7 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <algorithm>
 
 #include "compute/types.h"
 #include "viz/gif_writer.h"
@@ -63,8 +63,10 @@ TEST(GifWriter, FinishedFileHasTheFramesAndAnAbandonedOneLeavesNothing) {
   gif.add_frame(gradient(64, 32));
   EXPECT_THROW(gif.add_frame(gradient(32, 32)), compute::UserError);
   gif.finish();
-  std::ifstream in(dir / "done.gif", std::ios::binary);
-  const std::string bytes(std::istreambuf_iterator<char>(in), {});
+  std::ifstream in(dir / "done.gif", std::ios::binary | std::ios::ate);
+  std::string bytes(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
+  in.seekg(0);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   ASSERT_GT(bytes.size(), 13u);
   EXPECT_EQ(bytes.substr(0, 6), "GIF89a");
   EXPECT_EQ(bytes.back(), '\x3b');
