@@ -110,20 +110,20 @@ void ExportMenu::draw_file_menu_items() {
 
 void ExportMenu::draw_panel_button(const char* panel) {
   panel_sizes_[panel] = ImGui::GetWindowSize();
-  // A small "PNG" button in the child's top-right corner, over the panel's own content.
+  // Shown while the mouse is over the panel, in its bottom-right corner: top-right corners hold
+  // the panels' own controls, which it would cover.
+  if (!ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows)) return;
   const ImGuiStyle& style = ImGui::GetStyle();
   const char* label = "PNG";
   const ImVec2 text = ImGui::CalcTextSize(label);
-  const float width = text.x + style.FramePadding.x * 2.0f;
+  const ImVec2 size(text.x + style.FramePadding.x * 2.0f, text.y + 2.0f);
   const ImVec2 backup = ImGui::GetCursorPos();
-  ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - width - style.WindowPadding.x * 0.5f, style.WindowPadding.y * 0.5f));
+  ImGui::SetCursorPos(ImVec2(ImGui::GetWindowWidth() - size.x - 2.0f, ImGui::GetWindowHeight() - size.y - 2.0f));
   ImGui::PushID(panel);
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(style.FramePadding.x, 1.0f));
   if (ImGui::SmallButton(label) && !gif_job_) {
     target_ = panel;
     open_dialog_ = Dialog::Png;
   }
-  ImGui::PopStyleVar();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Export this panel as a PNG");
   ImGui::PopID();
   ImGui::SetCursorPos(backup);
