@@ -112,7 +112,7 @@ void ExportMenu::draw_panel_button(const char* panel) {
   panel_sizes_[panel] = ImGui::GetWindowSize();
   // Shown while the mouse is over the panel, in its bottom-right corner: top-right corners hold
   // the panels' own controls, which it would cover.
-  if (!ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows)) return;
+  if (!ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem)) return;
   const ImGuiStyle& style = ImGui::GetStyle();
   const char* label = "PNG";
   const ImVec2 text = ImGui::CalcTextSize(label);
