@@ -142,7 +142,8 @@ void ExportMenu::draw_dialogs() {
   if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('O') && !gif_job_) open_dialog_ = Dialog::Open;
   if (open_dialog_ != Dialog::None) {
     ImGui::OpenPopup(dialog_title(static_cast<int>(open_dialog_)));
-    if (open_dialog_ != Dialog::Open) message_.clear();
+    if (open_dialog_ != Dialog::Open && !keep_message_) message_.clear();
+    keep_message_ = false;
     if (open_dialog_ == Dialog::Gif && workspace_.has_results() && gif_to_ <= gif_from_)
       gif_to_ = std::max(0, workspace_.results().inputs.length() - 1);
     open_dialog_ = Dialog::None;
@@ -246,6 +247,7 @@ void ExportMenu::draw_gif_progress() {
     gif_job_.reset();  // an unfinished writer removes its temporary file
     ImGui::CloseCurrentPopup();
     open_dialog_ = Dialog::Gif;  // back to the dialog, showing the result line
+    keep_message_ = true;
   }
   ImGui::EndPopup();
 }

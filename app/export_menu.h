@@ -69,6 +69,7 @@ class ExportMenu {
   int gif_from_ = 0, gif_to_ = 0, gif_fps_ = 8;
   std::string message_;  // last error (red) or success line
   bool message_is_error_ = false;
+  bool keep_message_ = false;  // the GIF dialog reopens showing how the job ended
   std::unique_ptr<GifJob> gif_job_;
 };
 
