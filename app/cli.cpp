@@ -10,7 +10,7 @@ namespace seqscope::app {
 namespace {
 
 void add_session_flags(CLI::App& cli, Options& options) {
-  cli.add_option("--session", options.session_path, "Session to open (.json)")->check(CLI::ExistingFile);
+  cli.add_option("--session", options.session_path, "Session to open (.json, or a PNG made by seqscope)")->check(CLI::ExistingFile);
   cli.add_option("--step", options.step, "Cursor t to show (0..L-1)")->check(CLI::NonNegativeNumber);
   cli.add_option("--backend", options.backend, "Compute backend (overrides the session's)")
       ->check(CLI::IsMember({"auto", "eigen", "vulkan"}));
@@ -20,6 +20,18 @@ void add_session_flags(CLI::App& cli, Options& options) {
 void add_size_flags(CLI::App& cli, Options& options) {
   cli.add_option("--width", options.width, "Width in pixels (window or export)")->check(CLI::Range(64, 16384));
   cli.add_option("--height", options.height, "Height in pixels (window or export)")->check(CLI::Range(64, 16384));
+}
+
+// Export flags beyond the basic ones; their checks live in app/headless_export.cpp so that
+// every bad value is one line naming it.
+void add_figure_flags(CLI::App& cli, Options& options) {
+  cli.add_option("--scale", options.scale, "Render figures at 1, 2 or 4 times the size (fonts and layout at that scale)");
+  cli.add_flag("--transparent", options.transparent, "Figures with a transparent background");
+  cli.add_option("--gif", options.gif, "Write an animated GIF of stepping the cursor from --from to --to");
+  cli.add_option("--from", options.gif_from, "First t of the GIF (default 0)");
+  cli.add_option("--to", options.gif_to, "Last t of the GIF (default L-1)");
+  cli.add_option("--fps", options.fps, "GIF frames per second (1..50, default 8)");
+  cli.add_option("--csv", options.csv_dir, "Write tensors as CSV into DIR (2-D as one file, 3-D one file per first index)");
 }
 
 }  // namespace
@@ -47,6 +59,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   export_cmd->add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::PositiveNumber);
   CLI::App* lessons_cmd = cli.add_subcommand("lessons", "List the guided lessons: NAME<TAB>TITLE<TAB>STEPS");
   add_size_flags(*export_cmd, options);
+  add_figure_flags(*export_cmd, options);
 
   try {
     cli.parse(argc, argv);
@@ -65,8 +78,9 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   if (lessons_cmd->parsed()) options.command = Command::Lessons;
   if (export_cmd->parsed()) {
     options.command = Command::Export;
-    if (options.png.empty() && options.tensors_dir.empty() && options.save_session.empty() && !options.list_panels) {
-      std::fprintf(stderr, "seqscope: export needs --png FILE, --tensors DIR or --save-session FILE\n");
+    if (options.png.empty() && options.gif.empty() && options.tensors_dir.empty() && options.csv_dir.empty() &&
+        options.save_session.empty() && !options.list_panels) {
+      std::fprintf(stderr, "seqscope: export needs --png FILE, --gif FILE, --tensors DIR, --csv DIR or --save-session FILE\n");
       return 2;
     }
   }

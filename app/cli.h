@@ -30,6 +30,12 @@ struct Options {
   std::string save_session;  // --save-session FILE: the normalized session, every default written
   std::string lesson;        // --lesson NAME: export a lesson step (app/cmd_lessons.cpp)
   int lesson_step = 1;       // --lesson-step K, 1-based
+  int scale = 1;             // --scale S: figures rendered at S x the size (1, 2 or 4)
+  bool transparent = false;  // --transparent: figures with no window background
+  std::string gif;           // --gif FILE: the cursor stepped from --from to --to
+  std::optional<int> gif_from, gif_to;
+  int fps = 8;
+  std::string csv_dir;  // --csv DIR: tensors as CSV (see compute/tensor_csv.h)
 };
 
 // Fills `options`; returns nullopt to go on, or the exit code to return now (0 after --help

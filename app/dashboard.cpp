@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/export_menu.h"
 #include "app/session_setup.h"
+#include "viz/headless_ui.h"
 
 namespace seqscope::app {
 namespace {
@@ -15,6 +17,9 @@ constexpr ImGuiWindowFlags k_root_flags = ImGuiWindowFlags_NoDecoration | ImGuiW
                                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
 constexpr float k_splitter = 6.0f;
 constexpr float k_token_strip_lines = 3.2f;  // height of the input strip in text lines
+
+// Fixed sizes below are for a 15 px font; exported figures at x2/x4 and HiDPI windows scale them.
+float ui_scale() { return ImGui::GetFontSize() / viz::k_base_font_px; }
 
 // The three rows of each column; index 0 holds the two "attention maps" side by side.
 constexpr const char* k_ssm_column[3] = {"hidden_attention", "ssm_state", "ssm_dynamics"};
@@ -86,9 +91,11 @@ bool Dashboard::draw(const DashboardStatus& status) {
     draw_top_strip(context);
     const float body = ImGui::GetContentRegionAvail().y - status_height;
     if (show_controls_) {
+      const float scale = ui_scale();
       // While a lesson runs, the Lesson panel takes the controls column (a little wider).
       if (lessons_.active()) controls_width_ = std::max(controls_width_, 380.0f);
-      ImGui::BeginChild("controls", ImVec2(controls_width_, body), true);
+      float width = controls_width_ * scale;
+      ImGui::BeginChild("controls", ImVec2(width, body), true);
       if (lessons_.active()) {
         lessons_.draw(context, workspace_, dynamics_panel());
       } else {
@@ -97,7 +104,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
       }
       ImGui::EndChild();
       ImGui::SameLine(0.0f, 0.0f);
-      splitter("##controls_split", true, &controls_width_, 220.0f, 520.0f, body);
+      controls_width_ = splitter("##controls_split", true, &width, 220.0f * scale, 520.0f * scale, body) / scale;
       ImGui::SameLine(0.0f, 0.0f);
     }
     ImGui::BeginGroup();
@@ -115,6 +122,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
   if (show_panel_numbers_) draw_panel_numbers();
   draw_error_modal();
   draw_save_dialog();
+  if (export_menu_) export_menu_->draw_dialogs();
   ImGui::End();
   draw_help_window();
   lessons_.draw_start_window(workspace_, view_, dynamics_panel());
@@ -125,7 +133,8 @@ bool Dashboard::draw(const DashboardStatus& status) {
 // ---- layout --------------------------------------------------------------------------------
 
 float Dashboard::splitter(const char* id, bool vertical, float* position, float min, float max, float length) {
-  const ImVec2 size = vertical ? ImVec2(k_splitter, length) : ImVec2(length, k_splitter);
+  const float thickness = k_splitter * ui_scale();
+  const ImVec2 size = vertical ? ImVec2(thickness, length) : ImVec2(length, thickness);
   ImGui::InvisibleButton(id, size);
   const bool active = ImGui::IsItemActive();
   if (ImGui::IsItemHovered() || active) {
@@ -160,6 +169,7 @@ void Dashboard::draw_panel_child(const char* name, viz::PanelContext& context, I
   } else {
     ImGui::TextDisabled("%s", name);
   }
+  if (export_menu_) export_menu_->draw_panel_button(name);
   ImGui::PopStyleVar();
   ImGui::EndChild();
   if (lessons_.emphasized(name))
@@ -168,8 +178,9 @@ void Dashboard::draw_panel_child(const char* name, viz::PanelContext& context, I
 
 void Dashboard::draw_columns(viz::PanelContext& context, float height) {
   const float width = ImGui::GetContentRegionAvail().x;
-  const float usable_w = std::max(200.0f, width - k_splitter);
-  const float usable_h = std::max(200.0f, height - 2.0f * k_splitter);
+  const float thickness = k_splitter * ui_scale();
+  const float usable_w = std::max(200.0f, width - thickness);
+  const float usable_h = std::max(200.0f, height - 2.0f * thickness);
   float left_w = column_split_ * usable_w;
   const float row_h[3] = {row_split_[0] * usable_h, (row_split_[1] - row_split_[0]) * usable_h,
                           (1.0f - row_split_[1]) * usable_h};
@@ -201,6 +212,7 @@ void Dashboard::draw_menu_bar() {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
     if (ImGui::MenuItem("Save session...", "Ctrl+S")) open_save_ = true;
+    if (export_menu_) export_menu_->draw_file_menu_items();
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();

@@ -24,6 +24,8 @@
 
 namespace seqscope::app {
 
+class ExportMenu;
+
 struct DashboardStatus {
   std::string device;
   float frame_ms = 0.0f;
@@ -49,6 +51,9 @@ class Dashboard {
   // Lessons (app/lesson_controller.h): open one at a step (0-based); show the "Start here" list.
   void open_lesson(const compute::Lesson& lesson, int step);
   void show_lesson_list() { lessons_.request_start_window(); }
+  // The app's export and open menus (File menu items, panel corner buttons, their dialogs);
+  // figures rendered offscreen have none.
+  void set_export_menu(ExportMenu* menu) { export_menu_ = menu; }
 
  private:
   void draw_menu_bar();
@@ -74,7 +79,8 @@ class Dashboard {
   std::vector<compute::Preset> presets_;
   LessonController lessons_;
   ImVec2 item_spacing_{8.0f, 5.0f};  // the theme's, restored inside each panel
-  float controls_width_ = 300.0f;
+  ExportMenu* export_menu_ = nullptr;
+  float controls_width_ = 300.0f;  // at scale 1 (a 15 px font); drawn times the font scale
   float column_split_ = 0.5f;     // fraction of the width for the SSM column
   float row_split_[2] = {0.45f, 0.75f};  // row boundaries as fractions of the height
   bool show_controls_ = true;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/dashboard.h"
+#include "app/export_menu.h"
 #include "app/session_setup.h"
 #include "app/workspace.h"
 #include "app/run.h"
@@ -61,7 +62,7 @@ const char* headless_hint() {
 }
 
 int run_gui(const Options& options) {
-  compute::Session session = initial_session(options);  // a bad file fails before any window opens
+  LoadedSession loaded = initial_session_and_view(options);  // a bad file fails before any window opens
   std::string reason;
   if (!Window::init_glfw(&reason)) {
     std::fprintf(stderr, "seqscope: no display available (%s); without a display use: %s\n", reason.c_str(),
@@ -95,13 +96,21 @@ int run_gui(const Options& options) {
     viz::UiRenderer renderer(*context, window.render_pass(), window.image_count());
     window.init_imgui_input();
     renderer.upload_fonts();
-    Workspace workspace(std::move(session), context.get());
+    Workspace workspace(std::move(loaded.session), context.get());
     workspace.update();
     Dashboard dashboard(*context, renderer.heatmaps(), workspace);
     if (!options.session_path && options.frames == 0) dashboard.show_lesson_list();  // docs/lessons.md
+    if (loaded.view && workspace.has_results()) {
+      apply_saved_view(*loaded.view, dashboard.view());
+      dashboard.on_new_results();
+    }
     DashboardStatus dash_status{context->device_info().name + " (" +
                                     vk::device_type_name(context->device_info().type) + ")",
                                 0.0f, has_font ? "" : "DejaVu Sans not found (fonts-dejavu-core): using ImGui's font"};
+    // Recent files sit next to imgui.ini; scripted runs keep none.
+    ExportMenu export_menu(*context, workspace, dashboard, dash_status.device,
+                           ini.empty() ? std::string() : (std::filesystem::path(ini).parent_path() / "recent.json").string());
+    dashboard.set_export_menu(&export_menu);
 
     auto previous = std::chrono::steady_clock::now();
     bool running = true;

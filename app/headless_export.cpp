@@ -1,21 +1,27 @@
-// Headless export: tensors (.npy + manifest), the normalized session, and the dashboard or
-// one panel rendered offscreen with no window and no surface; and the device list. Works on a
-// machine with no display at all.
+// Headless export (`seqscope export`): the normalized session, tensors (.npy + manifest, or
+// CSV), and figures rendered offscreen with no window and no surface: the dashboard or one panel
+// as a PNG (carrying its session) or as an animated GIF of the cursor stepping. Works on a
+// machine with no display at all. Every bad value is checked before anything is written.
 #include <algorithm>
 #include <cstdio>
 #include <string_view>
 
 #include "app/cmd_lessons.h"
 #include "app/dashboard.h"
+#include "app/export_render.h"
 #include "app/run.h"
 #include "app/session_setup.h"
 #include "app/workspace.h"
+#include "compute/tensor_csv.h"
 #include "compute/tensor_export.h"
-#include "viz/headless_ui.h"
+#include "viz/gif_writer.h"
 #include "viz/image_export.h"
+#include "viz/panel_context.h"
 
 namespace seqscope::app {
 namespace {
+
+constexpr int k_max_fps = 50;  // GIF delays are in 1/100 s; viewers slow down faster ones
 
 std::unique_ptr<vk::Context> make_headless_context(const Options& options) {
   vk::ContextOptions context_options;
@@ -29,25 +35,50 @@ std::string device_label(const vk::Context& context) {
   return context.device_info().name + " (" + vk::device_type_name(context.device_info().type) + ")";
 }
 
-// Renders the dashboard at the requested size and writes it; returns the exit code.
-int export_png(const Options& options, Workspace& workspace, vk::Context& context) {
-  {
-    viz::HeadlessUi ui(context);
-    Dashboard dashboard(context, ui.renderer().heatmaps(), workspace);
-    dashboard.view().cursor = workspace.session().cursor;
-    dashboard.set_panel_numbers(options.panel_numbers);
-    if (!options.lesson.empty()) open_lesson_for_export(dashboard, options);
-    DashboardStatus status{device_label(context), 0.0f, ui.has_font() ? "" : "DejaVu Sans not found: using ImGui's font"};
-    auto draw = [&] {
-      if (options.panel.empty()) dashboard.draw(status);
-      else dashboard.draw_single_panel(options.panel);
-    };
-    const viz::Image image =
-        ui.render(static_cast<uint32_t>(options.width), static_cast<uint32_t>(options.height), draw);
-    viz::write_png(options.png, image);
-  }
-  std::printf("wrote %s (%dx%d)\n", options.png.c_str(), options.width, options.height);
-  return context.validation_messages() > 0 ? 3 : 0;
+FigureSpec figure_spec(const Options& options) {
+  FigureSpec spec;
+  spec.panel = options.panel;
+  spec.width = static_cast<uint32_t>(options.width);
+  spec.height = static_cast<uint32_t>(options.height);
+  spec.scale = options.scale;
+  spec.transparent = options.transparent;
+  return spec;
+}
+
+struct GifRange {
+  int from = 0, to = 0;
+};
+
+// Throws UserError for a range outside 0..L-1, a reversed range or a bad frame rate.
+GifRange gif_range(const Options& options, const compute::Session& session) {
+  const int length = compute::sequence_length(session);
+  const GifRange range{options.gif_from.value_or(0), options.gif_to.value_or(length - 1)};
+  for (const auto& [flag, t] : {std::pair{"--from", range.from}, std::pair{"--to", range.to}})
+    if (t < 0 || t >= length)
+      throw compute::UserError(std::string(flag) + " " + std::to_string(t) + " is out of range (0.." +
+                               std::to_string(length - 1) + " for this session's L = " + std::to_string(length) + ")");
+  if (range.from > range.to)
+    throw compute::UserError("bad GIF range: --from " + std::to_string(range.from) + " is after --to " +
+                             std::to_string(range.to));
+  if (options.fps < 1 || options.fps > k_max_fps)
+    throw compute::UserError("--fps " + std::to_string(options.fps) + " is out of range (1.." +
+                             std::to_string(k_max_fps) + ")");
+  return range;
+}
+
+void export_png(const Options& options, FigureRenderer& renderer, const Workspace& workspace, int t) {
+  const viz::Image image = renderer.render(t);
+  viz::write_png(options.png, image, figure_metadata(workspace.session(), renderer.view()));
+  std::printf("wrote %s (%ux%u)\n", options.png.c_str(), image.width, image.height);
+}
+
+void export_gif(const Options& options, FigureRenderer& renderer, const FigureSpec& spec, GifRange range) {
+  const auto scale = static_cast<uint32_t>(spec.scale);
+  viz::GifWriter gif(options.gif, spec.width * scale, spec.height * scale, options.fps);
+  for (int t = range.from; t <= range.to; ++t) gif.add_frame(renderer.render(t));
+  gif.finish();
+  std::printf("wrote %s (%d frames, t = %d..%d, %d fps)\n", options.gif.c_str(), gif.frames(), range.from, range.to,
+              options.fps);
 }
 
 }  // namespace
@@ -69,22 +100,24 @@ int run_export(const Options& options) {
     for (const char* name : viz::k_panel_names) std::printf("%s\n", name);
     return 0;
   }
-  if (!options.panel.empty() && std::find(std::begin(viz::k_panel_names), std::end(viz::k_panel_names),
-                                          std::string_view(options.panel)) == std::end(viz::k_panel_names))
-    throw compute::UserError("unknown panel '" + options.panel + "' (see seqscope export --list-panels)");
-  const compute::Session session = options.lesson.empty() ? initial_session(options) : lesson_export_session(options);
+  const FigureSpec spec = figure_spec(options);
+  check_figure_spec(spec);
+  const LoadedSession loaded = options.lesson.empty() ? initial_session_and_view(options)
+                                                      : LoadedSession{lesson_export_session(options), std::nullopt};
+  const bool figures = !options.png.empty() || !options.gif.empty();
+  const GifRange range = options.gif.empty() ? GifRange{} : gif_range(options, loaded.session);
   if (!options.save_session.empty()) {
-    save_session_file(session, options.save_session);
+    save_session_file(loaded.session, options.save_session);
     std::printf("wrote %s\n", options.save_session.c_str());
   }
   // Vulkan is needed for images only; tensors from the Eigen backend need no device at all.
   std::unique_ptr<vk::Context> context;
-  if (!options.png.empty() || session.backend == compute::BackendChoice::Vulkan) {
+  if (figures || loaded.session.backend == compute::BackendChoice::Vulkan) {
     context = make_headless_context(options);
     if (!context) return 1;
   }
-  Workspace workspace(session, context.get());
-  if (!options.tensors_dir.empty() || !options.png.empty()) {
+  Workspace workspace(loaded.session, context.get());
+  if (!options.tensors_dir.empty() || !options.csv_dir.empty() || figures) {
     workspace.update();
     if (!workspace.error().empty()) throw compute::UserError(workspace.error());
   }
@@ -93,8 +126,23 @@ int run_export(const Options& options) {
     std::printf("wrote %zu tensors to %s (backend %s)\n", manifest.size(), options.tensors_dir.c_str(),
                 workspace.results().backend.c_str());
   }
-  if (!options.png.empty()) return export_png(options, workspace, *context);
-  return 0;
+  if (!options.csv_dir.empty()) {
+    const auto manifest = compute::write_tensors_csv(workspace.results(), options.csv_dir);
+    std::printf("wrote %zu tensors as CSV to %s\n", manifest.size(), options.csv_dir.c_str());
+  }
+  if (figures) {
+    viz::ViewState view;
+    view.cursor = loaded.session.cursor;
+    if (loaded.view) apply_saved_view(*loaded.view, view);
+    FigureRenderer renderer(*context, workspace, view, spec, device_label(*context));
+    renderer.prepare([&](Dashboard& dashboard) {
+      dashboard.set_panel_numbers(options.panel_numbers);
+      if (!options.lesson.empty()) open_lesson_for_export(dashboard, options);
+    });
+    if (!options.png.empty()) export_png(options, renderer, workspace, renderer.view().cursor);
+    if (!options.gif.empty()) export_gif(options, renderer, spec, range);
+  }
+  return context && context->validation_messages() > 0 ? 3 : 0;
 }
 
 }  // namespace seqscope::app

@@ -15,8 +15,11 @@ compute::BackendChoice parse_backend(const std::string& name) {
 
 }  // namespace
 
-compute::Session initial_session(const Options& options) {
-  compute::Session session = options.session_path ? compute::load_session(*options.session_path) : compute::Session{};
+compute::Session initial_session(const Options& options) { return initial_session_and_view(options).session; }
+
+LoadedSession initial_session_and_view(const Options& options) {
+  LoadedSession loaded = options.session_path ? load_session_or_png(*options.session_path) : LoadedSession{};
+  compute::Session& session = loaded.session;
   if (options.backend) session.backend = parse_backend(*options.backend);
   if (options.step) {
     const int length = compute::sequence_length(session);
@@ -26,7 +29,7 @@ compute::Session initial_session(const Options& options) {
     session.cursor = *options.step;
   }
   compute::validate_session(session);
-  return session;
+  return loaded;
 }
 
 void save_session_file(const compute::Session& session, const std::string& path) {

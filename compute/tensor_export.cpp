@@ -12,63 +12,48 @@ namespace seqscope::compute {
 
 namespace {
 
-class Exporter {
+// Hands each tensor to the visitor with its manifest entry (shape and dtype as written).
+class Collector {
  public:
-  explicit Exporter(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  explicit Collector(const TensorVisitor& visit) : visit_(visit) {}
 
   void add(const std::string& name, const Matrix& m) {
-    write_npy(path(name), m);
-    manifest_.push_back({name, {m.rows(), m.cols()}, "float32"});
+    visit_({name, {m.rows(), m.cols()}, "float32"}, NpyType::Float32, m.data());
   }
-  void add(const std::string& name, const Vector& v) {
-    write_npy(path(name), v);
-    manifest_.push_back({name, {v.size()}, "float32"});
-  }
-  void add(const std::string& name, const Tensor& t) {
-    write_npy(path(name), t);
-    manifest_.push_back({name, t.shape, "float32"});
-  }
+  void add(const std::string& name, const Vector& v) { visit_({name, {v.size()}, "float32"}, NpyType::Float32, v.data()); }
+  void add(const std::string& name, const Tensor& t) { visit_({name, t.shape, "float32"}, NpyType::Float32, t.data.data()); }
   // Complex64 when `as_complex`, else the real part as float32 (imaginary parts are 0 then).
   void add(const std::string& name, const TensorC& t, bool as_complex) {
     if (!as_complex) return add(name, real_part(t));
-    write_npy(path(name), t);
-    manifest_.push_back({name, t.shape, "complex64"});
+    visit_({name, t.shape, "complex64"}, NpyType::Complex64, t.data.data());
   }
   void add(const std::string& name, const MatrixC& m, bool as_complex) {
     if (!as_complex) return add(name, Matrix(m.real()));
-    write_npy(path(name), m);
-    manifest_.push_back({name, {m.rows(), m.cols()}, "complex64"});
+    visit_({name, {m.rows(), m.cols()}, "complex64"}, NpyType::Complex64, m.data());
   }
   void add(const std::string& name, const std::vector<int>& values) {
-    write_npy(path(name), values);
-    manifest_.push_back({name, {static_cast<int64_t>(values.size())}, "int32"});
-  }
-
-  std::vector<ExportedTensor> finish() {
-    nlohmann::json list = nlohmann::json::array();
-    for (const ExportedTensor& t : manifest_) list.push_back({{"name", t.name}, {"shape", t.shape}, {"dtype", t.dtype}});
-    write_file_atomic(dir_ / "manifest.json", list.dump(2) + "\n");
-    return manifest_;
+    static_assert(sizeof(int) == sizeof(int32_t));
+    visit_({name, {static_cast<int64_t>(values.size())}, "int32"}, NpyType::Int32, values.data());
   }
 
  private:
-  std::filesystem::path path(const std::string& name) const { return dir_ / (name + ".npy"); }
-  std::filesystem::path dir_;
-  std::vector<ExportedTensor> manifest_;
+  const TensorVisitor& visit_;
 };
 
 }  // namespace
 
-std::vector<ExportedTensor> write_tensors(const Results& r, const std::filesystem::path& dir) {
+void ensure_export_dir(const std::filesystem::path& dir) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) throw UserError("cannot create export directory '" + dir.string() + "': " + error.message());
   if (!std::filesystem::is_directory(dir, error))
     throw UserError("cannot export to '" + dir.string() + "': not a directory");
+}
 
+void for_each_tensor(const Results& r, const TensorVisitor& visit) {
   const SsmResults& s = r.ssm;
   const bool cplx = s.is_complex;
-  Exporter out(dir);
+  Collector out(visit);
   out.add("u", s.u);
   out.add("delta", s.delta);
   out.add("A", s.A, cplx);
@@ -97,7 +82,20 @@ std::vector<ExportedTensor> write_tensors(const Results& r, const std::filesyste
   out.add("probs", a.probs);
   out.add("attn_out", a.out);
   if (!r.inputs.tokens.empty()) out.add("tokens", r.inputs.tokens);
-  return out.finish();
+}
+
+std::vector<ExportedTensor> write_tensors(const Results& r, const std::filesystem::path& dir) {
+  ensure_export_dir(dir);
+  std::vector<ExportedTensor> manifest;
+  for_each_tensor(r, [&](const ExportedTensor& entry, NpyType type, const void* data) {
+    write_npy(dir / (entry.name + ".npy"), type, entry.shape, data);
+    manifest.push_back(entry);
+  });
+  // The manifest goes last: a manifest on disk means the export finished.
+  nlohmann::json list = nlohmann::json::array();
+  for (const ExportedTensor& t : manifest) list.push_back({{"name", t.name}, {"shape", t.shape}, {"dtype", t.dtype}});
+  write_file_atomic(dir / "manifest.json", list.dump(2) + "\n");
+  return manifest;
 }
 
 }  // namespace seqscope::compute

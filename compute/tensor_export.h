@@ -4,9 +4,11 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "npy.h"
 #include "results.h"
 
 namespace seqscope::compute {
@@ -16,6 +18,14 @@ struct ExportedTensor {
   std::vector<int64_t> shape;
   std::string dtype;  // "float32", "complex64", "int32"
 };
+
+// Calls visit(entry, data) for every exported tensor, in manifest order; `data` holds
+// product(shape) elements of entry.dtype, row-major, valid during the call only.
+using TensorVisitor = std::function<void(const ExportedTensor& entry, NpyType type, const void* data)>;
+void for_each_tensor(const Results& r, const TensorVisitor& visit);
+
+// Creates dir if missing (UserError when it cannot).
+void ensure_export_dir(const std::filesystem::path& dir);
 
 // Creates dir if missing; writes every tensor of r and manifest.json; returns the manifest.
 // Any failure throws UserError with one line naming the path.

@@ -4,7 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 found=0
-for actual in "$root"/build/*/golden_out/*.actual.png; do
+for actual in "$root"/build/*/golden_out/*.actual.png "$root"/build/golden_out/*.actual.png; do
   [ -e "$actual" ] || continue
   name="$(basename "$actual" .actual.png)"
   cp "$actual" "$root/tests/golden/$name.png"

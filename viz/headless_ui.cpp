@@ -38,6 +38,10 @@ HeadlessUi::~HeadlessUi() {
 }
 
 Image HeadlessUi::render(uint32_t width, uint32_t height, const std::function<void()>& draw) {
+  return render(width, height, draw, background_color());
+}
+
+Image HeadlessUi::render(uint32_t width, uint32_t height, const std::function<void()>& draw, ImVec4 clear) {
   ImGui::SetCurrentContext(imgui_);
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
@@ -54,7 +58,7 @@ Image HeadlessUi::render(uint32_t width, uint32_t height, const std::function<vo
   renderer_->heatmaps().begin_frame();
   draw();
   ImGui::Render();
-  return target_->render(*renderer_, ImGui::GetDrawData(), background_color());
+  return target_->render(*renderer_, ImGui::GetDrawData(), clear);
 }
 
 }  // namespace seqscope::viz

@@ -29,8 +29,9 @@ class HeadlessUi {
   UiRenderer& renderer() { return *renderer_; }
   bool has_font() const { return has_font_; }
   // Runs `draw` as ImGui frames of width x height (a few, so that layouts settle) and returns
-  // the last one as an image.
+  // the last one as an image, cleared to `clear` (alpha 0 for a transparent figure).
   Image render(uint32_t width, uint32_t height, const std::function<void()>& draw);
+  Image render(uint32_t width, uint32_t height, const std::function<void()>& draw, ImVec4 clear);
 
  private:
   vk::Context& context_;

@@ -1,0 +1,174 @@
+// FigureRenderer and the PNG session metadata (see export_render.h).
+// Sections: figure spec, renderer, metadata.
+#include "app/export_render.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+
+#include "app/dashboard.h"
+#include "compute/version.h"
+#include "viz/headless_ui.h"
+#include "viz/panel_context.h"
+
+namespace seqscope::app {
+
+// ---- figure spec ---------------------------------------------------------------------------
+
+void check_figure_spec(const FigureSpec& spec) {
+  if (!spec.panel.empty() && std::find(std::begin(viz::k_panel_names), std::end(viz::k_panel_names),
+                                       std::string_view(spec.panel)) == std::end(viz::k_panel_names))
+    throw compute::UserError("unknown panel '" + spec.panel + "' (see seqscope export --list-panels)");
+  if (spec.scale != 1 && spec.scale != 2 && spec.scale != 4)
+    throw compute::UserError("scale " + std::to_string(spec.scale) + " is not supported (use 1, 2 or 4)");
+  // 16384 is the largest image dimension every Vulkan device must support.
+  if (spec.width * static_cast<uint32_t>(spec.scale) > 16384 || spec.height * static_cast<uint32_t>(spec.scale) > 16384)
+    throw compute::UserError("image of " + std::to_string(spec.width * static_cast<uint32_t>(spec.scale)) + "x" +
+                             std::to_string(spec.height * static_cast<uint32_t>(spec.scale)) +
+                             " pixels is too large (at most 16384 per side: lower --scale or the size)");
+}
+
+// ---- renderer ------------------------------------------------------------------------------
+
+struct FigureRenderer::Parts {
+  viz::HeadlessUi ui;
+  ImGuiContext* own = nullptr;
+  Dashboard dashboard;
+  Parts(vk::Context& context, Workspace& workspace, float scale)
+      : ui(context, scale), own(ImGui::GetCurrentContext()), dashboard(context, ui.renderer().heatmaps(), workspace) {}
+};
+
+FigureRenderer::FigureRenderer(vk::Context& context, Workspace& workspace, const viz::ViewState& view, FigureSpec spec,
+                               std::string device_label)
+    : caller_(ImGui::GetCurrentContext()), spec_(std::move(spec)), device_label_(std::move(device_label)) {
+  check_figure_spec(spec_);
+  parts_ = std::make_unique<Parts>(context, workspace, static_cast<float>(spec_.scale));
+  viz::ViewState& own_view = parts_->dashboard.view();
+  own_view = view;
+  own_view.playing = false;
+  if (workspace.has_results()) parts_->dashboard.on_new_results();  // maps with the copied normalization
+  ImGui::SetCurrentContext(caller_);
+}
+
+FigureRenderer::~FigureRenderer() {
+  // The renderer shuts down ImGui's Vulkan backend of the current context: make it ours.
+  ImGui::SetCurrentContext(parts_->own);
+  parts_.reset();
+  ImGui::SetCurrentContext(caller_);
+}
+
+void FigureRenderer::prepare(const std::function<void(Dashboard&)>& setup) {
+  ImGui::SetCurrentContext(parts_->own);
+  setup(parts_->dashboard);
+  ImGui::SetCurrentContext(caller_);
+}
+
+bool FigureRenderer::has_font() const { return parts_->ui.has_font(); }
+
+const viz::ViewState& FigureRenderer::view() const { return parts_->dashboard.view(); }
+
+viz::Image FigureRenderer::render(int t) {
+  Dashboard& dashboard = parts_->dashboard;
+  dashboard.view().cursor = t;
+  const DashboardStatus status{device_label_, 0.0f,
+                               parts_->ui.has_font() ? "" : "DejaVu Sans not found: using ImGui's font"};
+  auto draw = [&] {
+    if (spec_.transparent) {
+      ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0, 0, 0, 0));
+      ImGui::PushStyleColor(ImGuiCol_MenuBarBg, ImVec4(0, 0, 0, 0));
+    }
+    if (spec_.panel.empty()) dashboard.draw(status);
+    else dashboard.draw_single_panel(spec_.panel);
+    if (spec_.transparent) ImGui::PopStyleColor(2);
+  };
+  const auto scale = static_cast<uint32_t>(spec_.scale);
+  const ImVec4 clear = spec_.transparent ? ImVec4(0, 0, 0, 0) : viz::background_color();
+  viz::Image image = parts_->ui.render(spec_.width * scale, spec_.height * scale, draw, clear);
+  ImGui::SetCurrentContext(caller_);
+  return image;
+}
+
+// ---- metadata ------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* k_session_key = "seqscope.session";
+
+const char* normalization_key(viz::MapNormalization n) {
+  switch (n) {
+    case viz::MapNormalization::Raw: return "raw";
+    case viz::MapNormalization::RowNormalized: return "row";
+    case viz::MapNormalization::MinMaxAbs: return "minmax_abs";
+  }
+  return "row";
+}
+
+SavedView parse_view(const nlohmann::json& j) {
+  if (!j.is_object()) throw compute::UserError("the PNG's session has a 'view' that is not an object");
+  SavedView view;
+  view.channel = std::max(0, j.value("channel", 0));
+  view.head = std::max(0, j.value("head", 0));
+  view.all_heads = j.value("all_heads", false);
+  view.log_scale = j.value("log_scale", false);
+  const std::string n = j.value("normalization", std::string("row"));
+  if (n == "raw") view.normalization = viz::MapNormalization::Raw;
+  else if (n == "minmax_abs") view.normalization = viz::MapNormalization::MinMaxAbs;
+  else if (n == "row") view.normalization = viz::MapNormalization::RowNormalized;
+  else throw compute::UserError("the PNG's session has an unknown view.normalization '" + n + "'");
+  return view;
+}
+
+}  // namespace
+
+viz::PngText figure_metadata(const compute::Session& session, const viz::ViewState& view) {
+  compute::Session at_t = session;
+  at_t.cursor = view.cursor;
+  nlohmann::json j = compute::session_to_json(at_t);
+  j["view"] = {{"channel", view.channel},
+               {"head", view.head},
+               {"all_heads", view.all_heads},
+               {"normalization", normalization_key(view.normalization)},
+               {"log_scale", view.log_scale}};
+  return {{k_session_key, j.dump()}, {"seqscope.version", compute::version()}};
+}
+
+void apply_saved_view(const SavedView& saved, viz::ViewState& view) {
+  view.channel = saved.channel;
+  view.head = saved.head;
+  view.all_heads = saved.all_heads;
+  view.normalization = saved.normalization;
+  view.log_scale = saved.log_scale;
+}
+
+bool is_png_file(const std::filesystem::path& path) {
+  static const char k_signature[8] = {'\x89', 'P', 'N', 'G', '\r', '\n', '\x1a', '\n'};
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  return in.read(head, 8) && std::memcmp(head, k_signature, 8) == 0;
+}
+
+LoadedSession load_session_or_png(const std::filesystem::path& path) {
+  if (!is_png_file(path)) return {compute::load_session(path), std::nullopt};
+  for (const auto& [key, text] : viz::read_png_text(path)) {
+    if (key != k_session_key) continue;
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      throw compute::UserError("'" + path.string() + "': its seqscope.session chunk is not valid JSON");
+    LoadedSession loaded;
+    if (j.contains("view")) {
+      loaded.view = parse_view(j["view"]);
+      j.erase("view");
+    }
+    try {
+      loaded.session = compute::session_from_json(j);
+    } catch (const compute::UserError& e) {
+      throw compute::UserError("'" + path.string() + "': " + e.what());
+    }
+    return loaded;
+  }
+  throw compute::UserError("'" + path.string() + "' is a PNG without a seqscope session (no seqscope.session chunk)");
+}
+
+}  // namespace seqscope::app

@@ -1,0 +1,83 @@
+// Figures: the dashboard or one panel rendered offscreen at an export scale (fonts and layout
+// built at that scale, not resampled), for PNG and GIF export from the app and from
+// `seqscope export`. Also the metadata every PNG carries: "seqscope.session" (the session JSON
+// with the cursor at the exported t, plus an optional "view" object: channel, head,
+// normalization, log scale) and "seqscope.version"; and reading a session back from such a PNG.
+#pragma once
+#include <imgui.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/workspace.h"
+#include "compute/session.h"
+#include "compute/vulkan/context.h"
+#include "viz/image_export.h"
+#include "viz/view_state.h"
+
+namespace seqscope::app {
+
+class Dashboard;
+
+struct FigureSpec {
+  std::string panel;  // empty: the whole dashboard
+  uint32_t width = 1600, height = 1000;  // at scale 1; the image is width*scale x height*scale
+  int scale = 1;                         // 1, 2 or 4
+  bool transparent = false;              // no window background: alpha 0 behind the panels
+};
+
+// Throws UserError naming the problem: unknown panel, bad scale, image too large.
+void check_figure_spec(const FigureSpec& spec);
+
+// Owns an ImGui context, an offscreen target and a dashboard of its own; leaves the caller's
+// ImGui context current between calls, so the app can render figures while its window runs.
+class FigureRenderer {
+ public:
+  FigureRenderer(vk::Context& context, Workspace& workspace, const viz::ViewState& view, FigureSpec spec,
+                 std::string device_label);
+  ~FigureRenderer();
+  FigureRenderer(const FigureRenderer&) = delete;
+  FigureRenderer& operator=(const FigureRenderer&) = delete;
+
+  // Runs `setup` on the figure's own dashboard (panel numbers, a lesson step) with its ImGui
+  // context current.
+  void prepare(const std::function<void(Dashboard&)>& setup);
+  // The figure with the cursor at t.
+  viz::Image render(int t);
+  bool has_font() const;
+  // The view as drawn (channel and head clamped to the results), for the PNG's metadata.
+  const viz::ViewState& view() const;
+
+ private:
+  struct Parts;
+  ImGuiContext* caller_ = nullptr;
+  std::unique_ptr<Parts> parts_;
+  FigureSpec spec_;
+  std::string device_label_;
+};
+
+// ---- session metadata in PNGs --------------------------------------------------------------
+
+// tEXt chunks for a figure of `session` with the cursor at view.cursor.
+viz::PngText figure_metadata(const compute::Session& session, const viz::ViewState& view);
+
+struct SavedView {
+  int channel = 0, head = 0;
+  bool all_heads = false;
+  viz::MapNormalization normalization = viz::MapNormalization::RowNormalized;
+  bool log_scale = false;
+};
+void apply_saved_view(const SavedView& saved, viz::ViewState& view);
+
+struct LoadedSession {
+  compute::Session session;
+  std::optional<SavedView> view;  // from a PNG's "view" object
+};
+bool is_png_file(const std::filesystem::path& path);
+// A .json session file or a PNG made by seqscope; UserError (one line) otherwise.
+LoadedSession load_session_or_png(const std::filesystem::path& path);
+
+}  // namespace seqscope::app
