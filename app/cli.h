@@ -7,7 +7,7 @@
 
 namespace seqscope::app {
 
-enum class Command { Gui, ListDevices, Export };
+enum class Command { Gui, ListDevices, Export, Tokenize };
 
 struct Options {
   Command command = Command::Gui;
@@ -27,6 +27,12 @@ struct Options {
   bool list_panels = false;  // --list-panels
   std::string tensors_dir;   // --tensors DIR: every tensor as .npy + manifest.json
   std::string save_session;  // --save-session FILE: the normalized session, every default written
+  // real checkpoints (app/cmd_model.cpp)
+  std::string model, model2;  // --model DIR, --model2 DIR: Hugging Face folders
+  std::optional<std::string> text;    // --text STR
+  std::string tokens;                 // --tokens 1,2,3
+  int layer = 0;                      // --layer I
+  std::string tokenizer;              // tokenize --tokenizer FILE.json
 };
 
 // Fills `options`; returns nullopt to go on, or the exit code to return now (0 after --help

@@ -12,6 +12,7 @@
 
 #include "app/dashboard.h"
 #include "app/session_setup.h"
+#include "app/model_source.h"
 #include "app/workspace.h"
 #include "app/run.h"
 #include "app/window.h"
@@ -62,6 +63,10 @@ const char* headless_hint() {
 
 int run_gui(const Options& options) {
   compute::Session session = initial_session(options);  // a bad file fails before any window opens
+  std::unique_ptr<ModelSource> model;  // --model: a bad folder fails before any window opens too
+  if (!options.model.empty())
+    model = std::make_unique<ModelSource>(options.model, options.model2,
+                                          options.text.value_or("The cat sat on the mat."), options.layer);
   std::string reason;
   if (!Window::init_glfw(&reason)) {
     std::fprintf(stderr, "seqscope: no display available (%s); without a display use: %s\n", reason.c_str(),
@@ -95,6 +100,7 @@ int run_gui(const Options& options) {
     window.init_imgui_input();
     renderer.upload_fonts();
     Workspace workspace(std::move(session), context.get());
+    if (model) workspace.use_model(std::move(model));
     workspace.update();
     Dashboard dashboard(*context, renderer.heatmaps(), workspace);
     DashboardStatus dash_status{context->device_info().name + " (" +
@@ -116,6 +122,7 @@ int run_gui(const Options& options) {
       if (workspace.update()) dashboard.on_new_results();
       renderer.heatmaps().begin_frame();
       running = dashboard.draw(dash_status);
+      if (workspace.model() && workspace.model()->draw_window()) workspace.mark_dirty();
       ImGui::Render();
       window.render_and_present([&](VkCommandBuffer cmd) { renderer.record(cmd, ImGui::GetDrawData()); },
                                 viz::background_color());
