@@ -5,6 +5,7 @@
 
 #include "compute/attention.h"
 #include "compute/checkpoint/model.h"
+#include "compute/checkpoint/parallel.h"
 
 namespace seqscope::compute::checkpoint {
 namespace {
@@ -24,7 +25,7 @@ Matrix layer_norm(const Matrix& x, const Weight& w, const Weight& b, double eps)
 
 // Conv1D: x: [L, in], w: [in, out], b: [out] -> x w + b
 Matrix conv1d(const Matrix& x, const Weight& w, const Weight& b) {
-  Matrix out = x * w.mat();
+  Matrix out = matmul_nn(x, w.mat());
   out.rowwise() += b.vec().transpose();
   return out;
 }
@@ -92,7 +93,7 @@ ModelRun Model::run_gpt2(const std::vector<int>& tokens, const RunOptions& optio
     x += conv1d(hidden, w.mlp_proj_w, w.mlp_proj_b);
   }
   const Matrix final_x = layer_norm(options.all_logits ? x : Matrix(x.bottomRows(1)), lnf_w, lnf_b, g.eps);
-  run.logits = final_x * wte.mat().transpose();  // tied head: [L, V]
+  run.logits = matmul_nt(final_x, wte.mat());  // tied head: [L, V]
   return run;
 }
 

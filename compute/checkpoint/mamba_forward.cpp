@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "compute/checkpoint/model.h"
+#include "compute/checkpoint/parallel.h"
 #include "compute/hidden_attention.h"
 #include "compute/ssm.h"
 #include "compute/ssm_scan.h"
@@ -24,22 +25,20 @@ Matrix rms_norm(const Matrix& x, const Weight& w, double eps) {
   return out;
 }
 
-// u, delta: [L, E], A: [E, N], B, C: [L, N], Dskip: [E] -> y: [L, E], h kept only per channel.
+// u, delta: [L, E], A: [E, N], B, C: [L, N], Dskip: [E] -> y: [L, E]; h lives in registers, one
+// channel at a time (exp vectorized over the N modes), channels split over the cores.
 Matrix fused_scan(const Matrix& u, const Matrix& delta, const Matrix& A, const Matrix& B, const Matrix& C,
                   const Eigen::Map<const Vector>& Dskip) {
   const Eigen::Index L = u.rows(), E = u.cols(), N = A.cols();
   Matrix y(L, E);
-  Eigen::VectorXf h(N);
+#pragma omp parallel for schedule(static)
   for (Eigen::Index e = 0; e < E; ++e) {
-    h.setZero();
+    Eigen::ArrayXf h = Eigen::ArrayXf::Zero(N);
+    const Eigen::ArrayXf a = A.row(e).transpose().array();
     for (Eigen::Index t = 0; t < L; ++t) {
       const float dt = delta(t, e), ut = u(t, e);
-      float acc = 0.0f;
-      for (Eigen::Index n = 0; n < N; ++n) {
-        h[n] = std::exp(dt * A(e, n)) * h[n] + dt * B(t, n) * ut;  // Abar = exp(dt A), Bbar = dt B
-        acc += C(t, n) * h[n];
-      }
-      y(t, e) = acc + Dskip[e] * ut;
+      h = (dt * a).exp() * h + (dt * ut) * B.row(t).transpose().array();  // Abar = exp(dt A), Bbar = dt B
+      y(t, e) = (C.row(t).transpose().array() * h).sum() + Dskip[e] * ut;
     }
   }
   return y;
@@ -120,7 +119,7 @@ ModelRun Model::run_mamba(const std::vector<int>& tokens, const RunOptions& opti
   for (int i = 0; i < m.n_layer; ++i) {
     const MambaLayer& w = mamba_layers_[static_cast<size_t>(i)];
     if (i == options.layer) run.layer_input = x;
-    Matrix xz = rms_norm(x, w.norm, m.eps) * w.in_proj.mat().transpose();  // [L, 2E]
+    Matrix xz = matmul_nt(rms_norm(x, w.norm, m.eps), w.in_proj.mat());  // [L, 2E]
     if (!w.in_proj_bias.empty()) xz.rowwise() += w.in_proj_bias.vec().transpose();
     const Vector conv_bias = w.conv_b.empty() ? Vector(Vector::Zero(E)) : Vector(w.conv_b.vec());
     const Matrix u = causal_conv_silu(xz.leftCols(E), w.conv_w.mat(), conv_bias);  // [L, E]
@@ -138,12 +137,12 @@ ModelRun Model::run_mamba(const std::vector<int>& tokens, const RunOptions& opti
     } else {
       y = fused_scan(u, delta, A, B, C, w.D.vec()).array() * z.unaryExpr([](float v) { return silu(v); }).array();
     }
-    Matrix out = y * w.out_proj.mat().transpose();  // [L, d]
+    Matrix out = matmul_nt(y, w.out_proj.mat());  // [L, d]
     if (!w.out_proj_bias.empty()) out.rowwise() += w.out_proj_bias.vec().transpose();
     x += out;
   }
   const Matrix final_x = rms_norm(options.all_logits ? x : Matrix(x.bottomRows(1)), norm_f, m.eps);
-  run.logits = final_x * emb.transpose();  // tied head: [L, V]
+  run.logits = matmul_nt(final_x, emb);  // tied head: [L, V]
   return run;
 }
 
