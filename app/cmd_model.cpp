@@ -89,6 +89,7 @@ int run_model_export(const Options& options) {
   const std::vector<int> tokens = tokens_for(options, dir);
   ckpt::RunOptions run_options;
   run_options.layer = options.layer;
+  run_options.eigenvalues = false;  // not exported
   const ckpt::ModelRun run = model->run(tokens, run_options);
 
   const fs::path out = options.tensors_dir;

@@ -82,6 +82,7 @@ ModelView view_models(const LoadedModel& primary, const LoadedModel* secondary, 
   const std::vector<int> tokens = primary.encode(text);
   RunOptions options;
   options.layer = layer;
+  options.all_logits = false;  // the top-5 needs the last row only
   const ModelRun run = primary.model->run(tokens, options);
   std::vector<std::string> labels;
   for (int id : tokens) labels.push_back(primary.token_label(id));
@@ -108,6 +109,7 @@ ModelView view_models(const LoadedModel& primary, const LoadedModel* secondary, 
   }
   RunOptions options2;
   options2.layer = std::min(layer2, secondary->model->n_layer() - 1);
+  options2.all_logits = false;
   const ModelRun run2 = secondary->model->run(tokens2, options2);
   Results other;
   fill_results(*secondary->model, run2, labels, other);

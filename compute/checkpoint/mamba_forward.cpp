@@ -26,15 +26,18 @@ Matrix rms_norm(const Matrix& x, const Weight& w, double eps) {
 }
 
 // u, delta: [L, E], A: [E, N], B, C: [L, N], Dskip: [E] -> y: [L, E]; h lives in registers, one
-// channel at a time (exp vectorized over the N modes), channels split over the cores.
-Matrix fused_scan(const Matrix& u, const Matrix& delta, const Matrix& A, const Matrix& B, const Matrix& C,
-                  const Eigen::Map<const Vector>& Dskip) {
+// channel at a time (exp vectorized over the N modes; N = 16, Mamba's default, at a fixed size),
+// channels split over the cores.
+template <int Fixed>
+Matrix fused_scan_n(const Matrix& u, const Matrix& delta, const Matrix& A, const Matrix& B, const Matrix& C,
+                    const Eigen::Map<const Vector>& Dskip) {
+  using Modes = Eigen::Array<float, Fixed, 1>;
   const Eigen::Index L = u.rows(), E = u.cols(), N = A.cols();
   Matrix y(L, E);
 #pragma omp parallel for schedule(static)
   for (Eigen::Index e = 0; e < E; ++e) {
-    Eigen::ArrayXf h = Eigen::ArrayXf::Zero(N);
-    const Eigen::ArrayXf a = A.row(e).transpose().array();
+    Modes h = Modes::Zero(N);
+    const Modes a = A.row(e).transpose().array();
     for (Eigen::Index t = 0; t < L; ++t) {
       const float dt = delta(t, e), ut = u(t, e);
       h = (dt * a).exp() * h + (dt * ut) * B.row(t).transpose().array();  // Abar = exp(dt A), Bbar = dt B
@@ -42,6 +45,11 @@ Matrix fused_scan(const Matrix& u, const Matrix& delta, const Matrix& A, const M
     }
   }
   return y;
+}
+
+Matrix fused_scan(const Matrix& u, const Matrix& delta, const Matrix& A, const Matrix& B, const Matrix& C,
+                  const Eigen::Map<const Vector>& Dskip) {
+  return A.cols() == 16 ? fused_scan_n<16>(u, delta, A, B, C, Dskip) : fused_scan_n<Eigen::Dynamic>(u, delta, A, B, C, Dskip);
 }
 
 std::vector<int> default_channels(int E) {
@@ -102,7 +110,7 @@ void capture_layer(const MambaConfig& m, const MambaLayer& w, const Matrix& u, c
                                                    DecayMethod::Product, false);
     std::copy(alpha.data(), alpha.data() + alpha.size(), r.hidden_attention.data.begin() + i * L * L);
   }
-  make_eigenvalues(p, r);
+  if (options.eigenvalues) make_eigenvalues(p, r);
 }
 
 }  // namespace
@@ -124,8 +132,8 @@ ModelRun Model::run_mamba(const std::vector<int>& tokens, const RunOptions& opti
     const Vector conv_bias = w.conv_b.empty() ? Vector(Vector::Zero(E)) : Vector(w.conv_b.vec());
     const Matrix u = causal_conv_silu(xz.leftCols(E), w.conv_w.mat(), conv_bias);  // [L, E]
     const Matrix z = xz.rightCols(E);
-    const Matrix x_dbl = u * w.x_proj.mat().transpose();  // [L, R + 2N]
-    Matrix delta = x_dbl.leftCols(R) * w.dt_w.mat().transpose();  // [L, E]
+    const Matrix x_dbl = matmul_nt(u, w.x_proj.mat());  // [L, R + 2N]
+    Matrix delta = matmul_nt(x_dbl.leftCols(R), w.dt_w.mat());  // [L, E]
     delta.rowwise() += w.dt_b.vec().transpose();
     delta = delta.unaryExpr([](float v) { return softplus(v); });
     const Matrix A = -w.A_log.mat().array().exp().matrix();  // [E, N]

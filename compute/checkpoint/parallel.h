@@ -4,19 +4,24 @@
 #pragma once
 #include <algorithm>
 
+#include "compute/checkpoint/gemm_avx2.h"
 #include "compute/types.h"
 
 namespace seqscope::compute::checkpoint {
 
-// x: [L, in], w: [out, in] (nn.Linear) -> x w^T: [L, out]
-template <typename W>
-Matrix matmul_nt(const Eigen::Ref<const Matrix>& x, const W& w) {
+// x: [L, in], w: [out, in] (nn.Linear, contiguous rows) -> x w^T: [L, out]
+inline Matrix matmul_nt(const Eigen::Ref<const Matrix>& x, const Eigen::Map<const Matrix>& w) {
   Matrix out(x.rows(), w.rows());
   const Eigen::Index n = w.rows(), blocks = 16;
+  const bool avx2 = gemm_avx2_available();
 #pragma omp parallel for schedule(static)
   for (Eigen::Index b = 0; b < blocks; ++b) {
     const Eigen::Index begin = n * b / blocks, end = n * (b + 1) / blocks;
-    if (end > begin) out.middleCols(begin, end - begin).noalias() = x * w.middleRows(begin, end - begin).transpose();
+    if (end <= begin) continue;
+    if (avx2)
+      gemm_nt_avx2(x.data(), x.outerStride(), x.rows(), w.data(), w.cols(), w.cols(), begin, end, out.data(), out.cols());
+    else
+      out.middleCols(begin, end - begin).noalias() = x * w.middleRows(begin, end - begin).transpose();
   }
   return out;
 }
