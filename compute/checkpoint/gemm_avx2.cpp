@@ -4,6 +4,8 @@
 
 #include <immintrin.h>
 
+#include <cstdlib>
+
 namespace seqscope::compute::checkpoint {
 namespace {
 
@@ -26,7 +28,9 @@ __attribute__((target("avx2,fma"))) float dot(const float* a, const float* b, in
 }  // namespace
 
 bool gemm_avx2_available() {
-  static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  // SEQSCOPE_NO_AVX2=1 forces the portable Eigen path (the tests compare both with NumPy).
+  static const bool available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                                std::getenv("SEQSCOPE_NO_AVX2") == nullptr;
   return available;
 }
 

@@ -6,7 +6,7 @@
 
 namespace seqscope::compute::checkpoint {
 
-// True when this CPU has AVX2 and FMA (checked once).
+// True when this CPU has AVX2 and FMA and SEQSCOPE_NO_AVX2 is unset (checked once).
 bool gemm_avx2_available();
 
 // Rows [n_begin, n_end) of w: out[t, j] = sum_k x[t, k] w[j, k], for t < L. Strides in floats.
