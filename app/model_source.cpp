@@ -25,8 +25,11 @@ compute::Results ModelSource::compute() {
 
 bool ModelSource::draw_window() {
   bool changed = false;
-  ImGui::SetNextWindowSize(ImVec2(360, 0), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - 380, 60), ImGuiCond_FirstUseEver);
+  // Over the Controls column: its synthetic settings do not apply while a model is shown.
+  const float em = ImGui::GetFontSize();
+  ImGui::SetNextWindowSize(ImVec2(20.0f * em, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(0.5f * em, 9.0f * em), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowBgAlpha(1.0f);  // opaque: the controls below must not show through
   if (!ImGui::Begin("Model")) {
     ImGui::End();
     return false;
@@ -41,7 +44,7 @@ bool ModelSource::draw_window() {
     text_ = buffer;
   }
   changed |= ImGui::SliderInt("layer", &layer_, 0, primary_.model->n_layer() - 1);
-  if (secondary_) changed |= ImGui::SliderInt("layer (model 2)", &layer2_, 0, secondary_->model->n_layer() - 1);
+  if (secondary_) changed |= ImGui::SliderInt("layer 2", &layer2_, 0, secondary_->model->n_layer() - 1);
   ImGui::Separator();
   ImGui::TextUnformatted("Top-5 next tokens after the last one:");
   for (const auto& [label, p] : last_.top5) ImGui::Text("  %5.1f%%  '%s'", 100.0 * p, label.c_str());
