@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "app/cmd_model.h"
 #include "compute/version.h"
 
 namespace seqscope::app {
@@ -46,6 +47,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   cli.add_option("--screenshot", options.screenshot, "Save the last frame as a PNG of the window's size");
   cli.add_flag("--stats", options.stats, "At exit print: frame_ms median=X p95=Y frames=N");
   add_size_flags(cli, options);
+  add_model_flags(cli, options);
 
   CLI::App* export_cmd = cli.add_subcommand("export", "Render without a display (offscreen Vulkan)");
   export_cmd->add_option("--png", options.png, "Write the dashboard as a PNG");
@@ -60,6 +62,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   CLI::App* lessons_cmd = cli.add_subcommand("lessons", "List the guided lessons: NAME<TAB>TITLE<TAB>STEPS");
   add_size_flags(*export_cmd, options);
   add_figure_flags(*export_cmd, options);
+  add_model_flags(*export_cmd, options);
+  CLI::App* tokenize_cmd = add_tokenize_command(cli, options);
 
   try {
     cli.parse(argc, argv);
@@ -76,6 +80,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   }
   if (list_devices) options.command = Command::ListDevices;
   if (lessons_cmd->parsed()) options.command = Command::Lessons;
+  if (tokenize_cmd->parsed()) options.command = Command::Tokenize;
   if (export_cmd->parsed()) {
     options.command = Command::Export;
     if (options.png.empty() && options.gif.empty() && options.tensors_dir.empty() && options.csv_dir.empty() &&

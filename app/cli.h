@@ -7,7 +7,7 @@
 
 namespace seqscope::app {
 
-enum class Command { Gui, ListDevices, Export, Lessons };
+enum class Command { Gui, ListDevices, Export, Lessons, Tokenize };
 
 struct Options {
   Command command = Command::Gui;
@@ -36,6 +36,12 @@ struct Options {
   std::optional<int> gif_from, gif_to;
   int fps = 8;
   std::string csv_dir;  // --csv DIR: tensors as CSV (see compute/tensor_csv.h)
+  // real checkpoints (app/cmd_model.cpp)
+  std::string model, model2;  // --model DIR, --model2 DIR: Hugging Face folders
+  std::optional<std::string> text;    // --text STR
+  std::string tokens;                 // --tokens 1,2,3
+  int layer = 0;                      // --layer I
+  std::string tokenizer;              // tokenize --tokenizer FILE.json
 };
 
 // Fills `options`; returns nullopt to go on, or the exit code to return now (0 after --help

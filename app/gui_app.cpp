@@ -13,6 +13,7 @@
 #include "app/dashboard.h"
 #include "app/export_menu.h"
 #include "app/session_setup.h"
+#include "app/model_source.h"
 #include "app/workspace.h"
 #include "app/run.h"
 #include "app/window.h"
@@ -63,6 +64,10 @@ const char* headless_hint() {
 
 int run_gui(const Options& options) {
   LoadedSession loaded = initial_session_and_view(options);  // a bad file fails before any window opens
+  std::unique_ptr<ModelSource> model;  // --model: a bad folder fails before any window opens too
+  if (!options.model.empty())
+    model = std::make_unique<ModelSource>(options.model, options.model2,
+                                          options.text.value_or("The cat sat on the mat."), options.layer);
   std::string reason;
   if (!Window::init_glfw(&reason)) {
     std::fprintf(stderr, "seqscope: no display available (%s); without a display use: %s\n", reason.c_str(),
@@ -97,6 +102,7 @@ int run_gui(const Options& options) {
     window.init_imgui_input();
     renderer.upload_fonts();
     Workspace workspace(std::move(loaded.session), context.get());
+    if (model) workspace.use_model(std::move(model));
     workspace.update();
     Dashboard dashboard(*context, renderer.heatmaps(), workspace);
     if (!options.session_path && options.frames == 0) dashboard.show_lesson_list();  // docs/lessons.md
@@ -127,6 +133,7 @@ int run_gui(const Options& options) {
       if (workspace.update()) dashboard.on_new_results();
       renderer.heatmaps().begin_frame();
       running = dashboard.draw(dash_status);
+      if (workspace.model() && workspace.model()->draw_window()) workspace.mark_dirty();
       ImGui::Render();
       window.render_and_present([&](VkCommandBuffer cmd) { renderer.record(cmd, ImGui::GetDrawData()); },
                                 viz::background_color());

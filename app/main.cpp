@@ -5,6 +5,7 @@
 
 #include "app/cli.h"
 #include "app/cmd_lessons.h"
+#include "app/cmd_model.h"
 #include "app/run.h"
 #include "compute/types.h"
 #include "compute/vulkan/check.h"
@@ -16,7 +17,8 @@ int main(int argc, char** argv) {
   try {
     switch (options.command) {
       case app::Command::ListDevices: return app::run_list_devices();
-      case app::Command::Export: return app::run_export(options);
+      case app::Command::Export: return options.model.empty() ? app::run_export(options) : app::run_model_export(options);
+      case app::Command::Tokenize: return app::run_tokenize(options);
       case app::Command::Gui: return app::run_gui(options);
       case app::Command::Lessons: return app::run_lessons();
     }

@@ -1,5 +1,7 @@
 #include "app/workspace.h"
 
+#include "app/model_source.h"
+
 #include <chrono>
 
 #include "compute/eigen_backend.h"
@@ -38,15 +40,24 @@ compute::Results Workspace::run_backend(const compute::Inputs& inputs) {
   }
 }
 
+void Workspace::use_model(std::unique_ptr<ModelSource> source) {
+  model_ = std::move(source);
+  dirty_ = true;
+}
+
 bool Workspace::update() {
   if (!dirty_) return false;
   dirty_ = false;
   const auto start = std::chrono::steady_clock::now();
   try {
-    compute::validate_session(session_);
-    choose_backend();
-    const compute::Inputs inputs = compute::make_inputs(session_);
-    results_ = std::make_unique<compute::Results>(run_backend(inputs));
+    if (model_) {
+      results_ = std::make_unique<compute::Results>(model_->compute());
+    } else {
+      compute::validate_session(session_);
+      choose_backend();
+      const compute::Inputs inputs = compute::make_inputs(session_);
+      results_ = std::make_unique<compute::Results>(run_backend(inputs));
+    }
     error_.clear();
   } catch (const compute::UserError& e) {
     error_ = e.what();

@@ -17,6 +17,8 @@ class Context;
 
 namespace seqscope::app {
 
+class ModelSource;
+
 class Workspace {
  public:
   // context may be null (no Vulkan): only the Eigen backend is then available.
@@ -39,6 +41,10 @@ class Workspace {
   const std::string& notice() const { return notice_; }  // e.g. a backend fallback
   double last_recompute_ms() const { return last_recompute_ms_; }
   int recompute_count() const { return recompute_count_; }
+  // Results from a real model folder instead of the backend (app/model_source.h).
+  void use_model(std::unique_ptr<ModelSource> source);
+  ModelSource* model() { return model_.get(); }
+  void mark_dirty() { dirty_ = true; }
 
  private:
   void choose_backend();
@@ -48,6 +54,7 @@ class Workspace {
   std::unique_ptr<compute::Backend> backend_;
   compute::BackendChoice backend_choice_{};
   std::unique_ptr<compute::Results> results_;
+  std::unique_ptr<ModelSource> model_;
   std::string error_, notice_;
   bool dirty_ = true;
   double last_recompute_ms_ = 0.0;

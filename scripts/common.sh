@@ -11,6 +11,7 @@ SEQSCOPE_PACKAGES=(
   libglfw3-dev libimgui-dev libeigen3-dev libstb-dev libcgif-dev zlib1g-dev
   nlohmann-json3-dev libcli11-dev googletest libgtest-dev libbenchmark-dev
   xvfb xauth xdotool fonts-dejavu-core python3 python3-numpy
+  clang libclang-rt-14-dev
 )
 
 # Installs the packages that are not installed yet, with sudo when not root.

@@ -1,0 +1,56 @@
+// ModelSource: model folders -> Results (compute/checkpoint/adapter.h), and the Model window.
+#include "app/model_source.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace seqscope::app {
+
+namespace ckpt = compute::checkpoint;
+
+ModelSource::ModelSource(const std::string& model, const std::string& model2, std::string text, int layer)
+    : primary_(ckpt::LoadedModel::open(model)), text_(std::move(text)), layer_(layer) {
+  if (!model2.empty()) secondary_ = std::make_unique<ckpt::LoadedModel>(ckpt::LoadedModel::open(model2));
+  if (layer_ >= primary_.model->n_layer())
+    throw compute::UserError("--layer " + std::to_string(layer_) + " is outside [0, " +
+                             std::to_string(primary_.model->n_layer()) + ")");
+}
+
+compute::Results ModelSource::compute() {
+  last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_);
+  return last_.results;
+}
+
+bool ModelSource::draw_window() {
+  bool changed = false;
+  // Over the Controls column: its synthetic settings do not apply while a model is shown.
+  const float em = ImGui::GetFontSize();
+  ImGui::SetNextWindowSize(ImVec2(20.0f * em, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(0.5f * em, 9.0f * em), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowBgAlpha(1.0f);  // opaque: the controls below must not show through
+  if (!ImGui::Begin("Model")) {
+    ImGui::End();
+    return false;
+  }
+  ImGui::TextWrapped("%s", last_.describe.c_str());
+  static char buffer[4096];
+  if (std::strncmp(buffer, text_.c_str(), sizeof(buffer)) != 0) std::snprintf(buffer, sizeof(buffer), "%s", text_.c_str());
+  if (ImGui::InputTextMultiline("##text", buffer, sizeof(buffer), ImVec2(-1, ImGui::GetTextLineHeight() * 3),
+                                ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CtrlEnterForNewLine) ||
+      ImGui::IsItemDeactivatedAfterEdit()) {
+    changed |= text_ != buffer;
+    text_ = buffer;
+  }
+  changed |= ImGui::SliderInt("layer", &layer_, 0, primary_.model->n_layer() - 1);
+  if (secondary_) changed |= ImGui::SliderInt("layer 2", &layer2_, 0, secondary_->model->n_layer() - 1);
+  ImGui::Separator();
+  ImGui::TextUnformatted("Top-5 next tokens after the last one:");
+  for (const auto& [label, p] : last_.top5) ImGui::Text("  %5.1f%%  '%s'", 100.0 * p, label.c_str());
+  for (const auto& notice : last_.notices) ImGui::TextWrapped("Note: %s", notice.c_str());
+  ImGui::End();
+  return changed;
+}
+
+}  // namespace seqscope::app

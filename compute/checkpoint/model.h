@@ -1,0 +1,109 @@
+// A real checkpoint folder (config.json + model.safetensors [+ tokenizer.json]) opened for a
+// forward pass on the CPU: Mamba (state-spaces and transformers "-hf" layouts) and GPT-2 (with
+// or without the "transformer." prefix). Weights stay in the memory-mapped file when they are
+// aligned F32; F16 and BF16 are widened to fp32 once at load. A forward pass returns the logits
+// of every position and, for one chosen layer, the layer's tensors as the project's
+// SsmResults (Mamba) or AttentionResults (GPT-2), so the dashboard panels show the real model.
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compute/checkpoint/safetensors.h"
+#include "compute/results.h"
+#include "compute/types.h"
+
+namespace seqscope::compute::checkpoint {
+
+enum class Architecture { Mamba, Gpt2 };
+
+// A 2-D fp32 weight: a view into the mapping (aligned F32) or an owned, widened copy.
+struct Weight {
+  int64_t rows = 0, cols = 0;
+  const float* data = nullptr;
+  std::vector<float> owned;
+  Eigen::Map<const Matrix> mat() const { return {data, rows, cols}; }
+  Eigen::Map<const Vector> vec() const { return {data, rows * cols}; }
+  bool empty() const { return data == nullptr; }
+};
+
+struct MambaConfig {
+  int d_model = 0, n_layer = 0, vocab_size = 0, d_state = 16, d_conv = 4, expand = 2, dt_rank = 0;
+  int d_inner() const { return expand * d_model; }
+  double eps = 1e-5;
+  bool hf_layout = false;  // transformers' MambaForCausalLM keys (backbone.embeddings)
+};
+
+struct Gpt2Config {
+  int n_embd = 0, n_layer = 0, n_head = 0, vocab_size = 0, n_positions = 0;
+  double eps = 1e-5;
+  std::string prefix;  // "" or "transformer."
+};
+
+struct MambaLayer {
+  Weight norm, in_proj, in_proj_bias, conv_w, conv_b, x_proj, dt_w, dt_b, A_log, D, out_proj, out_proj_bias;
+};
+
+struct Gpt2Layer {
+  Weight ln1_w, ln1_b, attn_w, attn_b, attn_proj_w, attn_proj_b, ln2_w, ln2_b, fc_w, fc_b, mlp_proj_w, mlp_proj_b;
+};
+
+// What one forward pass shows: logits of every position and the chosen layer's tensors.
+struct ModelRun {
+  std::vector<int> tokens;  // [L]
+  Matrix logits;            // [L, V]
+  int layer = 0;
+  SsmResults ssm;              // Mamba: the layer as the project's SSM layer (gated, selective)
+  AttentionResults attention;  // GPT-2: the layer's heads
+  Matrix layer_input;          // [L, d_model] the residual stream entering the layer
+};
+
+struct RunOptions {
+  int layer = 0;
+  // Hidden attention channels of the Mamba layer (empty = the first min(4, D) channels).
+  std::vector<int> hidden_attention_channels;
+  bool all_logits = true;  // false: logits of the last position only (rows L-1)
+  // Mamba: fill eig_continuous / eig_discrete (a second [L, E, N] complex tensor, for the
+  // dynamics panel). The export does not need them.
+  bool eigenvalues = true;
+};
+
+class Model {
+ public:
+  // Opens dir/config.json and dir/model.safetensors; UserError (one line) on anything missing,
+  // malformed or inconsistent.
+  static std::unique_ptr<Model> open(const std::filesystem::path& dir);
+
+  Architecture architecture() const { return arch_; }
+  int n_layer() const;
+  int vocab_size() const;
+  int d_model() const;
+  std::string describe() const;  // "mamba: 24 layers, d_model 768, ..."
+  const MambaConfig& mamba() const { return mamba_; }
+  const Gpt2Config& gpt2() const { return gpt2_; }
+
+  // tokens: [L] ids in [0, vocab) -> logits and the chosen layer's tensors. UserError on an
+  // empty sequence, an id out of range, a layer out of range or (GPT-2) L > n_positions.
+  ModelRun run(const std::vector<int>& tokens, const RunOptions& options) const;
+
+ private:
+  Model() = default;
+  ModelRun run_mamba(const std::vector<int>& tokens, const RunOptions& options) const;
+  ModelRun run_gpt2(const std::vector<int>& tokens, const RunOptions& options) const;
+
+  std::unique_ptr<SafetensorsFile> file_;
+  Architecture arch_ = Architecture::Mamba;
+  MambaConfig mamba_;
+  Gpt2Config gpt2_;
+  Weight embedding, norm_f;  // Mamba: [V, d], [d]
+  std::vector<MambaLayer> mamba_layers_;
+  Weight wte, wpe, lnf_w, lnf_b;  // GPT-2
+  std::vector<Gpt2Layer> gpt2_layers_;
+  friend struct ModelLoader;
+};
+
+// Top k (id, logit) of one logits row, highest first.
+std::vector<std::pair<int, float>> top_k(const Eigen::Ref<const Eigen::RowVectorXf>& logits, int k);
+
+}  // namespace seqscope::compute::checkpoint
