@@ -8,6 +8,7 @@
 
 #include "app/export_menu.h"
 #include "app/session_setup.h"
+#include "compute/eigen_backend.h"
 #include "viz/headless_ui.h"
 
 namespace seqscope::app {
@@ -260,8 +261,12 @@ void Dashboard::draw_status_bar(const DashboardStatus& status) {
   if (workspace_.has_results()) {
     const compute::Results& r = workspace_.results();
     ImGui::SameLine(0.0f, 20.0f);
-    ImGui::Text("backend: %s   recompute %.1f ms   L = %d   D = %d   N = %d   H = %d", r.backend.c_str(),
-                workspace_.last_recompute_ms(), r.inputs.length(), r.ssm.D, r.ssm.N, r.attention.H);
+    // Memory in use: the CPU results (estimated from their shapes) plus their GPU copies.
+    const double cpu_mb = compute::estimate_result_bytes(r.session, r.inputs.length()) / (1024.0 * 1024.0);
+    const double gpu_mb = static_cast<double>(gpu_.bytes()) / (1024.0 * 1024.0);
+    ImGui::Text("backend: %s   recompute %.1f ms   L = %d   D = %d   N = %d   H = %d   memory %.1f MB + GPU %.1f MB",
+                r.backend.c_str(), workspace_.last_recompute_ms(), r.inputs.length(), r.ssm.D, r.ssm.N, r.attention.H,
+                cpu_mb, gpu_mb);
   }
   if (status.frame_ms > 0.0f) {  // headless exports have no frame loop
     ImGui::SameLine(0.0f, 20.0f);

@@ -112,6 +112,14 @@ void GpuResults::upload_maps(const compute::Results& results, MapNormalization n
   put(probs_, results.attention.probs.shape, probs.data());
 }
 
+uint64_t GpuResults::bytes() const {
+  uint64_t total = 0;
+  for (const GpuTensor* t : {&h_, &abar_, &bbar_, &c_, &delta_, &kernel_, &hidden_attention_, &probs_, &abar_dense_,
+                             &bbar_dense_})
+    if (t->buffer) total += t->buffer->size();
+  return total;
+}
+
 HeatmapView GpuResults::slice_view(const GpuTensor& tensor, int64_t first, Colormap map, float lo, float hi) {
   HeatmapView view;
   if (tensor.empty()) return view;

@@ -43,6 +43,8 @@ class GpuResults {
   const GpuTensor& probs() const { return probs_; }          // [H, L, L] normalized
   // Dense and shift variants only (empty otherwise): the per-channel matrices, real parts.
   const GpuTensor& abar_dense() const { return abar_dense_; }  // [D, N, N]
+  // Bytes of GPU memory the copies hold (the status bar's "memory in use").
+  uint64_t bytes() const;
   const GpuTensor& bbar_dense() const { return bbar_dense_; }  // [D, N]
 
   // A view of one [rows, cols] slice of a rank-3 tensor at index `first` of its first axis.
