@@ -18,6 +18,7 @@ constexpr ImGuiWindowFlags k_root_flags = ImGuiWindowFlags_NoDecoration | ImGuiW
                                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
 constexpr float k_splitter = 6.0f;
 constexpr float k_token_strip_lines = 3.2f;  // height of the input strip in text lines
+constexpr float k_min_grid_lines = 46.0f;    // the panel grid's least height, in font sizes
 
 // Fixed sizes below are for a 15 px font; exported figures at x2/x4 and HiDPI windows scale them.
 float ui_scale() { return ImGui::GetFontSize() / viz::k_base_font_px; }
@@ -108,12 +109,15 @@ bool Dashboard::draw(const DashboardStatus& status) {
       controls_width_ = splitter("##controls_split", true, &width, 220.0f * scale, 520.0f * scale, body) / scale;
       ImGui::SameLine(0.0f, 0.0f);
     }
-    ImGui::BeginGroup();
+    // Below a minimum height the panel grid scrolls instead of squeezing its plots flat.
+    const float grid_height = std::max(body, ImGui::GetFontSize() * k_min_grid_lines);
+    ImGui::BeginChild("##columns", ImVec2(0.0f, body), false,
+                      grid_height > body ? ImGuiWindowFlags_AlwaysVerticalScrollbar : ImGuiWindowFlags_None);
     item_spacing_ = ImGui::GetStyle().ItemSpacing;
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0.0f, 0.0f));  // splitters are the only gaps
-    draw_columns(context, body);
+    draw_columns(context, grid_height);
     ImGui::PopStyleVar();
-    ImGui::EndGroup();
+    ImGui::EndChild();
     if (context.maps_dirty) gpu_.upload_maps(workspace_.results(), view_.normalization);
   } else {
     ImGui::TextWrapped("Nothing computed yet: %s", workspace_.error().c_str());

@@ -143,7 +143,7 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
   list->PopClipRect();
 
   y_tick(list, f, f.min.y, format_value(hi).c_str());
-  y_tick(list, f, f.max.y, format_value(lo).c_str());
+  if (f.height() >= 2.0f * ImGui::GetTextLineHeight()) y_tick(list, f, f.max.y, format_value(lo).c_str());
   const float slot = n > 1 ? f.width() / static_cast<float>(n - 1) : f.width();
   bool labels_fit = options.x_labels.size() == n;
   for (size_t i = 0; labels_fit && i < n; ++i) labels_fit = ImGui::CalcTextSize(options.x_labels[i].c_str()).x <= slot - 2.0f;
@@ -265,7 +265,9 @@ PlotHover complex_plane(const char* id, std::span<const std::complex<float>> poi
   y_tick(list, f, f.min.y, format_value(extent).c_str());
   y_tick(list, f, f.max.y, format_value(-extent).c_str());
   const std::string re_lo = format_value(-extent), re_hi = format_value(extent);
-  list->AddText(ImVec2(f.min.x, f.max.y + 2.0f), dim_color(), re_lo.c_str());
+  // Both Re tick labels only when they fit side by side; else the right one alone.
+  if (ImGui::CalcTextSize(re_lo.c_str()).x + ImGui::CalcTextSize(re_hi.c_str()).x + 8.0f < f.width())
+    list->AddText(ImVec2(f.min.x, f.max.y + 2.0f), dim_color(), re_lo.c_str());
   list->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(re_hi.c_str()).x, f.max.y + 2.0f), dim_color(), re_hi.c_str());
   // "Re" only where it clears both tick labels (small planes would overlap them).
   if (ImGui::CalcTextSize(re_lo.c_str()).x + ImGui::CalcTextSize(re_hi.c_str()).x + ImGui::CalcTextSize("Re").x + 12.0f <
@@ -308,7 +310,8 @@ void log_log_plot(const char* id, std::span<const LogLogSeries> series, ImVec2 s
   auto px = [&](double x) { return f.min.x + static_cast<float>((std::log10(x) - lx0) / (lx1 - lx0)) * f.width(); };
   auto py = [&](double y) { return f.max.y - static_cast<float>((std::log10(y) - ly0) / (ly1 - ly0)) * f.height(); };
   // Decade grid and labels (every other decade when crowded).
-  const int y_every = (ly1 - ly0) > 8 ? 2 : 1;
+  const float decade_px = f.height() / static_cast<float>(ly1 - ly0);
+  const int y_every = std::max(1, static_cast<int>(std::ceil(ImGui::GetTextLineHeight() * 1.1f / decade_px)));
   for (double d = ly0; d <= ly1; d += 1) {
     const float y = py(std::pow(10.0, d));
     list->AddLine(ImVec2(f.min.x, y), ImVec2(f.max.x, y), grid_color());
@@ -333,8 +336,10 @@ void log_log_plot(const char* id, std::span<const LogLogSeries> series, ImVec2 s
     }
   }
   list->PopClipRect();
+  // The legend only when it leaves at least half of the plot visible.
+  const bool legend_fits = ImGui::GetTextLineHeight() * static_cast<float>(series.size()) < 0.5f * f.height();
   float legend_y = f.min.y + 2.0f;
-  for (size_t k = 0; k < series.size(); ++k) {
+  for (size_t k = 0; legend_fits && k < series.size(); ++k) {
     const uint32_t color = series[k].color ? series[k].color : series_color(static_cast<int>(k));
     list->AddRectFilled(ImVec2(f.min.x + 4, legend_y + 4), ImVec2(f.min.x + 12, legend_y + 12), color);
     list->AddText(ImVec2(f.min.x + 16, legend_y), text_color(), series[k].label.c_str());

@@ -53,7 +53,10 @@ void colorbar(const char* id, Colormap map, float lo, float hi, bool log_scale, 
   const float text_height = ImGui::GetTextLineHeight();
   const float values[3] = {hi, 0.5f * (lo + hi), lo};
   const float ys[3] = {min.y, min.y + 0.5f * (size.y - text_height), min.y + size.y - text_height};
+  // Labels never overlap: the middle one needs three lines of height, the low one two.
+  const int shown = size.y >= 3.0f * text_height ? 3 : size.y >= 2.0f * text_height ? 2 : 1;
   for (int i = 0; i < 3; ++i) {
+    if ((shown < 3 && i == 1) || (shown < 2 && i == 2)) continue;
     char label[32];
     format_tick(label, sizeof label, values[i], log_scale);
     list->AddText(ImVec2(min.x + size.x + 6.0f, ys[i]), ImGui::GetColorU32(ImGuiCol_Text), label);
