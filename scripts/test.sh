@@ -11,7 +11,7 @@ cd "$SEQSCOPE_ROOT"
 seqscope_build ci
 # Every test runs with the Vulkan validation layer on; a message from it fails the test.
 export SEQSCOPE_VALIDATION=1
-xvfb-run -a -s "-screen 0 1920x1200x24" ctest --preset ci -j 2 --timeout 600
+xvfb-run -a -s "-screen 0 3400x2400x24" ctest --preset ci -j 2 --timeout 600
 
 if [ "${SEQSCOPE_SKIP_SANITIZERS:-0}" != "1" ]; then
   seqscope_build asan-ubsan

@@ -63,8 +63,14 @@ class Gui : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!std::getenv("DISPLAY")) GTEST_FAIL() << "GUI tests need a display: run them under xvfb-run (scripts/test.sh does)";
-    // Park the pointer below the window so no tooltip or hover highlight is in the screenshots.
-    testing::run_process("xdotool mousemove 0 $(xdotool getdisplaygeometry | cut -d' ' -f2)");
+    // Screenshots must have no hover highlight or tooltip: Xvfb puts the pointer at the screen's
+    // center (xdotool cannot move it there), so the screen must be large enough for the center
+    // to lie outside a 1600×1000 window at the origin — scripts/test.sh uses 3400×2400.
+    int x = 0, y = 0;
+    const auto where = testing::run_process("xdotool getmouselocation");
+    if (std::sscanf(where.out.c_str(), "x:%d y:%d", &x, &y) == 2 && x < 1600 && y < 1000)
+      GTEST_FAIL() << "the pointer is inside the window area (" << where.out
+                   << "): run under xvfb-run -s '-screen 0 3400x2400x24' as scripts/test.sh does";
   }
 };
 
