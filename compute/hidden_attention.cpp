@@ -6,6 +6,8 @@
 #include <complex>
 #include <vector>
 
+#include "parallel.h"
+
 namespace seqscope::compute {
 
 namespace {
@@ -27,6 +29,18 @@ Eigen::RowVectorXf kernel_diagonal(const VectorC& Abar_d, const VectorC& Bbar_d,
     }
     K(k) = static_cast<float>(two_re ? 2.0 * acc : acc);
   }
+  return K;
+}
+
+Matrix kernel_diagonal_all(const MatrixC& Abar, const MatrixC& Bbar, const MatrixC& C, int L, bool two_re) {
+  const Eigen::Index D = Abar.rows();
+  Matrix K(D, L);
+  parallel_for(D, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, int64_t{L} * Abar.cols())),
+               [&](int64_t d0, int64_t d1, int) {
+                 for (int64_t d = d0; d < d1; ++d)
+                   K.row(d) = kernel_diagonal(Abar.row(d).transpose(), Bbar.row(d).transpose(), C.row(d).transpose(), L,
+                                              two_re);
+               });
   return K;
 }
 
@@ -94,7 +108,8 @@ template <typename T>
 Eigen::MatrixXd alpha_loop(const ChannelData<T>& ch, const std::vector<double>& S, const MatrixC& A, int d, int64_t L,
                            int64_t N, DecayMethod method) {
   Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(L, L);  // column-major: t is contiguous
-  for (int64_t s = 0; s < L; ++s)
+  // Column s is written by one worker only; strided columns balance the triangle.
+  parallel_strided(L, 64, [&](int64_t s, int) {
     for (int64_t n = 0; n < N; ++n) {
       const size_t row = static_cast<size_t>(n * L);
       const T bbar = ch.Bbar[row + static_cast<size_t>(s)];
@@ -111,6 +126,7 @@ Eigen::MatrixXd alpha_loop(const ChannelData<T>& ch, const std::vector<double>& 
         acc(t, s) += real_of(ch.C[row + static_cast<size_t>(t)] * prod);
       }
     }
+  });
   return acc;
 }
 
