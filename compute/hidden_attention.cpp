@@ -2,6 +2,7 @@
 // hidden-attention loop runs only for the channels a panel asks for.
 #include "hidden_attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <vector>
@@ -130,6 +131,36 @@ Eigen::MatrixXd alpha_loop(const ChannelData<T>& ch, const std::vector<double>& 
   return acc;
 }
 
+// Real modes, Product method: column s of alpha per task; the N decay chains advance together
+// along t (independent multiplies instead of one serial chain per mode) and each is flushed to
+// an exact 0 once below a float zero, which is where alpha_loop stops that mode. Every entry
+// of acc is written once.
+Eigen::MatrixXd alpha_real_product(const ChannelData<double>& ch, int64_t L, int64_t N) {
+  using RowMajorD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  // [N][L] -> [L][N]: step t's modes contiguous.
+  const RowMajorD Abar = Eigen::Map<const Eigen::MatrixXd>(ch.Abar.data(), L, N);
+  const RowMajorD C = Eigen::Map<const Eigen::MatrixXd>(ch.C.data(), L, N);
+  const RowMajorD Bbar = Eigen::Map<const Eigen::MatrixXd>(ch.Bbar.data(), L, N);
+  Eigen::MatrixXd acc(L, L);  // column-major: column s is one task's
+  std::vector<Eigen::ArrayXd> prods(static_cast<size_t>(worker_count()), Eigen::ArrayXd(N));
+  parallel_strided(L, 64, [&](int64_t s, int worker) {
+    double* col = acc.data() + s * L;
+    std::fill(col, col + s, 0.0);
+    Eigen::ArrayXd& prod = prods[static_cast<size_t>(worker)];
+    prod = Bbar.row(s).array().transpose();
+    for (int64_t t = s; t < L; ++t) {
+      if (t > s) prod *= Abar.row(t).array().transpose();
+      prod = (prod.square() < kFloatZeroNorm).select(0.0, prod);
+      col[t] = (C.row(t).array().transpose() * prod).sum();
+      if ((t & 63) == 0 && (prod == 0.0).all()) {
+        std::fill(col + t + 1, col + L, 0.0);  // every mode has decayed to a float zero
+        break;
+      }
+    }
+  });
+  return acc;
+}
+
 }  // namespace
 
 Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const MatrixC& C, RowsPer c_rows,
@@ -144,10 +175,24 @@ Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const
   for (int64_t n = 0; n < N && real; ++n) real = A(d, n).imag() == 0.0f;
   if (c_rows == RowsPer::Channel)
     for (int64_t n = 0; n < N && real; ++n) real = C(d, n).imag() == 0.0f;
-  Eigen::MatrixXd acc = real ? alpha_loop(gather_channel<double>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method)
+  Eigen::MatrixXd acc = real && method == DecayMethod::Product
+                            ? alpha_real_product(gather_channel<double>(Abar, Bbar, C, c_rows, d), L, N)
+                        : real ? alpha_loop(gather_channel<double>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method)
                              : alpha_loop(gather_channel<ComplexD>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method);
-  if (two_re) acc *= 2.0;
-  return acc.cast<float>();
+  // Column-major double -> row-major float in 64 x 64 tiles (a plain assignment would stride
+  // through memory a whole column per element), with the 2 Re(...) factor folded in.
+  Matrix alpha(L, L);
+  const double factor = two_re ? 2.0 : 1.0;
+  constexpr int64_t kTile = 64;
+  const int64_t tiles = (L + kTile - 1) / kTile;
+  parallel_for(tiles, 4, [&](int64_t r0, int64_t r1, int) {
+    for (int64_t i = r0 * kTile; i < std::min(L, r1 * kTile); i += kTile)
+      for (int64_t j = 0; j < L; j += kTile) {
+        const int64_t bi = std::min(kTile, L - i), bj = std::min(kTile, L - j);
+        alpha.block(i, j, bi, bj) = (acc.block(i, j, bi, bj) * factor).cast<float>();
+      }
+  });
+  return alpha;
 }
 
 Matrix flip_both(const Matrix& alpha) { return alpha.colwise().reverse().rowwise().reverse(); }

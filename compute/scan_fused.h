@@ -21,6 +21,9 @@ struct RealScanArgs {
   RowsPer b_rows = RowsPer::Step;
   RowsPer c_rows = RowsPer::Step;
   Discretization method = Discretization::Mamba;
+  // LTI: delta, B and C are per channel (delta's row 0 serves every t), so Abar and Bbar are
+  // discretized once per mode with discretize_mode_real, bit-identical to discretize_diagonal.
+  bool lti = false;
   float* y = nullptr;           // [L, D] out: sum_n C h + Dskip u
   Complex* h = nullptr;         // [L, D, N] out, optional
   Complex* Abar = nullptr;      // [L, D, N] out, optional

@@ -90,7 +90,7 @@ void run_diagonal_fused(const SsmParams& p, Discretization method, SsmResults& r
     args.L = L, args.D = D, args.N = N;
     args.u = u.data(), args.delta = delta.data(), args.A = A.data(), args.B = B.data(), args.C = Cm.data();
     args.Dskip = p.Dskip.data();
-    args.b_rows = rows, args.c_rows = rows, args.method = method;
+    args.b_rows = rows, args.c_rows = rows, args.method = method, args.lti = !p.selective;
     args.y = y.data();
     args.h = h ? h->data.data() : nullptr;
     args.Abar = Abar ? Abar->data.data() : nullptr;

@@ -52,7 +52,7 @@ TEST(FusedScan, MatchesDiscretizeThenScan) {
       RealScanArgs a;
       a.L = L, a.D = D, a.N = N;
       a.u = in.u.data(), a.delta = in.delta.data(), a.A = in.A.data(), a.B = in.B.data(), a.C = in.C.data();
-      a.Dskip = in.Dskip.data(), a.b_rows = a.c_rows = rows, a.method = m;
+      a.Dskip = in.Dskip.data(), a.b_rows = a.c_rows = rows, a.method = m, a.lti = !selective;
       a.y = y.data(), a.h = h.data.data(), a.Abar = Abar_f.data.data(), a.Bbar = Bbar_f.data.data();
       scan_real_fused(a);
       SCOPED_TRACE(std::string(selective ? "selective " : "lti ") + discretization_name(m));
