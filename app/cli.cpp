@@ -43,6 +43,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   export_cmd->add_option("--save-session", options.save_session, "Write the full normalized session (.json)");
   add_session_flags(*export_cmd, options);
   add_size_flags(*export_cmd, options);
+  CLI::App* bench_cmd = add_bench_command(cli, options.bench);
 
   try {
     cli.parse(argc, argv);
@@ -58,6 +59,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
     return 2;
   }
   if (list_devices) options.command = Command::ListDevices;
+  if (bench_cmd->parsed()) options.command = Command::Bench;
   if (export_cmd->parsed()) {
     options.command = Command::Export;
     if (options.png.empty() && options.tensors_dir.empty() && options.save_session.empty() && !options.list_panels) {

@@ -5,9 +5,11 @@
 #include <optional>
 #include <string>
 
+#include "app/cmd_bench.h"
+
 namespace seqscope::app {
 
-enum class Command { Gui, ListDevices, Export };
+enum class Command { Gui, ListDevices, Export, Bench };
 
 struct Options {
   Command command = Command::Gui;
@@ -27,6 +29,7 @@ struct Options {
   bool list_panels = false;  // --list-panels
   std::string tensors_dir;   // --tensors DIR: every tensor as .npy + manifest.json
   std::string save_session;  // --save-session FILE: the normalized session, every default written
+  BenchOptions bench;        // `seqscope bench`
 };
 
 // Fills `options`; returns nullopt to go on, or the exit code to return now (0 after --help

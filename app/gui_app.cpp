@@ -41,9 +41,11 @@ float percentile(std::vector<float> values, float p) {
   return values[index];
 }
 
-void print_stats(const std::vector<float>& frame_ms) {
-  std::printf("frame_ms median=%.3f p95=%.3f frames=%zu\n", percentile(frame_ms, 0.5f), percentile(frame_ms, 0.95f),
-              frame_ms.size());
+// first_frame_ms: from entering run_gui (after the command line) to the first presented frame.
+void print_stats(const std::vector<float>& frame_ms, double first_frame_ms, double recompute_ms, int recomputes) {
+  std::printf("frame_ms median=%.3f p95=%.3f frames=%zu first_frame_ms=%.1f recompute_ms=%.2f recomputes=%d\n",
+              percentile(frame_ms, 0.5f), percentile(frame_ms, 0.95f), frame_ms.size(), first_frame_ms, recompute_ms,
+              recomputes);
 }
 
 // Renders the last frame's draw data again into an offscreen image of the same size.
@@ -61,6 +63,7 @@ const char* headless_hint() {
 }
 
 int run_gui(const Options& options) {
+  const auto start = std::chrono::steady_clock::now();
   compute::Session session = initial_session(options);  // a bad file fails before any window opens
   std::string reason;
   if (!Window::init_glfw(&reason)) {
@@ -86,6 +89,8 @@ int run_gui(const Options& options) {
   ini = options.frames > 0 ? std::string() : settings_path();
   io.IniFilename = ini.empty() ? nullptr : ini.c_str();
   std::vector<float> frame_ms;
+  double first_frame_ms = 0.0, recompute_ms = 0.0;
+  int recomputes = 0;
   {
     Window window(*context, options.width, options.height, "seqscope");
     const float scale = window.content_scale();
@@ -120,6 +125,7 @@ int run_gui(const Options& options) {
       window.render_and_present([&](VkCommandBuffer cmd) { renderer.record(cmd, ImGui::GetDrawData()); },
                                 viz::background_color());
       const auto now = std::chrono::steady_clock::now();
+      if (frame_ms.empty()) first_frame_ms = std::chrono::duration<double, std::milli>(now - start).count();
       const float ms = std::chrono::duration<float, std::milli>(now - previous).count();
       previous = now;
       dashboard.advance(ms / 1000.0);
@@ -127,11 +133,13 @@ int run_gui(const Options& options) {
       dash_status.frame_ms = ms;
       if (options.frames > 0 && static_cast<int>(frame_ms.size()) >= options.frames) running = false;
     }
+    recompute_ms = workspace.last_recompute_ms();
+    recomputes = workspace.recompute_count();
     if (!options.screenshot.empty()) save_screenshot(*context, renderer, window.format(), options.screenshot);
     vkDeviceWaitIdle(context->device());
   }
   ImGui::DestroyContext();
-  if (options.stats) print_stats(frame_ms);
+  if (options.stats) print_stats(frame_ms, first_frame_ms, recompute_ms, recomputes);
   return context->validation_messages() > 0 ? 3 : 0;
 }
 

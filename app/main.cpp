@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
       case app::Command::ListDevices: return app::run_list_devices();
       case app::Command::Export: return app::run_export(options);
       case app::Command::Gui: return app::run_gui(options);
+      case app::Command::Bench: return app::run_bench(options.bench);
     }
   } catch (const compute::UserError& e) {
     std::fprintf(stderr, "seqscope: %s\n", e.what());

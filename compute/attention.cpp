@@ -119,8 +119,7 @@ void softmax_attention_into(const Matrix& q, const Matrix& k, const Matrix& v, M
   // cache between the q k^T product, the softmax and the p v product.
   constexpr int kRows = 16;
   const int blocks = (L + kRows - 1) / kRows;
-  // Threads only pay off beyond ~1M multiply-adds per worker (a start costs ~20 us).
-  const int64_t min_blocks = std::max<int64_t>(1, (int64_t{1} << 20) / (int64_t{kRows} * L * q.cols()));
+  const int64_t min_blocks = std::max<int64_t>(1, kMinWorkPerThread / (int64_t{kRows} * L * q.cols()));
   parallel_strided(blocks, min_blocks, [&](int64_t b, int) {
     const int r0 = static_cast<int>(b) * kRows, n = std::min(kRows, L - r0), r1 = r0 + n;
     const int c0 = allowed_keys(mask, window, r0, L).first, c1 = allowed_keys(mask, window, r1 - 1, L).second;

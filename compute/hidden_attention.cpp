@@ -36,7 +36,7 @@ Eigen::RowVectorXf kernel_diagonal(const VectorC& Abar_d, const VectorC& Bbar_d,
 Matrix kernel_diagonal_all(const MatrixC& Abar, const MatrixC& Bbar, const MatrixC& C, int L, bool two_re) {
   const Eigen::Index D = Abar.rows();
   Matrix K(D, L);
-  parallel_for(D, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, int64_t{L} * Abar.cols())),
+  parallel_for(D, std::max<int64_t>(1, kMinWorkPerThread / std::max<int64_t>(1, int64_t{L} * Abar.cols())),
                [&](int64_t d0, int64_t d1, int) {
                  for (int64_t d = d0; d < d1; ++d)
                    K.row(d) = kernel_diagonal(Abar.row(d).transpose(), Bbar.row(d).transpose(), C.row(d).transpose(), L,
@@ -143,7 +143,9 @@ Eigen::MatrixXd alpha_real_product(const ChannelData<double>& ch, int64_t L, int
   const RowMajorD Bbar = Eigen::Map<const Eigen::MatrixXd>(ch.Bbar.data(), L, N);
   Eigen::MatrixXd acc(L, L);  // column-major: column s is one task's
   std::vector<Eigen::ArrayXd> prods(static_cast<size_t>(worker_count()), Eigen::ArrayXd(N));
-  parallel_strided(L, 64, [&](int64_t s, int worker) {
+  // A column averages L / 2 steps of N modes.
+  const int64_t min_columns = std::max<int64_t>(64, 2 * kMinWorkPerThread / std::max<int64_t>(1, L * N));
+  parallel_strided(L, min_columns, [&](int64_t s, int worker) {
     double* col = acc.data() + s * L;
     std::fill(col, col + s, 0.0);
     Eigen::ArrayXd& prod = prods[static_cast<size_t>(worker)];
@@ -185,7 +187,7 @@ Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const
   const double factor = two_re ? 2.0 : 1.0;
   constexpr int64_t kTile = 64;
   const int64_t tiles = (L + kTile - 1) / kTile;
-  parallel_for(tiles, 4, [&](int64_t r0, int64_t r1, int) {
+  parallel_for(tiles, std::max<int64_t>(1, kMinWorkPerThread / (kTile * L)), [&](int64_t r0, int64_t r1, int) {
     for (int64_t i = r0 * kTile; i < std::min(L, r1 * kTile); i += kTile)
       for (int64_t j = 0; j < L; j += kTile) {
         const int64_t bi = std::min(kTile, L - i), bj = std::min(kTile, L - j);

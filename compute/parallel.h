@@ -1,7 +1,6 @@
 // parallel_for: split an index range over the CPU's hardware threads with std::thread (no
 // OpenMP, no global pool). Used by the Eigen backend for work that is independent per channel,
-// per head or per row block; each call costs one thread start per worker (~20 us), so callers
-// pass small ranges through serially via min_per_thread.
+// per head or per row block; callers keep small ranges on the calling thread via min_per_thread.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -9,6 +8,11 @@
 #include <vector>
 
 namespace seqscope::compute {
+
+// Below about this many multiply-adds a worker thread costs more than it saves: a start is
+// ~20 us on a quiet machine, but on a loaded one the second thread may wait a whole scheduler
+// slice (~4 ms) for a core, so small ops stay on the calling thread.
+inline constexpr int64_t kMinWorkPerThread = int64_t{1} << 21;
 
 // Threads the Eigen backend uses: SEQSCOPE_THREADS if set (>= 1), else hardware_concurrency().
 int worker_count();

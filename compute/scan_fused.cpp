@@ -67,68 +67,74 @@ void scan_channels(const RealScanArgs& a, int64_t d0, int64_t d1) {
 
 // kLanes channels side by side, one mode n at a time: the exp, the state update and the
 // double readout are all vertical (no horizontal sum), and y sums the modes in order
-// n = 0..N-1 exactly like scan_diagonal. Channels [d0, d0 + kLanes).
+// n = 0..N-1 exactly like scan_diagonal. `groups` lane groups from channel d0, step by step,
+// so each step reads one contiguous stretch of u and delta and writes one of y.
 constexpr int kLanes = 16;
 using Lanes = Eigen::Array<float, kLanes, 1>;
 using LanesD = Eigen::Array<double, kLanes, 1>;
 
-void scan_lanes(const RealScanArgs& a, int64_t d0) {
+void scan_lanes(const RealScanArgs& a, int64_t d0, int64_t groups) {
   const int64_t L = a.L, D = a.D, N = a.N;
   const bool b_step = a.b_rows == RowsPer::Step, c_step = a.c_rows == RowsPer::Step;
   const bool zoh = a.method == Discretization::Zoh;
-  // Per-channel parameters transposed to [N][lanes]; the state h [N][lanes].
-  std::vector<Lanes> A(static_cast<size_t>(N)), Bc(static_cast<size_t>(N)), Cc(static_cast<size_t>(N));
-  std::vector<Lanes> h(static_cast<size_t>(N), Lanes::Zero());
-  for (int64_t n = 0; n < N; ++n)
-    for (int j = 0; j < kLanes; ++j) {
-      const int64_t d = d0 + j;
-      A[static_cast<size_t>(n)](j) = a.A[d * N + n];
-      Bc[static_cast<size_t>(n)](j) = b_step ? 0.0f : a.B[d * N + n];
-      Cc[static_cast<size_t>(n)](j) = c_step ? 0.0f : a.C[d * N + n];
-    }
-  // LTI: Abar, Bbar once per mode, exactly as discretize_diagonal computes them.
-  std::vector<Lanes> abar_lti(a.lti ? static_cast<size_t>(N) : 0), bbar_lti(abar_lti.size());
-  for (size_t i = 0; i < abar_lti.size(); ++i)
-    for (int j = 0; j < kLanes; ++j) {
-      const DiscreteMode m = discretize_mode_real(A[i](j), a.delta[d0 + j], a.method);
-      abar_lti[i](j) = m.Abar.real();
-      bbar_lti[i](j) = m.bbar_scale.real() * Bc[i](j);
-    }
-  Eigen::Map<const Lanes> Dskip(a.Dskip + d0);
-  for (int64_t t = 0; t < L; ++t) {
-    const Lanes dt = Eigen::Map<const Lanes>(a.delta + t * D + d0), ut = Eigen::Map<const Lanes>(a.u + t * D + d0);
-    LanesD acc = LanesD::Zero();
-    for (int64_t n = 0; n < N; ++n) {
-      const size_t i = static_cast<size_t>(n);
-      Lanes abar, bbar;
-      if (a.lti) {
-        abar = abar_lti[i];
-        bbar = bbar_lti[i];
-      } else {
-        abar = (A[i] * dt).exp();
-        Lanes scale = dt;
-        if (zoh) scale = (A[i] == 0.0f).select(dt, (A[i] * dt).expm1() / A[i]);
-        bbar = b_step ? Lanes(scale * a.B[t * N + n]) : Lanes(scale * Bc[i]);
+  // Per-channel parameters transposed to [group][N][lanes]; the state h likewise.
+  const size_t count = static_cast<size_t>(groups * N);
+  std::vector<Lanes> A(count), Bc(count), Cc(count), h(count, Lanes::Zero());
+  std::vector<Lanes> abar_lti(a.lti ? count : 0), bbar_lti(abar_lti.size());
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t n = 0; n < N; ++n)
+      for (int j = 0; j < kLanes; ++j) {
+        const int64_t d = d0 + g * kLanes + j;
+        const size_t i = static_cast<size_t>(g * N + n);
+        A[i](j) = a.A[d * N + n];
+        Bc[i](j) = b_step ? 0.0f : a.B[d * N + n];
+        Cc[i](j) = c_step ? 0.0f : a.C[d * N + n];
+        if (!a.lti) continue;
+        // LTI: Abar, Bbar once per mode, exactly as discretize_diagonal computes them.
+        const DiscreteMode m = discretize_mode_real(A[i](j), a.delta[d], a.method);
+        abar_lti[i](j) = m.Abar.real();
+        bbar_lti[i](j) = m.bbar_scale.real() * Bc[i](j);
       }
-      h[i] = abar * h[i] + bbar * ut;
-      const Lanes c = c_step ? Lanes::Constant(a.C[t * N + n]) : Cc[i];
-      // Products of two floats are exact in double; only the additions round.
-      acc += c.cast<double>() * h[i].cast<double>();
-      if (a.h || a.Abar || a.Bbar)
-        for (int j = 0; j < kLanes; ++j) {
-          const int64_t at = (t * D + d0 + j) * N + n;
-          if (a.h) a.h[at] = Complex(h[i](j), 0.0f);
-          if (a.Abar) a.Abar[at] = Complex(abar(j), 0.0f);
-          if (a.Bbar) a.Bbar[at] = Complex(bbar(j), 0.0f);
+  const bool materialize = a.h || a.Abar || a.Bbar;
+  for (int64_t t = 0; t < L; ++t) {
+    for (int64_t g = 0; g < groups; ++g) {
+      const int64_t dg = d0 + g * kLanes;
+      const Lanes dt = Eigen::Map<const Lanes>(a.delta + t * D + dg), ut = Eigen::Map<const Lanes>(a.u + t * D + dg);
+      LanesD acc = LanesD::Zero();
+      for (int64_t n = 0; n < N; ++n) {
+        const size_t i = static_cast<size_t>(g * N + n);
+        Lanes abar, bbar;
+        if (a.lti) {
+          abar = abar_lti[i];
+          bbar = bbar_lti[i];
+        } else {
+          abar = (A[i] * dt).exp();
+          Lanes scale = dt;
+          if (zoh) scale = (A[i] == 0.0f).select(dt, (A[i] * dt).expm1() / A[i]);
+          bbar = b_step ? Lanes(scale * a.B[t * N + n]) : Lanes(scale * Bc[i]);
         }
+        h[i] = abar * h[i] + bbar * ut;
+        const Lanes c = c_step ? Lanes::Constant(a.C[t * N + n]) : Cc[i];
+        // Products of two floats are exact in double; only the additions round.
+        acc += c.cast<double>() * h[i].cast<double>();
+        if (materialize)
+          for (int j = 0; j < kLanes; ++j) {
+            const int64_t at = (t * D + dg + j) * N + n;
+            if (a.h) a.h[at] = Complex(h[i](j), 0.0f);
+            if (a.Abar) a.Abar[at] = Complex(abar(j), 0.0f);
+            if (a.Bbar) a.Bbar[at] = Complex(bbar(j), 0.0f);
+          }
+      }
+      Eigen::Map<Lanes>(a.y + t * D + dg) = acc.cast<float>() + Eigen::Map<const Lanes>(a.Dskip + dg) * ut;
     }
-    Eigen::Map<Lanes>(a.y + t * D + d0) = acc.cast<float>() + Dskip * ut;
   }
 }
 
 void scan_block(const RealScanArgs& a, int64_t d0, int64_t d1) {
   // Whole lane groups first, then the remaining channels one by one.
-  for (; d0 + kLanes <= d1; d0 += kLanes) scan_lanes(a, d0);
+  const int64_t groups = (d1 - d0) / kLanes;
+  if (groups > 0) scan_lanes(a, d0, groups);
+  d0 += groups * kLanes;
   if (d0 >= d1) return;
   switch (a.N) {
     case 16: return scan_channels<16>(a, d0, d1);
@@ -140,11 +146,10 @@ void scan_block(const RealScanArgs& a, int64_t d0, int64_t d1) {
 }  // namespace
 
 void scan_real_fused(const RealScanArgs& args) {
-  // Workers take whole lane groups; a thread start costs ~20 us, so each worker gets at
-  // least ~64k mode-steps.
+  // Workers take whole lane groups, at least kMinWorkPerThread mode-steps each.
   const int64_t groups = (args.D + kLanes - 1) / kLanes;
   const int64_t per_group = std::max<int64_t>(1, args.L * args.N * kLanes);
-  parallel_for(groups, std::max<int64_t>(1, 65536 / per_group), [&args](int64_t g0, int64_t g1, int) {
+  parallel_for(groups, std::max<int64_t>(1, kMinWorkPerThread / per_group), [&args](int64_t g0, int64_t g1, int) {
     scan_block(args, g0 * kLanes, std::min(args.D, g1 * kLanes));
   });
 }
