@@ -23,12 +23,19 @@ Eigen::RowVectorXf kernel_diagonal(const VectorC& Abar_d, const VectorC& Bbar_d,
     power[static_cast<size_t>(n)] = ComplexD(C_d(n)) * ComplexD(Bbar_d(n));
   Eigen::RowVectorXf K(L);
   for (int k = 0; k < L; ++k) {
-    double acc = 0.0;
+    double acc = 0.0, largest = 0.0;
     for (Eigen::Index n = 0; n < N; ++n) {
       acc += power[static_cast<size_t>(n)].real();
       power[static_cast<size_t>(n)] *= ComplexD(Abar_d(n));
+      largest = std::max(largest, std::norm(power[static_cast<size_t>(n)]));
     }
     K(k) = static_cast<float>(two_re ? 2.0 * acc : acc);
+    // Every power below a float zero (|p| < 1e-45): the rest of K rounds to 0, and going on
+    // would only walk the doubles into denormals, which cost ~100x per multiply.
+    if (largest < 1e-90) {
+      K.tail(L - k - 1).setZero();
+      break;
+    }
   }
   return K;
 }
