@@ -25,14 +25,16 @@ Eigen::RowVectorXf kernel_diagonal(const VectorC& Abar_d, const VectorC& Bbar_d,
   for (int k = 0; k < L; ++k) {
     double acc = 0.0, largest = 0.0;
     for (Eigen::Index n = 0; n < N; ++n) {
-      acc += power[static_cast<size_t>(n)].real();
-      power[static_cast<size_t>(n)] *= ComplexD(Abar_d(n));
-      largest = std::max(largest, std::norm(power[static_cast<size_t>(n)]));
+      ComplexD& p = power[static_cast<size_t>(n)];
+      acc += p.real();
+      p *= ComplexD(Abar_d(n));
+      // A power below a float zero (|p| < 1e-45) adds nothing to the float K; flushed to 0 it
+      // does not walk on into double denormals, which cost ~100x per multiply.
+      if (std::norm(p) < 1e-90) p = 0.0;
+      largest = std::max(largest, std::norm(p));
     }
     K(k) = static_cast<float>(two_re ? 2.0 * acc : acc);
-    // Every power below a float zero (|p| < 1e-45): the rest of K rounds to 0, and going on
-    // would only walk the doubles into denormals, which cost ~100x per multiply.
-    if (largest < 1e-90) {
+    if (largest == 0.0) {  // every mode has decayed: the rest of K is 0
       K.tail(L - k - 1).setZero();
       break;
     }
