@@ -357,8 +357,9 @@ nlohmann::json bench_to_json(const BenchReport& report) {
       j["ms"] = number(r.ms);
       j["bytes"] = r.bytes;
       j["flops"] = r.flops;
-      j["bound_ms"] = number(r.bound_ms);
-      j["fraction_of_bound"] = number(r.fraction_of_bound);
+      const bool bounded = r.bound_ms > 0.0;
+      j["bound_ms"] = bounded ? number(r.bound_ms) : nlohmann::json(nullptr);
+      j["fraction_of_bound"] = bounded ? number(r.fraction_of_bound) : nlohmann::json(nullptr);
     }
     if (!r.note.empty()) j["note"] = r.note;
     results.push_back(std::move(j));
@@ -371,7 +372,7 @@ nlohmann::json bench_to_json(const BenchReport& report) {
         {"device", report.machine.device}}},
       {"results", results},
       {"slopes", {{"ssm", number(report.slope_ssm)}, {"attention", number(report.slope_attention)}}},
-      {"recompute_default_ms", report.recompute_default_ms},
+      {"recompute_default_ms", number(report.recompute_default_ms)},
       {"exp_flops", kExpFlops},
   };
 }
@@ -389,6 +390,10 @@ std::string bench_table(const BenchReport& report) {
     if (!r.available) {
       std::snprintf(line, sizeof line, "%-26s %-7s %6d %5d %3d %2d %3d  %s\n", r.op.c_str(), r.backend.c_str(), r.shape.L,
                     r.shape.D, r.shape.N, r.shape.H, r.shape.dh, r.note.c_str());
+    } else if (r.bound_ms <= 0.0) {
+      std::snprintf(line, sizeof line, "%-26s %-7s %6d %5d %3d %2d %3d %10.3f %10s %9s  %s\n", r.op.c_str(),
+                    r.backend.c_str(), r.shape.L, r.shape.D, r.shape.N, r.shape.H, r.shape.dh, r.ms, "-", "-",
+                    r.note.c_str());
     } else {
       std::snprintf(line, sizeof line, "%-26s %-7s %6d %5d %3d %2d %3d %10.3f %10.3f %9.2f%s%s\n", r.op.c_str(),
                     r.backend.c_str(), r.shape.L, r.shape.D, r.shape.N, r.shape.H, r.shape.dh, r.ms, r.bound_ms,
@@ -396,11 +401,14 @@ std::string bench_table(const BenchReport& report) {
     }
     out += line;
   }
-  std::snprintf(line, sizeof line, "slopes (log-log, L >= 1024): ssm %.2f, attention %.2f\n", report.slope_ssm,
-                report.slope_attention);
-  out += line;
-  std::snprintf(line, sizeof line, "recompute of the default session: %.2f ms\n", report.recompute_default_ms);
-  out += line;
+  const auto text = [](double x, const char* format) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, format, x);
+    return std::isfinite(x) ? std::string(buffer) : std::string("n/a");
+  };
+  out += "slopes (log-log, L >= 1024): ssm " + text(report.slope_ssm, "%.2f") + ", attention " +
+         text(report.slope_attention, "%.2f") + "\n";
+  out += "recompute of the default session (eigen): " + text(report.recompute_default_ms, "%.2f ms") + "\n";
   return out;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 #include <nlohmann/json_fwd.hpp>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -40,16 +41,17 @@ struct BenchResult {
   double ms = 0.0;     // median of repeats
   double bytes = 0.0;  // bytes moved (read + written), docs/performance.md
   double flops = 0.0;
-  double bound_ms = 0.0;
+  double bound_ms = 0.0;            // 0: no bound modeled (GPU rows)
   double fraction_of_bound = 0.0;  // bound_ms / ms
 };
 
 struct BenchReport {
   MachineLimits machine;
   std::vector<BenchResult> results;
-  double slope_ssm = 0.0;        // log-log slope of selective_scan ms over L >= 1024
-  double slope_attention = 0.0;  // same for softmax_attention
-  double recompute_default_ms = 0.0;
+  // NaN until measured (e.g. `--backend vulkan` runs no Eigen op): "n/a" and JSON null.
+  double slope_ssm = std::numeric_limits<double>::quiet_NaN();  // selective_scan ms over L >= 1024
+  double slope_attention = std::numeric_limits<double>::quiet_NaN();  // same for softmax_attention
+  double recompute_default_ms = std::numeric_limits<double>::quiet_NaN();
 };
 
 // Fills bound_ms and fraction_of_bound from bytes, flops, ms and the limits.
