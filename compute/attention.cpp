@@ -117,7 +117,7 @@ void softmax_attention_into(const Matrix& q, const Matrix& k, const Matrix& v, M
   out.resize(L, v.cols());
   // Blocks of query rows on worker threads: a block's [rows, L] slab of both maps stays in
   // cache between the q k^T product, the softmax and the p v product.
-  constexpr int kRows = 16;
+  constexpr int kRows = 64;
   const int blocks = (L + kRows - 1) / kRows;
   const int64_t min_blocks = std::max<int64_t>(1, kMinWorkPerThread / (int64_t{kRows} * L * q.cols()));
   parallel_strided(blocks, min_blocks, [&](int64_t b, int) {
