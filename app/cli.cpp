@@ -64,6 +64,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   add_figure_flags(*export_cmd, options);
   add_model_flags(*export_cmd, options);
   CLI::App* tokenize_cmd = add_tokenize_command(cli, options);
+  CLI::App* bench_cmd = add_bench_command(cli, options.bench);
 
   try {
     cli.parse(argc, argv);
@@ -81,6 +82,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   if (list_devices) options.command = Command::ListDevices;
   if (lessons_cmd->parsed()) options.command = Command::Lessons;
   if (tokenize_cmd->parsed()) options.command = Command::Tokenize;
+  if (bench_cmd->parsed()) options.command = Command::Bench;
   if (export_cmd->parsed()) {
     options.command = Command::Export;
     if (options.png.empty() && options.gif.empty() && options.tensors_dir.empty() && options.csv_dir.empty() &&

@@ -5,9 +5,11 @@
 #include <optional>
 #include <string>
 
+#include "app/cmd_bench.h"
+
 namespace seqscope::app {
 
-enum class Command { Gui, ListDevices, Export, Lessons, Tokenize };
+enum class Command { Gui, ListDevices, Export, Lessons, Tokenize, Bench };
 
 struct Options {
   Command command = Command::Gui;
@@ -42,6 +44,7 @@ struct Options {
   std::string tokens;                 // --tokens 1,2,3
   int layer = 0;                      // --layer I
   std::string tokenizer;              // tokenize --tokenizer FILE.json
+  BenchOptions bench;        // `seqscope bench`
 };
 
 // Fills `options`; returns nullopt to go on, or the exit code to return now (0 after --help

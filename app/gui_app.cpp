@@ -43,9 +43,11 @@ float percentile(std::vector<float> values, float p) {
   return values[index];
 }
 
-void print_stats(const std::vector<float>& frame_ms) {
-  std::printf("frame_ms median=%.3f p95=%.3f frames=%zu\n", percentile(frame_ms, 0.5f), percentile(frame_ms, 0.95f),
-              frame_ms.size());
+// first_frame_ms: from entering run_gui (after the command line) to the first presented frame.
+void print_stats(const std::vector<float>& frame_ms, double first_frame_ms, double recompute_ms, int recomputes) {
+  std::printf("frame_ms median=%.3f p95=%.3f frames=%zu first_frame_ms=%.1f recompute_ms=%.2f recomputes=%d\n",
+              percentile(frame_ms, 0.5f), percentile(frame_ms, 0.95f), frame_ms.size(), first_frame_ms, recompute_ms,
+              recomputes);
 }
 
 // Renders the last frame's draw data again into an offscreen image of the same size.
@@ -63,6 +65,7 @@ const char* headless_hint() {
 }
 
 int run_gui(const Options& options) {
+  const auto start = std::chrono::steady_clock::now();
   LoadedSession loaded = initial_session_and_view(options);  // a bad file fails before any window opens
   std::unique_ptr<ModelSource> model;  // --model: a bad folder fails before any window opens too
   if (!options.model.empty())
@@ -93,6 +96,8 @@ int run_gui(const Options& options) {
   io.IniFilename = ini.empty() ? nullptr : ini.c_str();
   std::vector<float> frame_ms;
   std::string final_state;
+  double first_frame_ms = 0.0, recompute_ms = 0.0;
+  int recomputes = 0;
   {
     Window window(*context, options.width, options.height, "seqscope");
     const float scale = window.content_scale();
@@ -138,6 +143,7 @@ int run_gui(const Options& options) {
       window.render_and_present([&](VkCommandBuffer cmd) { renderer.record(cmd, ImGui::GetDrawData()); },
                                 viz::background_color());
       const auto now = std::chrono::steady_clock::now();
+      if (frame_ms.empty()) first_frame_ms = std::chrono::duration<double, std::milli>(now - start).count();
       const float ms = std::chrono::duration<float, std::milli>(now - previous).count();
       previous = now;
       dashboard.advance(ms / 1000.0);
@@ -145,6 +151,8 @@ int run_gui(const Options& options) {
       dash_status.frame_ms = ms;
       if (options.frames > 0 && static_cast<int>(frame_ms.size()) >= options.frames) running = false;
     }
+    recompute_ms = workspace.last_recompute_ms();
+    recomputes = workspace.recompute_count();
     if (!options.screenshot.empty()) save_screenshot(*context, renderer, window.format(), options.screenshot);
     const viz::ViewState& view = dashboard.view();
     final_state = "view cursor=" + std::to_string(view.cursor) + " channel=" + std::to_string(view.channel) +
@@ -154,7 +162,7 @@ int run_gui(const Options& options) {
   }
   ImGui::DestroyContext();
   if (options.stats) {
-    print_stats(frame_ms);
+    print_stats(frame_ms, first_frame_ms, recompute_ms, recomputes);
     std::printf("%s\n", final_state.c_str());
   }
   return context->validation_messages() > 0 ? 3 : 0;

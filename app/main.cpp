@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
       case app::Command::Tokenize: return app::run_tokenize(options);
       case app::Command::Gui: return app::run_gui(options);
       case app::Command::Lessons: return app::run_lessons();
+      case app::Command::Bench: return app::run_bench(options.bench);
     }
   } catch (const compute::UserError& e) {
     std::fprintf(stderr, "seqscope: %s\n", e.what());

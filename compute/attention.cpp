@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <string>
 
 #include "cost_model.h"
+#include "parallel.h"
 #include "param_rng.h"
 
 namespace seqscope::compute {
@@ -65,31 +67,69 @@ bool mask_allows(MaskKind mask, int window, int t, int s) {
 
 void softmax_attention(const Matrix& q, const Matrix& k, const Matrix& v, MaskKind mask, int window,
                        double temperature, double alibi_slope, Matrix& scores, Matrix& probs, Matrix& out) {
-  const int L = static_cast<int>(q.rows());
-  const double scale = 1.0 / (std::sqrt(static_cast<double>(q.cols())) * temperature);
-  scores = (q * k.transpose()) * static_cast<float>(scale);
-  probs = Matrix::Zero(L, L);
-  std::vector<double> row_exp(static_cast<size_t>(L), 0.0);
-  for (int t = 0; t < L; ++t) {
-    double row_max = -std::numeric_limits<double>::infinity();
-    for (int s = 0; s < L; ++s) {
-      if (!mask_allows(mask, window, t, s)) {
-        scores(t, s) = -std::numeric_limits<float>::infinity();
-        continue;
-      }
-      scores(t, s) -= static_cast<float>(alibi_slope * std::abs(t - s));
-      row_max = std::max(row_max, static_cast<double>(scores(t, s)));
-    }
-    // Subtracting the row max keeps exp() finite; masked entries stay exactly 0.
-    std::vector<double>& e = row_exp;
-    double sum = 0.0;
-    for (int s = 0; s < L; ++s) {
-      e[static_cast<size_t>(s)] = mask_allows(mask, window, t, s) ? std::exp(static_cast<double>(scores(t, s)) - row_max) : 0.0;
-      sum += e[static_cast<size_t>(s)];
-    }
-    for (int s = 0; s < L; ++s) probs(t, s) = static_cast<float>(e[static_cast<size_t>(s)] / sum);
+  const Eigen::Index L = q.rows();
+  scores.resize(L, L);
+  probs.resize(L, L);
+  softmax_attention_into(q, k, v, mask, window, temperature, alibi_slope, scores.data(), probs.data(), out);
+}
+
+namespace {
+
+// Keys [lo, hi) that query t may see under the mask.
+std::pair<int, int> allowed_keys(MaskKind mask, int window, int t, int L) {
+  switch (mask) {
+    case MaskKind::Causal: return {0, t + 1};
+    case MaskKind::None: return {0, L};
+    case MaskKind::Window: return {std::max(0, t - window + 1), t + 1};
   }
-  out = (probs.cast<double>() * v.cast<double>()).cast<float>();
+  return {0, 0};
+}
+
+// Row t of the maps, whose columns [c0, c1) hold q_t . k_s from the block product: scale,
+// bias, -inf / exact 0 where masked, softmax over the allowed keys.
+void softmax_row(Eigen::Ref<Eigen::RowVectorXf> scores, Eigen::Ref<Eigen::RowVectorXf> probs, int t, int lo, int hi,
+                 float scale, double alibi_slope) {
+  const int L = static_cast<int>(scores.size());
+  const float neg_inf = -std::numeric_limits<float>::infinity();
+  scores.head(lo).setConstant(neg_inf);
+  scores.tail(L - hi).setConstant(neg_inf);
+  auto live = scores.segment(lo, hi - lo);
+  live *= scale;
+  if (alibi_slope != 0.0)
+    for (int s = lo; s < hi; ++s) live(s - lo) -= static_cast<float>(alibi_slope * std::abs(t - s));
+  // Subtracting the row max keeps exp() finite; the sum of up to L terms is taken in double.
+  const float row_max = live.maxCoeff();
+  auto p = probs.segment(lo, hi - lo);
+  p = (live.array() - row_max).exp().matrix();
+  const double sum = p.cast<double>().sum();
+  p *= static_cast<float>(1.0 / sum);
+  probs.head(lo).setZero();
+  probs.tail(L - hi).setZero();
+}
+
+}  // namespace
+
+void softmax_attention_into(const Matrix& q, const Matrix& k, const Matrix& v, MaskKind mask, int window,
+                            double temperature, double alibi_slope, float* scores_out, float* probs_out, Matrix& out) {
+  const int L = static_cast<int>(q.rows());
+  const float scale = static_cast<float>(1.0 / (std::sqrt(static_cast<double>(q.cols())) * temperature));
+  Eigen::Map<Matrix> scores(scores_out, L, L), probs(probs_out, L, L);
+  out.resize(L, v.cols());
+  // Blocks of query rows on worker threads: a block's [rows, L] slab of both maps stays in
+  // cache between the q k^T product, the softmax and the p v product.
+  constexpr int kRows = 64;
+  const int blocks = (L + kRows - 1) / kRows;
+  const int64_t min_blocks = std::max<int64_t>(1, kMinWorkPerThread / (int64_t{kRows} * L * q.cols()));
+  parallel_strided(blocks, min_blocks, [&](int64_t b, int) {
+    const int r0 = static_cast<int>(b) * kRows, n = std::min(kRows, L - r0), r1 = r0 + n;
+    const int c0 = allowed_keys(mask, window, r0, L).first, c1 = allowed_keys(mask, window, r1 - 1, L).second;
+    scores.block(r0, c0, n, c1 - c0).noalias() = q.middleRows(r0, n) * k.middleRows(c0, c1 - c0).transpose();
+    for (int t = r0; t < r1; ++t) {
+      const auto [lo, hi] = allowed_keys(mask, window, t, L);
+      softmax_row(scores.row(t), probs.row(t), t, lo, hi, scale, alibi_slope);
+    }
+    out.middleRows(r0, n).noalias() = probs.block(r0, c0, n, c1 - c0) * v.middleRows(c0, c1 - c0);
+  });
 }
 
 Matrix feature_map(const Matrix& x, FeatureMap map) {
@@ -218,9 +258,13 @@ AttentionResults run_attention(const Session& session, const Matrix& u_in, Timin
     Matrix scores, probs, out;
     switch (cfg.kind) {
       case AttentionKind::Softmax: {
+        // Straight into the result tensors: each [L, L] map is written once.
         const double slope = cfg.positional == Positional::Alibi ? slopes[static_cast<size_t>(h)] : 0.0;
-        softmax_attention(q, k, v, cfg.mask, cfg.window, cfg.temperature, slope, scores, probs, out);
-        break;
+        const int64_t at = static_cast<int64_t>(h) * L * L;
+        softmax_attention_into(q, k, v, cfg.mask, cfg.window, cfg.temperature, slope, r.scores.data.data() + at,
+                               r.probs.data.data() + at, out);
+        put_head(r.out, h, out);
+        continue;
       }
       case AttentionKind::Linear: {
         out = linear_attention_parallel(feature_map(q, cfg.feature_map), feature_map(k, cfg.feature_map), v, cfg.mask,

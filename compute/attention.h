@@ -37,6 +37,11 @@ bool mask_allows(MaskKind mask, int window, int t, int s);
 void softmax_attention(const Matrix& q, const Matrix& k, const Matrix& v, MaskKind mask, int window,
                        double temperature, double alibi_slope, Matrix& scores, Matrix& probs, Matrix& out);
 
+// Same into caller memory: scores_out, probs_out: [L, L] row-major, every element written
+// once; query rows run in blocks on worker threads (the path the Eigen backend takes).
+void softmax_attention_into(const Matrix& q, const Matrix& k, const Matrix& v, MaskKind mask, int window,
+                            double temperature, double alibi_slope, float* scores_out, float* probs_out, Matrix& out);
+
 // Katharopoulos' feature maps: elu(x) + 1 (positive), or the identity.
 Matrix feature_map(const Matrix& x, FeatureMap map);
 // Denominator guard of the reference implementation (fast-transformers' eps).

@@ -2,9 +2,12 @@
 // hidden-attention loop runs only for the channels a panel asks for.
 #include "hidden_attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <vector>
+
+#include "parallel.h"
 
 namespace seqscope::compute {
 
@@ -20,13 +23,34 @@ Eigen::RowVectorXf kernel_diagonal(const VectorC& Abar_d, const VectorC& Bbar_d,
     power[static_cast<size_t>(n)] = ComplexD(C_d(n)) * ComplexD(Bbar_d(n));
   Eigen::RowVectorXf K(L);
   for (int k = 0; k < L; ++k) {
-    double acc = 0.0;
+    double acc = 0.0, largest = 0.0;
     for (Eigen::Index n = 0; n < N; ++n) {
-      acc += power[static_cast<size_t>(n)].real();
-      power[static_cast<size_t>(n)] *= ComplexD(Abar_d(n));
+      ComplexD& p = power[static_cast<size_t>(n)];
+      acc += p.real();
+      p *= ComplexD(Abar_d(n));
+      // A power below a float zero (|p| < 1e-45) adds nothing to the float K; flushed to 0 it
+      // does not walk on into double denormals, which cost ~100x per multiply.
+      if (std::norm(p) < 1e-90) p = 0.0;
+      largest = std::max(largest, std::norm(p));
     }
     K(k) = static_cast<float>(two_re ? 2.0 * acc : acc);
+    if (largest == 0.0) {  // every mode has decayed: the rest of K is 0
+      K.tail(L - k - 1).setZero();
+      break;
+    }
   }
+  return K;
+}
+
+Matrix kernel_diagonal_all(const MatrixC& Abar, const MatrixC& Bbar, const MatrixC& C, int L, bool two_re) {
+  const Eigen::Index D = Abar.rows();
+  Matrix K(D, L);
+  parallel_for(D, std::max<int64_t>(1, kMinWorkPerThread / std::max<int64_t>(1, int64_t{L} * Abar.cols())),
+               [&](int64_t d0, int64_t d1, int) {
+                 for (int64_t d = d0; d < d1; ++d)
+                   K.row(d) = kernel_diagonal(Abar.row(d).transpose(), Bbar.row(d).transpose(), C.row(d).transpose(), L,
+                                              two_re);
+               });
   return K;
 }
 
@@ -94,7 +118,8 @@ template <typename T>
 Eigen::MatrixXd alpha_loop(const ChannelData<T>& ch, const std::vector<double>& S, const MatrixC& A, int d, int64_t L,
                            int64_t N, DecayMethod method) {
   Eigen::MatrixXd acc = Eigen::MatrixXd::Zero(L, L);  // column-major: t is contiguous
-  for (int64_t s = 0; s < L; ++s)
+  // Column s is written by one worker only; strided columns balance the triangle.
+  parallel_strided(L, 64, [&](int64_t s, int) {
     for (int64_t n = 0; n < N; ++n) {
       const size_t row = static_cast<size_t>(n * L);
       const T bbar = ch.Bbar[row + static_cast<size_t>(s)];
@@ -111,6 +136,39 @@ Eigen::MatrixXd alpha_loop(const ChannelData<T>& ch, const std::vector<double>& 
         acc(t, s) += real_of(ch.C[row + static_cast<size_t>(t)] * prod);
       }
     }
+  });
+  return acc;
+}
+
+// Real modes, Product method: column s of alpha per task; the N decay chains advance together
+// along t (independent multiplies instead of one serial chain per mode) and each is flushed to
+// an exact 0 once below a float zero, which is where alpha_loop stops that mode. Every entry
+// of acc is written once.
+Eigen::MatrixXd alpha_real_product(const ChannelData<double>& ch, int64_t L, int64_t N) {
+  using RowMajorD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  // [N][L] -> [L][N]: step t's modes contiguous.
+  const RowMajorD Abar = Eigen::Map<const Eigen::MatrixXd>(ch.Abar.data(), L, N);
+  const RowMajorD C = Eigen::Map<const Eigen::MatrixXd>(ch.C.data(), L, N);
+  const RowMajorD Bbar = Eigen::Map<const Eigen::MatrixXd>(ch.Bbar.data(), L, N);
+  Eigen::MatrixXd acc(L, L);  // column-major: column s is one task's
+  std::vector<Eigen::ArrayXd> prods(static_cast<size_t>(worker_count()), Eigen::ArrayXd(N));
+  // A column averages L / 2 steps of N modes.
+  const int64_t min_columns = std::max<int64_t>(64, 2 * kMinWorkPerThread / std::max<int64_t>(1, L * N));
+  parallel_strided(L, min_columns, [&](int64_t s, int worker) {
+    double* col = acc.data() + s * L;
+    std::fill(col, col + s, 0.0);
+    Eigen::ArrayXd& prod = prods[static_cast<size_t>(worker)];
+    prod = Bbar.row(s).array().transpose();
+    for (int64_t t = s; t < L; ++t) {
+      if (t > s) prod *= Abar.row(t).array().transpose();
+      prod = (prod.square() < kFloatZeroNorm).select(0.0, prod);
+      col[t] = (C.row(t).array().transpose() * prod).sum();
+      if ((t & 63) == 0 && (prod == 0.0).all()) {
+        std::fill(col + t + 1, col + L, 0.0);  // every mode has decayed to a float zero
+        break;
+      }
+    }
+  });
   return acc;
 }
 
@@ -128,10 +186,24 @@ Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const
   for (int64_t n = 0; n < N && real; ++n) real = A(d, n).imag() == 0.0f;
   if (c_rows == RowsPer::Channel)
     for (int64_t n = 0; n < N && real; ++n) real = C(d, n).imag() == 0.0f;
-  Eigen::MatrixXd acc = real ? alpha_loop(gather_channel<double>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method)
+  Eigen::MatrixXd acc = real && method == DecayMethod::Product
+                            ? alpha_real_product(gather_channel<double>(Abar, Bbar, C, c_rows, d), L, N)
+                        : real ? alpha_loop(gather_channel<double>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method)
                              : alpha_loop(gather_channel<ComplexD>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method);
-  if (two_re) acc *= 2.0;
-  return acc.cast<float>();
+  // Column-major double -> row-major float in 64 x 64 tiles (a plain assignment would stride
+  // through memory a whole column per element), with the 2 Re(...) factor folded in.
+  Matrix alpha(L, L);
+  const double factor = two_re ? 2.0 : 1.0;
+  constexpr int64_t kTile = 64;
+  const int64_t tiles = (L + kTile - 1) / kTile;
+  parallel_for(tiles, std::max<int64_t>(1, kMinWorkPerThread / (kTile * L)), [&](int64_t r0, int64_t r1, int) {
+    for (int64_t i = r0 * kTile; i < std::min(L, r1 * kTile); i += kTile)
+      for (int64_t j = 0; j < L; j += kTile) {
+        const int64_t bi = std::min(kTile, L - i), bj = std::min(kTile, L - j);
+        alpha.block(i, j, bi, bj) = (acc.block(i, j, bi, bj) * factor).cast<float>();
+      }
+  });
+  return alpha;
 }
 
 Matrix flip_both(const Matrix& alpha) { return alpha.colwise().reverse().rowwise().reverse(); }

@@ -13,6 +13,8 @@ namespace seqscope::compute {
 // Powers accumulate in double so K is the exact kernel of the float Abar, Bbar.
 Eigen::RowVectorXf kernel_diagonal(const VectorC& Abar_d, const VectorC& Bbar_d, const VectorC& C_d, int L,
                                    bool two_re);
+// Abar, Bbar, C: [D, N] (one row per channel) -> K: [D, L], channels on worker threads.
+Matrix kernel_diagonal_all(const MatrixC& Abar, const MatrixC& Bbar, const MatrixC& C, int L, bool two_re);
 // Abar_d: [N, N], Bbar_d: [N], C_d: [N] -> K: [L]
 Eigen::RowVectorXf kernel_dense(const Matrix& Abar_d, const Vector& Bbar_d, const Vector& C_d, int L);
 

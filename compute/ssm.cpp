@@ -10,6 +10,8 @@
 
 #include "discretize.h"
 #include "hidden_attention.h"
+#include "parallel.h"
+#include "scan_fused.h"
 #include "ssm_init.h"
 #include "ssm_scan.h"
 
@@ -70,8 +72,50 @@ void make_delta_B_C(const SsmParams& p, SsmResults& r) {
 
 namespace {
 
+// Real diagonal modes with an exp discretization: the fused scan (scan_fused.h) fills Abar,
+// Bbar, h and y in one threaded pass; the backward direction runs it on the flipped sequence.
+bool fused_applies(const SsmParams& p, Discretization method, const SsmResults& r) {
+  return !p.is_complex && fused_scan_supports(method) && (p.A.imag().array() == 0.0f).all() &&
+         (r.C.imag().array() == 0.0f).all();
+}
+
+void run_diagonal_fused(const SsmParams& p, Discretization method, SsmResults& r) {
+  const RowsPer rows = p.selective ? RowsPer::Step : RowsPer::Channel;
+  const int64_t L = r.u.rows(), D = p.D, N = p.N;
+  const Matrix A = p.A.real(), C = r.C.real();
+  const auto scan = [&](const Matrix& u, const Matrix& delta, const Matrix& B, const Matrix& Cm, Matrix& y, TensorC* h,
+                        TensorC* Abar, TensorC* Bbar) {
+    y.resize(L, D);
+    RealScanArgs args;
+    args.L = L, args.D = D, args.N = N;
+    args.u = u.data(), args.delta = delta.data(), args.A = A.data(), args.B = B.data(), args.C = Cm.data();
+    args.Dskip = p.Dskip.data();
+    args.b_rows = rows, args.c_rows = rows, args.method = method, args.lti = !p.selective;
+    args.y = y.data();
+    args.h = h ? h->data.data() : nullptr;
+    args.Abar = Abar ? Abar->data.data() : nullptr;
+    args.Bbar = Bbar ? Bbar->data.data() : nullptr;
+    scan_real_fused(args);
+  };
+  r.Abar = TensorC({L, D, N});
+  r.Bbar = TensorC({L, D, N});
+  r.h = TensorC({L, D, N});
+  scan(r.u, r.delta, r.B, C, r.y, &r.h, &r.Abar, &r.Bbar);
+  if (r.bidirectional) {
+    // Per-token quantities of the reversed sequence are the reversed per-token quantities.
+    const bool step = rows == RowsPer::Step;
+    TensorC h_rev({L, D, N});
+    Matrix y_rev;
+    scan(flip_rows(r.u), flip_rows(r.delta), step ? flip_rows(r.B) : r.B, step ? flip_rows(C) : C, y_rev, &h_rev,
+         nullptr, nullptr);
+    r.h_bwd = flip_steps(h_rev);
+    r.y += flip_rows(y_rev);
+  }
+}
+
 // Diagonal variants: Abar, Bbar [L, D, N], forward (and backward) scan.
 void run_diagonal(const SsmParams& p, Discretization method, SsmResults& r) {
+  if (fused_applies(p, method, r)) return run_diagonal_fused(p, method, r);
   const RowsPer rows = p.selective ? RowsPer::Step : RowsPer::Channel;
   discretize_diagonal(p.A, r.delta, r.B, rows, method, r.Abar, r.Bbar);
   ScanResult fwd = scan_diagonal(r.Abar, r.Bbar, r.u, r.C, rows, p.Dskip, p.is_complex);
@@ -128,20 +172,17 @@ Matrix dense_Abar(const SsmResults& r, int d) {
 }
 
 void make_kernel(const SsmResults& r, SsmResults& out) {
+  if (!r.dense) {
+    // Abar, Bbar of an LTI model repeat along L: step 0 holds them.
+    const Eigen::Map<const MatrixC> Abar0(r.Abar.data.data(), r.D, r.N), Bbar0(r.Bbar.data.data(), r.D, r.N);
+    out.kernel = kernel_diagonal_all(Abar0, Bbar0, r.C, r.L, r.is_complex);
+    return;
+  }
   out.kernel = Matrix(r.D, r.L);
   for (int d = 0; d < r.D; ++d) {
-    if (r.dense) {
-      Vector Bbar_d(r.N);
-      for (int n = 0; n < r.N; ++n) Bbar_d(n) = r.Bbar.data[static_cast<size_t>(d * r.N + n)].real();
-      out.kernel.row(d) = kernel_dense(dense_Abar(r, d), Bbar_d, r.C.row(d).real().transpose(), r.L);
-    } else {
-      VectorC Abar_d(r.N), Bbar_d(r.N);
-      for (int n = 0; n < r.N; ++n) {
-        Abar_d(n) = r.Abar.at(0, d, n);
-        Bbar_d(n) = r.Bbar.at(0, d, n);
-      }
-      out.kernel.row(d) = kernel_diagonal(Abar_d, Bbar_d, r.C.row(d).transpose(), r.L, r.is_complex);
-    }
+    Vector Bbar_d(r.N);
+    for (int n = 0; n < r.N; ++n) Bbar_d(n) = r.Bbar.data[static_cast<size_t>(d * r.N + n)].real();
+    out.kernel.row(d) = kernel_dense(dense_Abar(r, d), Bbar_d, r.C.row(d).real().transpose(), r.L);
   }
 }
 

@@ -1,0 +1,88 @@
+// `seqscope bench` (cmd_bench.h). The Eigen rows time the compute functions the backend calls
+// (compute/benchmark.h); the Vulkan rows run the Vulkan backend on sessions of the same shapes
+// and report its GPU timestamps per kernel (no bound: the GPU's limits are not measured here).
+#include "app/cmd_bench.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "compute/atomic_file.h"
+#include "compute/benchmark.h"
+#include "compute/inputs.h"
+#include "compute/vulkan/context.h"
+#include "compute/vulkan/vulkan_backend.h"
+
+namespace seqscope::app {
+
+CLI::App* add_bench_command(CLI::App& cli, BenchOptions& options) {
+  CLI::App* bench = cli.add_subcommand("bench", "Measure the machine's limits and every op against them");
+  bench->add_flag("--quick", options.quick, "Fewer repeats and a shorter hidden-attention sweep (< 1 min)");
+  bench->add_option("--backend", options.backend, "Backends to time")->check(CLI::IsMember({"eigen", "vulkan", "all"}));
+  bench->add_option("--json", options.json, "Also write the report as JSON to FILE");
+  return bench;
+}
+
+namespace {
+
+// Session whose SSM is the selective-scan sweep shape and whose attention is one causal
+// softmax head of width 64, fed a signal of length L.
+compute::Session sweep_session(int L) {
+  compute::Session s;
+  s.input.kind = compute::InputKind::Signal;
+  s.input.length = L;
+  s.d_model = 64;
+  s.ssm.state_size = 16;
+  s.attention.heads = 1;
+  s.attention.head_dim = 64;
+  return s;
+}
+
+void print_row(const compute::BenchResult& r) {
+  std::fprintf(stderr, "  %-24s %-6s L=%-6d %s\n", r.op.c_str(), r.backend.c_str(), r.shape.L,
+               r.available ? (std::to_string(r.ms) + " ms").c_str() : "n/a");
+}
+
+// The Vulkan backend on the sweep sessions: one row per kernel timestamp.
+void add_vulkan_rows(bool quick, compute::BenchReport& report) {
+  auto [context, status] = vk::Context::create(vk::options_from_environment(vk::ContextOptions{}));
+  if (!context) {
+    compute::BenchResult r{"vulkan", "vulkan"};
+    r.available = false;
+    r.note = "no Vulkan device: " + status.message();
+    report.results.push_back(r);
+    return;
+  }
+  vk::VulkanBackend backend(*context);
+  const std::string device = context->device_info().name;
+  for (int L = 256; L <= (quick ? 1024 : 4096); L *= 2) {
+    const compute::Session session = sweep_session(L);
+    const compute::Inputs inputs = compute::make_inputs(session);
+    backend.run(session, inputs);  // warm-up: pipelines, buffers
+    const compute::Results results = backend.run(session, inputs);
+    for (const auto& [op, ms] : results.timings_ms) {
+      compute::BenchResult r{"vulkan." + op, "vulkan", {L, 64, 16, 1, 64}};
+      r.ms = ms;
+      r.note = "GPU timestamps on " + device + "; no bound modeled";
+      print_row(r);
+      report.results.push_back(r);
+    }
+  }
+}
+
+}  // namespace
+
+int run_bench(const BenchOptions& options) {
+  std::fprintf(stderr, "measuring the machine's limits...\n");
+  const compute::MachineLimits machine = compute::measure_machine(options.quick);
+  compute::BenchReport report;
+  report.machine = machine;
+  if (options.backend != "vulkan") report = compute::run_eigen_bench(options.quick, machine, print_row);
+  if (options.backend != "eigen") add_vulkan_rows(options.quick, report);
+  std::fputs(compute::bench_table(report).c_str(), stdout);
+  if (!options.json.empty()) compute::write_file_atomic(options.json, compute::bench_to_json(report).dump(2) + "\n");
+  return 0;
+}
+
+}  // namespace seqscope::app

@@ -1,0 +1,139 @@
+// The fast paths of the Eigen backend against the plain reference loops they replace: the
+// fused real scan vs discretize_diagonal + scan_diagonal, the blocked threaded softmax vs a
+// double-precision loop, parallel_for's coverage; and the benchmark's slope fit and bound.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "compute/attention.h"
+#include "compute/benchmark.h"
+#include "compute/discretize.h"
+#include "compute/parallel.h"
+#include "compute/scan_fused.h"
+#include "math_test_util.h"
+
+namespace seqscope::compute {
+namespace {
+
+using test::normalized_error;
+using test::random_u;
+
+// Real diagonal inputs: A_n = -(n + 1) / 2, delta in (0.001, 0.3), B, C normal.
+struct Inputs {
+  Matrix u, delta, A, B, C;
+  Vector Dskip;
+};
+
+Inputs make(int L, int D, int N, bool selective) {
+  Inputs in{random_u(L, D, 3), random_u(L, D, 4), Matrix(D, N), random_u(selective ? L : D, N, 5),
+            random_u(selective ? L : D, N, 6), Vector::LinSpaced(D, 0.5f, 1.5f)};
+  in.delta = (in.delta.array().abs() * 0.1f + 0.001f).matrix();
+  if (!selective) in.delta = in.delta.row(0).replicate(L, 1);  // LTI: one step per channel
+  for (int d = 0; d < D; ++d)
+    for (int n = 0; n < N; ++n) in.A(d, n) = -0.5f * static_cast<float>(n + 1) * (n == 2 ? 0.0f : 1.0f);
+  return in;
+}
+
+TEST(FusedScan, MatchesDiscretizeThenScan) {
+  for (bool selective : {true, false})
+    for (Discretization m : {Discretization::Mamba, Discretization::Zoh}) {
+      const int L = 300, D = 5, N = 6;
+      const Inputs in = make(L, D, N, selective);
+      const RowsPer rows = selective ? RowsPer::Step : RowsPer::Channel;
+      TensorC Abar, Bbar;
+      discretize_diagonal(in.A.cast<Complex>(), in.delta, in.B, rows, m, Abar, Bbar);
+      const ScanResult ref = scan_diagonal(Abar, Bbar, in.u, in.C.cast<Complex>(), rows, in.Dskip, false);
+
+      Matrix y(L, D);
+      TensorC h({L, D, N}), Abar_f({L, D, N}), Bbar_f({L, D, N});
+      RealScanArgs a;
+      a.L = L, a.D = D, a.N = N;
+      a.u = in.u.data(), a.delta = in.delta.data(), a.A = in.A.data(), a.B = in.B.data(), a.C = in.C.data();
+      a.Dskip = in.Dskip.data(), a.b_rows = a.c_rows = rows, a.method = m, a.lti = !selective;
+      a.y = y.data(), a.h = h.data.data(), a.Abar = Abar_f.data.data(), a.Bbar = Bbar_f.data.data();
+      scan_real_fused(a);
+      SCOPED_TRACE(std::string(selective ? "selective " : "lti ") + discretization_name(m));
+      EXPECT_LE(normalized_error(y, ref.y), 1e-6);
+      const auto as_matrix = [](const TensorC& t) {
+        return Eigen::Map<const MatrixC>(t.data.data(), t.shape[0], t.size() / t.shape[0]);
+      };
+      EXPECT_LE(normalized_error(as_matrix(h), as_matrix(ref.h)), 1e-6);
+      EXPECT_LE(normalized_error(as_matrix(Abar_f), as_matrix(Abar)), 1e-6);
+      EXPECT_LE(normalized_error(as_matrix(Bbar_f), as_matrix(Bbar)), 1e-6);
+      EXPECT_EQ(as_matrix(h).imag().cwiseAbs().maxCoeff(), 0.0f);
+      // y alone (the bench's call) gives the same y.
+      Matrix y_only(L, D);
+      a.y = y_only.data(), a.h = nullptr, a.Abar = nullptr, a.Bbar = nullptr;
+      scan_real_fused(a);
+      EXPECT_EQ(y_only, y);
+    }
+}
+
+// Softmax attention in double straight from the definition.
+void reference_softmax(const Matrix& q, const Matrix& k, const Matrix& v, MaskKind mask, int window, double slope,
+                       Eigen::MatrixXd& probs, Eigen::MatrixXd& out) {
+  const int L = static_cast<int>(q.rows());
+  const Eigen::MatrixXd s = q.cast<double>() * k.cast<double>().transpose() / std::sqrt(double(q.cols()));
+  probs = Eigen::MatrixXd::Zero(L, L);
+  for (int t = 0; t < L; ++t) {
+    double mx = -std::numeric_limits<double>::infinity(), sum = 0.0;
+    for (int j = 0; j < L; ++j)
+      if (mask_allows(mask, window, t, j)) mx = std::max(mx, s(t, j) - slope * std::abs(t - j));
+    for (int j = 0; j < L; ++j)
+      if (mask_allows(mask, window, t, j)) sum += probs(t, j) = std::exp(s(t, j) - slope * std::abs(t - j) - mx);
+    probs.row(t) /= sum;
+  }
+  out = probs * v.cast<double>();
+}
+
+TEST(BlockedSoftmax, MatchesDoubleDefinitionForEveryMask) {
+  const int L = 150, dh = 8;  // L not a multiple of the 64-row blocks
+  const Matrix q = random_u(L, dh, 7), k = random_u(L, dh, 8), v = random_u(L, dh, 9);
+  for (MaskKind mask : {MaskKind::Causal, MaskKind::None, MaskKind::Window})
+    for (double slope : {0.0, 0.25}) {
+      Matrix scores, probs, out;
+      softmax_attention(q, k, v, mask, 20, 1.0, slope, scores, probs, out);
+      Eigen::MatrixXd p_ref, out_ref;
+      reference_softmax(q, k, v, mask, 20, slope, p_ref, out_ref);
+      EXPECT_LE(normalized_error(probs.cast<double>(), p_ref), 1e-6);
+      EXPECT_LE(normalized_error(out.cast<double>(), out_ref), 1e-6);
+      for (int t = 0; t < L; ++t)
+        for (int s = 0; s < L; ++s)
+          if (!mask_allows(mask, 20, t, s)) {
+            ASSERT_EQ(probs(t, s), 0.0f);
+            ASSERT_EQ(scores(t, s), -std::numeric_limits<float>::infinity());
+          }
+    }
+}
+
+TEST(Parallel, EveryIndexOnce) {
+  for (int64_t n : {0, 1, 7, 1000, 4097}) {
+    std::vector<std::atomic<int>> seen(static_cast<size_t>(n));
+    parallel_for(n, 1, [&](int64_t b, int64_t e, int) {
+      for (int64_t i = b; i < e; ++i) seen[static_cast<size_t>(i)]++;
+    });
+    parallel_strided(n, 1, [&](int64_t i, int) { seen[static_cast<size_t>(i)]++; });
+    for (const auto& s : seen) EXPECT_EQ(s.load(), 2);
+  }
+}
+
+TEST(Bench, SlopeAndBound) {
+  std::vector<double> x, y;
+  for (double L = 256; L <= 65536; L *= 2) {
+    x.push_back(L);
+    y.push_back(L < 1024 ? 1.0 : 3e-6 * L * L);  // points below 1024 are ignored
+  }
+  EXPECT_NEAR(loglog_slope(x, y, 1024.0), 2.0, 1e-9);
+  EXPECT_TRUE(std::isnan(loglog_slope({2048.0}, {1.0}, 1024.0)));
+  BenchResult r;
+  r.ms = 4.0, r.bytes = 1e9, r.flops = 1e9;
+  apply_bound(r, MachineLimits{10.0, 100.0, 2, "cpu"});  // 100 ms for the bytes, 10 for the flops
+  EXPECT_DOUBLE_EQ(r.bound_ms, 100.0);
+  EXPECT_DOUBLE_EQ(r.fraction_of_bound, 25.0);
+}
+
+}  // namespace
+}  // namespace seqscope::compute
