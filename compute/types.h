@@ -17,10 +17,16 @@ using Vector = Eigen::VectorXf;
 using VectorC = Eigen::VectorXcf;
 
 // A dense row-major tensor of any rank (used for [L, D, N] and [H, L, L] data).
+// Storage aligned like Eigen's own (up to 64 bytes), so that vectorized kernels working on a
+// tensor's rows peel the same elements in every run: results do not depend on where the heap
+// happened to put the buffer, and a saved session reproduces its tensors byte for byte.
+template <typename T>
+using AlignedVector = std::vector<T, Eigen::aligned_allocator<T>>;
+
 template <typename T>
 struct TensorOf {
   std::vector<int64_t> shape;
-  std::vector<T> data;
+  AlignedVector<T> data;
 
   TensorOf() = default;
   explicit TensorOf(std::vector<int64_t> dims) : shape(std::move(dims)) {

@@ -28,7 +28,7 @@ std::vector<float> real_parts(const compute::MatrixC& x) {
 }  // namespace
 
 std::vector<float> normalize_maps(const compute::Tensor& maps, MapNormalization normalization) {
-  std::vector<float> out = maps.data;
+  std::vector<float> out(maps.data.begin(), maps.data.end());
   if (normalization == MapNormalization::Raw || maps.rank() != 3) return out;
   const int64_t count = maps.shape[0], rows = maps.shape[1], cols = maps.shape[2];
   for (int64_t m = 0; m < count; ++m) {

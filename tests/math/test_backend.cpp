@@ -90,7 +90,7 @@ TEST(TensorExport, WritesEveryTensorAndAManifest) {
   const NpyArray h = read_npy(dir / "h.npy");
   ASSERT_EQ(h.type, NpyType::Complex64);
   EXPECT_EQ(h.shape, (std::vector<int64_t>{9, 4, 3}));
-  EXPECT_EQ(h.complexes(), r.ssm.h.data);
+  EXPECT_EQ(h.complexes(), std::vector<Complex>(r.ssm.h.data.begin(), r.ssm.h.data.end()));
   const NpyArray u = read_npy(dir / "u.npy");
   EXPECT_EQ(Eigen::Map<const Matrix>(u.floats().data(), 9, 4), r.ssm.u);
   EXPECT_EQ(read_npy(dir / "hidden_attn_channels.npy").ints(), (std::vector<int32_t>{0, 2}));

@@ -46,8 +46,8 @@ inline std::map<std::string, double>& worst_errors() {
   return worst;
 }
 
-template <typename T>
-double normalized_error(const std::vector<T>& a, const std::vector<T>& b) {
+template <typename T, typename A>
+double normalized_error(const std::vector<T, A>& a, const std::vector<T, A>& b) {
   double diff = 0.0, ref = 0.0;
   for (size_t i = 0; i < b.size(); ++i) {
     // Masked entries are -inf in both: equal, no contribution.
