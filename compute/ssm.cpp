@@ -264,13 +264,11 @@ VectorC eigenvalues(const Matrix& M) {
   return eig;
 }
 
-SsmResults run_ssm(const Session& session, const Matrix& u_block, Timings& timings) {
+SsmResults ssm_results_header(const Session& session, const Matrix& u_block) {
   check_inputs(session, u_block);
-  Stopwatch clock(timings);
   SsmResults r;
   r.params = make_ssm_params(session);
   const SsmParams& p = r.params;
-  const Discretization method = session.ssm.discretization;
   r.L = static_cast<int>(u_block.rows());
   r.D = p.D;
   r.N = p.N;
@@ -280,13 +278,25 @@ SsmResults run_ssm(const Session& session, const Matrix& u_block, Timings& timin
   r.bidirectional = session.ssm.bidirectional;
   r.gated = p.gate;
   r.hidden_attention_channels = session.ssm.hidden_attention_channels;
-  clock.lap("ssm.params");
+  return r;
+}
 
+void fill_scan_inputs(const Matrix& u_block, SsmResults& r) {
+  const SsmParams& p = r.params;
   r.u = p.conv_width > 0 ? causal_conv_silu(u_block, p.conv_weight, p.conv_bias) : u_block;
   if (p.gate) r.z = u_block * p.W_z;
   make_delta_B_C(p, r);
   r.A = p.dense ? MatrixC(p.A_dense.cast<Complex>()) : p.A;
   r.Dskip = p.Dskip;
+}
+
+SsmResults run_ssm(const Session& session, const Matrix& u_block, Timings& timings) {
+  Stopwatch clock(timings);
+  SsmResults r = ssm_results_header(session, u_block);
+  const SsmParams& p = r.params;
+  const Discretization method = session.ssm.discretization;
+  clock.lap("ssm.params");
+  fill_scan_inputs(u_block, r);
   clock.lap("ssm.projections");
 
   if (p.dense)

@@ -29,6 +29,12 @@ VectorC eigenvalues(const Matrix& M);
 void check_inputs(const Session& session, const Matrix& u);
 // Fills r.delta [L, D], r.B and r.C (selective [L, N], LTI [D, N]) from the scan input r.u.
 void make_delta_B_C(const SsmParams& p, SsmResults& r);
+// What every backend fills alike before its scan: the weights, sizes and flags (checks the
+// inputs first), and then the scan's inputs u (after the optional conv + SiLU), z, delta, B,
+// C, A and Dskip.
+// u_block: [L, D]
+SsmResults ssm_results_header(const Session& session, const Matrix& u_block);
+void fill_scan_inputs(const Matrix& u_block, SsmResults& r);
 // Fills eig_continuous, eig_discrete, max_abs_eig_discrete, unstable_channels from p and r.Abar.
 void make_eigenvalues(const SsmParams& p, SsmResults& r);
 

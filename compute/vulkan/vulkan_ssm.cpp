@@ -80,28 +80,13 @@ void check_limits(const Context& context, const SsmJob& job) {
 // ---- prepare -------------------------------------------------------------------------------
 
 SsmJob prepare_ssm(const Context& context, const compute::Session& session, const Matrix& u_block) {
-  compute::check_inputs(session, u_block);
   SsmJob job;
+  job.r = compute::ssm_results_header(session, u_block);
   SsmResults& r = job.r;
-  r.params = compute::make_ssm_params(session);
   const SsmParams& p = r.params;
   job.method = session.ssm.discretization;
-  r.L = static_cast<int>(u_block.rows());
-  r.D = p.D;
-  r.N = p.N;
-  r.is_complex = p.is_complex;
-  r.lti = !p.selective;
-  r.dense = p.dense;
-  r.bidirectional = session.ssm.bidirectional;
-  r.gated = p.gate;
-  r.hidden_attention_channels = session.ssm.hidden_attention_channels;
   check_limits(context, job);
-
-  r.u = p.conv_width > 0 ? compute::causal_conv_silu(u_block, p.conv_weight, p.conv_bias) : u_block;
-  if (p.gate) r.z = u_block * p.W_z;
-  compute::make_delta_B_C(p, r);
-  r.A = p.dense ? MatrixC(p.A_dense.cast<Complex>()) : p.A;
-  r.Dskip = p.Dskip;
+  compute::fill_scan_inputs(u_block, r);
   if (p.dense)
     discretize_dense_all(p, job.method, job);
   else if (r.lti)
