@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "compute/benchmark.h"
 #include "compute/cost_model.h"
 #include "compute/session_schema.h"
 #include "viz/plot.h"
@@ -19,15 +20,8 @@ namespace seqscope::viz {
 // ---- pure helpers --------------------------------------------------------------------------
 
 double loglog_slope(std::span<const double> x, std::span<const double> y, double x_min) {
-  double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
-    if (x[i] < x_min || x[i] <= 0.0 || y[i] <= 0.0) continue;
-    const double lx = std::log10(x[i]), ly = std::log10(y[i]);
-    n += 1, sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly;
-  }
-  const double denominator = n * sxx - sx * sx;
-  if (n < 2 || std::abs(denominator) < 1e-12) return std::numeric_limits<double>::quiet_NaN();
-  return (n * sxy - sx * sy) / denominator;
+  // The same least-squares fit as `seqscope bench` reports.
+  return compute::loglog_slope({x.begin(), x.end()}, {y.begin(), y.end()}, x_min);
 }
 
 CostCurves cost_curves(const compute::Session& session) {
