@@ -7,23 +7,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "embedded_shaders.h"
+#include "compute/vulkan/shader_module.h"
 
 namespace seqscope::viz {
-namespace {
-
-VkShaderModule make_shader(VkDevice device, std::string_view name) {
-  const auto words = shaders::spirv(name);
-  if (words.empty()) throw vk::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "missing embedded shader " + std::string(name));
-  VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-  info.codeSize = words.size_bytes();
-  info.pCode = words.data();
-  VkShaderModule module = VK_NULL_HANDLE;
-  SEQSCOPE_VK_CHECK(vkCreateShaderModule(device, &info, nullptr, &module));
-  return module;
-}
-
-}  // namespace
 
 // ---- pipeline creation ---------------------------------------------------------------------
 
@@ -65,8 +51,8 @@ HeatmapRenderer::HeatmapRenderer(const vk::Context& context, VkRenderPass render
 
 void HeatmapRenderer::create_pipeline(VkRenderPass render_pass) {
   VkDevice device = context_.device();
-  VkShaderModule vert = make_shader(device, "heatmap.vert");
-  VkShaderModule frag = make_shader(device, "heatmap.frag");
+  VkShaderModule vert = vk::make_shader_module(device, "heatmap.vert");
+  VkShaderModule frag = vk::make_shader_module(device, "heatmap.frag");
   VkPipelineShaderStageCreateInfo stages[2]{};
   stages[0] = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_VERTEX_BIT, vert,
                "main", nullptr};

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "embedded_shaders.h"
+#include "compute/vulkan/shader_module.h"
 
 namespace seqscope::vk {
 
@@ -13,8 +13,6 @@ ComputePipeline::ComputePipeline(const Context& context, std::string_view shader
                                  std::vector<int32_t> constants)
     : context_(context), bindings_(bindings), constants_(std::move(constants)) {
   VkDevice device = context.device();
-  const auto words = shaders::spirv(shader);
-  if (words.empty()) throw VulkanError(VK_ERROR_INITIALIZATION_FAILED, "missing embedded shader " + std::string(shader));
   std::vector<VkDescriptorSetLayoutBinding> slots(bindings);
   for (uint32_t i = 0; i < bindings; ++i)
     slots[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
@@ -37,11 +35,7 @@ ComputePipeline::ComputePipeline(const Context& context, std::string_view shader
     entries.push_back({i, static_cast<uint32_t>(i * sizeof(int32_t)), sizeof(int32_t)});
   VkSpecializationInfo spec{static_cast<uint32_t>(entries.size()), entries.data(), constants_.size() * sizeof(int32_t),
                             constants_.data()};
-  VkShaderModuleCreateInfo module_info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
-  module_info.codeSize = words.size_bytes();
-  module_info.pCode = words.data();
-  VkShaderModule module = VK_NULL_HANDLE;
-  SEQSCOPE_VK_CHECK(vkCreateShaderModule(device, &module_info, nullptr, &module));
+  VkShaderModule module = make_shader_module(device, shader);
   VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
   info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module,
                 "main", &spec};
