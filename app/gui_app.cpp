@@ -44,10 +44,13 @@ float percentile(std::vector<float> values, float p) {
 }
 
 // first_frame_ms: from entering run_gui (after the command line) to the first presented frame.
-void print_stats(const std::vector<float>& frame_ms, double first_frame_ms, double recompute_ms, int recomputes) {
-  std::printf("frame_ms median=%.3f p95=%.3f frames=%zu first_frame_ms=%.1f recompute_ms=%.2f recomputes=%d\n",
-              percentile(frame_ms, 0.5f), percentile(frame_ms, 0.95f), frame_ms.size(), first_frame_ms, recompute_ms,
-              recomputes);
+// triangles: of the last frame; on lavapipe each costs about half a microsecond (docs/rendering.md).
+void print_stats(const std::vector<float>& frame_ms, double first_frame_ms, double recompute_ms, int recomputes,
+                 int triangles) {
+  std::printf(
+      "frame_ms median=%.3f p95=%.3f frames=%zu first_frame_ms=%.1f recompute_ms=%.2f recomputes=%d triangles=%d\n",
+      percentile(frame_ms, 0.5f), percentile(frame_ms, 0.95f), frame_ms.size(), first_frame_ms, recompute_ms,
+      recomputes, triangles);
 }
 
 // Renders the last frame's draw data again into an offscreen image of the same size.
@@ -97,7 +100,7 @@ int run_gui(const Options& options) {
   std::vector<float> frame_ms;
   std::string final_state;
   double first_frame_ms = 0.0, recompute_ms = 0.0;
-  int recomputes = 0;
+  int recomputes = 0, triangles = 0;
   {
     Window window(*context, options.width, options.height, "seqscope");
     const float scale = window.content_scale();
@@ -140,6 +143,7 @@ int run_gui(const Options& options) {
       running = dashboard.draw(dash_status);
       if (workspace.model() && workspace.model()->draw_window()) workspace.mark_dirty();
       ImGui::Render();
+      triangles = ImGui::GetDrawData()->TotalIdxCount / 3;
       window.render_and_present([&](VkCommandBuffer cmd) { renderer.record(cmd, ImGui::GetDrawData()); },
                                 viz::background_color());
       const auto now = std::chrono::steady_clock::now();
@@ -162,7 +166,7 @@ int run_gui(const Options& options) {
   }
   ImGui::DestroyContext();
   if (options.stats) {
-    print_stats(frame_ms, first_frame_ms, recompute_ms, recomputes);
+    print_stats(frame_ms, first_frame_ms, recompute_ms, recomputes, triangles);
     std::printf("%s\n", final_state.c_str());
   }
   return context->validation_messages() > 0 ? 3 : 0;

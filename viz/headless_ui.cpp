@@ -10,8 +10,11 @@ constexpr int k_settle_frames = 3;  // auto-sized windows and tables need a fram
 void apply_theme(float scale) {
   ImGui::StyleColorsDark();
   ImGuiStyle& style = ImGui::GetStyle();
-  style.WindowRounding = 3.0f;
-  style.FrameRounding = 2.0f;
+  // Square corners: a rounded frame costs lavapipe ~10x the triangles of a square one, and the
+  // token strip alone draws hundreds of frames (docs/rendering.md).
+  style.WindowRounding = 0.0f;
+  style.FrameRounding = 0.0f;
+  style.GrabRounding = 0.0f;
   style.WindowPadding = ImVec2(8, 8);
   style.ItemSpacing = ImVec2(8, 5);
   style.ScaleAllSizes(scale);

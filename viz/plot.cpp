@@ -11,6 +11,9 @@
 namespace seqscope::viz {
 namespace {
 
+// An integer thickness lets ImGui draw anti-aliased lines from its font texture: 2 triangles a
+// segment instead of 6, which is most of a plot's cost on lavapipe (docs/rendering.md).
+constexpr float k_series_thickness = 2.0f;
 constexpr uint32_t k_okabe_ito[] = {0xE69F00, 0x56B4E9, 0x009E73, 0xF0E442, 0x0072B2, 0xD55E00, 0xCC79A7};
 
 struct Frame {
@@ -120,7 +123,8 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
     const uint32_t color = s.color ? s.color : series_color(static_cast<int>(k));
     // At most ~2 points per pixel: long sequences are drawn as min/max envelopes per column.
     const size_t step = std::max<size_t>(1, s.values.size() / std::max<size_t>(1, static_cast<size_t>(f.width())));
-    ImVec2 previous{};
+    std::vector<ImVec2> line;
+    line.reserve(s.values.size() / step + 1);
     for (size_t i = 0; i < s.values.size(); i += step) {
       float v = s.values[i];
       if (step > 1) {
@@ -131,10 +135,9 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
         }
         list->AddLine(ImVec2(x_of(i), y_of(vmin)), ImVec2(x_of(i), y_of(vmax)), color, 1.0f);
       }
-      const ImVec2 p{x_of(i), y_of(v)};
-      if (i > 0) list->AddLine(previous, p, color, 1.5f);
-      previous = p;
+      line.emplace_back(x_of(i), y_of(v));
     }
+    list->AddPolyline(line.data(), static_cast<int>(line.size()), color, ImDrawFlags_None, k_series_thickness);
     if (s.values.size() == 1) list->AddCircleFilled(ImVec2(x_of(0), y_of(s.values[0])), 3.0f, color);
   }
   if (options.cursor >= 0 && static_cast<size_t>(options.cursor) < n)
@@ -252,8 +255,8 @@ PlotHover complex_plane(const char* id, std::span<const std::complex<float>> poi
   list->AddLine(ImVec2(f.min.x, center.y), ImVec2(f.max.x, center.y), grid_color());
   list->AddLine(ImVec2(center.x, f.min.y), ImVec2(center.x, f.max.y), grid_color());
   if (options.unit_circle) {
-    list->AddCircleFilled(center, scale, IM_COL32(0, 158, 115, 30), 96);
-    list->AddCircle(center, scale, IM_COL32(255, 255, 255, 120), 96, 1.0f);
+    list->AddCircleFilled(center, scale, IM_COL32(0, 158, 115, 30));  // segments from the radius
+    list->AddCircle(center, scale, IM_COL32(255, 255, 255, 120), 0, 1.0f);
   }
   for (size_t i = 0; i < points.size(); ++i) {
     const auto& z = points[i];
@@ -332,7 +335,8 @@ void log_log_plot(const char* id, std::span<const LogLogSeries> series, ImVec2 s
       if (s.x[i] <= 0 || s.y[i] <= 0) continue;
       const ImVec2 p{px(s.x[i]), py(s.y[i])};
       if (s.markers) list->AddCircleFilled(p, 3.0f, color);
-      if (i > 0 && s.x[i - 1] > 0 && s.y[i - 1] > 0) list->AddLine(ImVec2(px(s.x[i - 1]), py(s.y[i - 1])), p, color, 1.5f);
+      if (i > 0 && s.x[i - 1] > 0 && s.y[i - 1] > 0)
+        list->AddLine(ImVec2(px(s.x[i - 1]), py(s.y[i - 1])), p, color, k_series_thickness);
     }
   }
   list->PopClipRect();

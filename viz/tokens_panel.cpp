@@ -168,7 +168,7 @@ float role_legend(const Inputs& in, ImVec2 at, bool draw) {
     if (std::find(in.roles.begin(), in.roles.end(), role) == in.roles.end()) continue;
     const float y = at.y + (ImGui::GetTextLineHeight() - swatch) * 0.5f;
     if (draw) {
-      list->AddRectFilled(ImVec2(x, y), ImVec2(x + swatch, y + swatch), role_color(role), 2.0f);
+      list->AddRectFilled(ImVec2(x, y), ImVec2(x + swatch, y + swatch), role_color(role));
       list->AddText(ImVec2(x + swatch + 4.0f, at.y), text_color(), role_name(role));
     }
     x += swatch + 4.0f + ImGui::CalcTextSize(role_name(role)).x + 12.0f;
@@ -199,9 +199,9 @@ void draw_token_box(ImDrawList* list, const Inputs& in, int t, ImVec2 min, ImVec
   const ImVec2 max{min.x + box.x, min.y + box.y};
   const uint32_t color = role_color(in.roles[i]);
   const bool future = t > cursor;  // not yet read by a causal model at step `cursor`
-  list->AddRectFilled(min, max, with_alpha(color, t == cursor ? 0.85f : future ? 0.15f : 0.4f), 2.0f);
-  list->AddRect(min, max, with_alpha(color, future ? 0.45f : 0.9f), 2.0f);
-  if (t == cursor) list->AddRect(ImVec2(min.x - 1, min.y - 1), ImVec2(max.x + 1, max.y + 1), IM_COL32_WHITE, 2.0f, 0, 2.0f);
+  list->AddRectFilled(min, max, with_alpha(color, t == cursor ? 0.85f : future ? 0.15f : 0.4f));
+  list->AddRect(min, max, with_alpha(color, future ? 0.45f : 0.9f));
+  if (t == cursor) list->AddRect(ImVec2(min.x - 1, min.y - 1), ImVec2(max.x + 1, max.y + 1), IM_COL32_WHITE, 0.0f, 0, 2.0f);
   const std::string& label = in.labels[i];
   const uint32_t ink = text_color(future && t != cursor);
   const ImVec2 size = ImGui::CalcTextSize(label.c_str());
@@ -391,7 +391,7 @@ void draw_scan_path(ImDrawList* list, const Inputs& in, const GridLayout& layout
     const int done = std::min(cursor + 1, L);
     if (L - done + 1 >= 2)
       list->AddPolyline(points.data() + done - 1, L - done + 1, IM_COL32(255, 255, 255, 70), ImDrawFlags_None, 1.0f);
-    if (done >= 2) list->AddPolyline(points.data(), done, IM_COL32(255, 255, 255, 230), ImDrawFlags_None, 1.5f);
+    if (done >= 2) list->AddPolyline(points.data(), done, IM_COL32(255, 255, 255, 230), ImDrawFlags_None, 2.0f);
     list->AddCircleFilled(points[0], std::max(2.0f, 0.25f * layout.cell), IM_COL32(255, 255, 255, 230));
   }
   const ImVec2 c = grid_cell_center(layout, in.scan_order[static_cast<size_t>(cursor)]);
