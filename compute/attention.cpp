@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cost_model.h"
+#include "map_overview.h"
 #include "parallel.h"
 #include "param_rng.h"
 
@@ -132,6 +133,43 @@ void softmax_attention_into(const Matrix& q, const Matrix& k, const Matrix& v, M
   });
 }
 
+void attention_probs_rows(const AttentionResults& a, const AttentionConfig& cfg, int h, int t0, int t1, Matrix& rows) {
+  const int L = a.L, n = t1 - t0, dh = a.dh;
+  const Eigen::Map<const Matrix> q(a.q.data.data() + int64_t{h} * L * dh, L, dh);
+  const Eigen::Map<const Matrix> k(a.k.data.data() + int64_t{h} * L * dh, L, dh);
+  rows.setZero(n, L);
+  if (cfg.kind == AttentionKind::Lag) {
+    for (int t = t0; t < t1; ++t) rows(t - t0, lag_source(t, cfg.lag)) = 1.0f;
+    return;
+  }
+  if (cfg.kind == AttentionKind::Linear) {
+    const Matrix phi_q = feature_map(q.middleRows(t0, n), cfg.feature_map), phi_k = feature_map(k, cfg.feature_map);
+    const Eigen::MatrixXd sim = phi_q.cast<double>() * phi_k.cast<double>().transpose();  // [n, L]
+    for (int t = t0; t < t1; ++t) {
+      const auto [lo, hi] = allowed_keys(cfg.mask, cfg.window, t, L);
+      const double den = kLinearEps + sim.row(t - t0).segment(lo, hi - lo).sum();
+      rows.row(t - t0).segment(lo, hi - lo) = (sim.row(t - t0).segment(lo, hi - lo) / den).cast<float>();
+    }
+    return;
+  }
+  // Softmax: the block product and row softmax of softmax_attention_into, for these rows only.
+  const float scale = static_cast<float>(1.0 / (std::sqrt(static_cast<double>(dh)) * cfg.temperature));
+  const double slope = cfg.positional == Positional::Alibi ? alibi_slopes(a.H)[static_cast<size_t>(h)] : 0.0;
+  const int c0 = allowed_keys(cfg.mask, cfg.window, t0, L).first, c1 = allowed_keys(cfg.mask, cfg.window, t1 - 1, L).second;
+  Matrix scores(n, L);
+  scores.middleCols(c0, c1 - c0).noalias() = q.middleRows(t0, n) * k.middleRows(c0, c1 - c0).transpose();
+  for (int t = t0; t < t1; ++t) {
+    const auto [lo, hi] = allowed_keys(cfg.mask, cfg.window, t, L);
+    softmax_row(scores.row(t - t0), rows.row(t - t0), t, lo, hi, scale, slope);
+  }
+}
+
+std::vector<float> attention_probs_row(const AttentionResults& a, const AttentionConfig& cfg, int h, int t) {
+  Matrix row;
+  attention_probs_rows(a, cfg, h, t, t + 1, row);
+  return std::vector<float>(row.data(), row.data() + row.size());
+}
+
 Matrix feature_map(const Matrix& x, FeatureMap map) {
   if (map == FeatureMap::Identity) return x;
   return x.unaryExpr([](float a) { return a > 0.0f ? a + 1.0f : std::exp(a); });  // elu(a) + 1
@@ -200,6 +238,24 @@ void put_head(Tensor& t, int h, const Matrix& x) {
   std::copy(x.data(), x.data() + x.size(), t.data.begin() + static_cast<int64_t>(h) * x.size());
 }
 
+// Overview path for head h: query bins on worker threads, each computing its rows of the map,
+// pooling them into its row of the overview and multiplying them by v for out.
+void pool_attention_head(const AttentionConfig& cfg, int h, AttentionResults& r) {
+  const int L = r.L, P = r.probs_overview.P, dh = r.dh;
+  const Eigen::Map<const Matrix> v(r.v.data.data() + int64_t{h} * L * dh, L, dh);
+  Eigen::Map<Matrix> out(r.out.data.data() + int64_t{h} * L * dh, L, dh);
+  const int64_t rows_per_bin = (L + P - 1) / P;
+  parallel_strided(P, std::max<int64_t>(1, kMinWorkPerThread / (rows_per_bin * L * dh)), [&](int64_t b, int) {
+    const int t0 = bin_begin(static_cast<int>(b), L, P), t1 = bin_begin(static_cast<int>(b) + 1, L, P);
+    Matrix rows;
+    attention_probs_rows(r, cfg, h, t0, t1, rows);
+    PooledLine line(L, P);
+    for (int i = 0; i < t1 - t0; ++i) line.add(rows.row(i).data(), 0, L);
+    line.store_row(r.probs_overview, h, static_cast<int>(b));
+    out.middleRows(t0, t1 - t0).noalias() = rows * v;
+  });
+}
+
 }  // namespace
 
 AttentionResults attention_projections(const Session& session, const Matrix& u_in) {
@@ -250,9 +306,15 @@ AttentionResults run_attention(const Session& session, const Matrix& u_in, Timin
   AttentionResults r = attention_projections(session, u_in);
   const int L = r.L, H = r.H, dh = r.dh;
   const std::vector<double> slopes = alibi_slopes(H);
+  r.out = Tensor({H, L, dh});
+  if (maps_pooled(session, L)) {
+    r.probs_overview = make_overview(H, L);
+    for (int h = 0; h < H; ++h) pool_attention_head(cfg, h, r);
+    timings["attention"] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return r;
+  }
   r.scores = Tensor({H, L, L});
   r.probs = Tensor({H, L, L});
-  r.out = Tensor({H, L, dh});
   for (int h = 0; h < H; ++h) {
     const Matrix q = attention_head(r.q, h), k = attention_head(r.k, h), v = attention_head(r.v, h);
     Matrix scores, probs, out;

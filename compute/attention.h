@@ -42,6 +42,13 @@ void softmax_attention(const Matrix& q, const Matrix& k, const Matrix& v, MaskKi
 void softmax_attention_into(const Matrix& q, const Matrix& k, const Matrix& v, MaskKind mask, int window,
                             double temperature, double alibi_slope, float* scores_out, float* probs_out, Matrix& out);
 
+// Query rows [t0, t1) of head h's probs map, computed from a.q, a.k as run_attention computes
+// the whole map (same block product, softmax and normalizers): rows: [t1 - t0, L]. What the
+// overview path pools, and what panels show as the exact row next to an overview.
+void attention_probs_rows(const AttentionResults& a, const AttentionConfig& cfg, int h, int t0, int t1, Matrix& rows);
+// Row t of head h's probs: [L].
+std::vector<float> attention_probs_row(const AttentionResults& a, const AttentionConfig& cfg, int h, int t);
+
 // Katharopoulos' feature maps: elu(x) + 1 (positive), or the identity.
 Matrix feature_map(const Matrix& x, FeatureMap map);
 // Denominator guard of the reference implementation (fast-transformers' eps).

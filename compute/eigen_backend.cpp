@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "attention.h"
+#include "map_overview.h"
 #include "ssm.h"
 
 namespace seqscope::compute {
@@ -17,8 +18,10 @@ double estimate_result_bytes(const Session& session, int L_in) {
   const double H = session.attention.heads, dh = session.attention.head_dim;
   // Abar, Bbar, h, eig_discrete as complex [L, D, N] (+ h_bwd); alpha [C, L, L]; scores and
   // probs [H, L, L]; q, k, v, out [H, L, dh]; small [L, D] and [L, N] matrices.
+  // Pooled maps (L > full_map_max_length) are [P, P] max and mean instead of [L, L].
+  const double side = maps_pooled(session, L_in) ? overview_size(L_in) : L;
   const double ldn = L * D * N * 8.0 * (session.ssm.bidirectional ? 5.0 : 4.0);
-  return ldn + 4.0 * (C * L * L + 2.0 * H * L * L + 4.0 * H * L * dh + 8.0 * L * D + 4.0 * L * N);
+  return ldn + 4.0 * (C * side * side + 2.0 * H * side * side + 4.0 * H * L * dh + 8.0 * L * D + 4.0 * L * N);
 }
 
 Results EigenBackend::run(const Session& session, const Inputs& inputs) { return run_eigen(session, inputs); }

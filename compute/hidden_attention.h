@@ -3,6 +3,10 @@
 // (Ali, Zimerman, Wolf 2024): alpha_d[t, s] = sum_n C[t, n] prod_{k=s+1..t} Abar_d[k, n] Bbar_d[s, n]
 // for s <= t, 0 above the diagonal, so that y_d = alpha_d u_d + D u_d.
 #pragma once
+#include <vector>
+
+#include "map_overview.h"
+#include "results.h"
 #include "session.h"
 #include "ssm_scan.h"
 #include "types.h"
@@ -34,6 +38,15 @@ enum class DecayMethod { Product, ExpOfSums };
 //   -> alpha_d: [L, L] (2 Re(...) when two_re), 0 above the diagonal.
 Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const MatrixC& C, RowsPer c_rows,
                                  const Matrix& delta, const MatrixC& A, int d, DecayMethod method, bool two_re);
+
+// Row t of channel d's alpha: [L], the same numbers as row t of the full map (forward part
+// s <= t, plus the backward part s >= t when bidirectional; LTI from the kernel), computed in
+// O(L N) from r.Abar, r.Bbar, r.C (or r.kernel). What a panel shows next to an overview.
+std::vector<float> hidden_attention_row(const SsmResults& r, int d, int t);
+// Channel d's alpha pooled into map m of `overview` (map_overview.h), without ever holding
+// [L, L]: column strips on worker threads, each column walked from its diagonal until every
+// mode has decayed to a float zero.
+void pool_hidden_attention(const SsmResults& r, int d, MapOverview& overview, int m);
 
 // alpha_bwd of the reversed sequence -> its matrix in original positions: J alpha_bwd J.
 Matrix flip_both(const Matrix& alpha);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "inputs.h"
+#include "map_overview.h"
 #include "session.h"
 #include "ssm_init.h"
 #include "types.h"
@@ -40,6 +41,10 @@ struct SsmResults {
 
   std::vector<int> hidden_attention_channels;  // [C]
   Tensor hidden_attention;                     // [C, L, L] alpha_d (bidirectional: fwd + J bwd J)
+  // L > session.full_map_max_length: hidden_attention stays empty and alpha is kept pooled,
+  // [C, P, P] (map_overview.h); hidden_attention_row gives any row exactly.
+  MapOverview hidden_attention_overview;
+  bool pooled() const { return !hidden_attention_overview.empty(); }
 
   TensorC eig_continuous;  // [D, N] eigenvalues of A per channel (empty for Shift)
   TensorC eig_discrete;    // [L, D, N] eigenvalues of Abar per step (LTI repeats along L)
@@ -55,6 +60,10 @@ struct AttentionResults {
   Tensor q, k, v;        // [H, L, dh] (q, k after RoPE)
   Tensor scores;         // [H, L, L] logits incl. scale, temperature and ALiBi; -inf where masked
   Tensor probs;          // [H, L, L] softmax (linear: the normalized weights; lag: one-hot)
+  // L > session.full_map_max_length: scores and probs stay empty and probs is kept pooled,
+  // [H, P, P] (map_overview.h); attention_probs_row gives any row exactly.
+  MapOverview probs_overview;
+  bool pooled() const { return !probs_overview.empty(); }
   Tensor out;            // [H, L, dh]
   std::vector<double> kv_cache_bytes;  // [L] bytes the layer keeps after step t
 };

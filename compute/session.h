@@ -86,6 +86,9 @@ struct Session {
   int d_model = 16;  // D
   SsmConfig ssm;
   AttentionConfig attention;
+  // Longest L whose [L, L] maps are kept whole; beyond, they are pooled overviews plus the exact
+  // row of the current query (map_overview.h). At most kMaxFullMapLength (5792).
+  int full_map_max_length = 5792;
 };
 
 // JSON round trip. Every key is optional; an unknown key or an out-of-range value throws

@@ -323,6 +323,7 @@ void check_field_ranges(const Session& s) {
   check_range(schema::kWindow, s.attention.window);
   check_range(schema::kTemperature, s.attention.temperature);
   check_range(schema::kAttentionLag, s.attention.lag);
+  check_range(schema::kFullMapMaxLength, s.full_map_max_length);
 }
 
 void check_text(const std::string& text) {
@@ -409,7 +410,8 @@ int64_t sequence_length_wide(const Session& s) {
 Session session_from_json(const json& top) {
   check_version(top);
   Session s;
-  ObjectReader r(top, "", {"version", "seed", "backend", "cursor", "input", "d_model", "ssm", "attention"});
+  ObjectReader r(top, "",
+                 {"version", "seed", "backend", "cursor", "input", "d_model", "ssm", "attention", "full_map_max_length"});
   r.read_seed("seed", s.seed);
   r.read_enum("backend", s.backend);
   r.read_int("cursor", schema::kCursor, s.cursor);
@@ -417,6 +419,7 @@ Session session_from_json(const json& top) {
   r.read_int("d_model", schema::kDModel, s.d_model);
   if (const json* ssm = r.find("ssm")) read_ssm(*ssm, s.ssm);
   if (const json* attention = r.find("attention")) read_attention(*attention, s.attention);
+  r.read_int("full_map_max_length", schema::kFullMapMaxLength, s.full_map_max_length);
   validate_session(s);
   return s;
 }
@@ -429,7 +432,8 @@ json session_to_json(const Session& s) {
           {"input", write_input(s.input)},
           {"d_model", s.d_model},
           {"ssm", write_ssm(s.ssm)},
-          {"attention", write_attention(s.attention)}};
+          {"attention", write_attention(s.attention)},
+          {"full_map_max_length", s.full_map_max_length}};
 }
 
 void validate_session(const Session& s) {

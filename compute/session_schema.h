@@ -14,6 +14,7 @@
 #include <span>
 #include <string_view>
 
+#include "map_overview.h"
 #include "session.h"
 
 namespace seqscope::compute::schema {
@@ -55,6 +56,7 @@ inline constexpr int kMaxHeadsTimesHeadDim = 1024;  // width of the q, k, v proj
 inline constexpr IntRange kWindow{"attention.window", 1, kMaxLength};
 inline constexpr RealRange kTemperature{"attention.temperature", 0.01, 100.0};
 inline constexpr IntRange kAttentionLag{"attention.lag", 0, kMaxLength - 1};
+inline constexpr IntRange kFullMapMaxLength{"full_map_max_length", 1, kMaxFullMapLength};
 
 // Token ids that every task sequence reserves; data symbols are kTaskFirstData .. vocab-1.
 inline constexpr int kTaskBlank = 0;      // '·' noise / padding

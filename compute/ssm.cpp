@@ -186,9 +186,15 @@ void make_kernel(const SsmResults& r, SsmResults& out) {
   }
 }
 
-void make_hidden_attention(const SsmParams& p, SsmResults& r) {
+void make_hidden_attention(const SsmParams& p, SsmResults& r, bool pooled) {
   const std::vector<int>& channels = r.hidden_attention_channels;
   const int L = r.L;
+  if (pooled) {  // no [L, L] matrix at all: each channel pooled straight from Abar, Bbar, C
+    r.hidden_attention_overview = make_overview(static_cast<int>(channels.size()), L);
+    for (size_t i = 0; i < channels.size(); ++i)
+      pool_hidden_attention(r, channels[i], r.hidden_attention_overview, static_cast<int>(i));
+    return;
+  }
   r.hidden_attention = Tensor({static_cast<int64_t>(channels.size()), L, L});
   // The product of the float Abar the scan itself multiplies (see DecayMethod).
   const DecayMethod decay = DecayMethod::Product;
@@ -307,7 +313,7 @@ SsmResults run_ssm(const Session& session, const Matrix& u_block, Timings& timin
 
   if (r.lti) make_kernel(r, r);
   clock.lap("ssm.kernel");
-  make_hidden_attention(p, r);
+  make_hidden_attention(p, r, maps_pooled(session, r.L));
   clock.lap("ssm.hidden_attention");
   make_eigenvalues(p, r);
   clock.lap("ssm.eigenvalues");

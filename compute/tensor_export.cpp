@@ -71,7 +71,13 @@ void for_each_tensor(const Results& r, const TensorVisitor& visit) {
     out.add("y_gated", s.y_gated);
   }
   if (s.lti) out.add("kernel", s.kernel);
-  out.add("hidden_attn", s.hidden_attention);
+  // L beyond a full map: the pooled overview (max |alpha|, mean alpha per block) instead.
+  if (s.pooled()) {
+    out.add("hidden_attn_pool_max", s.hidden_attention_overview.max_abs);
+    out.add("hidden_attn_pool_mean", s.hidden_attention_overview.mean);
+  } else {
+    out.add("hidden_attn", s.hidden_attention);
+  }
   out.add("hidden_attn_channels", s.hidden_attention_channels);
   if (!s.eig_continuous.data.empty()) out.add("eig_continuous", s.eig_continuous, true);
 
@@ -79,7 +85,12 @@ void for_each_tensor(const Results& r, const TensorVisitor& visit) {
   out.add("q", a.q);
   out.add("k", a.k);
   out.add("v", a.v);
-  out.add("probs", a.probs);
+  if (a.pooled()) {
+    out.add("probs_pool_max", a.probs_overview.max_abs);
+    out.add("probs_pool_mean", a.probs_overview.mean);
+  } else {
+    out.add("probs", a.probs);
+  }
   out.add("attn_out", a.out);
   if (!r.inputs.tokens.empty()) out.add("tokens", r.inputs.tokens);
 }

@@ -2,7 +2,8 @@
 // (compute::attention_projections: the reference's weights, sinusoidal positions and RoPE), a
 // [L, D] x [D, H dh] product that is small next to the [H, L, L] map; the GPU computes the
 // map and the output:
-//   softmax: attention_flash (online softmax -> out, row max and sum) then attention_probs;
+//   softmax: attention_flash (online softmax -> out, row max and sum) then attention_probs
+//            (or attention_pool: the overview, for L beyond a full map);
 //   linear:  attention_linear keysum -> den, attention_probs (parallel form for the map),
 //            attention_linear out (recurrent form with a matrix state);
 //   lag:     attention_probs (one-hot map) and attention_lag (out copies v).
@@ -22,8 +23,10 @@ AttentionJob prepare_attention(const Context& context, const compute::Session& s
   job.config = session.attention;
   job.r = compute::attention_projections(session, u);
   const AttentionResults& r = job.r;
-  const double maps = static_cast<double>(r.H) * r.L * r.L * sizeof(float);
-  require_buffer_range(context, maps, "the attention map [H, L, L]", r.L);
+  if (compute::maps_pooled(session, r.L)) job.pooled_size = compute::overview_size(r.L);
+  const double side = job.pooled_size > 0 ? job.pooled_size : r.L;
+  require_buffer_range(context, static_cast<double>(r.H) * side * side * sizeof(float), "the attention map [H, L, L]",
+                       r.L);
   job.slopes.assign(static_cast<size_t>(2 * r.H), 0.0f);
   if (job.config.positional == compute::Positional::Alibi) {
     const std::vector<double> slopes = compute::alibi_slopes(r.H);
@@ -57,6 +60,10 @@ struct ProbsPush {
   float scale;
   int32_t kind, feature_map, lag;
 };
+struct PoolPush {
+  ProbsPush probs;
+  int32_t P;
+};
 struct LinearPush {
   int32_t L, dh, mask, window, H, mode, feature_map;
   float eps;
@@ -76,13 +83,23 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
   GpuBuffer& v = b.at("att.v");
   GpuBuffer& out = b.ensure("att.out", hld * sizeof(float));
   GpuBuffer& stats = b.ensure("att.stats", hl * 4 * sizeof(float));
-  GpuBuffer& scores = b.ensure("att.scores", maps * sizeof(float));
-  GpuBuffer& probs = b.ensure("att.probs", maps * sizeof(float));
   const int32_t mask = static_cast<int32_t>(c.mask), feature = static_cast<int32_t>(c.feature_map);
   const ProbsPush probs_push{r.L, r.dh, mask, c.window, job.scale, static_cast<int32_t>(c.kind), feature, c.lag};
+  // The whole map, or (L beyond a full map) its overview: one workgroup per (query bin, head).
   const auto map_pass = [&] {
-    rec.dispatch(k.probs, {&q, &kk, &b.at("att.slopes"), &stats, &scores, &probs}, probs_push, groups_for(r.L, kTile),
-                 groups_for(r.L, kTile), r.H);
+    const int P = job.pooled_size;
+    if (P > 0) {
+      const int64_t pooled = int64_t{r.H} * P * P * sizeof(float);
+      rec.dispatch(k.attention_pool,
+                   {&q, &kk, &b.at("att.slopes"), &stats, &b.ensure("att.pool_max", pooled),
+                    &b.ensure("att.pool_mean", pooled)},
+                   PoolPush{probs_push, P}, P, r.H);
+      return;
+    }
+    rec.dispatch(k.probs,
+                 {&q, &kk, &b.at("att.slopes"), &stats, &b.ensure("att.scores", maps * sizeof(float)),
+                  &b.ensure("att.probs", maps * sizeof(float))},
+                 probs_push, groups_for(r.L, kTile), groups_for(r.L, kTile), r.H);
   };
   rec.begin_op("attention");
   switch (c.kind) {
@@ -114,11 +131,17 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
 
 void read_attention(const BufferPool& buffers, AttentionJob& job) {
   AttentionResults& r = job.r;
-  r.scores = compute::Tensor({r.H, r.L, r.L});
-  r.probs = compute::Tensor({r.H, r.L, r.L});
   r.out = compute::Tensor({r.H, r.L, r.dh});
-  get(buffers, "att.scores", r.scores.data.data(), r.scores.data.size() * sizeof(float));
-  get(buffers, "att.probs", r.probs.data.data(), r.probs.data.size() * sizeof(float));
+  if (job.pooled_size > 0) {
+    r.probs_overview = compute::make_overview(r.H, r.L);
+    get(buffers, "att.pool_max", r.probs_overview.max_abs.data.data(), r.probs_overview.max_abs.data.size() * sizeof(float));
+    get(buffers, "att.pool_mean", r.probs_overview.mean.data.data(), r.probs_overview.mean.data.size() * sizeof(float));
+  } else {
+    r.scores = compute::Tensor({r.H, r.L, r.L});
+    r.probs = compute::Tensor({r.H, r.L, r.L});
+    get(buffers, "att.scores", r.scores.data.data(), r.scores.data.size() * sizeof(float));
+    get(buffers, "att.probs", r.probs.data.data(), r.probs.data.size() * sizeof(float));
+  }
   get(buffers, "att.out", r.out.data.data(), r.out.data.size() * sizeof(float));
 }
 

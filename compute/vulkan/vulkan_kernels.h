@@ -17,8 +17,8 @@ struct Kernels {
   explicit Kernels(const Context& context);
   ComputePipeline scan_chunk, scan_carry, scan_fixup, readout, dense_scan;
   ComputePipeline kernel, kernel_dense;
-  ComputePipeline hidden_prefix, hidden_tiles;
-  ComputePipeline flash, probs, linear, lag;
+  ComputePipeline hidden_prefix, hidden_tiles, hidden_pool;
+  ComputePipeline flash, probs, attention_pool, linear, lag;
 };
 
 // Workgroup sizes and tiles (specialization constants of the kernels).
@@ -43,6 +43,7 @@ struct SsmJob {
   compute::Matrix dense_bbar;           // [D, N] dense
   int directions = 1;
   int chunks = 1;
+  int pooled_size = 0;  // P of the hidden attention's overview; 0: the full [C, L, L] map
 };
 // CPU side of the SSM layer; UserError on bad sizes or limits of this device.
 SsmJob prepare_ssm(const Context& context, const compute::Session& session, const compute::Matrix& u_block);
@@ -56,6 +57,7 @@ struct AttentionJob {
   compute::AttentionConfig config;
   std::vector<float> slopes;  // [H, 2] ALiBi slope as hi, lo (zeros without ALiBi)
   float scale = 1.0f;         // 1 / (sqrt(dh) temperature), rounded as the reference does
+  int pooled_size = 0;        // P of the map's overview; 0: the full [H, L, L] map
 };
 AttentionJob prepare_attention(const Context& context, const compute::Session& session, const compute::Matrix& u);
 void upload_attention(const AttentionJob& job, BufferPool& buffers);

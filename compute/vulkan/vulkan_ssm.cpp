@@ -71,7 +71,8 @@ void check_limits(const Context& context, const SsmJob& job) {
   const double L = r.L, ldn = L * r.D * r.N;
   require_buffer_range(context, ldn * kComplex, "the state h [L, D, N]", r.L);
   const double channels = static_cast<double>(r.hidden_attention_channels.size());
-  require_buffer_range(context, channels * L * L * sizeof(float), "the hidden attention [C, L, L]", r.L);
+  const double side = job.pooled_size > 0 ? job.pooled_size : L;
+  require_buffer_range(context, channels * side * side * sizeof(float), "the hidden attention [C, L, L]", r.L);
   require_buffer_range(context, channels * L * r.N * 4 * sizeof(float), "the hidden attention prefix [C, L, N]", r.L);
 }
 
@@ -85,6 +86,7 @@ SsmJob prepare_ssm(const Context& context, const compute::Session& session, cons
   SsmResults& r = job.r;
   const SsmParams& p = r.params;
   job.method = session.ssm.discretization;
+  if (compute::maps_pooled(session, r.L)) job.pooled_size = compute::overview_size(r.L);
   check_limits(context, job);
   compute::fill_scan_inputs(u_block, r);
   if (p.dense)
@@ -146,6 +148,10 @@ struct PrefixPush {
 struct TilesPush {
   int32_t L, D, N, lti, bidirectional, complex_a;
   float re_scale;
+};
+struct PoolPush {
+  TilesPush tiles;
+  int32_t P;
 };
 
 void record_diagonal_scan(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob& job) {
@@ -214,12 +220,22 @@ void record_hidden_attention(Recorder& rec, const Kernels& k, BufferPool& b, con
     rec.dispatch(k.hidden_prefix,
                  {&b.at("ssm.delta"), &b.at("ssm.A"), &b.at("ssm.Abar"), &b.at("ssm.channels"), &prefix},
                  PrefixPush{r.L, r.D, r.N, channels, exp_decay ? 1 : 0}, groups_for(int64_t{channels} * r.N, kGroup));
-  GpuBuffer& alpha = b.ensure("ssm.alpha", int64_t{channels} * r.L * r.L * sizeof(float));
   const TilesPush push{r.L, r.D, r.N, r.lti ? 1 : 0, r.bidirectional ? 1 : 0, r.is_complex ? 1 : 0,
                        r.is_complex ? 2.0f : 1.0f};
   // LTI models bind the kernel; selective ones C [L, N], Bbar and the prefix.
   GpuBuffer& kernel = r.lti ? b.at("ssm.kernel") : b.ensure("ssm.kernel", 16);
   GpuBuffer& bbar = r.dense ? b.ensure("ssm.Bbar", 16) : b.at("ssm.Bbar");
+  if (job.pooled_size > 0) {  // the overview: one workgroup per (query bin, channel)
+    const int P = job.pooled_size;
+    const int64_t pooled = int64_t{channels} * P * P * sizeof(float);
+    GpuBuffer& pool_max = b.ensure("ssm.alpha_pool_max", pooled);
+    GpuBuffer& pool_mean = b.ensure("ssm.alpha_pool_mean", pooled);
+    rec.dispatch(k.hidden_pool,
+                 {&b.at("ssm.C"), &bbar, &prefix, &kernel, &b.at("ssm.channels"), &pool_max, &pool_mean},
+                 PoolPush{push, P}, P, channels);
+    return;
+  }
+  GpuBuffer& alpha = b.ensure("ssm.alpha", int64_t{channels} * r.L * r.L * sizeof(float));
   rec.dispatch(k.hidden_tiles, {&b.at("ssm.C"), &bbar, &prefix, &kernel, &b.at("ssm.channels"), &alpha}, push,
                groups_for(r.L, kTile), groups_for(r.L, kTile), channels);
 }
@@ -273,8 +289,18 @@ void read_ssm(const BufferPool& buffers, SsmJob& job) {
     get(buffers, "ssm.kernel", r.kernel.data(), r.kernel.size() * sizeof(float));
   }
   const int64_t channels = static_cast<int64_t>(r.hidden_attention_channels.size());
-  r.hidden_attention = compute::Tensor({channels, L, L});
-  if (channels > 0) get(buffers, "ssm.alpha", r.hidden_attention.data.data(), r.hidden_attention.data.size() * sizeof(float));
+  if (job.pooled_size > 0) {
+    r.hidden_attention_overview = compute::make_overview(static_cast<int>(channels), r.L);
+    compute::MapOverview& o = r.hidden_attention_overview;
+    if (channels > 0) {
+      get(buffers, "ssm.alpha_pool_max", o.max_abs.data.data(), o.max_abs.data.size() * sizeof(float));
+      get(buffers, "ssm.alpha_pool_mean", o.mean.data.data(), o.mean.data.size() * sizeof(float));
+    }
+  } else {
+    r.hidden_attention = compute::Tensor({channels, L, L});
+    if (channels > 0)
+      get(buffers, "ssm.alpha", r.hidden_attention.data.data(), r.hidden_attention.data.size() * sizeof(float));
+  }
   compute::make_eigenvalues(r.params, r);
 }
 

@@ -28,9 +28,7 @@ layout(push_constant) uniform Push {
   int lag;
 };
 
-#define kNegInf uintBitsToFloat(0xff800000u)
-
-float phi(float x) { return feature_map == 1 ? x : (x > 0.0 ? x + 1.0 : exp_acc(x)); }
+#include "attention_map_entry.glsl"
 
 bool tile_masked(int t0, int t1, int s0, int s1) {
   if (mask == kMaskNone) return false;
@@ -46,44 +44,12 @@ void main() {
   if (s >= L || t >= L) return;
   const int idx = (h * L + t) * L + s;
   const int t0 = int(gl_WorkGroupID.y) * tile, s0 = int(gl_WorkGroupID.x) * tile;
-  if (kind == 2) {
-    const int src = t >= lag ? t - lag : t;
-    scores[idx] = s == src ? 0.0 : kNegInf;
-    probs[idx] = s == src ? 1.0 : 0.0;
-    return;
-  }
   if (kind == 0 && tile_masked(t0, t0 + tile - 1, s0, s0 + tile - 1)) {
     scores[idx] = kNegInf;
     probs[idx] = 0.0;
     return;
   }
-  const int qrow = (h * L + t) * dh, krow = (h * L + s) * dh;
-  const bool allowed = mask_allows(mask, window, t, s);
-  if (kind == 0) {
-    if (!allowed) {
-      scores[idx] = kNegInf;
-      probs[idx] = 0.0;
-      return;
-    }
-    float dot_qk = 0.0;
-    for (int j = 0; j < dh; ++j) dot_qk += q[qrow + j] * k[krow + j];
-    const float score = logit(dot_qk, scale, slopes[h], t, s);
-    const vec4 st = stats[h * L + t];
-    scores[idx] = score;
-    probs[idx] = exp_acc(score - st.x) / df_to_float(st.yz);
-    return;
-  }
-  // Linear: the similarity as a double-float (the reference forms it in double).
-  vec2 sim = vec2(0.0);
-  for (int j = 0; j < dh; ++j) sim = df_add(sim, df_two_prod(phi(q[qrow + j]), phi(k[krow + j])));
-  scores[idx] = df_to_float(sim);
-  if (!allowed) {
-    probs[idx] = 0.0;
-    return;
-  }
-  const vec2 den = stats[h * L + t].xy;
-  // sim / den in double-float: one Newton step on the float quotient.
-  const float q0 = sim.x / den.x;
-  const vec2 r = df_add(sim, -df_mul_f(den, q0));
-  probs[idx] = q0 + df_to_float(r) / den.x;
+  float score;
+  probs[idx] = map_entry(h, t, s, score);
+  scores[idx] = score;
 }

@@ -5,7 +5,6 @@
 //   backward (s >= t): the same with exp(Lambda_{s-1} - Lambda_{t-1}) (the reversed scan),
 // LTI models: K[t - s] (and K[s - t] backward), the Toeplitz matrix of the kernel. Tiles
 // entirely above the diagonal of a forward-only model do no work and write zeros.
-#include "precise_math.glsl"
 
 layout(local_size_x_id = 0, local_size_y_id = 0) in;
 
@@ -26,23 +25,7 @@ layout(push_constant) uniform Push {
   float re_scale;
 };
 
-vec4 lambda(int ch, int t, int n) { return t < 0 ? vec4(0.0) : prefix[(ch * L + t) * N + n]; }
-
-// s * Re sum_n C[t, n] exp(Lambda_hi - Lambda_lo) Bbar[s, n], as a float.
-float decayed_sum(int ch, int d, int t, int s, int hi, int lo) {
-  vec2 acc = vec2(0.0);
-  for (int n = 0; n < N; ++n) {
-    const vec4 a = lambda(ch, hi, n);
-    const vec4 b = lambda(ch, lo, n);
-    const float span_re = df_to_float(df_add(a.xy, -b.xy));
-    if (span_re < -104.0) continue;  // exp is a float zero (as the reference's early exit)
-    vec2 decay = vec2(exp_acc(span_re), 0.0);
-    if (complex_a != 0 || a.z != 0.0 || b.z != 0.0) decay = decay.x * cis_df(df_add(a.zw, -b.zw));
-    const vec2 cdb = cmul(cmul(C[t * N + n], decay), Bbar[(s * D + d) * N + n]);
-    acc = df_add_f(acc, cdb.x);
-  }
-  return re_scale * df_to_float(acc);
-}
+#include "hidden_attention_entry.glsl"
 
 void main() {
   const int ch = int(gl_WorkGroupID.z);
@@ -57,14 +40,5 @@ void main() {
     alpha[out_idx] = 0.0;  // the whole tile is above the diagonal
     return;
   }
-  const int d = channels[ch];
-  float value = 0.0;
-  if (lti != 0) {
-    if (s <= t) value = kernel[d * L + (t - s)];
-    if (bidirectional != 0 && s >= t) value += kernel[d * L + (s - t)];
-  } else {
-    if (s <= t) value = decayed_sum(ch, d, t, s, t, s);
-    if (bidirectional != 0 && s >= t) value += decayed_sum(ch, d, t, s, s - 1, t - 1);
-  }
-  alpha[out_idx] = value;
+  alpha[out_idx] = alpha_entry(ch, channels[ch], t, s);
 }

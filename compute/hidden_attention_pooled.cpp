@@ -1,0 +1,200 @@
+// Hidden attention without the [L, L] matrix (see hidden_attention.h): one exact row, and the
+// pooled overview. Both walk products of the float Abar in double, as the full map's Product
+// method does, so they give the same numbers:
+//   forward  alpha[t, s] = Re sum_n C[t, n] prod_{k=s+1..t} Abar[k, n] Bbar[s, n]   (s <= t)
+//   backward alpha[t, s] = Re sum_n C[t, n] prod_{k=t..s-1} Abar[k, n] Bbar[s, n]   (s >= t)
+// (times 2 for complex models); LTI models read K[t - s] (and K[s - t]) from the kernel.
+#include <algorithm>
+#include <complex>
+#include <vector>
+
+#include "hidden_attention.h"
+#include "parallel.h"
+
+namespace seqscope::compute {
+namespace {
+
+using ComplexD = std::complex<double>;
+double real_of(double x) { return x; }
+double real_of(ComplexD x) { return x.real(); }
+double norm_of(double x) { return x * x; }
+double norm_of(ComplexD x) { return std::norm(x); }
+constexpr double kFloatZeroNorm = 1e-90;  // |prod|^2 below this: a float zero
+
+// One channel's Abar, Bbar, C laid out [L][N], so that a step's N modes are contiguous.
+template <typename T>
+struct StepMajor {
+  int L = 0, N = 0;
+  std::vector<T> Abar, Bbar, C;
+  const T* abar(int t) const { return Abar.data() + static_cast<size_t>(t) * N; }
+  const T* bbar(int t) const { return Bbar.data() + static_cast<size_t>(t) * N; }
+  const T* c(int t) const { return C.data() + static_cast<size_t>(t) * N; }
+};
+
+template <typename T>
+T to(Complex z) {
+  if constexpr (std::is_same_v<T, double>) return z.real();
+  else return ComplexD(z);
+}
+
+template <typename T>
+StepMajor<T> gather(const SsmResults& r, int d) {
+  StepMajor<T> ch;
+  ch.L = r.L;
+  ch.N = r.N;
+  const size_t size = static_cast<size_t>(r.L) * r.N;
+  ch.Abar.resize(size), ch.Bbar.resize(size), ch.C.resize(size);
+  const bool c_per_step = r.C.rows() == r.L && !r.lti;
+  for (int t = 0; t < r.L; ++t)
+    for (int n = 0; n < r.N; ++n) {
+      const size_t i = static_cast<size_t>(t) * r.N + n;
+      ch.Abar[i] = to<T>(r.Abar.at(t, d, n));
+      ch.Bbar[i] = to<T>(r.Bbar.at(t, d, n));
+      ch.C[i] = to<T>(c_per_step ? r.C(t, n) : r.C(d, n));
+    }
+  return ch;
+}
+
+// sum_n c[n] p[n], then p[n] *= a[n] (a may be null: no update); false once every p is 0.
+template <typename T>
+bool dot_and_decay(const T* c, std::vector<T>& p, const T* a, T& acc) {
+  acc = T(0);
+  double largest = 0.0;
+  for (size_t n = 0; n < p.size(); ++n) {
+    acc += c[n] * p[n];
+    if (!a) continue;
+    p[n] *= a[n];
+    if (norm_of(p[n]) < kFloatZeroNorm) p[n] = T(0);
+    largest = std::max(largest, norm_of(p[n]));
+  }
+  return !a || largest > 0.0;
+}
+
+// row: [L], adds channel d's forward (and backward) entries of row t.
+template <typename T>
+void diagonal_row(const StepMajor<T>& ch, int t, bool bidirectional, double factor, std::vector<float>& row) {
+  const int N = ch.N, L = ch.L;
+  std::vector<T> p(static_cast<size_t>(N));
+  T acc;
+  // Forward: p = C_t prod_{k=s+1..t} Abar_k, so that alpha[t, s] = sum_n p Bbar_s.
+  for (int n = 0; n < N; ++n) p[static_cast<size_t>(n)] = ch.c(t)[n];
+  for (int s = t; s >= 0; --s) {
+    const bool alive = dot_and_decay(ch.bbar(s), p, ch.abar(s), acc);
+    row[static_cast<size_t>(s)] += static_cast<float>(factor * real_of(acc));
+    if (!alive) break;
+  }
+  if (!bidirectional) return;
+  for (int n = 0; n < N; ++n) p[static_cast<size_t>(n)] = ch.c(t)[n];
+  for (int s = t; s < L; ++s) {
+    const bool alive = dot_and_decay(ch.bbar(s), p, ch.abar(s), acc);
+    row[static_cast<size_t>(s)] += static_cast<float>(factor * real_of(acc));
+    if (!alive) break;
+  }
+}
+
+// Column s of alpha into col (entries [*lo, *hi] written, the rest untouched).
+template <typename T>
+void diagonal_column(const StepMajor<T>& ch, int s, bool bidirectional, double factor, std::vector<T>& p,
+                     std::vector<float>& col, int* lo, int* hi) {
+  const int N = ch.N, L = ch.L;
+  T acc;
+  // Forward: p = prod_{k=s+1..t} Abar_k Bbar_s, alpha[t, s] = sum_n C_t p.
+  for (int n = 0; n < N; ++n) p[static_cast<size_t>(n)] = ch.bbar(s)[n];
+  *lo = *hi = s;
+  for (int t = s; t < L; ++t) {
+    const bool alive = dot_and_decay(ch.c(t), p, t + 1 < L ? ch.abar(t + 1) : nullptr, acc);
+    col[static_cast<size_t>(t)] = static_cast<float>(factor * real_of(acc));
+    *hi = t;
+    if (!alive || t + 1 == L) break;
+  }
+  if (!bidirectional) return;
+  for (int n = 0; n < N; ++n) p[static_cast<size_t>(n)] = ch.bbar(s)[n];
+  for (int t = s; t >= 0; --t) {
+    const bool alive = dot_and_decay(ch.c(t), p, t > 0 ? ch.abar(t - 1) : nullptr, acc);
+    const float value = static_cast<float>(factor * real_of(acc));
+    col[static_cast<size_t>(t)] = t == s ? col[static_cast<size_t>(t)] + value : value;
+    *lo = t;
+    if (!alive || t == 0) break;
+  }
+}
+
+// The kernel's support: K[k] == 0 for every k > the returned index.
+int kernel_support(const float* K, int L) {
+  int last = L - 1;
+  while (last > 0 && K[last] == 0.0f) --last;
+  return last;
+}
+
+// Column s of the Toeplitz alpha (K[t - s], plus K[s - t] when bidirectional).
+void lti_column(const float* K, int support, int L, int s, bool bidirectional, std::vector<float>& col, int* lo,
+                int* hi) {
+  *lo = s;
+  *hi = std::min(L - 1, s + support);
+  for (int t = s; t <= *hi; ++t) col[static_cast<size_t>(t)] = K[t - s];
+  if (!bidirectional) return;
+  *lo = std::max(0, s - support);
+  for (int t = *lo; t < s; ++t) col[static_cast<size_t>(t)] = K[s - t];
+  col[static_cast<size_t>(s)] += K[0];
+}
+
+template <typename T>
+void pool_diagonal(const SsmResults& r, int d, MapOverview& o, int m) {
+  const StepMajor<T> ch = gather<T>(r, d);
+  const int L = r.L, P = o.P;
+  const double factor = r.is_complex ? 2.0 : 1.0;
+  parallel_strided(P, 1, [&](int64_t j, int) {
+    PooledLine line(L, P);
+    std::vector<float> col(static_cast<size_t>(L));
+    std::vector<T> p(static_cast<size_t>(r.N));
+    for (int s = bin_begin(static_cast<int>(j), L, P); s < bin_begin(static_cast<int>(j) + 1, L, P); ++s) {
+      int lo = 0, hi = 0;
+      diagonal_column(ch, s, r.bidirectional, factor, p, col, &lo, &hi);
+      line.add(col.data() + lo, lo, hi - lo + 1);
+    }
+    line.store_column(o, m, static_cast<int>(j));
+  });
+}
+
+void pool_lti(const SsmResults& r, int d, MapOverview& o, int m) {
+  const int L = r.L, P = o.P;
+  const float* K = r.kernel.data() + static_cast<int64_t>(d) * L;
+  const int support = kernel_support(K, L);
+  parallel_strided(P, 1, [&](int64_t j, int) {
+    PooledLine line(L, P);
+    std::vector<float> col(static_cast<size_t>(L));
+    for (int s = bin_begin(static_cast<int>(j), L, P); s < bin_begin(static_cast<int>(j) + 1, L, P); ++s) {
+      int lo = 0, hi = 0;
+      lti_column(K, support, L, s, r.bidirectional, col, &lo, &hi);
+      line.add(col.data() + lo, lo, hi - lo + 1);
+    }
+    line.store_column(o, m, static_cast<int>(j));
+  });
+}
+
+// Real models keep every imaginary part exactly 0 and run in double.
+bool real_channel(const SsmResults& r) { return !r.is_complex; }
+
+}  // namespace
+
+std::vector<float> hidden_attention_row(const SsmResults& r, int d, int t) {
+  std::vector<float> row(static_cast<size_t>(r.L), 0.0f);
+  if (r.lti) {
+    const float* K = r.kernel.data() + static_cast<int64_t>(d) * r.L;
+    for (int s = 0; s <= t; ++s) row[static_cast<size_t>(s)] = K[t - s];
+    if (r.bidirectional)
+      for (int s = t; s < r.L; ++s) row[static_cast<size_t>(s)] += K[s - t];
+    return row;
+  }
+  const double factor = r.is_complex ? 2.0 : 1.0;
+  if (real_channel(r)) diagonal_row(gather<double>(r, d), t, r.bidirectional, factor, row);
+  else diagonal_row(gather<ComplexD>(r, d), t, r.bidirectional, factor, row);
+  return row;
+}
+
+void pool_hidden_attention(const SsmResults& r, int d, MapOverview& overview, int m) {
+  if (r.lti) pool_lti(r, d, overview, m);
+  else if (real_channel(r)) pool_diagonal<double>(r, d, overview, m);
+  else pool_diagonal<ComplexD>(r, d, overview, m);
+}
+
+}  // namespace seqscope::compute

@@ -1,0 +1,62 @@
+#version 450
+// The attention map's overview for L beyond a full map: head h's probs pooled to [P, P] blocks
+// (largest |p| and mean p, masked cells counting as 0), without ever holding [L, L]. Workgroup
+// (b, h) walks the query rows of bin b; each invocation sums its own key bins (see
+// map_pool_common.glsl). Entries come from attention_map_entry.glsl, as in the full map.
+#include "attention_common.glsl"
+#include "map_pool_common.glsl"
+
+layout(local_size_x_id = 0) in;
+
+layout(std430, binding = 0) readonly buffer Q { float q[]; };           // q: [H, L, dh]
+layout(std430, binding = 1) readonly buffer Kb { float k[]; };          // k: [H, L, dh]
+layout(std430, binding = 2) readonly buffer Slopes { vec2 slopes[]; };  // slopes: [H] (hi, lo)
+layout(std430, binding = 3) readonly buffer Stats { vec4 stats[]; };    // stats: [H, L] softmax (m, l) | linear (den)
+layout(std430, binding = 4) writeonly buffer PoolMax { float pool_max[]; };    // [H, P, P]
+layout(std430, binding = 5) writeonly buffer PoolMean { float pool_mean[]; };  // [H, P, P]
+
+layout(push_constant) uniform Push {
+  int L;
+  int dh;
+  int mask;
+  int window;
+  float scale;
+  int kind;  // 0 softmax, 1 linear, 2 lag (compute::AttentionKind)
+  int feature_map;  // linear: 0 elu + 1, 1 identity
+  int lag;
+  int P;
+};
+
+#include "attention_map_entry.glsl"
+
+void main() {
+  const int b = int(gl_WorkGroupID.x), h = int(gl_WorkGroupID.y);
+  const int group = int(gl_WorkGroupSize.x), first_bin = int(gl_LocalInvocationID.x);
+  float largest[kBinsPerInvocation], total[kBinsPerInvocation];
+  for (int i = 0; i < kBinsPerInvocation; ++i) largest[i] = 0.0, total[i] = 0.0;
+  const int t0 = bin_begin(b, L, P), t1 = bin_begin(b + 1, L, P);
+  for (int t = t0; t < t1; ++t) {
+    // Entries outside the mask (and off the lag head's source) are exact zeros: not visited.
+    const int src = t >= lag ? t - lag : t;
+    const ivec2 keys = kind == 2 ? ivec2(src, src) : key_range(mask, window, L, t);
+    for (int i = 0; i < kBinsPerInvocation; ++i) {
+      const int j = first_bin + i * group;
+      if (j >= P) break;
+      const int s0 = max(bin_begin(j, L, P), keys.x), s1 = min(bin_begin(j + 1, L, P) - 1, keys.y);
+      float score;
+      for (int s = s0; s <= s1; ++s) {
+        const float p = map_entry(h, t, s, score);
+        largest[i] = max(largest[i], abs(p));
+        total[i] += p;
+      }
+    }
+  }
+  for (int i = 0; i < kBinsPerInvocation; ++i) {
+    const int j = first_bin + i * group;
+    if (j >= P) break;
+    const float cells = float(t1 - t0) * float(bin_begin(j + 1, L, P) - bin_begin(j, L, P));
+    const int out_idx = (h * P + b) * P + j;
+    pool_max[out_idx] = largest[i];
+    pool_mean[out_idx] = total[i] / cells;
+  }
+}

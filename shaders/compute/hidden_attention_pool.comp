@@ -1,0 +1,59 @@
+#version 450
+// The hidden attention's overview for L beyond a full map: alpha_d pooled to [P, P] blocks
+// (largest |alpha| and mean alpha, zeros above the diagonal of a forward model counting), never
+// holding [L, L]. Workgroup (b, channel) walks the query rows of bin b; each invocation sums
+// its own key bins (map_pool_common.glsl). Entries come from hidden_attention_entry.glsl, as
+// in the full map.
+#include "map_pool_common.glsl"
+
+layout(local_size_x_id = 0) in;
+
+layout(std430, binding = 0) readonly buffer CC { vec2 C[]; };            // C: [L, N] (selective)
+layout(std430, binding = 1) readonly buffer BbarIn { vec2 Bbar[]; };     // Bbar: [L, D, N]
+layout(std430, binding = 2) readonly buffer Prefix { vec4 prefix[]; };   // prefix: [Ch, L, N]
+layout(std430, binding = 3) readonly buffer K { float kernel[]; };       // kernel: [D, L] (LTI)
+layout(std430, binding = 4) readonly buffer Channels { int channels[]; };  // channels: [Ch]
+layout(std430, binding = 5) writeonly buffer PoolMax { float pool_max[]; };    // [Ch, P, P]
+layout(std430, binding = 6) writeonly buffer PoolMean { float pool_mean[]; };  // [Ch, P, P]
+
+layout(push_constant) uniform Push {
+  int L;
+  int D;
+  int N;
+  int lti;
+  int bidirectional;
+  int complex_a;
+  float re_scale;
+  int P;
+};
+
+#include "hidden_attention_entry.glsl"
+
+void main() {
+  const int b = int(gl_WorkGroupID.x), ch = int(gl_WorkGroupID.y), d = channels[ch];
+  const int group = int(gl_WorkGroupSize.x), first_bin = int(gl_LocalInvocationID.x);
+  float largest[kBinsPerInvocation], total[kBinsPerInvocation];
+  for (int i = 0; i < kBinsPerInvocation; ++i) largest[i] = 0.0, total[i] = 0.0;
+  const int t0 = bin_begin(b, L, P), t1 = bin_begin(b + 1, L, P);
+  for (int t = t0; t < t1; ++t) {
+    const int last_key = bidirectional != 0 ? L - 1 : t;  // above the diagonal: exact zeros
+    for (int i = 0; i < kBinsPerInvocation; ++i) {
+      const int j = first_bin + i * group;
+      if (j >= P) break;
+      const int s1 = min(bin_begin(j + 1, L, P) - 1, last_key);
+      for (int s = bin_begin(j, L, P); s <= s1; ++s) {
+        const float a = alpha_entry(ch, d, t, s);
+        largest[i] = max(largest[i], abs(a));
+        total[i] += a;
+      }
+    }
+  }
+  for (int i = 0; i < kBinsPerInvocation; ++i) {
+    const int j = first_bin + i * group;
+    if (j >= P) break;
+    const float cells = float(t1 - t0) * float(bin_begin(j + 1, L, P) - bin_begin(j, L, P));
+    const int out_idx = (ch * P + b) * P + j;
+    pool_max[out_idx] = largest[i];
+    pool_mean[out_idx] = total[i] / cells;
+  }
+}
