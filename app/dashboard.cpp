@@ -49,7 +49,7 @@ Dashboard::Dashboard(const vk::Context& context, viz::HeatmapRenderer& heatmaps,
 
 void Dashboard::on_new_results() {
   const compute::Results& results = workspace_.results();
-  gpu_.upload(results, view_.normalization);
+  gpu_.upload(results, view_.normalization, view_.pooled);
   const int length = results.inputs.length();
   lessons_.on_new_results(view_);
   view_.cursor = std::clamp(view_.cursor, 0, std::max(0, length - 1));
@@ -122,7 +122,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
     draw_columns(context, grid_height);
     ImGui::PopStyleVar();
     ImGui::EndChild();
-    if (context.maps_dirty) gpu_.upload_maps(workspace_.results(), view_.normalization);
+    if (context.maps_dirty) gpu_.upload_maps(workspace_.results(), view_.normalization, view_.pooled);
   } else {
     ImGui::TextWrapped("Nothing computed yet: %s", workspace_.error().c_str());
     ImGui::Dummy(ImVec2(0, ImGui::GetContentRegionAvail().y - status_height));
@@ -245,7 +245,7 @@ void Dashboard::draw_menu_bar() {
       for (auto n : {viz::MapNormalization::Raw, viz::MapNormalization::RowNormalized, viz::MapNormalization::MinMaxAbs})
         if (ImGui::MenuItem(normalization_name(n), nullptr, view_.normalization == n) && view_.normalization != n) {
           view_.normalization = n;
-          if (workspace_.has_results()) gpu_.upload_maps(workspace_.results(), n);
+          if (workspace_.has_results()) gpu_.upload_maps(workspace_.results(), n, view_.pooled);
         }
       ImGui::EndMenu();
     }

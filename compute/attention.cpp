@@ -137,7 +137,8 @@ void attention_probs_rows(const AttentionResults& a, const AttentionConfig& cfg,
   const int L = a.L, n = t1 - t0, dh = a.dh;
   const Eigen::Map<const Matrix> q(a.q.data.data() + int64_t{h} * L * dh, L, dh);
   const Eigen::Map<const Matrix> k(a.k.data.data() + int64_t{h} * L * dh, L, dh);
-  rows.setZero(n, L);
+  rows.resize(n, L);
+  rows.setZero();
   if (cfg.kind == AttentionKind::Lag) {
     for (int t = t0; t < t1; ++t) rows(t - t0, lag_source(t, cfg.lag)) = 1.0f;
     return;
@@ -156,7 +157,8 @@ void attention_probs_rows(const AttentionResults& a, const AttentionConfig& cfg,
   const float scale = static_cast<float>(1.0 / (std::sqrt(static_cast<double>(dh)) * cfg.temperature));
   const double slope = cfg.positional == Positional::Alibi ? alibi_slopes(a.H)[static_cast<size_t>(h)] : 0.0;
   const int c0 = allowed_keys(cfg.mask, cfg.window, t0, L).first, c1 = allowed_keys(cfg.mask, cfg.window, t1 - 1, L).second;
-  Matrix scores(n, L);
+  thread_local Matrix scores;  // reused across calls: the overview path calls this per bin
+  scores.resize(n, L);
   scores.middleCols(c0, c1 - c0).noalias() = q.middleRows(t0, n) * k.middleRows(c0, c1 - c0).transpose();
   for (int t = t0; t < t1; ++t) {
     const auto [lo, hi] = allowed_keys(cfg.mask, cfg.window, t, L);
@@ -247,10 +249,13 @@ void pool_attention_head(const AttentionConfig& cfg, int h, AttentionResults& r)
   const int64_t rows_per_bin = (L + P - 1) / P;
   parallel_strided(P, std::max<int64_t>(1, kMinWorkPerThread / (rows_per_bin * L * dh)), [&](int64_t b, int) {
     const int t0 = bin_begin(static_cast<int>(b), L, P), t1 = bin_begin(static_cast<int>(b) + 1, L, P);
-    Matrix rows;
+    thread_local Matrix rows;  // [rows of bin b, L], reused: no 16 MB allocation per bin
     attention_probs_rows(r, cfg, h, t0, t1, rows);
     PooledLine line(L, P);
-    for (int i = 0; i < t1 - t0; ++i) line.add(rows.row(i).data(), 0, L);
+    // Entries outside the mask are exact zeros, which pool to nothing.
+    const int lo = cfg.kind == AttentionKind::Softmax ? allowed_keys(cfg.mask, cfg.window, t0, L).first : 0;
+    const int hi = cfg.kind == AttentionKind::Softmax ? allowed_keys(cfg.mask, cfg.window, t1 - 1, L).second : L;
+    for (int i = 0; i < t1 - t0; ++i) line.add(rows.row(i).data() + lo, lo, hi - lo);
     line.store_row(r.probs_overview, h, static_cast<int>(b));
     out.middleRows(t0, t1 - t0).noalias() = rows * v;
   });

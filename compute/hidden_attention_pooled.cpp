@@ -55,67 +55,71 @@ StepMajor<T> gather(const SsmResults& r, int d) {
   return ch;
 }
 
-// sum_n c[n] p[n], then p[n] *= a[n] (a may be null: no update); false once every p is 0.
 template <typename T>
-bool dot_and_decay(const T* c, std::vector<T>& p, const T* a, T& acc) {
-  acc = T(0);
-  double largest = 0.0;
-  for (size_t n = 0; n < p.size(); ++n) {
-    acc += c[n] * p[n];
-    if (!a) continue;
-    p[n] *= a[n];
-    if (norm_of(p[n]) < kFloatZeroNorm) p[n] = T(0);
-    largest = std::max(largest, norm_of(p[n]));
-  }
-  return !a || largest > 0.0;
+using Modes = Eigen::Array<T, Eigen::Dynamic, 1>;  // [N]
+template <typename T>
+Eigen::Map<const Modes<T>> modes(const T* data, int N) {
+  return Eigen::Map<const Modes<T>>(data, N);
 }
 
-// row: [L], adds channel d's forward (and backward) entries of row t.
+// Modes below a float zero are set to exactly 0 (never walking on through denormals);
+// false once every mode is 0. Checked every kFlushEvery steps, so that the steps in between
+// are plain vector products.
+constexpr int kFlushEvery = 16;
+template <typename T>
+bool flush_and_alive(Modes<T>& p) {
+  bool alive = false;
+  for (Eigen::Index n = 0; n < p.size(); ++n) {
+    if (norm_of(p(n)) < kFloatZeroNorm) p(n) = T(0);
+    else alive = true;
+  }
+  return alive;
+}
+
+// Walks `steps` entries of one row or column: at step i, value(i) = factor Re sum_n x_i p,
+// then p *= a_i (x and a given by callbacks returning step pointers); stops once p is 0.
+template <typename T, typename X, typename A, typename Out>
+void walk(Modes<T> p, int steps, int N, double factor, X x_of, A a_of, Out write) {
+  for (int i = 0; i < steps; ++i) {
+    write(i, static_cast<float>(factor * real_of((modes(x_of(i), N) * p).sum())));
+    if (i + 1 == steps) break;
+    p *= modes(a_of(i), N);
+    if ((i + 1) % kFlushEvery == 0 && !flush_and_alive(p)) break;
+  }
+}
+
+// row: [L], adds channel d's forward (and backward) entries of row t. Forward:
+// p = C_t prod_{k=s+1..t} Abar_k, alpha[t, s] = sum_n p Bbar_s; backward p = C_t prod_{k=t..s-1}.
 template <typename T>
 void diagonal_row(const StepMajor<T>& ch, int t, bool bidirectional, double factor, std::vector<float>& row) {
   const int N = ch.N, L = ch.L;
-  std::vector<T> p(static_cast<size_t>(N));
-  T acc;
-  // Forward: p = C_t prod_{k=s+1..t} Abar_k, so that alpha[t, s] = sum_n p Bbar_s.
-  for (int n = 0; n < N; ++n) p[static_cast<size_t>(n)] = ch.c(t)[n];
-  for (int s = t; s >= 0; --s) {
-    const bool alive = dot_and_decay(ch.bbar(s), p, ch.abar(s), acc);
-    row[static_cast<size_t>(s)] += static_cast<float>(factor * real_of(acc));
-    if (!alive) break;
-  }
+  const Modes<T> c_t = modes(ch.c(t), N);
+  walk<T>(c_t, t + 1, N, factor, [&](int i) { return ch.bbar(t - i); }, [&](int i) { return ch.abar(t - i); },
+          [&](int i, float v) { row[static_cast<size_t>(t - i)] += v; });
   if (!bidirectional) return;
-  for (int n = 0; n < N; ++n) p[static_cast<size_t>(n)] = ch.c(t)[n];
-  for (int s = t; s < L; ++s) {
-    const bool alive = dot_and_decay(ch.bbar(s), p, ch.abar(s), acc);
-    row[static_cast<size_t>(s)] += static_cast<float>(factor * real_of(acc));
-    if (!alive) break;
-  }
+  walk<T>(c_t, L - t, N, factor, [&](int i) { return ch.bbar(t + i); }, [&](int i) { return ch.abar(t + i); },
+          [&](int i, float v) { row[static_cast<size_t>(t + i)] += v; });
 }
 
-// Column s of alpha into col (entries [*lo, *hi] written, the rest untouched).
+// Column s of alpha into col (entries [*lo, *hi] written, the rest untouched). Forward:
+// p = prod_{k=s+1..t} Abar_k Bbar_s, alpha[t, s] = sum_n C_t p; backward p = prod_{k=t..s-1}.
 template <typename T>
-void diagonal_column(const StepMajor<T>& ch, int s, bool bidirectional, double factor, std::vector<T>& p,
-                     std::vector<float>& col, int* lo, int* hi) {
+void diagonal_column(const StepMajor<T>& ch, int s, bool bidirectional, double factor, std::vector<float>& col,
+                     int* lo, int* hi) {
   const int N = ch.N, L = ch.L;
-  T acc;
-  // Forward: p = prod_{k=s+1..t} Abar_k Bbar_s, alpha[t, s] = sum_n C_t p.
-  for (int n = 0; n < N; ++n) p[static_cast<size_t>(n)] = ch.bbar(s)[n];
+  const Modes<T> b_s = modes(ch.bbar(s), N);
   *lo = *hi = s;
-  for (int t = s; t < L; ++t) {
-    const bool alive = dot_and_decay(ch.c(t), p, t + 1 < L ? ch.abar(t + 1) : nullptr, acc);
-    col[static_cast<size_t>(t)] = static_cast<float>(factor * real_of(acc));
-    *hi = t;
-    if (!alive || t + 1 == L) break;
-  }
+  walk<T>(b_s, L - s, N, factor, [&](int i) { return ch.c(s + i); }, [&](int i) { return ch.abar(s + i + 1); },
+          [&](int i, float v) {
+            col[static_cast<size_t>(s + i)] = v;
+            *hi = s + i;
+          });
   if (!bidirectional) return;
-  for (int n = 0; n < N; ++n) p[static_cast<size_t>(n)] = ch.bbar(s)[n];
-  for (int t = s; t >= 0; --t) {
-    const bool alive = dot_and_decay(ch.c(t), p, t > 0 ? ch.abar(t - 1) : nullptr, acc);
-    const float value = static_cast<float>(factor * real_of(acc));
-    col[static_cast<size_t>(t)] = t == s ? col[static_cast<size_t>(t)] + value : value;
-    *lo = t;
-    if (!alive || t == 0) break;
-  }
+  walk<T>(b_s, s + 1, N, factor, [&](int i) { return ch.c(s - i); }, [&](int i) { return ch.abar(s - i - 1); },
+          [&](int i, float v) {
+            col[static_cast<size_t>(s - i)] = i == 0 ? col[static_cast<size_t>(s)] + v : v;
+            *lo = s - i;
+          });
 }
 
 // The kernel's support: K[k] == 0 for every k > the returned index.
@@ -145,10 +149,9 @@ void pool_diagonal(const SsmResults& r, int d, MapOverview& o, int m) {
   parallel_strided(P, 1, [&](int64_t j, int) {
     PooledLine line(L, P);
     std::vector<float> col(static_cast<size_t>(L));
-    std::vector<T> p(static_cast<size_t>(r.N));
     for (int s = bin_begin(static_cast<int>(j), L, P); s < bin_begin(static_cast<int>(j) + 1, L, P); ++s) {
       int lo = 0, hi = 0;
-      diagonal_column(ch, s, r.bidirectional, factor, p, col, &lo, &hi);
+      diagonal_column(ch, s, r.bidirectional, factor, col, &lo, &hi);
       line.add(col.data() + lo, lo, hi - lo + 1);
     }
     line.store_column(o, m, static_cast<int>(j));

@@ -21,25 +21,13 @@ MapOverview make_overview(int maps, int L) {
 }
 
 void PooledLine::add(const float* values, int first, int count) {
-  if (count <= 0) return;
-  int b = bin_of(first, L_, P_);
-  int end = bin_begin(b + 1, L_, P_);
-  float m = max_[static_cast<size_t>(b)];
-  double sum = 0.0;
-  for (int i = 0; i < count; ++i) {
-    const int index = first + i;
-    if (index >= end) {  // the next bin
-      max_[static_cast<size_t>(b)] = m;
-      sum_[static_cast<size_t>(b)] += sum;
-      while (index >= end) end = bin_begin(++b + 1, L_, P_);
-      m = max_[static_cast<size_t>(b)];
-      sum = 0.0;
-    }
-    m = std::max(m, std::abs(values[i]));
-    sum += values[i];
+  const int last = first + count;  // one past the end
+  for (int b = bin_of(first, L_, P_); b < P_ && bin_begin(b, L_, P_) < last; ++b) {
+    const int lo = std::max(first, bin_begin(b, L_, P_)), hi = std::min(last, bin_begin(b + 1, L_, P_));
+    const Eigen::Map<const Eigen::ArrayXf> segment(values + (lo - first), hi - lo);
+    max_[static_cast<size_t>(b)] = std::max(max_[static_cast<size_t>(b)], segment.abs().maxCoeff());
+    sum_[static_cast<size_t>(b)] += segment.cast<double>().sum();
   }
-  max_[static_cast<size_t>(b)] = m;
-  sum_[static_cast<size_t>(b)] += sum;
 }
 
 namespace {

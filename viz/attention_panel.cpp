@@ -8,6 +8,7 @@
 #include <limits>
 #include <vector>
 
+#include "compute/attention.h"
 #include "compute/session_schema.h"
 #include "viz/plot.h"
 #include "viz/text_fit.h"
@@ -109,6 +110,14 @@ std::string attention_cell_tooltip(const Results& results, int head, int t, int 
   return text + "\nclick: move the cursor to row t";
 }
 
+std::string attention_block_tooltip(const Results& results, int head, int row, int col) {
+  const compute::MapOverview& o = results.attention.probs_overview;
+  const MapGeometry g = map_geometry(results.attention.L, o);
+  return format_text("head %d · queries %s → keys %s\nmax |p| = %.6g · mean p = %.6g\nclick: move the cursor to t = %d",
+                     head + 1, index_span("t", g, row).c_str(), index_span("s", g, col).c_str(),
+                     o.max_abs.at(head, row, col), o.mean.at(head, row, col), g.first(row));
+}
+
 namespace {
 
 // ---- controls and KV meter -----------------------------------------------------------------
@@ -200,11 +209,14 @@ bool draw_map(PanelContext& context, const char* id, int head, const MapRange& r
   view.log_scale = range.log_scale;
   const ImVec2 min = ImGui::GetCursorScreenPos();
   const HeatmapHover hover = heatmap_item(id, context.heatmaps, view, size);
-  mark_row(min, size, std::clamp(context.view.cursor, 0, results.attention.L - 1), results.attention.L);
+  const MapGeometry g = map_geometry(results.attention.L, results.attention.probs_overview);
+  mark_row(min, size, g.cell_of(std::clamp(context.view.cursor, 0, results.attention.L - 1)), g.side());
   if (hover.hovered && hover.row >= 0) {
-    ImGui::SetTooltip("%s", attention_cell_tooltip(results, head, hover.row, hover.col, context.view.normalization).c_str());
+    ImGui::SetTooltip("%s", g.pooled() ? attention_block_tooltip(results, head, hover.row, hover.col).c_str()
+                                       : attention_cell_tooltip(results, head, hover.row, hover.col,
+                                                                context.view.normalization).c_str());
     if (hover.clicked) {
-      context.view.cursor = hover.row;
+      context.view.cursor = g.first(hover.row);
       context.view.head = head;
       return true;
     }
@@ -242,7 +254,7 @@ std::pair<ImVec2, ImVec2> draw_single_map(PanelContext& context, const MapRange&
   const ImVec2 min{start.x + axis, start.y};
   ImGui::SetCursorScreenPos(min);
   draw_map(context, "##probs", context.view.head, range, ImVec2(width, height));
-  query_axis(min, ImVec2(min.x + width, min.y + height), context.results.attention.L);
+  query_axis(min, ImVec2(min.x + width, min.y + height), context.results.attention.L);  // labels are t, pooled or not
   ImGui::SameLine(0.0f, k_bar_right_margin + ImGui::GetStyle().ItemSpacing.x);
   colorbar("probs_bar", range.map, range.lo, range.hi, range.log_scale, ImVec2(k_bar, height));
   return {min, ImVec2(min.x + width, min.y + height)};
@@ -278,12 +290,17 @@ void draw_head_grid(PanelContext& context, const MapRange& range, ImVec2 region)
 
 // ---- query row -----------------------------------------------------------------------------
 
-void draw_query_row(PanelContext& context, int t, ImVec2 size_in) {
+void draw_query_row(PanelContext& context, ExactRowCache& cache, int t, ImVec2 size_in) {
   const Results& results = context.results;
   const compute::AttentionResults& a = results.attention;
   const int head = context.view.head;
-  std::vector<float> row(static_cast<size_t>(a.L));
-  for (int s = 0; s < a.L; ++s) row[static_cast<size_t>(s)] = a.probs.at(head, t, s);
+  // Next to an overview the row is computed exactly from q and k (the map holds blocks).
+  const std::vector<float>& row = cache.get(context.gpu.generation(), head, t, [&] {
+    if (a.pooled()) return compute::attention_probs_row(a, results.session.attention, head, t);
+    std::vector<float> full(static_cast<size_t>(a.L));
+    for (int s = 0; s < a.L; ++s) full[static_cast<size_t>(s)] = a.probs.at(head, t, s);
+    return full;
+  });
   const auto best = static_cast<int>(std::max_element(row.begin(), row.end()) - row.begin());
   const bool linear = results.session.attention.kind == AttentionKind::Linear;
   text_line(format_text("where does t = %d look? head %d, %s over keys s · max at s = %d '%s' (%.3g)", t, head + 1,
@@ -292,8 +309,14 @@ void draw_query_row(PanelContext& context, int t, ImVec2 size_in) {
             true);
   const ImVec2 size{size_in.x, std::max(30.0f, size_in.y - ImGui::GetTextLineHeightWithSpacing())};
   const PlotHover hover = bar_chart("##row", row, results.inputs.labels, best, size);
-  if (hover.hovered && hover.index >= 0)
-    ImGui::SetTooltip("%s", attention_cell_tooltip(results, head, t, hover.index, MapNormalization::Raw).c_str());
+  if (hover.hovered && hover.index >= 0) {
+    if (a.pooled())
+      ImGui::SetTooltip("head %d · query t = %d → key s = %d '%s'\n%s = %.6g (exact)", head + 1, t, hover.index,
+                        results.inputs.labels[static_cast<size_t>(hover.index)].c_str(), linear ? "weight" : "prob",
+                        row[static_cast<size_t>(hover.index)]);
+    else
+      ImGui::SetTooltip("%s", attention_cell_tooltip(results, head, t, hover.index, MapNormalization::Raw).c_str());
+  }
 }
 
 }  // namespace
@@ -303,7 +326,7 @@ void draw_query_row(PanelContext& context, int t, ImVec2 size_in) {
 void AttentionPanel::draw(PanelContext& context) {
   const Results& results = context.results;
   const compute::AttentionResults& a = results.attention;
-  if (a.L == 0 || a.H == 0 || a.probs.shape.size() != 3 || context.gpu.probs().empty()) {
+  if (a.L == 0 || a.H == 0 || (a.probs.shape.size() != 3 && !a.pooled()) || context.gpu.probs().empty()) {
     text_line("Attention · no attention results", true);
     return;
   }
@@ -318,6 +341,8 @@ void AttentionPanel::draw(PanelContext& context) {
   draw_controls(context, a.H);
   same_line_if_fits(230.0f);  // the meter joins the controls when the panel is wide
   kv_meter(a, t, results.session.attention.kind == AttentionKind::Linear);
+  if (a.pooled() && pooled_map_note(map_geometry(a.L, a.probs_overview), view, "##pooled_attention"))
+    context.maps_dirty = true;
 
   const GpuTensor& probs = context.gpu.probs();
   const MapRange range = attention_map_range(probs.min, probs.max, probs.max_abs, view.log_scale);
@@ -331,7 +356,7 @@ void AttentionPanel::draw(PanelContext& context) {
   else map_rect_ = draw_single_map(context, range, map_region);
   // Under a single map the bars line up with its columns; under the grid they span the panel.
   const float row_w = view.all_heads ? avail.x : map_rect_.second.x - map_rect_.first.x + bar_axis_width() + k_bar_right_margin;
-  if (row_h > 0.0f) draw_query_row(context, t, ImVec2(row_w, ImGui::GetContentRegionAvail().y));
+  if (row_h > 0.0f) draw_query_row(context, row_cache_, t, ImVec2(row_w, ImGui::GetContentRegionAvail().y));
 }
 
 }  // namespace seqscope::viz

@@ -13,6 +13,7 @@
 #include "compute/results.h"
 #include "viz/colormap.h"
 #include "viz/panel.h"
+#include "viz/pooled_map.h"
 
 namespace seqscope::viz {
 
@@ -45,6 +46,9 @@ std::string attention_header(const compute::Session& session, int head, int head
 std::string attention_cell_tooltip(const compute::Results& results, int head, int t, int s,
                                    MapNormalization normalization);
 
+// Tooltip of block (row, col) of head `head`'s pooled overview (L beyond a full map).
+std::string attention_block_tooltip(const compute::Results& results, int head, int row, int col);
+
 class AttentionPanel : public Panel {
  public:
   const char* name() const override { return "attention"; }
@@ -56,6 +60,7 @@ class AttentionPanel : public Panel {
 
  private:
   std::pair<ImVec2, ImVec2> map_rect_;
+  ExactRowCache row_cache_;  // the query row (exact, also next to an overview)
 };
 
 }  // namespace seqscope::viz

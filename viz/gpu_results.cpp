@@ -82,8 +82,9 @@ void GpuResults::put(GpuTensor& tensor, const std::vector<int64_t>& shape, const
   tensor.max_abs = std::max(std::abs(lo), std::abs(hi));
 }
 
-void GpuResults::upload(const compute::Results& results, MapNormalization normalization) {
+void GpuResults::upload(const compute::Results& results, MapNormalization normalization, PooledStatistic statistic) {
   vkDeviceWaitIdle(context_.device());  // buffers are rewritten in place; no frame may still read them
+  ++generation_;
   const compute::SsmResults& ssm = results.ssm;
   put(h_, ssm.h.shape, real_parts(ssm.h).data());
   if (!ssm.dense) {
@@ -101,15 +102,27 @@ void GpuResults::upload(const compute::Results& results, MapNormalization normal
   put(delta_, {ssm.delta.rows(), ssm.delta.cols()}, ssm.delta.data());
   if (ssm.lti) put(kernel_, {ssm.kernel.rows(), ssm.kernel.cols()}, ssm.kernel.data());
   else kernel_.shape.clear();
-  upload_maps(results, normalization);
+  upload_maps(results, normalization, statistic);
 }
 
-void GpuResults::upload_maps(const compute::Results& results, MapNormalization normalization) {
+namespace {
+const compute::Tensor& shown_maps(const compute::Tensor& full, const compute::MapOverview& overview,
+                                  PooledStatistic statistic) {
+  if (overview.empty()) return full;
+  return statistic == PooledStatistic::Mean ? overview.mean : overview.max_abs;
+}
+}  // namespace
+
+void GpuResults::upload_maps(const compute::Results& results, MapNormalization normalization,
+                             PooledStatistic statistic) {
   vkDeviceWaitIdle(context_.device());
-  const auto alpha = normalize_maps(results.ssm.hidden_attention, normalization);
-  put(hidden_attention_, results.ssm.hidden_attention.shape, alpha.data());
-  const auto probs = normalize_maps(results.attention.probs, normalization);
-  put(probs_, results.attention.probs.shape, probs.data());
+  const compute::Tensor& alpha_maps =
+      shown_maps(results.ssm.hidden_attention, results.ssm.hidden_attention_overview, statistic);
+  const auto alpha = normalize_maps(alpha_maps, normalization);
+  put(hidden_attention_, alpha_maps.shape, alpha.data());
+  const compute::Tensor& prob_maps = shown_maps(results.attention.probs, results.attention.probs_overview, statistic);
+  const auto probs = normalize_maps(prob_maps, normalization);
+  put(probs_, prob_maps.shape, probs.data());
 }
 
 uint64_t GpuResults::bytes() const {

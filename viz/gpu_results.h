@@ -28,10 +28,15 @@ class GpuResults {
  public:
   GpuResults(const vk::Context& context, HeatmapRenderer& heatmaps);
   ~GpuResults();
-  // Uploads everything from `results`; maps are scaled by `normalization`.
-  void upload(const compute::Results& results, MapNormalization normalization);
-  // Re-uploads only the L x L maps (normalization changed).
-  void upload_maps(const compute::Results& results, MapNormalization normalization);
+  // Uploads everything from `results`; maps are scaled by `normalization`. Pooled maps (L
+  // beyond a full map) upload the overview's `statistic` [M, P, P] instead of [M, L, L].
+  void upload(const compute::Results& results, MapNormalization normalization,
+              PooledStatistic statistic = PooledStatistic::MaxAbs);
+  // Re-uploads only the maps (normalization or statistic changed).
+  void upload_maps(const compute::Results& results, MapNormalization normalization,
+                   PooledStatistic statistic = PooledStatistic::MaxAbs);
+  // Counts uploads of new Results: caches derived from them (exact rows) compare it.
+  uint64_t generation() const { return generation_; }
 
   const GpuTensor& h() const { return h_; }                  // [L, D, N] real part
   const GpuTensor& abar() const { return abar_; }            // [L, D, N] real part (diagonal variants)
@@ -56,6 +61,7 @@ class GpuResults {
   HeatmapRenderer& heatmaps_;
   GpuTensor h_, abar_, bbar_, c_, delta_, kernel_, hidden_attention_, probs_;
   GpuTensor abar_dense_, bbar_dense_;
+  uint64_t generation_ = 0;
 };
 
 // Display scaling of maps [M, L, L]: raw, each row divided by its sum of |x|, or |x| min-max

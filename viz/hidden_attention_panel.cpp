@@ -9,7 +9,10 @@
 #include <cstdio>
 #include <string>
 
+#include "compute/hidden_attention.h"
+#include "viz/plot.h"
 #include "viz/ssm_panel_util.h"
+#include "viz/text_fit.h"
 #include "viz/widgets.h"
 
 namespace seqscope::viz {
@@ -27,11 +30,18 @@ const float* alpha_map(const compute::SsmResults& ssm, int slot) {
 
 }  // namespace
 
-void HiddenAttentionPanel::update_range(const compute::SsmResults& ssm, int slot) {
-  const void* key = ssm.hidden_attention.data.data();
+// The [side, side] map a panel shows for slot: the full alpha or the chosen pooled statistic.
+static const compute::Tensor& shown_alpha(const compute::SsmResults& ssm, PooledStatistic statistic) {
+  if (!ssm.pooled()) return ssm.hidden_attention;
+  return statistic == PooledStatistic::Mean ? ssm.hidden_attention_overview.mean : ssm.hidden_attention_overview.max_abs;
+}
+
+void HiddenAttentionPanel::update_range(const compute::SsmResults& ssm, int slot, PooledStatistic statistic) {
+  const compute::Tensor& maps = shown_alpha(ssm, statistic);
+  const void* key = maps.data.data();
   if (key == range_key_ && slot == range_slot_) return;
-  const float* map = alpha_map(ssm, slot);
-  const size_t count = static_cast<size_t>(ssm.L) * ssm.L;
+  const size_t count = static_cast<size_t>(maps.shape[1] * maps.shape[2]);
+  const float* map = maps.data.data() + static_cast<size_t>(slot) * count;
   min_abs_ = std::abs(map[0]);
   max_abs_ = 0.0f;
   for (size_t i = 0; i < count; ++i) {
@@ -95,8 +105,20 @@ void HiddenAttentionPanel::tooltip(const PanelContext& context, int slot, int t,
   ImGui::EndTooltip();
 }
 
+void HiddenAttentionPanel::block_tooltip(const PanelContext& context, int slot, int row, int col) const {
+  const compute::SsmResults& ssm = context.results.ssm;
+  const compute::MapOverview& o = ssm.hidden_attention_overview;
+  const MapGeometry g = map_geometry(ssm.L, o);
+  ImGui::BeginTooltip();
+  ImGui::Text("queries %s → keys %s", index_span("t", g, row).c_str(), index_span("s", g, col).c_str());
+  ImGui::Text("max |α| = %.5g · mean α = %.5g", o.max_abs.at(slot, row, col), o.mean.at(slot, row, col));
+  ImGui::TextDisabled("click: move the cursor to t = %d", g.first(row));
+  ImGui::EndTooltip();
+}
+
 void HiddenAttentionPanel::draw_map(PanelContext& context, int slot, float height) {
   const compute::SsmResults& ssm = context.results.ssm;
+  const MapGeometry g = map_geometry(ssm.L, ssm.hidden_attention_overview);
   const float cb_w = colorbar_width(k_colorbar_bar);
   const float side = std::max(24.0f, std::min(ImGui::GetContentRegionAvail().x - cb_w - k_gap, height));
   const MapRange range = alpha_range(context.view.normalization, context.view.log_scale, max_abs_);
@@ -106,29 +128,53 @@ void HiddenAttentionPanel::draw_map(PanelContext& context, int slot, float heigh
   const HeatmapHover hover = heatmap_item("##alpha", context.heatmaps, view, ImVec2(side, side));
   map_min_ = ImGui::GetItemRectMin();
   map_max_ = ImGui::GetItemRectMax();
-  outline_row(ImGui::GetWindowDrawList(), map_min_, map_max_, context.view.cursor, ssm.L, k_highlight_color);
-  if (hover.hovered) tooltip(context, slot, hover.row, hover.col);
-  apply_map_click(context.view, MapAxes::RowIsT, hover);
+  outline_row(ImGui::GetWindowDrawList(), map_min_, map_max_, g.cell_of(context.view.cursor), g.side(), k_highlight_color);
+  if (hover.hovered && g.pooled()) block_tooltip(context, slot, hover.row, hover.col);
+  else if (hover.hovered) tooltip(context, slot, hover.row, hover.col);
+  HeatmapHover click = hover;
+  click.row = hover.row >= 0 ? g.first(hover.row) : hover.row;  // a block row moves t to its first query
+  apply_map_click(context.view, MapAxes::RowIsT, click);
   ImGui::SetCursorScreenPos(ImVec2(origin.x + side + k_gap, origin.y));
   colorbar("##alpha_colorbar", range.colormap, range.lo, range.hi, range.log_scale, ImVec2(k_colorbar_bar, side));
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + side + ImGui::GetStyle().ItemSpacing.y));
 }
 
+void HiddenAttentionPanel::draw_exact_row(PanelContext& context, int slot, float height) {
+  const compute::SsmResults& ssm = context.results.ssm;
+  const int t = context.view.cursor;
+  const int d = ssm.hidden_attention_channels[static_cast<size_t>(slot)];
+  const std::vector<float>& row =
+      row_cache_.get(context.gpu.generation(), slot, t, [&] { return compute::hidden_attention_row(ssm, d, t); });
+  const Series series[] = {{format_text("α[t = %d, s] (exact)", t), row, 0}};
+  LinePlotOptions options;
+  options.cursor = t;
+  options.x_label = "s";
+  line_plot("##alpha_row", series, ImVec2(ImGui::GetContentRegionAvail().x, height), options);
+}
+
 void HiddenAttentionPanel::draw(PanelContext& context) {
   const compute::SsmResults& ssm = context.results.ssm;
   const int slot = alpha_slot(ssm.hidden_attention_channels, context.view.channel);
-  if (slot < 0 || ssm.hidden_attention.rank() != 3 || ssm.L == 0) {
+  if (slot < 0 || (ssm.hidden_attention.rank() != 3 && !ssm.pooled()) || ssm.L == 0) {
     ImGui::TextUnformatted(title());
     ImGui::TextDisabled("α is not computed for any channel; choose the α channel in Controls");
     return;
   }
   context.view.cursor = std::clamp(context.view.cursor, 0, ssm.L - 1);
-  update_range(ssm, slot);
+  update_range(ssm, slot, context.view.pooled);
   draw_header(context, slot);
-  // The identity line under the map wraps when the panel is narrow.
+  const MapGeometry g = map_geometry(ssm.L, ssm.hidden_attention_overview);
+  if (g.pooled() && pooled_map_note(g, context.view, "##pooled_alpha")) context.maps_dirty = true;
+  // The identity line under the map wraps when the panel is narrow; under an overview the
+  // exact row of the current query takes its place.
   const float wrap_w = ImGui::GetContentRegionAvail().x;
-  const float identity_h = ImGui::CalcTextSize(k_identity, nullptr, false, wrap_w).y;
-  draw_map(context, slot, ImGui::GetContentRegionAvail().y - identity_h - ImGui::GetStyle().ItemSpacing.y);
+  const float below = g.pooled() ? 4.0f * ImGui::GetTextLineHeightWithSpacing()
+                                 : ImGui::CalcTextSize(k_identity, nullptr, false, wrap_w).y;
+  draw_map(context, slot, ImGui::GetContentRegionAvail().y - below - ImGui::GetStyle().ItemSpacing.y);
+  if (g.pooled()) {
+    draw_exact_row(context, slot, ImGui::GetContentRegionAvail().y);
+    return;
+  }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped("%s", k_identity);
   ImGui::PopStyleColor();

@@ -4,6 +4,7 @@
 // map; the query row t is outlined; clicking a cell moves the cursor to its row.
 #pragma once
 #include "viz/panel.h"
+#include "viz/pooled_map.h"
 
 namespace seqscope::viz {
 
@@ -20,14 +21,17 @@ class HiddenAttentionPanel : public Panel {
  private:
   void draw_header(PanelContext& context, int slot);
   void draw_map(PanelContext& context, int slot, float height);
-  void update_range(const compute::SsmResults& ssm, int slot);
+  void draw_exact_row(PanelContext& context, int slot, float height);
+  void update_range(const compute::SsmResults& ssm, int slot, PooledStatistic statistic);
   void tooltip(const PanelContext& context, int slot, int t, int s) const;
+  void block_tooltip(const PanelContext& context, int slot, int row, int col) const;
 
   // min / max |α| of the shown map (min-max hover values, raw color range), cached per map.
   const void* range_key_ = nullptr;
   int range_slot_ = -1;
   float min_abs_ = 0.0f, max_abs_ = 0.0f;
   ImVec2 map_min_{}, map_max_{};
+  ExactRowCache row_cache_;  // α[t, :] under a pooled overview
 };
 
 }  // namespace seqscope::viz

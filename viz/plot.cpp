@@ -206,7 +206,22 @@ PlotHover bar_chart(const char* id, std::span<const float> values, std::span<con
   if (top <= 0.0f) top = 1.0f;
   const float bar_w = f.width() / static_cast<float>(n);
   list->PushClipRect(f.min, ImVec2(f.max.x, f.max.y + bottom), true);
-  for (size_t i = 0; i < n; ++i) {
+  auto bar_height = [&](float v) { return (std::isfinite(v) ? std::clamp(v, 0.0f, top) : 0.0f) / top * f.height(); };
+  if (bar_w < 1.0f) {  // more bars than pixels: each pixel column shows the largest of its bars
+    const size_t columns = static_cast<size_t>(std::max(1.0f, f.width()));
+    for (size_t c = 0; c < columns; ++c) {
+      float v = 0.0f;
+      for (size_t i = c * n / columns; i < (c + 1) * n / columns; ++i) v = std::max(v, std::isfinite(values[i]) ? values[i] : 0.0f);
+      const float x = f.min.x + static_cast<float>(c);
+      if (v > 0.0f) list->AddRectFilled(ImVec2(x, f.max.y - bar_height(v)), ImVec2(x + 1.0f, f.max.y), series_color(1));
+    }
+    if (highlight >= 0 && static_cast<size_t>(highlight) < n) {
+      const float x = f.min.x + static_cast<float>(highlight) * bar_w;
+      list->AddRectFilled(ImVec2(x, f.max.y - bar_height(values[static_cast<size_t>(highlight)])), ImVec2(x + 1.0f, f.max.y),
+                          IM_COL32(255, 255, 255, 230));
+    }
+  }
+  for (size_t i = 0; bar_w >= 1.0f && i < n; ++i) {
     const float v = std::isfinite(values[i]) ? std::clamp(values[i], 0.0f, top) : 0.0f;
     const float x0 = f.min.x + i * bar_w, x1 = x0 + std::max(1.0f, bar_w - (bar_w > 4 ? 1.0f : 0.0f));
     const uint32_t color = static_cast<int>(i) == highlight ? IM_COL32(255, 255, 255, 230) : series_color(1);

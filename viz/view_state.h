@@ -6,6 +6,8 @@ namespace seqscope::viz {
 
 // How L x L maps (attention probs, hidden attention alpha) are scaled for display.
 enum class MapNormalization { Raw, RowNormalized, MinMaxAbs };
+// Which block statistic a pooled overview (L beyond a full map) shows.
+enum class PooledStatistic { MaxAbs, Mean };
 
 struct ViewState {
   int cursor = 0;   // t
@@ -14,6 +16,7 @@ struct ViewState {
   bool all_heads = false;
   MapNormalization normalization = MapNormalization::RowNormalized;
   bool log_scale = false;
+  PooledStatistic pooled = PooledStatistic::MaxAbs;
   bool playing = false;
   float speed = 8.0f;  // tokens per second
   bool loop = true;

@@ -1,6 +1,7 @@
 // Attention parity: scores, probs, out (and the projections) of VulkanBackend against
 // EigenBackend for softmax (causal, none, window; ALiBi, RoPE, sinusoidal, temperature),
 // linear attention (elu+1 and identity; causal, none, window) and the lag head, H = 1..8.
+#include "compute/inputs.h"
 #include "tests/parity/parity_util.h"
 
 namespace seqscope::parity {
@@ -66,6 +67,50 @@ TEST(AttentionParity, LagHead) {
   AttentionCase c{AttentionKind::Lag, MaskKind::Causal, Positional::None, 100, 2, 4};
   c.lag = 3;
   check_attention(c);
+}
+
+}  // namespace
+}  // namespace seqscope::parity
+
+// L beyond a full map: both backends pool the maps to 1024 x 1024 (max |x| and mean).
+namespace seqscope::parity {
+namespace {
+
+void check_overviews(Session s) {
+  s.input.kind = compute::InputKind::Signal;
+  s.input.length = 1500;
+  s.d_model = 4;
+  s.ssm.state_size = 4;
+  s.attention.heads = 2;
+  s.attention.head_dim = 4;
+  s.full_map_max_length = 1000;
+  const Inputs inputs = compute::make_inputs(s);
+  const Results eigen = run_eigen(s, inputs);
+  const Results vulkan = vulkan_backend().run(s, inputs);
+  ASSERT_TRUE(vulkan.attention.pooled() && vulkan.ssm.pooled());
+  expect_close("probs_overview.max_abs", vulkan.attention.probs_overview.max_abs, eigen.attention.probs_overview.max_abs);
+  expect_close("probs_overview.mean", vulkan.attention.probs_overview.mean, eigen.attention.probs_overview.mean);
+  expect_close("attention.out", vulkan.attention.out, eigen.attention.out);
+  expect_close("alpha_overview.max_abs", vulkan.ssm.hidden_attention_overview.max_abs,
+               eigen.ssm.hidden_attention_overview.max_abs);
+  expect_close("alpha_overview.mean", vulkan.ssm.hidden_attention_overview.mean, eigen.ssm.hidden_attention_overview.mean);
+}
+
+TEST(OverviewParity, SoftmaxAlibiAndSelectiveBidirectional) {
+  Session s;
+  s.attention.positional = Positional::Alibi;
+  s.ssm.bidirectional = true;
+  check_overviews(s);
+}
+
+TEST(OverviewParity, LinearAndLtiComplex) {
+  Session s;
+  s.attention.kind = AttentionKind::Linear;
+  s.attention.mask = MaskKind::Window;
+  s.ssm.variant = compute::SsmVariant::S4D;
+  s.ssm.init = compute::SsmInit::S4DLin;
+  s.ssm.discretization = compute::Discretization::Zoh;
+  check_overviews(s);
 }
 
 }  // namespace
