@@ -70,7 +70,8 @@ TEST(SessionJson, DefaultsWriteEveryFieldWithSchemaNames) {
             "dt_min": 0.001, "dt_max": 0.1, "conv_width": 0, "gate": false, "bidirectional": false,
             "hidden_attention_channels": [0]},
     "attention": {"kind": "softmax", "heads": 2, "head_dim": 8, "mask": "causal", "window": 32,
-                  "positional": "none", "temperature": 1.0, "feature_map": "elu1", "lag": 1}})");
+                  "positional": "none", "temperature": 1.0, "feature_map": "elu1", "lag": 1},
+    "full_map_max_length": 5792})");
   EXPECT_EQ(session_to_json(Session{}), expected);
 }
 

@@ -35,19 +35,38 @@ TEST(VulkanBackend, ReusesBuffersAndTimesEachOp) {
   }
 }
 
-TEST(VulkanBackend, MapAboveTheStorageBufferRangeIsAUserError) {
+TEST(VulkanBackend, MapAboveTheStorageBufferRangeIsPooled) {
   const double range = testing::test_context().properties().limits.maxStorageBufferRange;
-  // Smallest L whose [1, L, L] float map exceeds one storage buffer.
-  const int L = static_cast<int>(std::sqrt(range / 4.0)) + 1;
-  if (L > 20000) GTEST_SKIP() << "this device binds " << range << " bytes; such L is not worth allocating here";
+  // Smallest L whose [1, L, L] float map exceeds one storage buffer (and the 128 MiB budget).
+  const int L = static_cast<int>(std::sqrt(std::min(range, 128.0 * 1024 * 1024) / 4.0)) + 1;
   Session s;
   s.d_model = 1;
   s.ssm.state_size = 1;
   s.ssm.hidden_attention_channels.clear();
   s.attention.heads = 1;
   s.attention.head_dim = 1;
+  s.attention.mask = MaskKind::Window;  // keeps the overview pass cheap on lavapipe
+  s.attention.window = 4;
+  const Results r = vulkan_backend().run(s, inputs_of(Matrix::Zero(L, 1)));
+  EXPECT_TRUE(r.attention.pooled());
+  EXPECT_TRUE(r.attention.probs.data.empty());
+  EXPECT_EQ(r.attention.probs_overview.max_abs.shape, (std::vector<int64_t>{1, 1024, 1024}));
+}
+
+TEST(VulkanBackend, StateAboveTheStorageBufferRangeIsAUserError) {
+  const double range = testing::test_context().properties().limits.maxStorageBufferRange;
+  // h [L, D, N] complex floats just above one storage buffer.
+  const int D = 64, N = 64;
+  const int L = static_cast<int>(range / (8.0 * D * N)) + 1;
+  if (L > 65536) GTEST_SKIP() << "this device binds " << range << " bytes";
+  Session s;
+  s.d_model = D;
+  s.ssm.state_size = N;
+  s.ssm.hidden_attention_channels.clear();
+  s.attention.heads = 1;
+  s.attention.head_dim = 1;
   try {
-    vulkan_backend().run(s, inputs_of(Matrix::Zero(L, 1)));
+    vulkan_backend().run(s, inputs_of(Matrix::Zero(L, D)));
     FAIL() << "no error for L = " << L;
   } catch (const UserError& e) {
     const std::string message = e.what();
