@@ -50,7 +50,16 @@ TEST(Lessons, ChecksFailWhereTheClaimWouldBeFalse) {
   const Results results = run(wide);
   EXPECT_EQ(state_recall_accuracy(results, 12), 1.0);
   // S4D's Δ is the same for every token: the selectivity check fails.
-  EXPECT_FALSE(check_claim("selective_delta", run(find_lesson("selectivity").steps.back().session)).passed);
+  const Lesson selectivity = find_lesson("selectivity");
+  EXPECT_FALSE(check_claim("selective_delta", run(selectivity.steps.back().session)).passed);
+  // Mamba's random (untrained) Δ init: still a function of the token, but letters get no larger
+  // Δ than noise, so "Δ spikes on data tokens" fails.
+  Session untrained = selectivity.steps[2].session;
+  ASSERT_EQ(untrained.ssm.delta_init, DeltaInit::DataTokens);
+  untrained.ssm.delta_init = DeltaInit::Random;
+  const ClaimResult random_init = check_claim("selective_delta", run(untrained));
+  EXPECT_FALSE(random_init.passed) << random_init.detail;
+  std::printf("selectivity with delta_init = random: %s\n", random_init.detail.c_str());
 }
 
 TEST(Lessons, RecallThroughTheShiftRegister) {
