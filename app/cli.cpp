@@ -46,6 +46,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   cli.add_option("--frames", options.frames, "Quit after N frames")->check(CLI::Range(1, 100000000));
   cli.add_option("--screenshot", options.screenshot, "Save the last frame as a PNG of the window's size");
   cli.add_flag("--stats", options.stats, "At exit print: frame_ms median=X p95=Y frames=N");
+  cli.add_option("--lesson", options.lesson, "Open lesson NAME (see seqscope lessons) at --lesson-step");
+  cli.add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::PositiveNumber);
   add_size_flags(cli, options);
   add_model_flags(cli, options);
 

@@ -30,7 +30,7 @@ struct Options {
   bool panel_numbers = false;  // --panel-numbers: numbered badges as in docs/dashboard.md
   std::string tensors_dir;   // --tensors DIR: every tensor as .npy + manifest.json
   std::string save_session;  // --save-session FILE: the normalized session, every default written
-  std::string lesson;        // --lesson NAME: export a lesson step (app/cmd_lessons.cpp)
+  std::string lesson;        // --lesson NAME: open (window) or export a lesson step (app/cmd_lessons.cpp)
   int lesson_step = 1;       // --lesson-step K, 1-based
   int scale = 1;             // --scale S: figures rendered at S x the size (1, 2 or 4)
   bool transparent = false;  // --transparent: figures with no window background

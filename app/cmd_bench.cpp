@@ -26,19 +26,6 @@ CLI::App* add_bench_command(CLI::App& cli, BenchOptions& options) {
 
 namespace {
 
-// Session whose SSM is the selective-scan sweep shape and whose attention is one causal
-// softmax head of width 64, fed a signal of length L.
-compute::Session sweep_session(int L) {
-  compute::Session s;
-  s.input.kind = compute::InputKind::Signal;
-  s.input.length = L;
-  s.d_model = 64;
-  s.ssm.state_size = 16;
-  s.attention.heads = 1;
-  s.attention.head_dim = 64;
-  return s;
-}
-
 void print_row(const compute::BenchResult& r) {
   std::fprintf(stderr, "  %-24s %-6s L=%-6d %s\n", r.op.c_str(), r.backend.c_str(), r.shape.L,
                r.available ? (std::to_string(r.ms) + " ms").c_str() : "n/a");
@@ -57,7 +44,7 @@ void add_vulkan_rows(bool quick, compute::BenchReport& report) {
   vk::VulkanBackend backend(*context);
   const std::string device = context->device_info().name;
   for (int L = 256; L <= (quick ? 1024 : 4096); L *= 2) {
-    const compute::Session session = sweep_session(L);
+    const compute::Session session = compute::bench_sweep_session(L);
     const compute::Inputs inputs = compute::make_inputs(session);
     backend.run(session, inputs);  // warm-up: pipelines, buffers
     const compute::Results results = backend.run(session, inputs);

@@ -25,7 +25,7 @@ int run_lessons() {
   return 0;
 }
 
-compute::Session lesson_export_session(const Options& options) {
+compute::Session lesson_session(const Options& options) {
   if (options.session_path) throw compute::UserError("--lesson and --session cannot be used together");
   const compute::Lesson lesson = compute::find_lesson(options.lesson);
   compute::Session session = chosen_step(lesson, options.lesson_step).session;
@@ -41,7 +41,7 @@ compute::Session lesson_export_session(const Options& options) {
   return session;
 }
 
-void open_lesson_for_export(Dashboard& dashboard, const Options& options) {
+void open_lesson_step(Dashboard& dashboard, const Options& options) {
   const compute::Lesson lesson = compute::find_lesson(options.lesson);
   chosen_step(lesson, options.lesson_step);
   dashboard.open_lesson(lesson, options.lesson_step - 1);

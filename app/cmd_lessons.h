@@ -1,5 +1,5 @@
 // `seqscope lessons` (one line per lesson: NAME<TAB>TITLE<TAB>STEPS) and the lesson hooks of
-// `seqscope export --lesson NAME --lesson-step K`: the step's session (with --backend and
+// `--lesson NAME --lesson-step K` (window and `seqscope export`): the step's session (with --backend and
 // --step applied on top) and the dashboard opened at that step.
 #pragma once
 #include "app/cli.h"
@@ -11,8 +11,8 @@ class Dashboard;
 
 int run_lessons();
 // The session of --lesson NAME at --lesson-step K (1-based); UserError for an unknown lesson or step.
-compute::Session lesson_export_session(const Options& options);
+compute::Session lesson_session(const Options& options);
 // Opens the lesson step in the dashboard (Lesson panel, outlines, channel/head, tab).
-void open_lesson_for_export(Dashboard& dashboard, const Options& options);
+void open_lesson_step(Dashboard& dashboard, const Options& options);
 
 }  // namespace seqscope::app

@@ -41,7 +41,11 @@ const char* normalization_name(viz::MapNormalization n) {
 // ---- construction --------------------------------------------------------------------------
 
 Dashboard::Dashboard(const vk::Context& context, viz::HeatmapRenderer& heatmaps, Workspace& workspace)
-    : workspace_(workspace), gpu_(context, heatmaps), heatmaps_(heatmaps), panels_(viz::make_panels()) {
+    : workspace_(workspace),
+      gpu_(context, heatmaps),
+      heatmaps_(heatmaps),
+      panels_(viz::make_panels()),
+      sweep_(std::make_shared<CostSweepRunner>(context.device_info().index, false)) {
   presets_ = compute::load_presets();
   view_.cursor = workspace.session().cursor;
   if (workspace_.has_results()) on_new_results();
@@ -78,6 +82,25 @@ void Dashboard::open_lesson(const compute::Lesson& lesson, int step) {
 
 // ---- per-frame draw ------------------------------------------------------------------------
 
+viz::PanelContext Dashboard::panel_context() {
+  viz::PanelContext context{workspace_.results(), gpu_, heatmaps_, view_};
+  context.sweep = &sweep_->view();
+  return context;
+}
+
+// A lesson step that shows the measured sweep starts one, unless one runs or is on screen.
+void Dashboard::start_lesson_sweep() {
+  sweep_->poll();
+  if (lessons_.take_sweep_request() && !sweep_->running() && !sweep_->has_result())
+    sweep_->start(workspace_.results().backend);
+}
+
+// What the Cost panel's buttons asked for.
+void Dashboard::handle_sweep_request(const viz::PanelContext& context) {
+  if (context.sweep_request == viz::SweepRequest::Start) sweep_->start(workspace_.results().backend);
+  if (context.sweep_request == viz::SweepRequest::Cancel) sweep_->cancel();
+}
+
 bool Dashboard::draw(const DashboardStatus& status) {
   panel_rects_.clear();
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
@@ -93,7 +116,9 @@ bool Dashboard::draw(const DashboardStatus& status) {
   if (workspace_.has_results()) {
     const int length = workspace_.results().inputs.length();
     viz::TransportPanel::handle_keys(view_, length);
-    viz::PanelContext context{workspace_.results(), gpu_, heatmaps_, view_};
+    start_lesson_sweep();
+    fit_rows_to_lesson();
+    viz::PanelContext context = panel_context();
     draw_top_strip(context);
     const float body = ImGui::GetContentRegionAvail().y - status_height;
     if (show_controls_) {
@@ -123,6 +148,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
     ImGui::PopStyleVar();
     ImGui::EndChild();
     if (context.maps_dirty) gpu_.upload_maps(workspace_.results(), view_.normalization, view_.pooled);
+    handle_sweep_request(context);
   } else {
     ImGui::TextWrapped("Nothing computed yet: %s", workspace_.error().c_str());
     ImGui::Dummy(ImVec2(0, ImGui::GetContentRegionAvail().y - status_height));
@@ -157,6 +183,28 @@ float Dashboard::splitter(const char* id, bool vertical, float* position, float 
     *position = std::clamp(*position + delta, min, max);
   }
   return *position;
+}
+
+// While a lesson runs, the rows holding the panels a step talks about get twice their share of
+// the height (from the layout before the lesson, which comes back when it closes). Fitted once
+// per step, so the splitters still work within a step.
+void Dashboard::fit_rows_to_lesson() {
+  if (!lessons_.active()) {
+    if (rows_before_lesson_) std::copy(rows_before_lesson_->begin(), rows_before_lesson_->end(), row_split_);
+    rows_before_lesson_.reset();
+    rows_fitted_to_ = -1;
+    return;
+  }
+  if (rows_fitted_to_ == lessons_.applied()) return;
+  rows_fitted_to_ = lessons_.applied();
+  if (!rows_before_lesson_) rows_before_lesson_ = std::array<float, 2>{row_split_[0], row_split_[1]};
+  const auto& before = *rows_before_lesson_;
+  float share[3] = {before[0], before[1] - before[0], 1.0f - before[1]};
+  for (int row = 0; row < 3; ++row)
+    if (lessons_.emphasized(k_ssm_column[row]) || lessons_.emphasized(k_attention_column[row])) share[row] *= 2.0f;
+  const float total = share[0] + share[1] + share[2];
+  row_split_[0] = share[0] / total;
+  row_split_[1] = (share[0] + share[1]) / total;
 }
 
 void Dashboard::draw_top_strip(viz::PanelContext& context) {
@@ -410,9 +458,11 @@ bool Dashboard::draw_single_panel(const std::string& name) {
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
   ImGui::Begin("panel", nullptr, k_root_flags);
-  viz::PanelContext context{workspace_.results(), gpu_, heatmaps_, view_};
+  start_lesson_sweep();
+  viz::PanelContext context = panel_context();
   panel->draw(context);
   ImGui::End();
+  handle_sweep_request(context);
   return true;
 }
 

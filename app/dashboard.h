@@ -7,10 +7,13 @@
 #pragma once
 #include <imgui.h>
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "app/cost_sweep.h"
 #include "app/lesson_controller.h"
 #include "app/workspace.h"
 #include "compute/presets.h"
@@ -54,6 +57,10 @@ class Dashboard {
   // The app's export and open menus (File menu items, panel corner buttons, their dialogs);
   // figures rendered offscreen have none.
   void set_export_menu(ExportMenu* menu) { export_menu_ = menu; }
+  // The Cost panel's measured sweep (app/cost_sweep.h). Each dashboard starts with a threaded
+  // runner of its own; figures share the window's, headless export sets a blocking one.
+  void set_cost_sweep(std::shared_ptr<CostSweepRunner> sweep) { sweep_ = std::move(sweep); }
+  const std::shared_ptr<CostSweepRunner>& cost_sweep() const { return sweep_; }
 
  private:
   void draw_menu_bar();
@@ -66,6 +73,10 @@ class Dashboard {
   void draw_error_modal();
   void draw_save_dialog();
   float splitter(const char* id, bool vertical, float* position, float min, float max, float length);
+  void fit_rows_to_lesson();
+  viz::PanelContext panel_context();
+  void start_lesson_sweep();
+  void handle_sweep_request(const viz::PanelContext& context);
   viz::Panel* find_panel(const std::string& name);
   viz::SsmDynamicsPanel* dynamics_panel();
 
@@ -83,6 +94,9 @@ class Dashboard {
   float controls_width_ = 300.0f;  // at scale 1 (a 15 px font); drawn times the font scale
   float column_split_ = 0.5f;     // fraction of the width for the SSM column
   float row_split_[2] = {0.45f, 0.75f};  // row boundaries as fractions of the height
+  std::optional<std::array<float, 2>> rows_before_lesson_;  // restored when the lesson closes
+  int rows_fitted_to_ = -1;  // LessonController::applied() the rows were last fitted to
+  std::shared_ptr<CostSweepRunner> sweep_;
   bool show_controls_ = true;
   bool show_panel_numbers_ = false;  // numbered badges matching docs/dashboard.md
   bool show_help_ = false;

@@ -295,6 +295,7 @@ void ExportMenu::export_png() {
     if (!workspace_.has_results()) throw compute::UserError("nothing computed yet");
     const viz::ViewState& view = dashboard_.view();
     FigureRenderer renderer(context_, workspace_, view, figure_spec(), device_label_);
+    renderer.prepare([this](Dashboard& figure) { figure.set_cost_sweep(dashboard_.cost_sweep()); });
     const viz::Image image = renderer.render(view.cursor);
     viz::write_png(png_path_, image, figure_metadata(workspace_.session(), renderer.view()));
     message_ = "wrote " + png_path_ + " (" + std::to_string(image.width) + "x" + std::to_string(image.height) + ")";
@@ -314,6 +315,7 @@ void ExportMenu::start_gif() {
                                " (0.." + std::to_string(last) + ")");
     gif_job_ = std::make_unique<GifJob>(context_, workspace_, dashboard_.view(), figure_spec(), device_label_,
                                         gif_path_, gif_from_, gif_to_, gif_fps_);
+    gif_job_->renderer.prepare([this](Dashboard& figure) { figure.set_cost_sweep(dashboard_.cost_sweep()); });
     message_.clear();
   } catch (const compute::UserError& e) {
     message_ = e.what();

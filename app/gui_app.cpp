@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "app/cmd_lessons.h"
 #include "app/dashboard.h"
 #include "app/export_menu.h"
 #include "app/session_setup.h"
@@ -69,7 +70,9 @@ const char* headless_hint() {
 
 int run_gui(const Options& options) {
   const auto start = std::chrono::steady_clock::now();
-  LoadedSession loaded = initial_session_and_view(options);  // a bad file fails before any window opens
+  // A bad file or lesson fails before any window opens.
+  LoadedSession loaded = options.lesson.empty() ? initial_session_and_view(options)
+                                                : LoadedSession{lesson_session(options), std::nullopt};
   std::unique_ptr<ModelSource> model;  // --model: a bad folder fails before any window opens too
   if (!options.model.empty())
     model = std::make_unique<ModelSource>(options.model, options.model2,
@@ -113,7 +116,8 @@ int run_gui(const Options& options) {
     if (model) workspace.use_model(std::move(model));
     workspace.update();
     Dashboard dashboard(*context, renderer.heatmaps(), workspace);
-    if (!options.session_path && options.frames == 0) dashboard.show_lesson_list();  // docs/lessons.md
+    if (!options.lesson.empty()) open_lesson_step(dashboard, options);
+    else if (!options.session_path && options.frames == 0) dashboard.show_lesson_list();  // docs/lessons.md
     if (loaded.view && workspace.has_results()) {
       apply_saved_view(*loaded.view, dashboard.view());
       dashboard.on_new_results();
@@ -129,7 +133,10 @@ int run_gui(const Options& options) {
     auto previous = std::chrono::steady_clock::now();
     bool running = true;
     while (running && !window.should_close()) {
-      window.poll_events();
+      // While the Cost panel measures its sweep, draw at most ~15 frames a second (input still
+      // wakes the loop at once): on a CPU Vulkan device every frame takes cores from the sweep.
+      if (dashboard.cost_sweep()->running()) window.wait_events(1.0 / 15.0);
+      else window.poll_events();
       if (window.minimized()) {
         window.wait_events(0.1);
         continue;

@@ -103,7 +103,7 @@ int run_export(const Options& options) {
   const FigureSpec spec = figure_spec(options);
   check_figure_spec(spec);
   const LoadedSession loaded = options.lesson.empty() ? initial_session_and_view(options)
-                                                      : LoadedSession{lesson_export_session(options), std::nullopt};
+                                                      : LoadedSession{lesson_session(options), std::nullopt};
   const bool figures = !options.png.empty() || !options.gif.empty();
   const GifRange range = options.gif.empty() ? GifRange{} : gif_range(options, loaded.session);
   if (!options.save_session.empty()) {
@@ -137,7 +137,9 @@ int run_export(const Options& options) {
     FigureRenderer renderer(*context, workspace, view, spec, device_label(*context));
     renderer.prepare([&](Dashboard& dashboard) {
       dashboard.set_panel_numbers(options.panel_numbers);
-      if (!options.lesson.empty()) open_lesson_for_export(dashboard, options);
+      // A lesson step that shows the measured sweep measures it here, before the figure.
+      dashboard.set_cost_sweep(std::make_shared<CostSweepRunner>(context->device_info().index, true));
+      if (!options.lesson.empty()) open_lesson_step(dashboard, options);
     });
     if (!options.png.empty()) export_png(options, renderer, workspace, renderer.view().cursor);
     if (!options.gif.empty()) export_gif(options, renderer, spec, range);

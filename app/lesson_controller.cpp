@@ -59,6 +59,8 @@ void LessonController::apply(Workspace& workspace, viz::ViewState& view, viz::Ss
   }
   view.all_heads = false;
   view.playing = false;
+  ++applied_;
+  sweep_requested_ = step.measure_sweep;
   if (const auto tab = tab_named(step.dynamics_tab); tab && dynamics) dynamics->select_tab(*tab);
 }
 

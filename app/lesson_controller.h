@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app/workspace.h"
@@ -28,6 +29,10 @@ class LessonController {
   // The Lesson panel in the current region; Back / Next apply the neighbouring step.
   void draw(viz::PanelContext& context, Workspace& workspace, viz::SsmDynamicsPanel* dynamics);
   bool emphasized(std::string_view panel) const;
+  // Counts the steps applied so far (the dashboard fits its rows once per step).
+  int applied() const { return applied_; }
+  // True once after a step with "measure_sweep" was applied: the Cost panel's sweep is wanted.
+  bool take_sweep_request() { return std::exchange(sweep_requested_, false); }
   // After a step replaced the session: the step's cursor, channel and head, once the Results
   // they refer to exist (until then the view stays inside the old Results).
   void on_new_results(viz::ViewState& view);
@@ -46,6 +51,8 @@ class LessonController {
   viz::LessonPanel panel_;
   bool show_start_ = false;
   bool pending_view_ = false;
+  int applied_ = 0;
+  bool sweep_requested_ = false;
 };
 
 }  // namespace seqscope::app

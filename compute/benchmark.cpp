@@ -345,6 +345,72 @@ void fit_slopes(BenchReport& report) {
   report.slope_attention = fit("softmax_attention", 0);
 }
 
+// ---- the Cost panel's sweep -----------------------------------------------------------------
+
+SweepPlan quick_sweep_plan() {
+  SweepPlan plan;
+  for (int L = 256; L <= 65536; L *= 2) plan.ssm_lengths.push_back(L);
+  for (int L = 256; L <= 4096; L *= 2) plan.attention_lengths.push_back(L);
+  return plan;
+}
+
+SweepTimer eigen_sweep_timer() {
+  return [](SweepOp op, int L) {
+    return op == SweepOp::Ssm ? selective_scan_op(L, 64, 16, true).ms : softmax_attention_op(L, 64, true).ms;
+  };
+}
+
+Session bench_sweep_session(int L) {
+  Session s;
+  s.input.kind = InputKind::Signal;
+  s.input.length = L;
+  s.d_model = 64;
+  s.ssm.state_size = 16;
+  s.attention.heads = 1;
+  s.attention.head_dim = 64;
+  return s;
+}
+
+CostSweep run_cost_sweep(const SweepPlan& plan, const SweepTimer& timer, const std::function<void(int, int)>& progress,
+                         const std::atomic<bool>* cancel) {
+  const auto start = Clock::now();
+  CostSweep sweep;
+  const int total = static_cast<int>(plan.ssm_lengths.size() + plan.attention_lengths.size());
+  int done = 0;
+  const auto measure = [&](SweepOp op, const std::vector<int>& lengths, std::vector<SweepPoint>& out) {
+    for (int L : lengths) {
+      if (cancel && cancel->load()) {
+        sweep.cancelled = true;
+        return;
+      }
+      out.push_back({L, timer(op, L)});
+      if (progress) progress(++done, total);
+    }
+  };
+  measure(SweepOp::Ssm, plan.ssm_lengths, sweep.ssm);
+  measure(SweepOp::Attention, plan.attention_lengths, sweep.attention);
+  const auto slope = [](const std::vector<SweepPoint>& points) {
+    std::vector<double> L, ms;
+    for (const SweepPoint& p : points) L.push_back(p.L), ms.push_back(p.ms);
+    return loglog_slope(L, ms, kSweepFitMinLength);
+  };
+  if (!sweep.cancelled) {
+    sweep.slope_ssm = slope(sweep.ssm);
+    sweep.slope_attention = slope(sweep.attention);
+  }
+  sweep.wall_ms = ms_since(start);
+  return sweep;
+}
+
+CostSweep run_eigen_sweep(const std::function<void(int, int)>& progress, const std::atomic<bool>* cancel) {
+  CostSweep sweep = run_cost_sweep(quick_sweep_plan(), eigen_sweep_timer(), progress, cancel);
+  sweep.backend = "eigen";
+  sweep.device = cpu_model();
+  sweep.ssm_op = "selective scan, D = 64, N = 16";
+  sweep.attention_op = "causal softmax, H = 1, dh = 64";
+  return sweep;
+}
+
 // ---- output --------------------------------------------------------------------------------
 
 nlohmann::json bench_to_json(const BenchReport& report) {

@@ -6,6 +6,7 @@
 // counts (an exp counts as kExpFlops). No ImGui, no Vulkan: the app adds other backends' rows.
 #pragma once
 #include <nlohmann/json_fwd.hpp>
+#include <atomic>
 #include <functional>
 #include <limits>
 #include <string>
@@ -67,6 +68,59 @@ BenchReport run_eigen_bench(bool quick, const MachineLimits& machine,
                             const std::function<void(const BenchResult&)>& progress = {});
 // Recomputes slope_ssm and slope_attention from the eigen rows of report.results.
 void fit_slopes(BenchReport& report);
+
+// ---- the Cost panel's measured sweep -------------------------------------------------------
+// The bench's selective-scan and softmax sweeps at quick sizes on one backend, with the fitted
+// log-log slopes: what "Measure sweep" in the Cost panel shows (docs/performance.md). The Eigen
+// timer is here; the app supplies the Vulkan one (GPU timestamps of the backend's kernels).
+
+enum class SweepOp { Ssm, Attention };
+
+struct SweepPoint {
+  int L = 0;
+  double ms = 0.0;  // median of repeats
+};
+
+struct CostSweep {
+  std::string backend;  // "eigen", "vulkan"
+  std::string device;   // CPU model or GPU name
+  std::string ssm_op, attention_op;  // what was timed, with its shape, for the legend and tooltip
+  std::vector<SweepPoint> ssm, attention;
+  double slope_ssm = std::numeric_limits<double>::quiet_NaN();  // log-log over L >= kSweepFitMinLength
+  double slope_attention = std::numeric_limits<double>::quiet_NaN();
+  double wall_ms = 0.0;     // the whole sweep, wall clock
+  bool cancelled = false;   // stopped early: the points so far, no slopes
+};
+
+inline constexpr double kSweepFitMinLength = 1024.0;  // as the bench's slopes
+
+struct SweepPlan {
+  std::vector<int> ssm_lengths, attention_lengths;
+};
+// Eigen: selective scan L = 256 .. 65536 and softmax L = 256 .. 4096 (x2): about 1-3 s on two
+// cores. The softmax stops at 4096 because its two [L, L] maps are 128 MiB there.
+SweepPlan quick_sweep_plan();
+
+// Milliseconds of one op at length L.
+using SweepTimer = std::function<double(SweepOp op, int L)>;
+// The bench's selective_scan (D = 64, N = 16, y only) and causal softmax (H = 1, dh = 64, full
+// maps) ops, each the median of a few runs after a warm-up.
+SweepTimer eigen_sweep_timer();
+
+// The session the Vulkan rows of `seqscope bench` and the Vulkan sweep run: a signal of length L,
+// D = 64, N = 16 (the selective-scan sweep shape), one causal softmax head of width 64.
+Session bench_sweep_session(int L);
+
+// Times every point of the plan (SSM lengths first, then attention), calling progress(done,
+// total) after each; stops before the next point once *cancel is true. Fits the slopes.
+CostSweep run_cost_sweep(const SweepPlan& plan, const SweepTimer& timer,
+                         const std::function<void(int done, int total)>& progress = {},
+                         const std::atomic<bool>* cancel = nullptr);
+
+// run_cost_sweep with quick_sweep_plan() and eigen_sweep_timer(), labelled (backend "eigen",
+// the CPU model, the ops and their shapes).
+CostSweep run_eigen_sweep(const std::function<void(int done, int total)>& progress = {},
+                          const std::atomic<bool>* cancel = nullptr);
 
 nlohmann::json bench_to_json(const BenchReport& report);
 // The terminal table: machine line, one row per result, slopes, recompute.

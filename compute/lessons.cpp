@@ -17,7 +17,8 @@ using nlohmann::json;
 
 constexpr std::string_view k_folder = "lessons/";
 const std::set<std::string> k_lesson_keys{"title", "session", "steps", "claim"};
-const std::set<std::string> k_step_keys{"text", "session", "cursor", "channel", "head", "dynamics_tab", "emphasize"};
+const std::set<std::string> k_step_keys{"text", "session", "cursor", "channel", "head", "dynamics_tab", "emphasize",
+                                         "measure_sweep"};
 const std::set<std::string> k_claim_keys{"text", "check", "steps"};
 const std::set<std::string> k_tabs{"", "eigenvalues", "delta", "matrices", "kernel", "formulas"};
 
@@ -50,6 +51,9 @@ LessonStep parse_step(const json& base, const json& step_json, const std::string
   step.dynamics_tab = step_json.value("dynamics_tab", std::string());
   if (!k_tabs.contains(step.dynamics_tab)) throw UserError(where + ": unknown dynamics_tab \"" + step.dynamics_tab + "\"");
   step.emphasize = step_json.value("emphasize", std::vector<std::string>{});
+  if (step_json.contains("measure_sweep") && !step_json.at("measure_sweep").is_boolean())
+    throw UserError(where + ": measure_sweep must be true or false");
+  step.measure_sweep = step_json.value("measure_sweep", false);
   return step;
 }
 

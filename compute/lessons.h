@@ -19,6 +19,7 @@ struct LessonStep {
   int head = 0;                         // attention head to select
   std::string dynamics_tab;             // "" or a tab of the dynamics panel: eigenvalues, delta, matrices, kernel, formulas
   std::vector<std::string> emphasize;   // panel names to outline (viz/panel_context.h k_panel_names, "scan_distances")
+  bool measure_sweep = false;           // the Cost panel measures its L sweep when the step opens (once)
 };
 
 struct LessonClaim {

@@ -23,6 +23,9 @@ enum class VideoOrder { SpatialFirst, TemporalFirst };
 enum class SsmVariant { S4D, Dense, Shift, S6, Mamba2 };
 enum class SsmInit { S4DLin, S4DInv, S4DReal, HippoLegs, Random };
 enum class Discretization { Zoh, Mamba, Bilinear, Euler, BackwardEuler };
+// How a selective SSM's Δ projection (W_Δ, b_Δ) starts: Mamba's random init, or hand-set so that
+// one-hot task tokens get Δ = dt_max on data symbols and dt_min on the reserved ids (blank, $, |, ?).
+enum class DeltaInit { Random, DataTokens };
 // Lag is the hand-built head that attends exactly to position t - lag (copy at lag k).
 enum class AttentionKind { Softmax, Linear, Lag };
 enum class MaskKind { Causal, None, Window };
@@ -63,6 +66,7 @@ struct SsmConfig {
   bool gate = false;   // y *= silu(z)
   bool bidirectional = false;
   std::vector<int> hidden_attention_channels{0};
+  DeltaInit delta_init = DeltaInit::Random;  // S6, Mamba-2 only (docs/session.md)
 };
 
 struct AttentionConfig {

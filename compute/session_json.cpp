@@ -211,7 +211,7 @@ void read_input(const json& object, InputConfig& input) {
 void read_ssm(const json& object, SsmConfig& ssm) {
   ObjectReader r(object, "ssm",
                  {"variant", "state_size", "init", "discretization", "dt_min", "dt_max", "conv_width", "gate",
-                  "bidirectional", "hidden_attention_channels"});
+                  "bidirectional", "hidden_attention_channels", "delta_init"});
   r.read_enum("variant", ssm.variant);
   r.read_int("state_size", schema::kStateSize, ssm.state_size);
   r.read_enum("init", ssm.init);
@@ -223,6 +223,7 @@ void read_ssm(const json& object, SsmConfig& ssm) {
   r.read_bool("bidirectional", ssm.bidirectional);
   r.read_int_list("hidden_attention_channels", schema::kHiddenChannel, schema::kMaxHiddenChannels,
                   ssm.hidden_attention_channels);
+  r.read_enum("delta_init", ssm.delta_init);
 }
 
 void read_attention(const json& object, AttentionConfig& attention) {
@@ -284,7 +285,8 @@ json write_ssm(const SsmConfig& ssm) {
           {"conv_width", ssm.conv_width},
           {"gate", ssm.gate},
           {"bidirectional", ssm.bidirectional},
-          {"hidden_attention_channels", ssm.hidden_attention_channels}};
+          {"hidden_attention_channels", ssm.hidden_attention_channels},
+          {"delta_init", name_of(ssm.delta_init)}};
 }
 
 json write_attention(const AttentionConfig& attention) {

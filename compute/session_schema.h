@@ -118,6 +118,8 @@ inline constexpr EnumNames<Discretization, 5> kDiscretizationNames{{{Discretizat
                                                                     {Discretization::Bilinear, "bilinear"},
                                                                     {Discretization::Euler, "euler"},
                                                                     {Discretization::BackwardEuler, "backward_euler"}}};
+inline constexpr EnumNames<DeltaInit, 2> kDeltaInitNames{
+    {{DeltaInit::Random, "random"}, {DeltaInit::DataTokens, "data_tokens"}}};
 inline constexpr EnumNames<AttentionKind, 3> kAttentionKindNames{
     {{AttentionKind::Softmax, "softmax"}, {AttentionKind::Linear, "linear"}, {AttentionKind::Lag, "lag"}}};
 inline constexpr EnumNames<MaskKind, 3> kMaskNames{
@@ -141,6 +143,7 @@ constexpr std::span<const EnumName<VideoOrder>> enum_names(VideoOrder) { return 
 constexpr std::span<const EnumName<SsmVariant>> enum_names(SsmVariant) { return kSsmVariantNames; }
 constexpr std::span<const EnumName<SsmInit>> enum_names(SsmInit) { return kSsmInitNames; }
 constexpr std::span<const EnumName<Discretization>> enum_names(Discretization) { return kDiscretizationNames; }
+constexpr std::span<const EnumName<DeltaInit>> enum_names(DeltaInit) { return kDeltaInitNames; }
 constexpr std::span<const EnumName<AttentionKind>> enum_names(AttentionKind) { return kAttentionKindNames; }
 constexpr std::span<const EnumName<MaskKind>> enum_names(MaskKind) { return kMaskNames; }
 constexpr std::span<const EnumName<Positional>> enum_names(Positional) { return kPositionalNames; }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "param_rng.h"
+#include "session_schema.h"
 
 namespace seqscope::compute {
 
@@ -88,6 +89,16 @@ void check_sizes(const Session& session) {
 }
 
 }  // namespace
+
+void data_token_delta(const SsmConfig& cfg, int D, int G, Matrix& W_delta, Vector& b_delta) {
+  // softplus(b) = dt_min for every input; input channel k >= 4 adds the gap that lifts it to
+  // dt_max. A one-hot token v is u = e_v, so u W_delta + b picks row v: ids 0..3 (blank, $, |,
+  // ?) keep dt_min, data symbols get dt_max, in every channel (docs/session.md, delta_init).
+  const double low = inverse_softplus(cfg.dt_min), high = inverse_softplus(cfg.dt_max);
+  W_delta = Matrix::Zero(D, G);
+  for (int k = schema::kTaskFirstData; k < D; ++k) W_delta.row(k).setConstant(static_cast<float>(high - low));
+  b_delta = Vector::Constant(G, static_cast<float>(low));
+}
 
 double inverse_softplus(double x) { return x + std::log(-std::expm1(-x)); }
 
@@ -220,10 +231,14 @@ SsmParams make_ssm_params(const Session& session) {
     // Mamba: x_proj weights ~ 1/sqrt(D) scale, dt_proj weight U(-r, r), D = ones.
     const int G = cfg.variant == SsmVariant::Mamba2 ? p.n_heads : D;
     const double r = 1.0 / std::sqrt(static_cast<double>(D));
-    p.W_delta = uniform_matrix(seed, "ssm.W_delta", D, G, r);
-    const Vector dt = log_uniform_dt(seed, "ssm.dt", G, cfg.dt_min, cfg.dt_max);
-    p.b_delta = Vector(G);
-    for (int g = 0; g < G; ++g) p.b_delta(g) = static_cast<float>(inverse_softplus(dt(g)));
+    if (cfg.delta_init == DeltaInit::DataTokens) {
+      data_token_delta(cfg, D, G, p.W_delta, p.b_delta);
+    } else {
+      p.W_delta = uniform_matrix(seed, "ssm.W_delta", D, G, r);
+      const Vector dt = log_uniform_dt(seed, "ssm.dt", G, cfg.dt_min, cfg.dt_max);
+      p.b_delta = Vector(G);
+      for (int g = 0; g < G; ++g) p.b_delta(g) = static_cast<float>(inverse_softplus(dt(g)));
+    }
     p.W_B = normal_matrix(seed, "ssm.W_B", D, N, r);
     p.W_C = normal_matrix(seed, "ssm.W_C", D, N, r);
     p.Dskip = Vector::Ones(D);

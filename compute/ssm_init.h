@@ -53,6 +53,10 @@ Matrix hippo_legs_A(int N);
 Vector hippo_legs_B(int N);
 // Mamba-2 head width P for D channels: 4 when D % 4 == 0, else 2 when even, else 1.
 int mamba2_head_dim(int D);
+// ssm.delta_init = data_tokens: W_delta [D, G] and b_delta [G] such that a one-hot task token
+// gives delta = dt_max (to float rounding) in all G columns when it is a data symbol (id >= 4)
+// and dt_min when it is a reserved id (blank, $, |, ?). G = D (S6) or the Mamba-2 heads.
+void data_token_delta(const SsmConfig& cfg, int D, int G, Matrix& W_delta, Vector& b_delta);
 // Inverse of softplus, log(exp(x) - 1), written as Mamba's dt_proj.bias init.
 double inverse_softplus(double x);
 

@@ -129,6 +129,9 @@ bool ControlsPanel::draw_ssm(compute::SsmConfig& ssm, int d_model) {
     if (ssm.dt_min > ssm.dt_max) ssm.dt_max = ssm.dt_min;
   }
   if (ssm.variant == compute::SsmVariant::S6 || ssm.variant == compute::SsmVariant::Mamba2) {
+    changed |= enum_combo("Δ init", ssm.delta_init);
+    help_marker("random: Mamba's init (untrained). data_tokens: W_Δ, b_Δ set by hand as training on selective "
+                "copying would: on one-hot task tokens Δ = Δ max on data symbols, Δ min on blanks and markers.");
     changed |= int_field("conv width", ssm.conv_width, schema::kConvWidth, 8);
     changed |= ImGui::Checkbox("gate y·silu(z)", &ssm.gate);
     ImGui::SameLine();

@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "compute/benchmark.h"
 #include "compute/cost_model.h"
@@ -104,7 +107,11 @@ void memory_plot(PanelContext& context, ImVec2 size) {
   LinePlotOptions options;
   options.cursor = std::clamp(context.view.cursor, 0, L - 1);
   options.y_min = 0.0f;
-  options.y_max = static_cast<float>(1.12 * top / unit.divisor);
+  // Headroom for the two-line legend, so that a constant line at the top is not hidden under it.
+  const float plot_h = size.y - 2.0f * ImGui::GetTextLineHeightWithSpacing();
+  const float legend_h = 2.0f * ImGui::GetTextLineHeight() + 8.0f;
+  const double headroom = std::clamp(1.0 / (1.0 - legend_h / std::max(plot_h, 1.0f)), 1.12, 1.8);
+  options.y_max = static_cast<float>(headroom * top / unit.divisor);
   options.y_label = unit.name;
   const PlotHover hover =
       line_plot("##memory", series, ImVec2(size.x, size.y - ImGui::GetTextLineHeightWithSpacing()), options);
@@ -114,6 +121,90 @@ void memory_plot(PanelContext& context, ImVec2 size) {
                       kv[static_cast<size_t>(hover.index)]);
     if (hover.clicked) context.view.cursor = hover.index;
   }
+}
+
+// ---- measured sweep ------------------------------------------------------------------------
+
+// The title, with the sweep's controls at the right when the app can measure: "Measure sweep"
+// (or "Measure again"), or a progress bar and Cancel while it runs.
+void header(PanelContext& context, const std::string& title) {
+  const SweepView* sweep = context.sweep;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  if (!sweep || !sweep->available) {
+    text_line(title);
+    return;
+  }
+  const char* label = sweep->result ? "Measure again" : "Measure sweep";
+  const float cancel_w = ImGui::CalcTextSize("Cancel").x + 2.0f * style.FramePadding.x;
+  const float controls_w = sweep->running ? cancel_w + style.ItemSpacing.x + 9.0f * ImGui::GetFontSize()
+                                          : ImGui::CalcTextSize(label).x + 2.0f * style.FramePadding.x;
+  const float left = ImGui::GetCursorPosX();
+  ImGui::TextUnformatted(fit_text(title, avail - controls_w - style.ItemSpacing.x).c_str());
+  ImGui::SameLine(left + avail - controls_w);
+  if (sweep->running) {
+    ImGui::ProgressBar(sweep->progress, ImVec2(controls_w - cancel_w - style.ItemSpacing.x, ImGui::GetTextLineHeight()),
+                       format_text("measuring %.0f%%", 100.0f * sweep->progress).c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Cancel")) context.sweep_request = SweepRequest::Cancel;
+    return;
+  }
+  if (ImGui::SmallButton(label)) context.sweep_request = SweepRequest::Start;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Time the SSM scan and softmax attention over an L sweep on this session's backend\n"
+                      "(the ops of `seqscope bench`, a few seconds) and plot ms vs L with the fitted slopes.%s%s",
+                      sweep->message.empty() ? "" : "\nLast: ", sweep->message.c_str());
+}
+
+std::string measured_label(const char* what, double slope) {
+  return std::isnan(slope) ? format_text("%s, measured", what) : format_text("%s, measured ~ L^%.2f", what, slope);
+}
+
+// Measured ms vs L on log-log axes, the slopes fitted over L >= 1024 in the legend.
+void measured_plot(const SweepView& sweep, ImVec2 size) {
+  if (!sweep.result) {
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(size);
+    ImGui::GetWindowDrawList()->AddText(ImVec2(at.x + 6.0f, at.y + 4.0f), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                                        sweep.running ? "measuring the L sweep…" : sweep.message.c_str());
+    return;
+  }
+  const compute::CostSweep& r = *sweep.result;
+  const auto points = [](const std::vector<compute::SweepPoint>& p, std::vector<double>& L, std::vector<double>& ms) {
+    for (const compute::SweepPoint& point : p) L.push_back(point.L), ms.push_back(point.ms);
+  };
+  LogLogSeries series[] = {
+      {measured_label("SSM", r.slope_ssm), {}, {}, series_color(4), true},
+      {measured_label("attention", r.slope_attention), {}, {}, series_color(5), true},
+  };
+  points(r.ssm, series[0].x, series[0].y);
+  points(r.attention, series[1].x, series[1].y);
+  log_log_plot("##measured", series, size, "L", format_text("measured ms, %s", r.backend.c_str()).c_str());
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Measured on %s (%s backend) in %.1f s, each point the median of a few runs:\n"
+                      "SSM: %s; attention: %s.\nSlopes: least-squares fit on log-log over L ≥ %.0f. The window keeps "
+                      "drawing meanwhile,\nso a busy machine bends the lines; `seqscope bench` measures more carefully.",
+                      r.device.c_str(), r.backend.c_str(), r.wall_ms / 1e3, r.ssm_op.c_str(), r.attention_op.c_str(),
+                      compute::kSweepFitMinLength);
+}
+
+bool shows_sweep(const PanelContext& context) {
+  return context.sweep && (context.sweep->result || context.sweep->running || !context.sweep->message.empty());
+}
+
+// The analytic plot, with the measured one under it when there is a sweep to show.
+void scaling_column(PanelContext& context, int L, ImVec2 size) {
+  const compute::Session& session = context.results.session;
+  if (!shows_sweep(context)) {
+    scaling_plot(session, L, size);
+    return;
+  }
+  const float gap = ImGui::GetStyle().ItemSpacing.y;
+  const float top = std::floor(0.5f * (size.y - gap));
+  ImGui::BeginGroup();  // one item, so that SameLine() after it starts at the top
+  scaling_plot(session, L, ImVec2(size.x, top));
+  measured_plot(*context.sweep, ImVec2(size.x, size.y - top - gap));
+  ImGui::EndGroup();
 }
 
 // ---- timings -------------------------------------------------------------------------------
@@ -126,7 +217,13 @@ void timings_table(const compute::Results& results, ImVec2 size) {
   ImGui::TableSetupColumn(format_text("measured, %s backend", results.backend.c_str()).c_str());
   ImGui::TableSetupColumn("ms");
   ImGui::TableHeadersRow();
-  for (const auto& [op, ms] : results.timings_ms) {
+  // The two layers' own ops first (what the cost plots are about), the total last.
+  std::vector<std::pair<std::string, double>> rows(results.timings_ms.begin(), results.timings_ms.end());
+  const auto rank = [](const std::string& op) {
+    return op == "attention" ? 0 : op == "ssm.scan" || op == "ssm_scan" ? 1 : op == "total" ? 3 : 2;
+  };
+  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
+  for (const auto& [op, ms] : rows) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(op.c_str());
@@ -144,27 +241,29 @@ void CostPanel::draw(PanelContext& context) {
   const compute::Results& results = context.results;
   const compute::Session& session = results.session;
   const int L = results.inputs.length();
-  text_line(format_text("Cost: SSM vs attention · L = %d · D = %d · N = %d · H = %d, dh = %d · %s", L, session.d_model,
-                        session.ssm.state_size, session.attention.heads, session.attention.head_dim,
-                        std::string(compute::schema::enum_name(session.ssm.variant)).c_str()) +
-            format_text(" vs %s", std::string(compute::schema::enum_name(session.attention.kind)).c_str()));
+  header(context, format_text("Cost: SSM vs attention · L = %d · D = %d · N = %d · H = %d, dh = %d · %s", L,
+                              session.d_model, session.ssm.state_size, session.attention.heads,
+                              session.attention.head_dim,
+                              std::string(compute::schema::enum_name(session.ssm.variant)).c_str()) +
+                      format_text(" vs %s", std::string(compute::schema::enum_name(session.attention.kind)).c_str()));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float row = ImGui::GetTextLineHeightWithSpacing();
   const float table_h = std::min(avail.y * 0.45f, row * (static_cast<float>(results.timings_ms.size()) + 1.6f));
+  const bool sweep = shows_sweep(context);
   if (avail.x >= 1.4f * avail.y && avail.x >= 460.0f && avail.y >= 130.0f) {  // side by side
     const float left = std::floor(0.5f * (avail.x - spacing));
-    scaling_plot(session, L, ImVec2(left, avail.y));
+    scaling_column(context, L, ImVec2(left, avail.y));
     ImGui::SameLine();
     ImGui::BeginGroup();
     const float right = avail.x - left - spacing;
     memory_plot(context, ImVec2(right, avail.y - table_h - ImGui::GetStyle().ItemSpacing.y));
     timings_table(results, ImVec2(right, table_h));
     ImGui::EndGroup();
-  } else if (avail.y >= 420.0f) {  // stacked
-    const float plots = avail.y - table_h - 2.0f * ImGui::GetStyle().ItemSpacing.y;
-    scaling_plot(session, L, ImVec2(avail.x, 0.55f * plots));
-    memory_plot(context, ImVec2(avail.x, 0.45f * plots));
+  } else if (avail.y >= (sweep ? 560.0f : 420.0f)) {  // stacked
+    const float plots = avail.y - table_h - (sweep ? 3.0f : 2.0f) * ImGui::GetStyle().ItemSpacing.y;
+    scaling_column(context, L, ImVec2(avail.x, (sweep ? 0.7f : 0.55f) * plots));
+    memory_plot(context, ImVec2(avail.x, (sweep ? 0.3f : 0.45f) * plots));
     timings_table(results, ImVec2(avail.x, table_h));
   } else if (ImGui::BeginTabBar("cost_views")) {  // small: one view at a time
     auto tab = [&](const char* label, auto&& body) {
@@ -173,6 +272,7 @@ void CostPanel::draw(PanelContext& context) {
       ImGui::EndTabItem();
     };
     tab("scaling", [&](ImVec2 size) { scaling_plot(session, L, size); });
+    if (sweep) tab("measured", [&](ImVec2 size) { measured_plot(*context.sweep, size); });
     tab("memory", [&](ImVec2 size) { memory_plot(context, size); });
     tab("timings", [&](ImVec2 size) { timings_table(results, size); });
     ImGui::EndTabBar();

@@ -69,9 +69,10 @@ std::pair<float, float> data_range(std::span<const Series> series, const LinePlo
     lo = -m;
     hi = m;
   }
-  if (hi - lo < 1e-12f) {
-    lo -= 0.5f;
-    hi += 0.5f;
+  if (hi - lo < 1e-12f) {  // a constant: centred, ±50 % of its value (±0.5 around 0)
+    const float half = std::abs(hi) > 1e-12f ? 0.5f * std::abs(hi) : 0.5f;
+    lo -= half;
+    hi += half;
   }
   const float pad = 0.05f * (hi - lo);
   return {lo - pad, hi + pad};
@@ -355,14 +356,26 @@ void log_log_plot(const char* id, std::span<const LogLogSeries> series, ImVec2 s
     }
   }
   list->PopClipRect();
-  // The legend only when it leaves at least half of the plot visible.
-  const bool legend_fits = ImGui::GetTextLineHeight() * static_cast<float>(series.size()) < 0.5f * f.height();
-  float legend_y = f.min.y + 2.0f;
-  for (size_t k = 0; legend_fits && k < series.size(); ++k) {
-    const uint32_t color = series[k].color ? series[k].color : series_color(static_cast<int>(k));
-    list->AddRectFilled(ImVec2(f.min.x + 4, legend_y + 4), ImVec2(f.min.x + 12, legend_y + 12), color);
-    list->AddText(ImVec2(f.min.x + 16, legend_y), text_color(), series[k].label.c_str());
-    legend_y += ImGui::GetTextLineHeight();
+  // The legend (series with a label) in the top-left corner, which rising lines leave empty, on a
+  // dark backing so a line under it does not cross the text; only when it leaves 30 % of the
+  // plot's height free.
+  float legend_w = 0.0f;
+  int entries = 0;
+  for (const auto& s : series)
+    if (!s.label.empty()) legend_w = std::max(legend_w, ImGui::CalcTextSize(s.label.c_str()).x), ++entries;
+  const float line = ImGui::GetTextLineHeight();
+  if (entries > 0 && line * static_cast<float>(entries) <= 0.7f * f.height()) {
+    const ImVec2 box_min(f.min.x + 1.0f, f.min.y + 1.0f);
+    const ImVec2 box_max(std::min(f.max.x - 1.0f, f.min.x + 20.0f + legend_w), f.min.y + 4.0f + line * entries);
+    list->AddRectFilled(box_min, box_max, IM_COL32(16, 16, 20, 170));
+    float legend_y = f.min.y + 2.0f;
+    for (size_t k = 0; k < series.size(); ++k) {
+      if (series[k].label.empty()) continue;
+      const uint32_t color = series[k].color ? series[k].color : series_color(static_cast<int>(k));
+      list->AddRectFilled(ImVec2(f.min.x + 4, legend_y + 4), ImVec2(f.min.x + 12, legend_y + 12), color);
+      list->AddText(ImVec2(f.min.x + 16, legend_y), text_color(), series[k].label.c_str());
+      legend_y += line;
+    }
   }
   const std::string axes = std::string(y_label) + " vs " + x_label;
   list->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(axes.c_str()).x - 4.0f, f.max.y - ImGui::GetTextLineHeight() - 2.0f),

@@ -56,6 +56,16 @@ TEST(Cli, NoDisplaySaysSoAndShowsTheHeadlessCommand) {
   EXPECT_NE(result.err.find("seqscope export --png"), std::string::npos) << result.err;
 }
 
+TEST(Cli, WindowLessonErrorsComeBeforeAnyWindow) {
+  const auto unknown = testing::run_process("env -u DISPLAY -u WAYLAND_DISPLAY " + k_bin + " --lesson nosuch --frames 1");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(line_count(unknown.err), 1) << unknown.err;
+  EXPECT_NE(unknown.err.find("unknown lesson 'nosuch'"), std::string::npos) << unknown.err;
+  const auto step = testing::run_process("env -u DISPLAY -u WAYLAND_DISPLAY " + k_bin + " --lesson 2 --lesson-step 99 --frames 1");
+  EXPECT_EQ(step.exit_code, 2);
+  EXPECT_NE(step.err.find("--lesson-step 99 is out of range"), std::string::npos) << step.err;
+}
+
 TEST(Cli, HeadlessExportWritesThePngWithoutADisplay) {
   const auto png = std::filesystem::temp_directory_path() / "seqscope_cli_export.png";
   std::filesystem::remove(png);

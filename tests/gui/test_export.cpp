@@ -96,6 +96,33 @@ uint32_t pixel(const viz::Image& image, uint32_t x, uint32_t y) {
   return c;
 }
 
+// Every step of every lesson (`seqscope lessons` lists them) renders headless, as the app shows
+// it, to a non-blank PNG; lesson 2's sweep steps measure the sweep first (a few seconds).
+TEST(Export, EveryLessonStepRendersToANonBlankPng) {
+  const auto list = testing::run_process(k_bin + " lessons");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  std::istringstream lines(list.out);
+  std::string line;
+  int lessons = 0;
+  while (std::getline(lines, line)) {
+    const std::string name = line.substr(0, line.find('\t'));
+    const int steps = std::atoi(line.substr(line.rfind('\t') + 1).c_str());
+    ASSERT_GE(steps, 3) << line;
+    ++lessons;
+    for (int step = 1; step <= steps; ++step) {
+      const fs::path png = scratch("lesson_" + name + "_" + std::to_string(step) + ".png");
+      const auto result = run_export("--lesson " + name + " --lesson-step " + std::to_string(step) +
+                                     " --width 960 --height 600 --png " + png.string());
+      ASSERT_EQ(result.exit_code, 0) << name << " step " << step << ": " << result.err;
+      const viz::Image image = viz::read_png(png);
+      EXPECT_EQ(image.width, 960u);
+      EXPECT_GT(distinct_colors(image), 200u) << name << " step " << step;
+      fs::remove(png);
+    }
+  }
+  EXPECT_GE(lessons, 10);
+}
+
 TEST(Export, ScaleTwoDoublesTheSizeAndIsRenderedNotResampled) {
   const fs::path one = scratch("scale1.png"), two = scratch("scale2.png");
   ASSERT_EQ(run_export("--panel ssm_state --width 500 --height 320 --png " + one.string()).exit_code, 0);

@@ -3,6 +3,7 @@
 // the checks also fail where the claim would be false, and the file format rejects mistakes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "compute/eigen_backend.h"
@@ -50,7 +51,28 @@ TEST(Lessons, ChecksFailWhereTheClaimWouldBeFalse) {
   const Results results = run(wide);
   EXPECT_EQ(state_recall_accuracy(results, 12), 1.0);
   // S4D's Δ is the same for every token: the selectivity check fails.
-  EXPECT_FALSE(check_claim("selective_delta", run(find_lesson("selectivity").steps.back().session)).passed);
+  const Lesson selectivity = find_lesson("selectivity");
+  EXPECT_FALSE(check_claim("selective_delta", run(selectivity.steps.back().session)).passed);
+  // Mamba's random (untrained) Δ init: still a function of the token, but letters get no larger
+  // Δ than noise, so "Δ spikes on data tokens" fails.
+  Session untrained = selectivity.steps[2].session;
+  ASSERT_EQ(untrained.ssm.delta_init, DeltaInit::DataTokens);
+  untrained.ssm.delta_init = DeltaInit::Random;
+  const ClaimResult random_init = check_claim("selective_delta", run(untrained));
+  EXPECT_FALSE(random_init.passed) << random_init.detail;
+  std::printf("selectivity with delta_init = random: %s\n", random_init.detail.c_str());
+}
+
+// Lesson 2 shows the measured sweep (the Cost panel measures it when such a step opens); its
+// first steps do not wait for it.
+TEST(Lessons, CostLessonMeasuresTheSweepOnItsLaterSteps) {
+  const Lesson cost = find_lesson("cost");
+  EXPECT_FALSE(cost.steps.front().measure_sweep);
+  EXPECT_TRUE(std::any_of(cost.steps.begin(), cost.steps.end(), [](const LessonStep& s) { return s.measure_sweep; }));
+  for (const Lesson& lesson : load_lessons()) {
+    if (lesson.name == cost.name) continue;
+    for (const LessonStep& step : lesson.steps) EXPECT_FALSE(step.measure_sweep) << lesson.name;
+  }
 }
 
 TEST(Lessons, RecallThroughTheShiftRegister) {
@@ -117,6 +139,9 @@ TEST(Lessons, MistakesAreOneLineErrorsNamingTheLessonAndStep) {
   EXPECT_NE(error(R"({"title": "t", "steps": [{"text": "a"}], "claim": {"text": "c", "check": "cost_slopes", "steps": [3]}})")
                 .find("step 3 does not exist"), std::string::npos);
   EXPECT_NE(error((R"({"title": "t", "steps": [{"text": "a", "head": 5}], )" + claim + "}").c_str()).find("head 5"),
+            std::string::npos);
+  EXPECT_NE(error((R"({"title": "t", "steps": [{"text": "a", "measure_sweep": 1}], )" + claim + "}").c_str())
+                .find("lesson bad step 1: measure_sweep must be true or false"),
             std::string::npos);
   EXPECT_NE(error("{not json").find("lesson bad"), std::string::npos);
   EXPECT_THROW(find_lesson("no_such_lesson"), UserError);

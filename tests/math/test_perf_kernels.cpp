@@ -1,8 +1,10 @@
 // The fast paths of the Eigen backend against the plain reference loops they replace: the
 // fused real scan vs discretize_diagonal + scan_diagonal, the blocked threaded softmax vs a
-// double-precision loop, parallel_for's coverage; and the benchmark's slope fit and bound.
+// double-precision loop, parallel_for's coverage; and the benchmark's slope fit and bound, and
+// the Cost panel's sweep.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -133,6 +135,56 @@ TEST(Bench, SlopeAndBound) {
   apply_bound(r, MachineLimits{10.0, 100.0, 2, "cpu"});  // 100 ms for the bytes, 10 for the flops
   EXPECT_DOUBLE_EQ(r.bound_ms, 100.0);
   EXPECT_DOUBLE_EQ(r.fraction_of_bound, 25.0);
+}
+
+// The Cost panel's sweep: every point timed in plan order, the slopes fitted over L >= 1024,
+// progress after each point, and a cancel that stops before the next one (no slopes then).
+TEST(CostSweep, TimesEveryPointFitsSlopesAndCancels) {
+  SweepPlan plan;
+  plan.ssm_lengths = {256, 512, 1024, 2048, 4096};
+  plan.attention_lengths = {256, 1024, 4096};
+  std::vector<std::pair<SweepOp, int>> calls;
+  const SweepTimer timer = [&calls](SweepOp op, int L) {
+    calls.emplace_back(op, L);
+    return op == SweepOp::Ssm ? (L < 1024 ? 0.5 : 1e-3 * L) : 1e-6 * L * double(L);
+  };
+  int last_done = 0, last_total = 0;
+  const CostSweep sweep = run_cost_sweep(plan, timer, [&](int done, int total) { last_done = done, last_total = total; });
+  ASSERT_EQ(calls.size(), 8u);
+  EXPECT_EQ(calls[4], std::make_pair(SweepOp::Ssm, 4096));
+  EXPECT_EQ(calls[5], std::make_pair(SweepOp::Attention, 256));
+  EXPECT_EQ(last_done, 8);
+  EXPECT_EQ(last_total, 8);
+  ASSERT_EQ(sweep.ssm.size(), 5u);
+  EXPECT_EQ(sweep.attention[2].L, 4096);
+  EXPECT_NEAR(sweep.slope_ssm, 1.0, 1e-9);  // the flat points below 1024 are not fitted
+  EXPECT_NEAR(sweep.slope_attention, 2.0, 1e-9);
+  EXPECT_FALSE(sweep.cancelled);
+
+  std::atomic<bool> cancel{false};
+  calls.clear();
+  const CostSweep stopped = run_cost_sweep(plan, timer, [&](int done, int) { cancel = done == 2; }, &cancel);
+  EXPECT_EQ(calls.size(), 2u);
+  EXPECT_TRUE(stopped.cancelled);
+  EXPECT_TRUE(std::isnan(stopped.slope_ssm));
+}
+
+// The Eigen timer on short lengths (no timing is asserted, only that every L gets a finite,
+// positive time).
+TEST(CostSweep, EigenTimerGivesAFinitePositiveTimeForEveryLength) {
+  SweepPlan plan;
+  plan.ssm_lengths = {256, 512};
+  plan.attention_lengths = {256, 512};
+  const CostSweep sweep = run_cost_sweep(plan, eigen_sweep_timer());
+  ASSERT_EQ(sweep.ssm.size() + sweep.attention.size(), 4u);
+  for (const auto* points : {&sweep.ssm, &sweep.attention})
+    for (const SweepPoint& p : *points) {
+      EXPECT_TRUE(std::isfinite(p.ms)) << p.L;
+      EXPECT_GT(p.ms, 0.0) << p.L;
+    }
+  const SweepPlan quick = quick_sweep_plan();  // at least three points in each fit
+  for (const std::vector<int>* lengths : {&quick.ssm_lengths, &quick.attention_lengths})
+    EXPECT_GE(std::count_if(lengths->begin(), lengths->end(), [](int L) { return L >= kSweepFitMinLength; }), 3);
 }
 
 }  // namespace

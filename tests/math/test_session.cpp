@@ -52,7 +52,8 @@ Session non_default_session() {
   s.input.lag = 4;
   s.input.grid = {5, 3, 2, GridPattern::Checker, ScanOrder::Hilbert, VideoOrder::TemporalFirst};
   s.d_model = 32;
-  s.ssm = {SsmVariant::Mamba2, 64, SsmInit::HippoLegs, Discretization::Bilinear, 0.002, 0.2, 4, true, true, {1, 7, 31}};
+  s.ssm = {SsmVariant::Mamba2, 64, SsmInit::HippoLegs, Discretization::Bilinear, 0.002, 0.2, 4, true, true, {1, 7, 31},
+           DeltaInit::DataTokens};
   s.attention = {AttentionKind::Linear, 4, 16, MaskKind::Window, 9, Positional::Rope, 0.7, FeatureMap::Identity, 3};
   return s;
 }
@@ -68,7 +69,7 @@ TEST(SessionJson, DefaultsWriteEveryFieldWithSchemaNames) {
     "d_model": 16,
     "ssm": {"variant": "s6", "state_size": 16, "init": "s4d_real", "discretization": "mamba",
             "dt_min": 0.001, "dt_max": 0.1, "conv_width": 0, "gate": false, "bidirectional": false,
-            "hidden_attention_channels": [0]},
+            "hidden_attention_channels": [0], "delta_init": "random"},
     "attention": {"kind": "softmax", "heads": 2, "head_dim": 8, "mask": "causal", "window": 32,
                   "positional": "none", "temperature": 1.0, "feature_map": "elu1", "lag": 1},
     "full_map_max_length": 5792})");
@@ -92,6 +93,7 @@ TEST(SessionJson, NonDefaultSessionRoundTripsExactly) {
   EXPECT_EQ(back.ssm.hidden_attention_channels, (std::vector<int>{1, 7, 31}));
   EXPECT_EQ(back.attention.temperature, 0.7);
   EXPECT_EQ(back.attention.kind, AttentionKind::Linear);
+  EXPECT_EQ(back.ssm.delta_init, DeltaInit::DataTokens);
 }
 
 TEST(SessionJson, EveryEnumSpellingParses) {
@@ -102,6 +104,10 @@ TEST(SessionJson, EveryEnumSpellingParses) {
   for (const auto& entry : schema::kDiscretizationNames) {
     Session s = session_from_json({{"ssm", {{"discretization", entry.name}}}});
     EXPECT_EQ(s.ssm.discretization, entry.value) << entry.name;
+  }
+  for (const auto& entry : schema::kDeltaInitNames) {
+    Session s = session_from_json({{"ssm", {{"delta_init", entry.name}}}});
+    EXPECT_EQ(s.ssm.delta_init, entry.value) << entry.name;
   }
   for (const auto& entry : schema::kScanOrderNames) {
     Session s = session_from_json({{"input", {{"grid", {{"order", entry.name}}}}}});
@@ -156,6 +162,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{R"({"ssm": {"variant": "s5"}})", R"(ssm.variant = "s5" is not one of s4d|dense|shift|s6|mamba2)"},
         ErrorCase{R"({"input": {"grid": {"order": "zigzag"}}})", R"(input.grid.order = "zigzag" is not one of)"},
         ErrorCase{R"({"backend": "Eigen"})", R"(backend = "Eigen" is not one of auto|eigen|vulkan)"},
+        ErrorCase{R"({"ssm": {"delta_init": "learned"}})", R"(ssm.delta_init = "learned" is not one of random|data_tokens)"},
+        ErrorCase{R"({"ssm": {"delta_init": 1}})", "ssm.delta_init must be one of random|data_tokens"},
         // version
         ErrorCase{R"({"version": 2, "future_key": 1})", "version = 2 is not supported (supported versions: 1)"},
         ErrorCase{R"({"version": "1"})", "version must be the integer 1"},

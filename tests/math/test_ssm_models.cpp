@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "compute/inputs.h"
+#include "compute/session_schema.h"
 #include "compute/ssm.h"
 #include "compute/ssm_init.h"
 #include "math_test_util.h"
@@ -182,6 +184,42 @@ TEST(SsmInit, DeltaStartsLogUniformInRange) {
     EXPECT_LE(dt, 0.1 * 1.001);
   }
   EXPECT_EQ(p.A(5, 3), Complex(-4.0f, 0.0f));  // A = -exp(log(1..N))
+}
+
+// ssm.delta_init = data_tokens (docs/session.md): on one-hot task tokens Δ is dt_max on every
+// data symbol and dt_min on the reserved ids (blank, $, |, ?), in every channel; B and C keep
+// Mamba's random init, and the default (random) init is not touched.
+TEST(SsmInit, DataTokensDeltaIsDtMaxOnDataAndDtMinElsewhere) {
+  for (SsmVariant variant : {SsmVariant::S6, SsmVariant::Mamba2})
+    for (TaskKind task : {TaskKind::SelectiveCopy, TaskKind::Copy}) {
+      Session s = ssm_session(variant, SsmInit::S4DReal, Discretization::Mamba, 16, 8);
+      s.input.kind = InputKind::Task;
+      s.input.task = task;
+      s.input.length = 48;
+      s.input.vocab = 16;
+      s.input.embedding = Embedding::OneHot;
+      s.ssm.dt_min = 0.002;
+      s.ssm.dt_max = 0.5;
+      s.ssm.delta_init = DeltaInit::DataTokens;
+      const Inputs inputs = make_inputs(s);
+      Timings timings;
+      const SsmResults r = run_ssm(s, inputs.u, timings);
+      int data = 0;
+      for (int t = 0; t < r.L; ++t) {
+        const bool is_data = inputs.tokens[static_cast<size_t>(t)] >= schema::kTaskFirstData;
+        data += is_data;
+        const double expected = is_data ? 0.5 : 0.002;
+        for (int d = 0; d < r.D; ++d) EXPECT_NEAR(r.delta(t, d), expected, 1e-6 * expected) << t << "," << d;
+      }
+      EXPECT_GT(data, 0);
+      Session random = s;
+      random.ssm.delta_init = DeltaInit::Random;
+      const SsmParams hand = make_ssm_params(s), drawn = make_ssm_params(random);
+      EXPECT_EQ(hand.W_B, drawn.W_B);
+      EXPECT_EQ(hand.W_C, drawn.W_C);
+      EXPECT_NE(hand.W_delta, drawn.W_delta);
+    }
+  EXPECT_EQ(Session{}.ssm.delta_init, DeltaInit::Random);
 }
 
 TEST(SsmRun, DeterministicForASeedAndDifferentAcrossSeeds) {

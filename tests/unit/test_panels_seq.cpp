@@ -293,7 +293,9 @@ class PanelRender : public ::testing::Test {
       ImGui::SetNextWindowSize(io.DisplaySize);
       ImGui::Begin("panel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
       PanelContext context{results_, gpu_, ui_.renderer().heatmaps(), view_};
+      context.sweep = sweep_;
       panel.draw(context);
+      if (context.sweep_request != SweepRequest::None) sweep_request_ = context.sweep_request;
       ImGui::End();
       if (click) {
         io.MousePos = *click;
@@ -318,7 +320,32 @@ class PanelRender : public ::testing::Test {
   GpuResults gpu_;
   compute::Results results_;
   ViewState view_;
+  const SweepView* sweep_ = nullptr;  // the Cost panel's measured sweep, as the app hands it
+  SweepRequest sweep_request_ = SweepRequest::None;
 };
+
+// Pixels within 30 (sum of |differences|) of `color` inside [x0, x1) x [y0, y1).
+int pixels_near(const Image& image, Rgb8 color, int x0, int y0, int x1, int y1) {
+  int count = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      const Rgb8 p = pixel(image, static_cast<float>(x), static_cast<float>(y));
+      count += std::abs(p.r - color.r) + std::abs(p.g - color.g) + std::abs(p.b - color.b) < 30;
+    }
+  return count;
+}
+
+// A sweep of known times: ms = 1e-4 L (SSM) and 1e-7 L^2 (attention), slopes 1 and 2.
+compute::CostSweep known_sweep() {
+  compute::CostSweep sweep;
+  sweep.backend = "eigen";
+  sweep.device = "test CPU";
+  for (int L = 256; L <= 65536; L *= 2) sweep.ssm.push_back({L, 1e-4 * L});
+  for (int L = 256; L <= 4096; L *= 2) sweep.attention.push_back({L, 1e-7 * L * double(L)});
+  sweep.slope_ssm = 1.0;
+  sweep.slope_attention = 2.0;
+  return sweep;
+}
 
 TEST_F(PanelRender, EveryPanelDrawsForEveryInputKind) {
   TokensPanel tokens;
@@ -344,6 +371,35 @@ TEST_F(PanelRender, EveryPanelDrawsForEveryInputKind) {
     // The strip as the dashboard gives it: wide and about three text lines high.
     EXPECT_GT(ink(render(tokens, 1200, 70)), 0.02) << static_cast<int>(s.input.kind);
   }
+}
+
+// The measured sweep is drawn under the analytic plot (its steep attention line adds orange in
+// the lower-left quarter), and "Measure sweep" asks the app for one.
+TEST_F(PanelRender, CostPanelDrawsTheMeasuredSweepAndAsksForOne) {
+  load(signal_session());
+  CostPanel cost;
+  constexpr uint32_t k_w = 720, k_h = 440;
+  const Rgb8 orange{0xD5, 0x5E, 0x00};  // series_color(5): attention
+  const auto lower_left = [&](const Image& image) { return pixels_near(image, orange, 0, k_h / 2 + 30, k_w / 2, k_h); };
+  const int without = lower_left(render(cost, k_w, k_h));  // the analytic plot's low-L end
+  const compute::CostSweep sweep = known_sweep();
+  SweepView view;
+  view.result = &sweep;
+  sweep_ = &view;
+  const int with = lower_left(render(cost, k_w, k_h));  // the measured plot's slope-2 line
+  EXPECT_GT(with, without + 100) << without << " " << with;
+  EXPECT_EQ(sweep_request_, SweepRequest::None);  // headless (not available): no button
+  // In the window the title line ends in the button; clicking it asks for a sweep.
+  view.available = true;
+  view.result = nullptr;
+  render(cost, k_w, k_h, ImVec2(k_w - 14.0f, 14.0f));
+  EXPECT_EQ(sweep_request_, SweepRequest::Start);
+  // While one runs: a progress bar and Cancel in its place.
+  view.running = true;
+  view.progress = 0.5f;
+  sweep_request_ = SweepRequest::None;
+  render(cost, k_w, k_h, ImVec2(k_w - 14.0f, 14.0f));
+  EXPECT_EQ(sweep_request_, SweepRequest::Cancel);
 }
 
 TEST_F(PanelRender, AttentionMapCellsHaveTheirViridisColor) {
