@@ -14,6 +14,7 @@
 #include "map_overview.h"
 #include "parallel.h"
 #include "param_rng.h"
+#include "row_kernels.h"
 
 namespace seqscope::compute {
 
@@ -87,25 +88,18 @@ std::pair<int, int> allowed_keys(MaskKind mask, int window, int t, int L) {
 }
 
 // Row t of the maps, whose columns [c0, c1) hold q_t . k_s from the block product: scale,
-// bias, -inf / exact 0 where masked, softmax over the allowed keys.
+// bias, -inf / exact 0 where masked, softmax over the allowed keys (row_kernels.h).
 void softmax_row(Eigen::Ref<Eigen::RowVectorXf> scores, Eigen::Ref<Eigen::RowVectorXf> probs, int t, int lo, int hi,
                  float scale, double alibi_slope) {
   const int L = static_cast<int>(scores.size());
   const float neg_inf = -std::numeric_limits<float>::infinity();
-  scores.head(lo).setConstant(neg_inf);
-  scores.tail(L - hi).setConstant(neg_inf);
-  auto live = scores.segment(lo, hi - lo);
-  live *= scale;
-  if (alibi_slope != 0.0)
-    for (int s = lo; s < hi; ++s) live(s - lo) -= static_cast<float>(alibi_slope * std::abs(t - s));
-  // Subtracting the row max keeps exp() finite; the sum of up to L terms is taken in double.
-  const float row_max = live.maxCoeff();
-  auto p = probs.segment(lo, hi - lo);
-  p = (live.array() - row_max).exp().matrix();
-  const double sum = p.cast<double>().sum();
-  p *= static_cast<float>(1.0 / sum);
-  probs.head(lo).setZero();
-  probs.tail(L - hi).setZero();
+  stream_fill(scores.data(), lo, neg_inf);
+  stream_fill(scores.data() + hi, L - hi, neg_inf);
+  stream_fill(probs.data(), lo, 0.0f);
+  stream_fill(probs.data() + hi, L - hi, 0.0f);
+  // Subtracting the row max keeps exp() finite.
+  const float row_max = scale_bias_max(scores.data() + lo, hi - lo, scale, alibi_slope, t, lo);
+  softmax_from_max(scores.data() + lo, probs.data() + lo, hi - lo, row_max);
 }
 
 }  // namespace
