@@ -4,6 +4,7 @@
 // to L terms, and the Vulkan backend is held to 1e-5 relative against these numbers.
 #include "attention.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -87,16 +88,23 @@ std::pair<int, int> allowed_keys(MaskKind mask, int window, int t, int L) {
   return {0, 0};
 }
 
+// How a row's masked entries are written: streamed past the cache for the full maps, which
+// are written once and not read back here; through it for scratch rows read right after.
+enum class MaskedFill { Stream, Cached };
+
 // Row t of the maps, whose columns [c0, c1) hold q_t . k_s from the block product: scale,
 // bias, -inf / exact 0 where masked, softmax over the allowed keys (row_kernels.h).
 void softmax_row(Eigen::Ref<Eigen::RowVectorXf> scores, Eigen::Ref<Eigen::RowVectorXf> probs, int t, int lo, int hi,
-                 float scale, double alibi_slope) {
+                 float scale, double alibi_slope, MaskedFill fill) {
   const int L = static_cast<int>(scores.size());
   const float neg_inf = -std::numeric_limits<float>::infinity();
-  stream_fill(scores.data(), lo, neg_inf);
-  stream_fill(scores.data() + hi, L - hi, neg_inf);
-  stream_fill(probs.data(), lo, 0.0f);
-  stream_fill(probs.data() + hi, L - hi, 0.0f);
+  const auto put = [fill](float* p, int64_t n, float value) {
+    fill == MaskedFill::Stream ? stream_fill(p, n, value) : std::fill(p, p + n, value);
+  };
+  put(scores.data(), lo, neg_inf);
+  put(scores.data() + hi, L - hi, neg_inf);
+  put(probs.data(), lo, 0.0f);
+  put(probs.data() + hi, L - hi, 0.0f);
   // Subtracting the row max keeps exp() finite.
   const float row_max = scale_bias_max(scores.data() + lo, hi - lo, scale, alibi_slope, t, lo);
   softmax_from_max(scores.data() + lo, probs.data() + lo, hi - lo, row_max);
@@ -121,7 +129,7 @@ void softmax_attention_into(const Matrix& q, const Matrix& k, const Matrix& v, M
     scores.block(r0, c0, n, c1 - c0).noalias() = q.middleRows(r0, n) * k.middleRows(c0, c1 - c0).transpose();
     for (int t = r0; t < r1; ++t) {
       const auto [lo, hi] = allowed_keys(mask, window, t, L);
-      softmax_row(scores.row(t), probs.row(t), t, lo, hi, scale, alibi_slope);
+      softmax_row(scores.row(t), probs.row(t), t, lo, hi, scale, alibi_slope, MaskedFill::Stream);
     }
     out.middleRows(r0, n).noalias() = probs.block(r0, c0, n, c1 - c0) * v.middleRows(c0, c1 - c0);
   });
@@ -156,7 +164,7 @@ void attention_probs_rows(const AttentionResults& a, const AttentionConfig& cfg,
   scores.middleCols(c0, c1 - c0).noalias() = q.middleRows(t0, n) * k.middleRows(c0, c1 - c0).transpose();
   for (int t = t0; t < t1; ++t) {
     const auto [lo, hi] = allowed_keys(cfg.mask, cfg.window, t, L);
-    softmax_row(scores.row(t - t0), rows.row(t - t0), t, lo, hi, scale, slope);
+    softmax_row(scores.row(t - t0), rows.row(t - t0), t, lo, hi, scale, slope, MaskedFill::Cached);
   }
 }
 
