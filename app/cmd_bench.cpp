@@ -1,6 +1,7 @@
 // `seqscope bench` (cmd_bench.h). The Eigen rows time the compute functions the backend calls
 // (compute/benchmark.h); the Vulkan rows run the Vulkan backend on sessions of the same shapes
-// and report its GPU timestamps per kernel (no bound: the GPU's limits are not measured here).
+// and report its GPU timestamps per kernel, bounded by the device's own measured limits
+// (vk::measure_device_limits) for the ops with a cost model (compute::sweep_session_op_cost).
 #include "app/cmd_bench.h"
 
 #include <CLI/CLI.hpp>
@@ -12,6 +13,7 @@
 #include "compute/benchmark.h"
 #include "compute/inputs.h"
 #include "compute/vulkan/context.h"
+#include "compute/vulkan/device_limits.h"
 #include "compute/vulkan/vulkan_backend.h"
 
 namespace seqscope::app {
@@ -41,6 +43,8 @@ void add_vulkan_rows(bool quick, compute::BenchReport& report) {
     report.results.push_back(r);
     return;
   }
+  std::fprintf(stderr, "measuring the Vulkan device's limits...\n");
+  report.device_limits = vk::measure_device_limits(*context, quick);
   vk::VulkanBackend backend(*context);
   const std::string device = context->device_info().name;
   for (int L = 256; L <= (quick ? 1024 : 4096); L *= 2) {
@@ -51,7 +55,13 @@ void add_vulkan_rows(bool quick, compute::BenchReport& report) {
     for (const auto& [op, ms] : results.timings_ms) {
       compute::BenchResult r{"vulkan." + op, "vulkan", {L, 64, 16, 1, 64}};
       r.ms = ms;
-      r.note = "GPU timestamps on " + device + "; no bound modeled";
+      r.note = "GPU timestamps on " + device;
+      if (const auto cost = compute::sweep_session_op_cost(op, L)) {
+        r.bytes = cost->bytes, r.flops = cost->flops;
+        compute::apply_bound(r, report.device_limits);
+      } else {
+        r.note += "; no bound modeled";
+      }
       print_row(r);
       report.results.push_back(r);
     }

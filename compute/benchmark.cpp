@@ -200,16 +200,14 @@ double time_op(const std::function<void()>& fn, bool quick) {
 
 constexpr double kF32 = 4.0;
 
-// Fused selective scan, y only (what a model layer needs): reads u, delta [L, D], B, C [L, N],
-// A [D, N], D [D]; writes y [L, D]. Per (t, d, n): delta A, exp, delta B, x u, Abar h, +, C h,
-// sum = 7 + exp; per (t, d): skip multiply-add.
+// Fused selective scan, y only (what a model layer needs); counts: selective_scan_cost.
 BenchResult selective_scan_op(int L, int D, int N, bool quick) {
   ScanInputs s = scan_inputs(L, D, N, true);
   const RealScanArgs args = scan_args(s, true);
   BenchResult r{"selective_scan", "eigen", {L, D, N, 0, 0}};
   r.ms = time_op([&] { scan_real_fused(args); }, quick);
-  r.bytes = kF32 * (3.0 * L * D + 2.0 * L * N + D * N + D);
-  r.flops = double(L) * D * N * (7.0 + kExpFlops) + 2.0 * L * D;
+  const OpCost cost = selective_scan_cost(L, D, N);
+  r.bytes = cost.bytes, r.flops = cost.flops;
   return r;
 }
 
@@ -274,18 +272,15 @@ BenchResult hidden_attention_op(int L, int N, bool quick) {
   return r;
 }
 
-// Causal softmax attention, one head, with the full maps: reads q, k, v [L, dh], writes scores
-// and probs [L, L] (each once) and out [L, dh]. Per allowed pair: q.k (2 dh), scale, max,
-// subtract, exp, sum, normalize (5 + exp), p v (2 dh).
+// Causal softmax attention, one head, with the full maps; counts: softmax_attention_cost.
 BenchResult softmax_attention_op(int L, int dh, bool quick) {
   std::mt19937 rng(17);
   const Matrix q = normal_matrix(rng, L, dh), k = normal_matrix(rng, L, dh), v = normal_matrix(rng, L, dh);
   Matrix scores(L, L), probs(L, L), out(L, dh);
   BenchResult r{"softmax_attention", "eigen", {L, 0, 0, 1, dh}};
   r.ms = time_op([&] { softmax_attention(q, k, v, MaskKind::Causal, 0, 1.0, 0.0, scores, probs, out); }, quick);
-  const double pairs = 0.5 * L * (L + 1.0);
-  r.bytes = kF32 * (4.0 * L * dh + 2.0 * L * double(L));
-  r.flops = pairs * (4.0 * dh + 5.0 + kExpFlops);
+  const OpCost cost = softmax_attention_cost(L, dh);
+  r.bytes = cost.bytes, r.flops = cost.flops;
   return r;
 }
 
@@ -325,6 +320,39 @@ double recompute_default_ms(bool quick) {
 }
 
 }  // namespace
+
+// ---- op costs ------------------------------------------------------------------------------
+
+// Reads u, delta [L, D], B, C [L, N], A [D, N], D [D]; writes y [L, D]. Per (t, d, n): delta A,
+// exp, delta B, x u, Abar h, +, C h, sum = 7 + exp; per (t, d): the skip's multiply-add.
+OpCost selective_scan_cost(int L, int D, int N) {
+  return {kF32 * (3.0 * L * D + 2.0 * L * N + D * N + D), double(L) * D * N * (7.0 + kExpFlops) + 2.0 * L * D};
+}
+
+// Reads q, k, v [L, dh], writes scores and probs [L, L] (each once) and out [L, dh]. Per
+// allowed pair: q.k (2 dh), scale, max, subtract, exp, sum, normalize (5 + exp), p v (2 dh).
+OpCost softmax_attention_cost(int L, int dh) {
+  const double pairs = 0.5 * L * (L + 1.0);
+  return {kF32 * (4.0 * L * dh + 2.0 * L * double(L)), pairs * (4.0 * dh + 5.0 + kExpFlops)};
+}
+
+std::optional<OpCost> sweep_session_op_cost(const std::string& op, int L) {
+  const Session s = bench_sweep_session(L);
+  const int D = s.d_model, N = s.ssm.state_size;
+  if (op == "ssm_scan") {
+    OpCost cost = selective_scan_cost(L, D, N);
+    cost.bytes += 3.0 * 8.0 * L * double(D) * N;  // Abar, Bbar, h as complex float
+    return cost;
+  }
+  if (op == "attention") return softmax_attention_cost(L, s.attention.head_dim);
+  if (op == "hidden_attention") {
+    // alpha [L, L] written once, Abar, Bbar, C [L, N] complex read; per pair and mode a
+    // running product, C times it, a sum.
+    const double pairs = 0.5 * L * (L + 1.0);
+    return OpCost{kF32 * L * double(L) + 3.0 * 8.0 * L * N, 3.0 * N * pairs};
+  }
+  return std::nullopt;
+}
 
 // ---- the Eigen run -------------------------------------------------------------------------
 
@@ -454,6 +482,11 @@ nlohmann::json bench_to_json(const BenchReport& report) {
         {"fma_gflops", report.machine.fma_gflops},
         {"cores", report.machine.cores},
         {"device", report.machine.device}}},
+      {"device_limits", report.device_limits.copy_gbps > 0.0
+                            ? nlohmann::json{{"copy_gbps", report.device_limits.copy_gbps},
+                                             {"fma_gflops", report.device_limits.fma_gflops},
+                                             {"device", report.device_limits.device}}
+                            : nlohmann::json(nullptr)},
       {"results", results},
       {"slopes", {{"ssm", number(report.slope_ssm)}, {"attention", number(report.slope_attention)}}},
       {"recompute_default_ms", number(report.recompute_default_ms)},
@@ -467,6 +500,11 @@ std::string bench_table(const BenchReport& report) {
   std::snprintf(line, sizeof line, "machine: %s, %d threads, copy %.1f GB/s, FMA peak %.1f GFLOP/s\n",
                 report.machine.device.c_str(), report.machine.cores, report.machine.copy_gbps, report.machine.fma_gflops);
   out += line;
+  if (report.device_limits.copy_gbps > 0.0) {
+    std::snprintf(line, sizeof line, "vulkan device: %s, copy %.1f GB/s, FMA peak %.1f GFLOP/s\n",
+                  report.device_limits.device.c_str(), report.device_limits.copy_gbps, report.device_limits.fma_gflops);
+    out += line;
+  }
   std::snprintf(line, sizeof line, "%-26s %-7s %6s %5s %3s %2s %3s %10s %10s %9s\n", "op", "backend", "L", "D", "N", "H",
                 "dh", "ms", "bound_ms", "fraction");
   out += line;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct BenchResult {
 
 struct BenchReport {
   MachineLimits machine;
+  // The Vulkan device's measured limits (vk::measure_device_limits), bounding the vulkan rows;
+  // empty (copy_gbps 0) when no Vulkan row was run: JSON null.
+  MachineLimits device_limits;
   std::vector<BenchResult> results;
   // NaN until measured (e.g. `--backend vulkan` runs no Eigen op): "n/a" and JSON null.
   double slope_ssm = std::numeric_limits<double>::quiet_NaN();  // selective_scan ms over L >= 1024
@@ -57,6 +61,17 @@ struct BenchReport {
 
 // Fills bound_ms and fraction_of_bound from bytes, flops, ms and the limits.
 void apply_bound(BenchResult& r, const MachineLimits& m);
+
+// Bytes and flops of one op as docs/performance.md counts them (an exp is kExpFlops).
+struct OpCost {
+  double bytes = 0.0, flops = 0.0;
+};
+OpCost selective_scan_cost(int L, int D, int N);  // y only, as a model layer runs it
+OpCost softmax_attention_cost(int L, int dh);     // causal, one head, both [L, L] maps written
+// The Vulkan backend's timed ops on bench_sweep_session(L): "ssm_scan" (the selective scan with
+// Abar, Bbar, h materialized as complex [L, D, N] for the panels), "attention" (softmax with
+// full maps) and "hidden_attention" (one channel's alpha [L, L]); nullopt for the others.
+std::optional<OpCost> sweep_session_op_cost(const std::string& op, int L);
 // Median wall time of fn over `repeats` runs after one warm-up run, in ms.
 double median_ms(const std::function<void()>& fn, int repeats);
 // Least-squares slope of log y over log x for the points with x >= x_min (NaN if < 2 points).

@@ -70,11 +70,38 @@ GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) {
   return *slot;
 }
 
+// ---- RecorderPools -------------------------------------------------------------------------
+
+RecorderPools::RecorderPools(const Context& context, uint32_t max_dispatches, uint32_t max_bindings,
+                             uint32_t max_queries)
+    : context_(context), max_queries_(max_queries) {
+  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, max_dispatches * max_bindings};
+  VkDescriptorPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  pool_info.maxSets = max_dispatches;
+  pool_info.poolSizeCount = 1;
+  pool_info.pPoolSizes = &size;
+  SEQSCOPE_VK_CHECK(vkCreateDescriptorPool(context.device(), &pool_info, nullptr, &descriptors_));
+  if (context.has_timestamps()) {
+    VkQueryPoolCreateInfo query_info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+    query_info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    query_info.queryCount = max_queries;
+    SEQSCOPE_VK_CHECK(vkCreateQueryPool(context.device(), &query_info, nullptr, &queries_));
+  }
+}
+
+RecorderPools::~RecorderPools() {
+  vkDeviceWaitIdle(context_.device());
+  if (queries_) vkDestroyQueryPool(context_.device(), queries_, nullptr);
+  if (descriptors_) vkDestroyDescriptorPool(context_.device(), descriptors_, nullptr);
+}
+
+void RecorderPools::reset() { SEQSCOPE_VK_CHECK(vkResetDescriptorPool(context_.device(), descriptors_, 0)); }
+
 // ---- Recorder ------------------------------------------------------------------------------
 
-Recorder::Recorder(const Context& context, VkCommandBuffer cmd, VkDescriptorPool pool, VkQueryPool queries,
-                   uint32_t max_queries)
-    : context_(context), cmd_(cmd), pool_(pool), queries_(queries), max_queries_(max_queries) {
+Recorder::Recorder(const Context& context, VkCommandBuffer cmd, const RecorderPools& pools)
+    : context_(context), cmd_(cmd), pool_(pools.descriptors()), queries_(pools.queries()),
+      max_queries_(pools.max_queries()) {
   if (queries_) vkCmdResetQueryPool(cmd_, queries_, 0, max_queries_);
 }
 

@@ -4,7 +4,7 @@
 // per-run descriptor sets, and a recorder that adds dispatches, barriers and per-op
 // timestamps to the one command buffer of a recompute.
 //
-// Sections: ComputePipeline, BufferPool, Recorder.
+// Sections: ComputePipeline, BufferPool, RecorderPools, Recorder.
 #pragma once
 #include <vulkan/vulkan.h>
 
@@ -63,13 +63,34 @@ class BufferPool {
   size_t allocations_ = 0;
 };
 
+// The descriptor pool and timestamp query pool a Recorder draws from: max_dispatches sets of
+// up to max_bindings storage buffers, 2 timestamps per op (no query pool without timestamps).
+class RecorderPools {
+ public:
+  RecorderPools(const Context& context, uint32_t max_dispatches, uint32_t max_bindings, uint32_t max_queries);
+  ~RecorderPools();
+  RecorderPools(const RecorderPools&) = delete;
+  RecorderPools& operator=(const RecorderPools&) = delete;
+
+  // Frees every descriptor set of the last run (before recording the next one).
+  void reset();
+  VkDescriptorPool descriptors() const { return descriptors_; }
+  VkQueryPool queries() const { return queries_; }
+  uint32_t max_queries() const { return max_queries_; }
+
+ private:
+  const Context& context_;
+  uint32_t max_queries_;
+  VkDescriptorPool descriptors_ = VK_NULL_HANDLE;
+  VkQueryPool queries_ = VK_NULL_HANDLE;
+};
+
 // Records the dispatches of one recompute into one command buffer: a descriptor set per
 // dispatch from a pool reset per run, a compute->compute barrier after each dispatch, and a
 // pair of timestamps around each op.
 class Recorder {
  public:
-  Recorder(const Context& context, VkCommandBuffer cmd, VkDescriptorPool pool, VkQueryPool queries,
-           uint32_t max_queries);
+  Recorder(const Context& context, VkCommandBuffer cmd, const RecorderPools& pools);
 
   template <typename Push>
   void dispatch(const ComputePipeline& pipeline, std::initializer_list<const GpuBuffer*> buffers, const Push& push,

@@ -62,26 +62,12 @@ void get(const BufferPool& buffers, const std::string& name, void* data, size_t 
 }
 
 VulkanBackend::VulkanBackend(Context& context)
-    : context_(context), kernels_(std::make_unique<Kernels>(context)), buffers_(std::make_unique<BufferPool>(context)) {
-  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kMaxDispatches * kMaxBindings};
-  VkDescriptorPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-  pool_info.maxSets = kMaxDispatches;
-  pool_info.poolSizeCount = 1;
-  pool_info.pPoolSizes = &size;
-  SEQSCOPE_VK_CHECK(vkCreateDescriptorPool(context.device(), &pool_info, nullptr, &descriptors_));
-  if (context.has_timestamps()) {
-    VkQueryPoolCreateInfo query_info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
-    query_info.queryType = VK_QUERY_TYPE_TIMESTAMP;
-    query_info.queryCount = kMaxQueries;
-    SEQSCOPE_VK_CHECK(vkCreateQueryPool(context.device(), &query_info, nullptr, &queries_));
-  }
-}
+    : context_(context),
+      kernels_(std::make_unique<Kernels>(context)),
+      buffers_(std::make_unique<BufferPool>(context)),
+      pools_(std::make_unique<RecorderPools>(context, kMaxDispatches, kMaxBindings, kMaxQueries)) {}
 
-VulkanBackend::~VulkanBackend() {
-  vkDeviceWaitIdle(context_.device());
-  if (queries_) vkDestroyQueryPool(context_.device(), queries_, nullptr);
-  if (descriptors_) vkDestroyDescriptorPool(context_.device(), descriptors_, nullptr);
-}
+VulkanBackend::~VulkanBackend() = default;
 
 size_t VulkanBackend::buffer_allocations() const { return buffers_->allocations(); }
 
@@ -101,10 +87,10 @@ compute::Results VulkanBackend::run(const compute::Session& session, const compu
   upload_ssm(ssm, *buffers_);
   upload_attention(attention, *buffers_);
 
-  SEQSCOPE_VK_CHECK(vkResetDescriptorPool(context_.device(), descriptors_, 0));
+  pools_->reset();
   std::optional<Recorder> recorder;
   context_.submit_and_wait([&](VkCommandBuffer cmd) {
-    recorder.emplace(context_, cmd, descriptors_, queries_, kMaxQueries);
+    recorder.emplace(context_, cmd, *pools_);
     record_ssm(*recorder, *kernels_, *buffers_, ssm);
     record_attention(*recorder, *kernels_, *buffers_, attention);
     recorder->finish();

@@ -13,6 +13,7 @@ namespace seqscope::vk {
 
 struct Kernels;
 class BufferPool;
+class RecorderPools;
 
 class VulkanBackend : public compute::Backend {
  public:
@@ -32,8 +33,7 @@ class VulkanBackend : public compute::Backend {
   Context& context_;
   std::unique_ptr<Kernels> kernels_;
   std::unique_ptr<BufferPool> buffers_;
-  VkDescriptorPool descriptors_ = VK_NULL_HANDLE;
-  VkQueryPool queries_ = VK_NULL_HANDLE;
+  std::unique_ptr<RecorderPools> pools_;
 };
 
 }  // namespace seqscope::vk

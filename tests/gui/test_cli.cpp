@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/process.h"
 #include "viz/image_export.h"
 
@@ -150,6 +152,34 @@ TEST(Cli, SavedSessionRoundTripsAndReproducesTheTensors) {
     ++compared;
   }
   EXPECT_GE(compared, 10u);
+}
+
+// `bench --backend vulkan` measures the device's limits and bounds the kernels that have a
+// cost model; the JSON carries both (no timing is asserted: only that the figures exist).
+TEST(Cli, BenchVulkanRowsAreBoundedByTheDevicesLimits) {
+  const auto json_path = std::filesystem::temp_directory_path() / "seqscope_cli_bench.json";
+  std::filesystem::remove(json_path);
+  const auto result = testing::run_process(k_bin + " bench --quick --backend vulkan --json " + json_path.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(testing::count_lines_with(result.err, "[vulkan-validation]"), 0) << result.err;
+  EXPECT_NE(result.out.find("vulkan device: "), std::string::npos) << result.out;
+  std::ifstream in(json_path);
+  const nlohmann::json report = nlohmann::json::parse(in);
+  ASSERT_TRUE(report["device_limits"].is_object());
+  EXPECT_GT(report["device_limits"]["copy_gbps"].get<double>(), 0.0);
+  EXPECT_GT(report["device_limits"]["fma_gflops"].get<double>(), 0.0);
+  int bounded = 0;
+  for (const auto& row : report["results"]) {
+    if (row["op"] == "vulkan.ssm_scan" || row["op"] == "vulkan.attention") {
+      ASSERT_TRUE(row["fraction_of_bound"].is_number()) << row.dump();
+      EXPECT_GT(row["fraction_of_bound"].get<double>(), 0.0);
+      ++bounded;
+    }
+    if (row["op"] == "vulkan.total") {
+      EXPECT_TRUE(row["fraction_of_bound"].is_null()) << row.dump();
+    }
+  }
+  EXPECT_EQ(bounded, 6);  // L = 256, 512, 1024
 }
 
 }  // namespace

@@ -133,6 +133,23 @@ TEST(Parallel, EveryIndexOnce) {
   }
 }
 
+// The Vulkan rows' costs: the scan adds its three materialized complex [L, D, N] tensors to
+// the y-only scan, attention is the full-map softmax, and ops without a model have none.
+TEST(Bench, SweepSessionOpCosts) {
+  const int L = 2048, D = 64, N = 16;
+  const auto scan = sweep_session_op_cost("ssm_scan", L);
+  ASSERT_TRUE(scan.has_value());
+  EXPECT_DOUBLE_EQ(scan->bytes, selective_scan_cost(L, D, N).bytes + 24.0 * L * D * N);
+  EXPECT_DOUBLE_EQ(scan->flops, selective_scan_cost(L, D, N).flops);
+  const auto attention = sweep_session_op_cost("attention", L);
+  ASSERT_TRUE(attention.has_value());
+  EXPECT_DOUBLE_EQ(attention->bytes, 4.0 * (4.0 * L * 64 + 2.0 * L * double(L)));
+  EXPECT_DOUBLE_EQ(attention->flops, 0.5 * L * (L + 1.0) * (4.0 * 64 + 5.0 + kExpFlops));
+  EXPECT_TRUE(sweep_session_op_cost("hidden_attention", L).has_value());
+  EXPECT_FALSE(sweep_session_op_cost("total", L).has_value());
+  EXPECT_FALSE(sweep_session_op_cost("kernel", L).has_value());
+}
+
 TEST(Bench, SlopeAndBound) {
   std::vector<double> x, y;
   for (double L = 256; L <= 65536; L *= 2) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "compute/vulkan/backend_factory.h"
+#include "compute/vulkan/device_limits.h"
 #include "tests/parity/parity_util.h"
 
 namespace seqscope::parity {
@@ -16,6 +17,17 @@ Session small_lti_session() {
   s.ssm.state_size = 8;
   s.ssm.hidden_attention_channels = {0, 1};
   return s;
+}
+
+// The bench's device limits come from real dispatches: positive, finite, named after the device
+// (lavapipe in CI: a few GB/s and tens of GFLOP/s; a GPU: hundreds of GB/s, TFLOP/s).
+TEST(DeviceLimits, MeasuredOnTheDevice) {
+  const compute::MachineLimits limits = vk::measure_device_limits(testing::test_context(), true);
+  EXPECT_EQ(limits.device, testing::test_context().device_info().name);
+  EXPECT_GT(limits.copy_gbps, 0.1);
+  EXPECT_LT(limits.copy_gbps, 1e5);
+  EXPECT_GT(limits.fma_gflops, 1.0);
+  EXPECT_LT(limits.fma_gflops, 1e6);
 }
 
 TEST(VulkanBackend, ReusesBuffersAndTimesEachOp) {
