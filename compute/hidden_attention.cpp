@@ -7,13 +7,12 @@
 #include <complex>
 #include <vector>
 
+#include "decay_walk.h"
 #include "parallel.h"
 
 namespace seqscope::compute {
 
-namespace {
-using ComplexD = std::complex<double>;
-}  // namespace
+using namespace decay_walk;
 
 Eigen::RowVectorXf kernel_diagonal(const VectorC& Abar_d, const VectorC& Bbar_d, const VectorC& C_d, int L,
                                    bool two_re) {
@@ -77,20 +76,6 @@ Matrix toeplitz_from_kernel(const Eigen::RowVectorXf& K) {
 }
 
 namespace {
-
-double real_of(double x) { return x; }
-double real_of(ComplexD x) { return x.real(); }
-double norm_of(double x) { return x * x; }
-double norm_of(ComplexD x) { return std::norm(x); }
-template <typename T>
-T from_float(Complex z);
-template <>
-double from_float<double>(Complex z) { return z.real(); }
-template <>
-ComplexD from_float<ComplexD>(Complex z) { return ComplexD(z); }
-
-// |prod|^2 below this: a float zero (the smallest float denormal is 1.4e-45).
-constexpr double kFloatZeroNorm = 1e-90;
 
 // One channel's data laid out [N][L] so that the inner loop over t is contiguous.
 template <typename T>

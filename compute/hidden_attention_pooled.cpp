@@ -8,18 +8,14 @@
 #include <complex>
 #include <vector>
 
+#include "decay_walk.h"
 #include "hidden_attention.h"
 #include "parallel.h"
 
 namespace seqscope::compute {
 namespace {
 
-using ComplexD = std::complex<double>;
-double real_of(double x) { return x; }
-double real_of(ComplexD x) { return x.real(); }
-double norm_of(double x) { return x * x; }
-double norm_of(ComplexD x) { return std::norm(x); }
-constexpr double kFloatZeroNorm = 1e-90;  // |prod|^2 below this: a float zero
+using namespace decay_walk;
 
 // One channel's Abar, Bbar, C laid out [L][N], so that a step's N modes are contiguous.
 template <typename T>
@@ -32,12 +28,6 @@ struct StepMajor {
 };
 
 template <typename T>
-T to(Complex z) {
-  if constexpr (std::is_same_v<T, double>) return z.real();
-  else return ComplexD(z);
-}
-
-template <typename T>
 StepMajor<T> gather(const SsmResults& r, int d) {
   StepMajor<T> ch;
   ch.L = r.L;
@@ -48,9 +38,9 @@ StepMajor<T> gather(const SsmResults& r, int d) {
   for (int t = 0; t < r.L; ++t)
     for (int n = 0; n < r.N; ++n) {
       const size_t i = static_cast<size_t>(t) * r.N + n;
-      ch.Abar[i] = to<T>(r.Abar.at(t, d, n));
-      ch.Bbar[i] = to<T>(r.Bbar.at(t, d, n));
-      ch.C[i] = to<T>(c_per_step ? r.C(t, n) : r.C(d, n));
+      ch.Abar[i] = from_float<T>(r.Abar.at(t, d, n));
+      ch.Bbar[i] = from_float<T>(r.Bbar.at(t, d, n));
+      ch.C[i] = from_float<T>(c_per_step ? r.C(t, n) : r.C(d, n));
     }
   return ch;
 }
@@ -141,36 +131,37 @@ void lti_column(const float* K, int support, int L, int s, bool bidirectional, s
   col[static_cast<size_t>(s)] += K[0];
 }
 
-template <typename T>
-void pool_diagonal(const SsmResults& r, int d, MapOverview& o, int m) {
-  const StepMajor<T> ch = gather<T>(r, d);
-  const int L = r.L, P = o.P;
-  const double factor = r.is_complex ? 2.0 : 1.0;
+// Pools alpha column by column: column(s, col, &lo, &hi) writes column s's entries [lo, hi]
+// into col; one worker per key bin, so no two workers share an overview column.
+template <typename Column>
+void pool_columns(int L, MapOverview& o, int m, const Column& column) {
+  const int P = o.P;
   parallel_strided(P, 1, [&](int64_t j, int) {
     PooledLine line(L, P);
     std::vector<float> col(static_cast<size_t>(L));
     for (int s = bin_begin(static_cast<int>(j), L, P); s < bin_begin(static_cast<int>(j) + 1, L, P); ++s) {
       int lo = 0, hi = 0;
-      diagonal_column(ch, s, r.bidirectional, factor, col, &lo, &hi);
+      column(s, col, &lo, &hi);
       line.add(col.data() + lo, lo, hi - lo + 1);
     }
     line.store_column(o, m, static_cast<int>(j));
   });
 }
 
+template <typename T>
+void pool_diagonal(const SsmResults& r, int d, MapOverview& o, int m) {
+  const StepMajor<T> ch = gather<T>(r, d);
+  const double factor = r.is_complex ? 2.0 : 1.0;
+  pool_columns(r.L, o, m, [&](int s, std::vector<float>& col, int* lo, int* hi) {
+    diagonal_column(ch, s, r.bidirectional, factor, col, lo, hi);
+  });
+}
+
 void pool_lti(const SsmResults& r, int d, MapOverview& o, int m) {
-  const int L = r.L, P = o.P;
-  const float* K = r.kernel.data() + static_cast<int64_t>(d) * L;
-  const int support = kernel_support(K, L);
-  parallel_strided(P, 1, [&](int64_t j, int) {
-    PooledLine line(L, P);
-    std::vector<float> col(static_cast<size_t>(L));
-    for (int s = bin_begin(static_cast<int>(j), L, P); s < bin_begin(static_cast<int>(j) + 1, L, P); ++s) {
-      int lo = 0, hi = 0;
-      lti_column(K, support, L, s, r.bidirectional, col, &lo, &hi);
-      line.add(col.data() + lo, lo, hi - lo + 1);
-    }
-    line.store_column(o, m, static_cast<int>(j));
+  const float* K = r.kernel.data() + static_cast<int64_t>(d) * r.L;
+  const int support = kernel_support(K, r.L);
+  pool_columns(r.L, o, m, [&](int s, std::vector<float>& col, int* lo, int* hi) {
+    lti_column(K, support, r.L, s, r.bidirectional, col, lo, hi);
   });
 }
 
