@@ -28,6 +28,7 @@ layout(push_constant) uniform Push {
 };
 
 #include "attention_map_entry.glsl"
+#include "map_pool_store.glsl"
 
 void main() {
   const int b = int(gl_WorkGroupID.x), h = int(gl_WorkGroupID.y);
@@ -51,12 +52,5 @@ void main() {
       }
     }
   }
-  for (int i = 0; i < kBinsPerInvocation; ++i) {
-    const int j = first_bin + i * group;
-    if (j >= P) break;
-    const float cells = float(t1 - t0) * float(bin_begin(j + 1, L, P) - bin_begin(j, L, P));
-    const int out_idx = (h * P + b) * P + j;
-    pool_max[out_idx] = largest[i];
-    pool_mean[out_idx] = total[i] / cells;
-  }
+  store_bins(h, b, largest, total);
 }
