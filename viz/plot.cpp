@@ -195,16 +195,19 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
 PlotHover bar_chart(const char* id, std::span<const float> values, std::span<const std::string> labels,
                     int highlight, ImVec2 size, float y_max) {
   PlotHover hover;
-  const float left = ImGui::CalcTextSize("0.000").x + 8.0f;
+  float top = y_max;
+  if (top <= 0.0f)
+    for (float v : values) top = std::max(top, std::isfinite(v) ? v : 0.0f);
+  if (top <= 0.0f) top = 1.0f;
+  // The margin fits the top tick label, however many digits it needs (e.g. 0.000337).
+  const std::string top_label = format_value(top);
+  const float left =
+      std::max(ImGui::CalcTextSize("0.000").x, ImGui::CalcTextSize(top_label.c_str()).x) + 8.0f;
   const float bottom = ImGui::GetTextLineHeight() + 4.0f;
   const Frame f = reserve(id, size, left, bottom, &hover);
   ImDrawList* list = ImGui::GetWindowDrawList();
   const size_t n = values.size();
   if (n == 0) return hover;
-  float top = y_max;
-  if (top <= 0.0f)
-    for (float v : values) top = std::max(top, std::isfinite(v) ? v : 0.0f);
-  if (top <= 0.0f) top = 1.0f;
   const float bar_w = f.width() / static_cast<float>(n);
   list->PushClipRect(f.min, ImVec2(f.max.x, f.max.y + bottom), true);
   auto bar_height = [&](float v) { return (std::isfinite(v) ? std::clamp(v, 0.0f, top) : 0.0f) / top * f.height(); };
@@ -236,7 +239,7 @@ PlotHover bar_chart(const char* id, std::span<const float> values, std::span<con
     }
   }
   list->PopClipRect();
-  y_tick(list, f, f.min.y, format_value(top).c_str());
+  y_tick(list, f, f.min.y, top_label.c_str());
   y_tick(list, f, f.max.y, "0");
   if (hover.hovered)
     hover.index = std::clamp(static_cast<int>((ImGui::GetIO().MousePos.x - f.min.x) / bar_w), 0, static_cast<int>(n) - 1);
