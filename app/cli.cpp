@@ -47,7 +47,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   cli.add_option("--screenshot", options.screenshot, "Save the last frame as a PNG of the window's size");
   cli.add_flag("--stats", options.stats, "At exit print: frame_ms median=X p95=Y frames=N");
   cli.add_option("--lesson", options.lesson, "Open lesson NAME (see seqscope lessons) at --lesson-step");
-  cli.add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::PositiveNumber);
+  cli.add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::Range(1, 999));
   add_size_flags(cli, options);
   add_model_flags(cli, options);
 
@@ -60,7 +60,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   export_cmd->add_option("--save-session", options.save_session, "Write the full normalized session (.json)");
   add_session_flags(*export_cmd, options);
   export_cmd->add_option("--lesson", options.lesson, "Render lesson NAME (see seqscope lessons) at --lesson-step");
-  export_cmd->add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::PositiveNumber);
+  export_cmd->add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::Range(1, 999));
   CLI::App* lessons_cmd = cli.add_subcommand("lessons", "List the guided lessons: NAME<TAB>TITLE<TAB>STEPS");
   add_size_flags(*export_cmd, options);
   add_figure_flags(*export_cmd, options);
