@@ -324,6 +324,11 @@ void Dashboard::draw_status_bar(const DashboardStatus& status) {
                 r.backend.c_str(), workspace_.last_recompute_ms(), r.inputs.length(), r.ssm.D, r.ssm.N, r.attention.H,
                 cpu_mb, gpu_mb);
   }
+  if (workspace_.busy()) {
+    ImGui::SameLine(0.0f, 20.0f);
+    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "recomputing L = %d ... %.1f s (the panels show the last results)",
+                       workspace_.busy_length(), workspace_.busy_seconds());
+  }
   if (status.frame_ms > 0.0f) {  // headless exports have no frame loop
     ImGui::SameLine(0.0f, 20.0f);
     ImGui::Text("frame %.1f ms", status.frame_ms);

@@ -26,6 +26,10 @@
 namespace seqscope::app {
 namespace {
 
+// A background recompute that ends within this is shown in the same frame (the default session
+// takes under 1 ms); longer ones leave the last Results on screen until they end.
+constexpr std::chrono::milliseconds kInlineRecomputeWait{30};
+
 // $XDG_CONFIG_HOME/seqscope/imgui.ini (or ~/.config/...); empty when neither is known.
 std::string settings_path() {
   std::filesystem::path base;
@@ -115,6 +119,9 @@ int run_gui(const Options& options) {
     Workspace workspace(std::move(loaded.session), context.get());
     if (model) workspace.use_model(std::move(model));
     workspace.update();
+    // From the first frame on, long recomputes must not freeze the window; a run that ends in a
+    // --screenshot waits for every recompute instead, so the image shows the session's Results.
+    if (options.screenshot.empty()) workspace.run_in_background(kInlineRecomputeWait);
     Dashboard dashboard(*context, renderer.heatmaps(), workspace);
     if (!options.lesson.empty()) open_lesson_step(dashboard, options);
     else if (!options.session_path && options.frames == 0) dashboard.show_lesson_list();  // docs/lessons.md

@@ -45,9 +45,60 @@ void Workspace::use_model(std::unique_ptr<ModelSource> source) {
   dirty_ = true;
 }
 
+void Workspace::run_in_background(std::chrono::milliseconds inline_wait) { background_wait_ = inline_wait; }
+
+double Workspace::busy_seconds() const {
+  if (!job_) return 0.0;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - job_->start).count();
+}
+
 bool Workspace::update() {
-  if (!dirty_) return false;
+  bool fresh = false;
+  if (job_) {
+    if (job_->results.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+    fresh = finish_job();
+  }
+  if (!dirty_) return fresh;
   dirty_ = false;
+  try {
+    if (!start_job()) return recompute_now() || fresh;
+  } catch (const compute::UserError& e) {
+    error_ = e.what();
+    return fresh;
+  }
+  if (job_->results.wait_for(*background_wait_) != std::future_status::ready) return fresh;
+  return finish_job() || fresh;
+}
+
+bool Workspace::start_job() {
+  if (!background_wait_ || model_) return false;
+  compute::validate_session(session_);
+  choose_backend();
+  if (backend_->name() != "eigen") return false;
+  // The worker owns copies: edits on the UI thread never touch what it reads.
+  const auto start = std::chrono::steady_clock::now();
+  job_ = Job{std::async(std::launch::async,
+                        [session = session_] { return compute::run_eigen(session, compute::make_inputs(session)); }),
+             start, compute::sequence_length(session_)};
+  return true;
+}
+
+bool Workspace::finish_job() {
+  const auto start = job_->start;
+  try {
+    results_ = std::make_unique<compute::Results>(job_->results.get());
+    error_.clear();
+  } catch (const compute::UserError& e) {
+    error_ = e.what();
+    job_.reset();
+    return false;
+  }
+  job_.reset();
+  record_recompute(start);
+  return true;
+}
+
+bool Workspace::recompute_now() {
   const auto start = std::chrono::steady_clock::now();
   try {
     if (model_) {
@@ -63,9 +114,13 @@ bool Workspace::update() {
     error_ = e.what();
     return false;
   }
+  record_recompute(start);
+  return true;
+}
+
+void Workspace::record_recompute(std::chrono::steady_clock::time_point start) {
   last_recompute_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   ++recompute_count_;
-  return true;
 }
 
 }  // namespace seqscope::app

@@ -2,8 +2,17 @@
 // it by the chosen backend. Edits mark it dirty; update() recomputes at most once per call, so
 // a slider dragged over many frames never queues more than one recompute. A failed recompute
 // keeps the previous Results and reports one line.
+//
+// In the window, recomputes on the Eigen backend run in the background (run_in_background):
+// update() starts one on a worker thread and takes its Results once they are ready, while the
+// panels keep showing the previous ones; edits made meanwhile coalesce into one recompute that
+// starts when the running one ends. Model folders and the Vulkan backend (the window's queue
+// belongs to the UI thread) still recompute inside update().
 #pragma once
+#include <chrono>
+#include <future>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "compute/backend.h"
@@ -33,8 +42,15 @@ class Workspace {
   }
   void replace(compute::Session session);
 
-  // Recomputes when dirty. Returns true when new Results are ready.
+  // Recomputes when dirty (or takes a finished background recompute). Returns true when new
+  // Results are ready.
   bool update();
+  // From now on the Eigen backend recomputes on a worker thread; update() waits up to
+  // inline_wait for it, so that small sessions still show their Results in the same frame.
+  void run_in_background(std::chrono::milliseconds inline_wait);
+  bool busy() const { return job_.has_value(); }  // a background recompute is running
+  double busy_seconds() const;                     // since it started (0 when not busy)
+  int busy_length() const { return job_ ? job_->length : 0; }  // its L
   bool has_results() const { return results_ != nullptr; }
   const compute::Results& results() const { return *results_; }
   const std::string& error() const { return error_; }
@@ -47,8 +63,17 @@ class Workspace {
   void mark_dirty() { dirty_ = true; }
 
  private:
+  struct Job {
+    std::future<compute::Results> results;
+    std::chrono::steady_clock::time_point start;
+    int length = 0;
+  };
   void choose_backend();
   compute::Results run_backend(const compute::Inputs& inputs);
+  bool recompute_now();
+  bool start_job();  // false: this session cannot run in the background
+  bool finish_job();  // takes the job's Results (true) or its error (false)
+  void record_recompute(std::chrono::steady_clock::time_point start);
   compute::Session session_;
   vk::Context* context_;
   std::unique_ptr<compute::Backend> backend_;
@@ -59,6 +84,8 @@ class Workspace {
   bool dirty_ = true;
   double last_recompute_ms_ = 0.0;
   int recompute_count_ = 0;
+  std::optional<std::chrono::milliseconds> background_wait_;  // set: background recomputes
+  std::optional<Job> job_;
 };
 
 }  // namespace seqscope::app

@@ -3,6 +3,9 @@
 // with nothing edited (the cursor moving, a redraw) recomputes nothing.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "app/workspace.h"
 
 namespace seqscope::app {
@@ -23,6 +26,48 @@ TEST(Workspace, AtMostOneRecomputePerUpdate) {
   for (int frame = 0; frame < 10; ++frame) EXPECT_FALSE(workspace.update());
   EXPECT_EQ(workspace.recompute_count(), 2);
   EXPECT_GT(workspace.last_recompute_ms(), 0.0);
+}
+
+// Background recomputes (the window): update() never blocks on a long recompute, the last
+// Results stay until the new ones are ready, and a drag during a recompute queues exactly one
+// more, which starts when the running one ends.
+TEST(Workspace, BackgroundRecomputeKeepsTheLastResultsAndCoalescesEdits) {
+  compute::Session session;
+  session.backend = compute::BackendChoice::Eigen;
+  Workspace workspace(session, nullptr);
+  ASSERT_TRUE(workspace.update());  // blocking, as the app's first frame
+  workspace.run_in_background(std::chrono::milliseconds(0));
+  workspace.edit().input.kind = compute::InputKind::Signal;
+  workspace.edit().input.length = 4000;  // tens of ms: far longer than a wait of 0
+  EXPECT_FALSE(workspace.update());
+  ASSERT_TRUE(workspace.busy());
+  EXPECT_EQ(workspace.busy_length(), 4000);
+  EXPECT_NE(workspace.results().inputs.length(), 4000);  // still the last Results
+  for (int state = 4; state <= 16; ++state) workspace.edit().ssm.state_size = state;  // a drag meanwhile
+  int fresh = 0;
+  for (int frame = 0; frame < 20000 && (workspace.busy() || fresh < 2); ++frame) {
+    fresh += workspace.update() ? 1 : 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(fresh, 2);  // the L = 4000 run, then the one the drag queued
+  EXPECT_FALSE(workspace.busy());
+  EXPECT_EQ(workspace.recompute_count(), 3);
+  EXPECT_EQ(workspace.results().inputs.length(), 4000);
+  EXPECT_EQ(workspace.results().ssm.N, 16);
+  EXPECT_FALSE(workspace.update());
+}
+
+TEST(Workspace, BackgroundRecomputeReportsErrorsAndKeepsResults) {
+  compute::Session session;
+  session.backend = compute::BackendChoice::Eigen;
+  Workspace workspace(session, nullptr);
+  ASSERT_TRUE(workspace.update());
+  workspace.run_in_background(std::chrono::milliseconds(0));
+  workspace.edit().ssm.state_size = 0;  // refused before any thread starts
+  EXPECT_FALSE(workspace.update());
+  EXPECT_FALSE(workspace.busy());
+  EXPECT_FALSE(workspace.error().empty());
+  EXPECT_TRUE(workspace.has_results());
 }
 
 }  // namespace
