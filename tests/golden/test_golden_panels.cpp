@@ -14,7 +14,7 @@ namespace seqscope {
 namespace {
 
 viz::Image export_figure(const std::string& panel, int width, int height) {
-  const auto png = std::filesystem::temp_directory_path() / ("seqscope_golden_" + panel + ".png");
+  const auto png = testing::scratch_dir("golden") / (panel + ".png");
   std::filesystem::remove(png);
   const auto result = testing::run_process(std::string("env -u DISPLAY -u WAYLAND_DISPLAY ") + SEQSCOPE_BINARY +
                                            " export --backend eigen --step 12 --width " + std::to_string(width) +

@@ -69,7 +69,7 @@ TEST(Cli, WindowLessonErrorsComeBeforeAnyWindow) {
 }
 
 TEST(Cli, HeadlessExportWritesThePngWithoutADisplay) {
-  const auto png = std::filesystem::temp_directory_path() / "seqscope_cli_export.png";
+  const auto png = testing::scratch_dir("cli_tests") / "export.png";
   std::filesystem::remove(png);
   const auto result = testing::run_process("env -u DISPLAY -u WAYLAND_DISPLAY " + k_bin +
                                            " export --width 800 --height 500 --png " + png.string());
@@ -94,11 +94,7 @@ TEST(Cli, ExportToAnUnwritablePathIsOneLineAndLeavesNothing) {
 namespace seqscope {
 namespace {
 
-std::filesystem::path scratch(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / "seqscope_cli_tests";
-  std::filesystem::create_directories(dir);
-  return dir / name;
-}
+std::filesystem::path scratch(const std::string& name) { return testing::scratch_dir("cli_tests") / name; }
 
 void write_text(const std::filesystem::path& path, const std::string& text) { std::ofstream(path) << text; }
 
@@ -157,7 +153,7 @@ TEST(Cli, SavedSessionRoundTripsAndReproducesTheTensors) {
 // `bench --backend vulkan` measures the device's limits and bounds the kernels that have a
 // cost model; the JSON carries both (no timing is asserted: only that the figures exist).
 TEST(Cli, BenchVulkanRowsAreBoundedByTheDevicesLimits) {
-  const auto json_path = std::filesystem::temp_directory_path() / "seqscope_cli_bench.json";
+  const auto json_path = testing::scratch_dir("cli_tests") / "bench.json";
   std::filesystem::remove(json_path);
   const auto result = testing::run_process(k_bin + " bench --quick --backend vulkan --json " + json_path.string());
   ASSERT_EQ(result.exit_code, 0) << result.err;

@@ -34,9 +34,7 @@ testing::ProcessResult run_export(const std::string& args) {
 }
 
 fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / "seqscope_test_export";
-  fs::create_directories(dir);
-  const fs::path path = dir / name;
+  const fs::path path = testing::scratch_dir("test_export") / name;
   fs::remove_all(path);
   return path;
 }

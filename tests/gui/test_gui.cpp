@@ -21,11 +21,7 @@ namespace {
 const std::string k_bin = SEQSCOPE_BINARY;
 const std::filesystem::path k_sessions = SEQSCOPE_GUI_SESSIONS;
 
-std::filesystem::path out_dir() {
-  auto dir = std::filesystem::temp_directory_path() / "seqscope_gui_tests";
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path out_dir() { return testing::scratch_dir("gui_tests"); }
 
 size_t distinct_colors(const viz::Image& image) {
   std::set<uint32_t> colors;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace seqscope::testing {
 namespace {
@@ -31,6 +32,21 @@ ProcessResult run_process(const std::string& command) {
   std::filesystem::remove(out);
   std::filesystem::remove(err);
   return result;
+}
+
+std::filesystem::path scratch_dir(const std::string& suite) {
+  // Removed when the test process exits.
+  struct Folders {
+    std::vector<std::filesystem::path> made;
+    ~Folders() {
+      std::error_code ignored;
+      for (const auto& dir : made) std::filesystem::remove_all(dir, ignored);
+    }
+  };
+  static Folders folders;
+  const auto dir = std::filesystem::temp_directory_path() / ("seqscope_" + suite + "_" + std::to_string(::getpid()));
+  if (std::filesystem::create_directories(dir)) folders.made.push_back(dir);
+  return dir;
 }
 
 int count_lines_with(const std::string& text, const std::string& needle) {
