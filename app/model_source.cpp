@@ -23,7 +23,20 @@ compute::Results ModelSource::compute() {
   return last_.results;
 }
 
-bool ModelSource::draw_window() {
+// "after t = 3 ' cat' (mamba-130m-hf)", then the five candidates with their probabilities.
+void ModelSource::draw_predictions(const ckpt::Predictions& predictions, const viz::ViewState& view) const {
+  const compute::Results& results = last_.results;
+  const compute::Inputs& tokens = predictions.attention_side ? results.attention_tokens.other : results.inputs;
+  const int t = predictions.attention_side ? results.attention_tokens.other_at(view.cursor, view.attention_pick)
+                                           : view.cursor;
+  if (t < 0 || t >= static_cast<int>(predictions.top5.size()) || t >= static_cast<int>(tokens.labels.size())) return;
+  ImGui::Text("Next token after t = %d '%s' (%s):", t, tokens.labels[static_cast<size_t>(t)].c_str(),
+              predictions.model.c_str());
+  for (const auto& next : predictions.top5[static_cast<size_t>(t)])
+    ImGui::Text("  %5.1f%%  '%s'", 100.0 * next.probability, next.label.c_str());
+}
+
+bool ModelSource::draw_window(const viz::ViewState& view) {
   bool changed = false;
   // Over the Controls column: its synthetic settings do not apply while a model is shown.
   const float em = ImGui::GetFontSize();
@@ -46,8 +59,7 @@ bool ModelSource::draw_window() {
   changed |= ImGui::SliderInt("layer", &layer_, 0, primary_.model->n_layer() - 1);
   if (secondary_) changed |= ImGui::SliderInt("layer 2", &layer2_, 0, secondary_->model->n_layer() - 1);
   ImGui::Separator();
-  ImGui::TextUnformatted("Top-5 next tokens after the last one:");
-  for (const auto& [label, p] : last_.top5) ImGui::Text("  %5.1f%%  '%s'", 100.0 * p, label.c_str());
+  for (const auto& predictions : last_.predictions) draw_predictions(predictions, view);
   for (const auto& notice : last_.notices) ImGui::TextWrapped("Note: %s", notice.c_str());
   ImGui::End();
   return changed;

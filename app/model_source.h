@@ -1,11 +1,13 @@
 // The app side of real checkpoints: the opened model folder(s), the text and the chosen layers.
 // The Workspace asks it for Results instead of running the synthetic backend, and the small
-// "Model" window (draw_model_window) edits the text and layer and lists the top-5 next tokens.
+// "Model" window (draw_window) edits the text and layers and lists each model's top-5 next
+// tokens after the token at the cursor.
 #pragma once
 #include <memory>
 #include <string>
 
 #include "compute/checkpoint/adapter.h"
+#include "viz/view_state.h"
 
 namespace seqscope::app {
 
@@ -16,10 +18,12 @@ class ModelSource {
 
   compute::Results compute();  // runs the model(s) on the current text; UserError on bad input
   const compute::checkpoint::ModelView& last() const { return last_; }
-  // Draws the Model window; returns true when the text or a layer changed (recompute).
-  bool draw_window();
+  // Draws the Model window for the cursor in `view`; returns true when the text or a layer
+  // changed (recompute).
+  bool draw_window(const viz::ViewState& view);
 
  private:
+  void draw_predictions(const compute::checkpoint::Predictions& predictions, const viz::ViewState& view) const;
   compute::checkpoint::LoadedModel primary_;
   std::unique_ptr<compute::checkpoint::LoadedModel> secondary_;
   std::string text_;
