@@ -16,10 +16,15 @@ ModelSource::ModelSource(const std::string& model, const std::string& model2, st
   if (layer_ >= primary_.model->n_layer())
     throw compute::UserError("--layer " + std::to_string(layer_) + " is outside [0, " +
                              std::to_string(primary_.model->n_layer()) + ")");
+  // The first run here, so that a text no model can read (empty, longer than GPT-2's positions)
+  // fails on the command line with one line and exit code 2, before any window opens.
+  last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_);
+  first_run_pending_ = true;
 }
 
 compute::Results ModelSource::compute() {
-  last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_);
+  if (first_run_pending_) first_run_pending_ = false;
+  else last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_);
   return last_.results;
 }
 

@@ -13,7 +13,8 @@ namespace seqscope::app {
 
 class ModelSource {
  public:
-  // Opens the folders (model2 may be empty); UserError on a bad folder.
+  // Opens the folders (model2 may be empty) and runs them on the text; UserError on a bad
+  // folder, layer or text.
   ModelSource(const std::string& model, const std::string& model2, std::string text, int layer);
 
   compute::Results compute();  // runs the model(s) on the current text; UserError on bad input
@@ -29,6 +30,7 @@ class ModelSource {
   std::string text_;
   int layer_ = 0, layer2_ = 0;
   compute::checkpoint::ModelView last_;
+  bool first_run_pending_ = false;  // last_ holds the constructor's run, not yet handed out
 };
 
 }  // namespace seqscope::app

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tests/support/process.h"
+#include "viz/attention_panel.h"
 #include "viz/image_export.h"
 
 namespace seqscope {
@@ -52,6 +53,34 @@ int orange_pixels(const viz::Image& image, const Box& box) {
 }
 
 }  // namespace
+
+// The attention panel's query row follows the cursor through the alignment; a click on a row
+// moves the cursor to the token that covers the row's first byte and keeps the row.
+TEST(TwoModelsGui, AttentionRowFollowsTheCursorByTextOffset) {
+  compute::Results results;
+  results.attention.L = 2;
+  viz::ViewState view;
+  view.cursor = 1;
+  EXPECT_EQ(viz::attention_row(results, view), 1);  // one tokenizer: the cursor itself
+  viz::move_to_attention_row(results, view, 0);
+  EXPECT_EQ(view.cursor, 0);
+  // "ab cd": 5 bytes on the SSM side, "ab" and " cd" on the attention side.
+  compute::TokenAlignment& align = results.attention_tokens;
+  align.to_other = {0, 0, 1, 1, 1};
+  align.from_other = {0, 2};
+  align.other.labels = {"ab", " cd"};
+  view.cursor = 3;
+  EXPECT_EQ(viz::attention_row(results, view), 1);
+  EXPECT_EQ(viz::attention_inputs(results).labels[1], " cd");
+  viz::move_to_attention_row(results, view, 0);
+  EXPECT_EQ(view.cursor, 0);
+  EXPECT_EQ(view.attention_pick, 0);
+  EXPECT_EQ(viz::attention_row(results, view), 0);
+  view.cursor = 4;  // the transport moved on: the row follows the cursor again
+  EXPECT_EQ(viz::attention_row(results, view), 1);
+  viz::move_to_attention_row(results, view, 7);  // outside the rows: nothing moves
+  EXPECT_EQ(view.cursor, 4);
+}
 
 TEST(TwoModelsGui, DifferentTokenCountsRenderSideBySide) {
   if (!std::getenv("DISPLAY")) GTEST_FAIL() << "GUI tests need a display: run them under xvfb-run (scripts/test.sh does)";
