@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace seqscope::app {
@@ -18,13 +19,19 @@ ModelSource::ModelSource(const std::string& model, const std::string& model2, st
                              std::to_string(primary_.model->n_layer()) + ")");
   // The first run here, so that a text no model can read (empty, longer than GPT-2's positions)
   // fails on the command line with one line and exit code 2, before any window opens.
-  last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_);
+  run_models();
   first_run_pending_ = true;
+}
+
+void ModelSource::run_models() {
+  const auto start = std::chrono::steady_clock::now();
+  last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_);
+  last_run_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 compute::Results ModelSource::compute() {
   if (first_run_pending_) first_run_pending_ = false;
-  else last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_);
+  else run_models();
   return last_.results;
 }
 
@@ -43,10 +50,12 @@ void ModelSource::draw_predictions(const ckpt::Predictions& predictions, const v
 
 bool ModelSource::draw_window(const viz::ViewState& view) {
   bool changed = false;
-  // Over the Controls column: its synthetic settings do not apply while a model is shown.
+  // Over the Controls column: its synthetic settings do not apply while a model is shown. Two
+  // input strips (two tokenizers) push the column down.
   const float em = ImGui::GetFontSize();
+  const float top = last_.results.attention_tokens.active() ? 13.0f * em : 9.0f * em;
   ImGui::SetNextWindowSize(ImVec2(20.0f * em, 0), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(0.5f * em, 9.0f * em), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(0.5f * em, top), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowBgAlpha(1.0f);  // opaque: the controls below must not show through
   if (!ImGui::Begin("Model")) {
     ImGui::End();

@@ -18,12 +18,14 @@ class ModelSource {
   ModelSource(const std::string& model, const std::string& model2, std::string text, int layer);
 
   compute::Results compute();  // runs the model(s) on the current text; UserError on bad input
+  double last_run_ms() const { return last_run_ms_; }  // of the run compute() last handed out
   const compute::checkpoint::ModelView& last() const { return last_; }
   // Draws the Model window for the cursor in `view`; returns true when the text or a layer
   // changed (recompute).
   bool draw_window(const viz::ViewState& view);
 
  private:
+  void run_models();
   void draw_predictions(const compute::checkpoint::Predictions& predictions, const viz::ViewState& view) const;
   compute::checkpoint::LoadedModel primary_;
   std::unique_ptr<compute::checkpoint::LoadedModel> secondary_;
@@ -31,6 +33,7 @@ class ModelSource {
   int layer_ = 0, layer2_ = 0;
   compute::checkpoint::ModelView last_;
   bool first_run_pending_ = false;  // last_ holds the constructor's run, not yet handed out
+  double last_run_ms_ = 0.0;
 };
 
 }  // namespace seqscope::app

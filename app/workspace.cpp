@@ -64,6 +64,7 @@ bool Workspace::update() {
     return false;
   }
   last_recompute_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (model_) last_recompute_ms_ = model_->last_run_ms();  // its first run happened before the window opened
   ++recompute_count_;
   return true;
 }
