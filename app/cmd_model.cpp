@@ -6,9 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "compute/atomic_file.h"
+#include "compute/checkpoint/adapter.h"
 #include "compute/checkpoint/model.h"
 #include "compute/checkpoint/tokenizer.h"
-#include "compute/npy.h"
+#include "compute/tensor_export.h"
 
 namespace seqscope::app {
 namespace {
@@ -27,33 +28,16 @@ std::vector<int> tokens_for(const Options& options, const fs::path& dir) {
   return ckpt::byte_tokens(*options.text);
 }
 
-void write_real(const fs::path& path, const compute::MatrixC& m) {
-  compute::write_npy(path, compute::Matrix(m.real()));
-}
-
-void write_ssm(const fs::path& out, const compute::SsmResults& r) {
-  using compute::write_npy;
-  write_npy(out / "u.npy", r.u);
-  write_npy(out / "delta.npy", r.delta);
-  write_real(out / "A.npy", r.A);
-  write_npy(out / "B.npy", r.B);
-  write_real(out / "C.npy", r.C);
-  write_npy(out / "Dskip.npy", r.Dskip);
-  write_npy(out / "Abar.npy", compute::real_part(r.Abar));
-  write_npy(out / "Bbar.npy", compute::real_part(r.Bbar));
-  write_npy(out / "h.npy", compute::real_part(r.h));
-  write_npy(out / "y_ssm.npy", r.y);
-  write_npy(out / "y_gated.npy", r.y_gated);
-  write_npy(out / "hidden_attention.npy", r.hidden_attention);
-}
-
-void write_attention(const fs::path& out, const compute::AttentionResults& a) {
-  using compute::write_npy;
-  write_npy(out / "q.npy", a.q);
-  write_npy(out / "k.npy", a.k);
-  write_npy(out / "v.npy", a.v);
-  write_npy(out / "probs.npy", a.probs);
-  write_npy(out / "attn_out.npy", a.out);
+// The export's description of the run (manifest.json lists the tensors): the model, layer,
+// tokens and the top-5 next tokens after the last one.
+nlohmann::json run_description(const fs::path& dir, const ckpt::Model& model, const ckpt::ModelRun& run) {
+  nlohmann::json description = {{"model", dir.string()}, {"description", model.describe()}, {"layer", run.layer},
+                                {"tokens", run.tokens}};
+  nlohmann::json top = nlohmann::json::array();
+  for (const auto& [id, logit] : ckpt::top_k(run.logits.row(run.logits.rows() - 1), 5))
+    top.push_back({{"id", id}, {"logit", logit}});
+  description["top5_next"] = top;
+  return description;
 }
 
 }  // namespace
@@ -90,25 +74,18 @@ int run_model_export(const Options& options) {
   ckpt::RunOptions run_options;
   run_options.layer = options.layer;
   run_options.eigenvalues = false;  // not exported
-  const ckpt::ModelRun run = model->run(tokens, run_options);
+  ckpt::ModelRun run = model->run(tokens, run_options);
+  const nlohmann::json description = run_description(dir, *model, run);
 
+  // The layer as dashboard Results, so the export has the names and layout of the synthetic
+  // one (compute/tensor_export.h): tokens [L] int32, logits [L, V] and the layer's tensors.
+  compute::Results results;
+  results.logits = std::move(run.logits);
+  ckpt::fill_results(*model, std::move(run), std::vector<std::string>(tokens.size()), results);
   const fs::path out = options.tensors_dir;
-  std::error_code ec;
-  fs::create_directories(out, ec);
-  if (ec) throw compute::UserError(out.string() + ": cannot create: " + ec.message());
-  compute::write_npy(out / "tokens.npy", run.tokens);
-  compute::write_npy(out / "logits.npy", run.logits);
-  if (model->architecture() == ckpt::Architecture::Mamba) write_ssm(out, run.ssm);
-  else write_attention(out, run.attention);
-
-  nlohmann::json manifest = {{"model", dir.string()}, {"description", model->describe()}, {"layer", run.layer},
-                             {"tokens", run.tokens}};
-  nlohmann::json top = nlohmann::json::array();
-  for (const auto& [id, logit] : ckpt::top_k(run.logits.row(run.logits.rows() - 1), 5))
-    top.push_back({{"id", id}, {"logit", logit}});
-  manifest["top5_next"] = top;
-  compute::write_file_atomic(out / "manifest.json", manifest.dump(2) + "\n");
-  std::printf("%s; %zu tokens; layer %d -> %s\n", model->describe().c_str(), run.tokens.size(), run.layer,
+  compute::write_tensors(results, out);
+  compute::write_file_atomic(out / "model.json", description.dump(2) + "\n");
+  std::printf("%s; %zu tokens; layer %d -> %s\n", model->describe().c_str(), tokens.size(), options.layer,
               out.string().c_str());
   return 0;
 }

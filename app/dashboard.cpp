@@ -208,7 +208,9 @@ void Dashboard::fit_rows_to_lesson() {
 }
 
 void Dashboard::draw_top_strip(viz::PanelContext& context) {
-  const float strip = ImGui::GetTextLineHeightWithSpacing() * k_token_strip_lines + ImGui::GetStyle().WindowPadding.y * 2;
+  // Two real models with their own tokenizers stack two strips, each with its header and boxes.
+  const float lines = context.results.attention_tokens.active() ? 2.0f * k_token_strip_lines : k_token_strip_lines;
+  const float strip = ImGui::GetTextLineHeightWithSpacing() * lines + ImGui::GetStyle().WindowPadding.y * 2;
   draw_panel_child("tokens", context, ImVec2(0, strip));
   transport_.draw(view_, context.results.inputs.length());
 }

@@ -155,7 +155,7 @@ int run_gui(const Options& options) {
       if (workspace.update()) dashboard.on_new_results();
       renderer.heatmaps().begin_frame();
       running = dashboard.draw(dash_status);
-      if (workspace.model() && workspace.model()->draw_window()) workspace.mark_dirty();
+      if (workspace.model() && workspace.model()->draw_window(dashboard.view())) workspace.mark_dirty();
       ImGui::Render();
       triangles = ImGui::GetDrawData()->TotalIdxCount / 3;
       window.render_and_present([&](VkCommandBuffer cmd) { renderer.record(cmd, ImGui::GetDrawData()); },

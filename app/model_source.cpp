@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace seqscope::app {
@@ -16,19 +17,45 @@ ModelSource::ModelSource(const std::string& model, const std::string& model2, st
   if (layer_ >= primary_.model->n_layer())
     throw compute::UserError("--layer " + std::to_string(layer_) + " is outside [0, " +
                              std::to_string(primary_.model->n_layer()) + ")");
+  // The first run here, so that a text no model can read (empty, longer than GPT-2's positions)
+  // fails on the command line with one line and exit code 2, before any window opens.
+  run_models();
+  first_run_pending_ = true;
+}
+
+void ModelSource::run_models() {
+  const auto start = std::chrono::steady_clock::now();
+  last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_);
+  last_run_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 compute::Results ModelSource::compute() {
-  last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_);
+  if (first_run_pending_) first_run_pending_ = false;
+  else run_models();
   return last_.results;
 }
 
-bool ModelSource::draw_window() {
+// "after t = 3 ' cat' (mamba-130m-hf)", then the five candidates with their probabilities.
+void ModelSource::draw_predictions(const ckpt::Predictions& predictions, const viz::ViewState& view) const {
+  const compute::Results& results = last_.results;
+  const compute::Inputs& tokens = predictions.attention_side ? results.attention_tokens.other : results.inputs;
+  const int t = predictions.attention_side ? results.attention_tokens.other_at(view.cursor, view.attention_pick)
+                                           : view.cursor;
+  if (t < 0 || t >= static_cast<int>(predictions.top5.size()) || t >= static_cast<int>(tokens.labels.size())) return;
+  ImGui::Text("Next token after t = %d '%s' (%s):", t, tokens.labels[static_cast<size_t>(t)].c_str(),
+              predictions.model.c_str());
+  for (const auto& next : predictions.top5[static_cast<size_t>(t)])
+    ImGui::Text("  %5.1f%%  '%s'", 100.0 * next.probability, next.label.c_str());
+}
+
+bool ModelSource::draw_window(const viz::ViewState& view) {
   bool changed = false;
-  // Over the Controls column: its synthetic settings do not apply while a model is shown.
+  // Over the Controls column: its synthetic settings do not apply while a model is shown. Two
+  // input strips (two tokenizers) push the column down.
   const float em = ImGui::GetFontSize();
+  const float top = last_.results.attention_tokens.active() ? 13.0f * em : 9.0f * em;
   ImGui::SetNextWindowSize(ImVec2(20.0f * em, 0), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(0.5f * em, 9.0f * em), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(0.5f * em, top), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowBgAlpha(1.0f);  // opaque: the controls below must not show through
   if (!ImGui::Begin("Model")) {
     ImGui::End();
@@ -46,8 +73,7 @@ bool ModelSource::draw_window() {
   changed |= ImGui::SliderInt("layer", &layer_, 0, primary_.model->n_layer() - 1);
   if (secondary_) changed |= ImGui::SliderInt("layer 2", &layer2_, 0, secondary_->model->n_layer() - 1);
   ImGui::Separator();
-  ImGui::TextUnformatted("Top-5 next tokens after the last one:");
-  for (const auto& [label, p] : last_.top5) ImGui::Text("  %5.1f%%  '%s'", 100.0 * p, label.c_str());
+  for (const auto& predictions : last_.predictions) draw_predictions(predictions, view);
   for (const auto& notice : last_.notices) ImGui::TextWrapped("Note: %s", notice.c_str());
   ImGui::End();
   return changed;

@@ -1,30 +1,39 @@
 // The app side of real checkpoints: the opened model folder(s), the text and the chosen layers.
 // The Workspace asks it for Results instead of running the synthetic backend, and the small
-// "Model" window (draw_model_window) edits the text and layer and lists the top-5 next tokens.
+// "Model" window (draw_window) edits the text and layers and lists each model's top-5 next
+// tokens after the token at the cursor.
 #pragma once
 #include <memory>
 #include <string>
 
 #include "compute/checkpoint/adapter.h"
+#include "viz/view_state.h"
 
 namespace seqscope::app {
 
 class ModelSource {
  public:
-  // Opens the folders (model2 may be empty); UserError on a bad folder.
+  // Opens the folders (model2 may be empty) and runs them on the text; UserError on a bad
+  // folder, layer or text.
   ModelSource(const std::string& model, const std::string& model2, std::string text, int layer);
 
   compute::Results compute();  // runs the model(s) on the current text; UserError on bad input
+  double last_run_ms() const { return last_run_ms_; }  // of the run compute() last handed out
   const compute::checkpoint::ModelView& last() const { return last_; }
-  // Draws the Model window; returns true when the text or a layer changed (recompute).
-  bool draw_window();
+  // Draws the Model window for the cursor in `view`; returns true when the text or a layer
+  // changed (recompute).
+  bool draw_window(const viz::ViewState& view);
 
  private:
+  void run_models();
+  void draw_predictions(const compute::checkpoint::Predictions& predictions, const viz::ViewState& view) const;
   compute::checkpoint::LoadedModel primary_;
   std::unique_ptr<compute::checkpoint::LoadedModel> secondary_;
   std::string text_;
   int layer_ = 0, layer2_ = 0;
   compute::checkpoint::ModelView last_;
+  bool first_run_pending_ = false;  // last_ holds the constructor's run, not yet handed out
+  double last_run_ms_ = 0.0;
 };
 
 }  // namespace seqscope::app

@@ -115,6 +115,7 @@ bool Workspace::recompute_now() {
     return false;
   }
   record_recompute(start);
+  if (model_) last_recompute_ms_ = model_->last_run_ms();  // its first run happened before the window opened
   return true;
 }
 

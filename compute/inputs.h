@@ -21,6 +21,11 @@ struct Inputs {
   std::vector<float> signal;         // [L] scalar signal before the per-channel gains (signals, grids)
   std::vector<int> scan_order;       // [L] grid: flat cell index (frame*H*W + y*W + x) visited at step t
   int vocab = 0;                     // symbols in use (256 for text)
+  // Real checkpoints (compute/checkpoint/adapter.h): where each token lies in the text, for
+  // aligning two tokenizers, and what a token is, for the strip's header. Empty otherwise.
+  std::vector<int> text_offsets;     // [L + 1] byte offset of token t in the UTF-8 text; [L] = its size
+  std::string source;                // the model that read these tokens, e.g. "mamba-130m-hf"
+  std::string token_kind;            // e.g. "tokens (byte-level BPE, vocab 50280)", "UTF-8 bytes (no tokenizer.json)"
   int length() const { return static_cast<int>(u.rows()); }
 };
 

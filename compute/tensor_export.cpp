@@ -50,10 +50,10 @@ void ensure_export_dir(const std::filesystem::path& dir) {
     throw UserError("cannot export to '" + dir.string() + "': not a directory");
 }
 
-void for_each_tensor(const Results& r, const TensorVisitor& visit) {
-  const SsmResults& s = r.ssm;
+namespace {
+
+void add_ssm(Collector& out, const SsmResults& s) {
   const bool cplx = s.is_complex;
-  Collector out(visit);
   out.add("u", s.u);
   out.add("delta", s.delta);
   out.add("A", s.A, cplx);
@@ -80,8 +80,9 @@ void for_each_tensor(const Results& r, const TensorVisitor& visit) {
   }
   out.add("hidden_attn_channels", s.hidden_attention_channels);
   if (!s.eig_continuous.data.empty()) out.add("eig_continuous", s.eig_continuous, true);
+}
 
-  const AttentionResults& a = r.attention;
+void add_attention(Collector& out, const AttentionResults& a) {
   out.add("q", a.q);
   out.add("k", a.k);
   out.add("v", a.v);
@@ -92,7 +93,17 @@ void for_each_tensor(const Results& r, const TensorVisitor& visit) {
     out.add("probs", a.probs);
   }
   out.add("attn_out", a.out);
+}
+
+}  // namespace
+
+void for_each_tensor(const Results& r, const TensorVisitor& visit) {
+  Collector out(visit);
+  // A real checkpoint runs one of the two models (L == 0 for the other): only its tensors.
+  if (r.ssm.L > 0) add_ssm(out, r.ssm);
+  if (r.attention.L > 0) add_attention(out, r.attention);
   if (!r.inputs.tokens.empty()) out.add("tokens", r.inputs.tokens);
+  if (r.logits.size() > 0) out.add("logits", r.logits);
 }
 
 std::vector<ExportedTensor> write_tensors(const Results& r, const std::filesystem::path& dir) {

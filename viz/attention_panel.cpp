@@ -21,6 +21,26 @@ using compute::Results;
 
 // ---- pure helpers --------------------------------------------------------------------------
 
+const compute::Inputs& attention_inputs(const Results& results) {
+  return results.attention_tokens.active() ? results.attention_tokens.other : results.inputs;
+}
+
+int attention_row(const Results& results, const ViewState& view) {
+  const int L = results.attention.L;
+  return std::clamp(results.attention_tokens.other_at(view.cursor, view.attention_pick), 0, std::max(0, L - 1));
+}
+
+void move_to_attention_row(const Results& results, ViewState& view, int row) {
+  const compute::TokenAlignment& align = results.attention_tokens;
+  if (!align.active()) {
+    view.cursor = row;
+    return;
+  }
+  if (row < 0 || static_cast<size_t>(row) >= align.from_other.size()) return;
+  view.cursor = align.from_other[static_cast<size_t>(row)];
+  view.attention_pick = row;
+}
+
 MapRange attention_map_range(float min, float max, float max_abs, bool log_scale, float decades) {
   MapRange range;
   if (min < 0.0f) {  // signed weights (raw linear attention with the identity feature map)
@@ -96,7 +116,7 @@ std::string attention_header(const compute::Session& session, int head, int head
 
 std::string attention_cell_tooltip(const Results& results, int head, int t, int s, MapNormalization normalization) {
   const compute::AttentionResults& a = results.attention;
-  const auto& labels = results.inputs.labels;
+  const auto& labels = attention_inputs(results).labels;
   const bool linear = results.session.attention.kind == AttentionKind::Linear;
   std::string text = format_text("head %d · query t = %d '%s' → key s = %d '%s'\n", head + 1, t,
                                  labels[static_cast<size_t>(t)].c_str(), s, labels[static_cast<size_t>(s)].c_str());
@@ -210,13 +230,13 @@ bool draw_map(PanelContext& context, const char* id, int head, const MapRange& r
   const ImVec2 min = ImGui::GetCursorScreenPos();
   const HeatmapHover hover = heatmap_item(id, context.heatmaps, view, size);
   const MapGeometry g = map_geometry(results.attention.L, results.attention.probs_overview);
-  mark_row(min, size, g.cell_of(std::clamp(context.view.cursor, 0, results.attention.L - 1)), g.side());
+  mark_row(min, size, g.cell_of(attention_row(results, context.view)), g.side());
   if (hover.hovered && hover.row >= 0) {
     ImGui::SetTooltip("%s", g.pooled() ? attention_block_tooltip(results, head, hover.row, hover.col).c_str()
                                        : attention_cell_tooltip(results, head, hover.row, hover.col,
                                                                 context.view.normalization).c_str());
     if (hover.clicked) {
-      context.view.cursor = g.first(hover.row);
+      move_to_attention_row(results, context.view, g.first(hover.row));
       context.view.head = head;
       return true;
     }
@@ -303,16 +323,17 @@ void draw_query_row(PanelContext& context, ExactRowCache& cache, int t, ImVec2 s
   });
   const auto best = static_cast<int>(std::max_element(row.begin(), row.end()) - row.begin());
   const bool linear = results.session.attention.kind == AttentionKind::Linear;
+  const std::vector<std::string>& labels = attention_inputs(results).labels;
   text_line(format_text("where does t = %d look? head %d, %s over keys s · max at s = %d '%s' (%.3g)", t, head + 1,
-                        linear ? "weights" : "probs", best, results.inputs.labels[static_cast<size_t>(best)].c_str(),
+                        linear ? "weights" : "probs", best, labels[static_cast<size_t>(best)].c_str(),
                         row[static_cast<size_t>(best)]),
             true);
   const ImVec2 size{size_in.x, std::max(30.0f, size_in.y - ImGui::GetTextLineHeightWithSpacing())};
-  const PlotHover hover = bar_chart("##row", row, results.inputs.labels, best, size);
+  const PlotHover hover = bar_chart("##row", row, labels, best, size);
   if (hover.hovered && hover.index >= 0) {
     if (a.pooled())
       ImGui::SetTooltip("head %d · query t = %d → key s = %d '%s'\n%s = %.6g (exact)", head + 1, t, hover.index,
-                        results.inputs.labels[static_cast<size_t>(hover.index)].c_str(), linear ? "weight" : "prob",
+                        labels[static_cast<size_t>(hover.index)].c_str(), linear ? "weight" : "prob",
                         row[static_cast<size_t>(hover.index)]);
     else
       ImGui::SetTooltip("%s", attention_cell_tooltip(results, head, t, hover.index, MapNormalization::Raw).c_str());
@@ -332,7 +353,7 @@ void AttentionPanel::draw(PanelContext& context) {
   }
   ViewState& view = context.view;
   view.head = std::clamp(view.head, 0, a.H - 1);
-  const int t = std::clamp(view.cursor, 0, a.L - 1);
+  const int t = attention_row(results, view);
   text_line(attention_header(results.session, view.head, a.H, view.all_heads, t));
   if (ImGui::IsItemHovered() && results.session.attention.kind == AttentionKind::Linear)
     ImGui::SetTooltip("Linear attention has no softmax: out_t = Σ_s w_ts v_s with the normalized weights\n"

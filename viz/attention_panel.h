@@ -3,7 +3,8 @@
 // keys s ("where does t look"), and a meter of the KV cache the layer keeps at t vs at L.
 // Hovering a cell gives query and key tokens, the exact probability and score; clicking moves
 // the cursor to the query row. Normalization and log scale are shared with the hidden
-// attention panel.
+// attention panel. With two real models (Results::attention_tokens) the rows are the attention
+// model's own tokens, and the query row is the one aligned with the cursor t.
 #pragma once
 #include <imgui.h>
 
@@ -16,6 +17,14 @@
 #include "viz/pooled_map.h"
 
 namespace seqscope::viz {
+
+// The tokens the heads read: the attention model's own (two tokenizers), else Results::inputs.
+const compute::Inputs& attention_inputs(const compute::Results& results);
+// The query row shown for the cursor (TokenAlignment::other_at with the user's pick), in [0, L).
+int attention_row(const compute::Results& results, const ViewState& view);
+// Clicking query row `row`: the cursor moves to the token of Results::inputs that covers the
+// row's first byte, and the row is kept as the pick.
+void move_to_attention_row(const compute::Results& results, ViewState& view, int row);
 
 // Colormap and range of the probs maps from the uploaded values' min, max and max |x|:
 // Viridis over [min, max], or over `decades` decades below the max (log10 units) when log;

@@ -120,6 +120,8 @@ std::string token_tooltip(const Inputs& inputs, int t) {
     text += role == TokenRole::Text ? format_text("\nbyte 0x%02x", inputs.tokens[i])
                                     : format_text("\ntoken id %d", inputs.tokens[i]);
   }
+  if (i + 1 < inputs.text_offsets.size())
+    text += format_text(" · bytes %d–%d of the text", inputs.text_offsets[i], inputs.text_offsets[i + 1] - 1);
   if (role != TokenRole::Text) text += std::string("  ·  role ") + role_name(role);
   if (i < inputs.targets.size() && inputs.targets[i] >= 0)
     text += "\ntarget (expected output): '" + symbol_label(inputs, inputs.targets[i]) + "'";
@@ -176,31 +178,51 @@ float role_legend(const Inputs& in, ImVec2 at, bool draw) {
   return x - at.x;
 }
 
-std::string strip_header(const compute::Session& session, const Inputs& in, int t, const TokenWindow& window) {
+// Tokens of a real model read its text: "Input · gpt2 · tokens (byte-level BPE, vocab 50257)".
+std::string sequence_title(const compute::Session& session, const Inputs& in) {
   const int L = in.length();
-  std::string text;
-  if (session.input.kind == compute::InputKind::Text) {
-    text = format_text("Input · text · L = %d bytes", L);
-  } else {
-    const auto& cfg = session.input;
-    text = format_text("Input · task %s · vocab %d · L = %d", std::string(compute::schema::enum_name(cfg.task)).c_str(),
-                       cfg.vocab, L);
+  if (!in.token_kind.empty()) {
+    const std::string source = in.source.empty() ? "" : in.source + " · ";
+    return format_text("Input · %s%s · L = %d", source.c_str(), in.token_kind.c_str(), L);
   }
+  if (session.input.kind == compute::InputKind::Text) return format_text("Input · text · L = %d bytes", L);
+  const auto& cfg = session.input;
+  return format_text("Input · task %s · vocab %d · L = %d", std::string(compute::schema::enum_name(cfg.task)).c_str(),
+                     cfg.vocab, L);
+}
+
+std::string strip_header(const compute::Session& session, const Inputs& in, int t, const TokenWindow& window,
+                         const std::string& shown_in) {
+  const int L = in.length();
+  std::string text = sequence_title(session, in);
+  if (!shown_in.empty()) text += " (" + shown_in + ")";
   text += format_text(" · t = %d: '%s'", t, in.labels[static_cast<size_t>(t)].c_str());
   const auto i = static_cast<size_t>(t);
-  if (in.roles[i] != TokenRole::Text) text += std::string(" (") + role_name(in.roles[i]) + ")";
+  if (i + 1 < in.text_offsets.size() && !shown_in.empty())
+    text += format_text(" (bytes %d–%d)", in.text_offsets[i], in.text_offsets[i + 1] - 1);
+  if (in.roles[i] != TokenRole::Text && in.token_kind.empty()) text += std::string(" (") + role_name(in.roles[i]) + ")";
   if (i < in.targets.size() && in.targets[i] >= 0) text += " → target '" + symbol_label(in, in.targets[i]) + "'";
   if (window.count < L) text += format_text(" · showing %d–%d", window.first, window.first + window.count - 1);
   return text;
 }
 
-void draw_token_box(ImDrawList* list, const Inputs& in, int t, ImVec2 min, ImVec2 box, int cursor) {
+// Whether token t's bytes overlap [span.first, span.second) (tokens with no offsets never do).
+bool overlaps(const Inputs& in, int t, std::pair<int, int> span) {
+  const auto i = static_cast<size_t>(t);
+  if (i + 1 >= in.text_offsets.size()) return false;
+  return in.text_offsets[i] < span.second && span.first < in.text_offsets[i + 1];
+}
+
+constexpr uint32_t k_aligned_color = IM_COL32(230, 159, 0, 255);  // orange: same text as the other cursor
+
+void draw_token_box(ImDrawList* list, const Inputs& in, int t, ImVec2 min, ImVec2 box, int cursor, bool aligned) {
   const auto i = static_cast<size_t>(t);
   const ImVec2 max{min.x + box.x, min.y + box.y};
   const uint32_t color = role_color(in.roles[i]);
   const bool future = t > cursor;  // not yet read by a causal model at step `cursor`
   list->AddRectFilled(min, max, with_alpha(color, t == cursor ? 0.85f : future ? 0.15f : 0.4f));
   list->AddRect(min, max, with_alpha(color, future ? 0.45f : 0.9f));
+  if (aligned && t != cursor) list->AddRect(ImVec2(min.x - 1, min.y - 1), ImVec2(max.x + 1, max.y + 1), k_aligned_color, 0.0f, 0, 2.0f);
   if (t == cursor) list->AddRect(ImVec2(min.x - 1, min.y - 1), ImVec2(max.x + 1, max.y + 1), IM_COL32_WHITE, 0.0f, 0, 2.0f);
   const std::string& label = in.labels[i];
   const uint32_t ink = text_color(future && t != cursor);
@@ -243,10 +265,21 @@ int overview_bar(const Inputs& in, const TokenWindow& window, int cursor, ImVec2
   return active ? t_mouse : -1;
 }
 
-void draw_token_strip(PanelContext& context, TokenLayout& layout) {
-  const Inputs& in = context.results.inputs;
+// One token strip: which sequence, its cursor, and where it is drawn.
+struct Strip {
+  const Inputs& in;
+  int cursor = 0;
+  std::pair<int, int> aligned{0, 0};  // bytes of the other strip's cursor token (two tokenizers)
+  std::string shown_in;               // "SSM panels", "attention panels" (two tokenizers), else ""
+  float height = 0.0f;                // 0: all the height left
+};
+
+// Draws a strip of token boxes (a window around the cursor, an overview bar when L is long);
+// returns the position the user clicked or scrubbed to, else -1.
+int draw_token_strip(const compute::Session& session, const Strip& strip, TokenLayout& layout) {
+  const Inputs& in = strip.in;
   const int L = in.length();
-  const int cursor = std::clamp(context.view.cursor, 0, L - 1);
+  const int cursor = std::clamp(strip.cursor, 0, L - 1);
   const float line = ImGui::GetTextLineHeight();
   const ImVec2 header_at = ImGui::GetCursorScreenPos();
   const float width = ImGui::GetContentRegionAvail().x;
@@ -254,7 +287,8 @@ void draw_token_strip(PanelContext& context, TokenLayout& layout) {
   const bool legend_fits = legend_w > 0.0f && width - legend_w > 260.0f;
   ImGui::Dummy(ImVec2(width, line));  // the header row; its text comes once the window is known
   const ImVec2 body = ImGui::GetCursorScreenPos();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (strip.height > 0.0f) avail.y = std::min(avail.y, strip.height - (body.y - header_at.y));
 
   // Box size from the longest label (in characters, capped: "\x0a" is the widest label).
   int longest = 1;
@@ -274,7 +308,7 @@ void draw_token_strip(PanelContext& context, TokenLayout& layout) {
 
   // Header: title and facts on the left, the role legend on the right.
   ImDrawList* list = ImGui::GetWindowDrawList();
-  const std::string header = fit_text(strip_header(context.results.session, in, cursor, layout.window),
+  const std::string header = fit_text(strip_header(session, in, cursor, layout.window, strip.shown_in),
                                       width - (legend_fits ? legend_w + 12.0f : 0.0f));
   list->AddText(header_at, text_color(), header.c_str());
   if (legend_fits) role_legend(in, ImVec2(header_at.x + width - legend_w, header_at.y), true);
@@ -285,15 +319,54 @@ void draw_token_strip(PanelContext& context, TokenLayout& layout) {
   const bool clicked = ImGui::InvisibleButton("##tokens", ImVec2(std::max(1.0f, area.x), std::max(1.0f, area.y)));
   const int hovered = ImGui::IsItemHovered() ? token_at(layout, ImGui::GetIO().MousePos) : -1;
   for (int t = layout.window.first; t < layout.window.first + layout.window.count; ++t)
-    draw_token_box(list, in, t, token_box_min(layout, t), layout.box, cursor);
+    draw_token_box(list, in, t, token_box_min(layout, t), layout.box, cursor, overlaps(in, t, strip.aligned));
+  int picked = -1;
   if (hovered >= 0) {
     ImGui::SetTooltip("%s", token_tooltip(in, hovered).c_str());
-    if (clicked) context.view.cursor = hovered;
+    if (clicked) picked = hovered;
   }
   if (windowed) {
     ImGui::SetCursorScreenPos(ImVec2(body.x, body.y + rows * (layout.box.y + layout.gap) + 2.0f));
     const int scrub = overview_bar(in, layout.window, cursor, ImVec2(avail.x, overview_h));
-    if (scrub >= 0) context.view.cursor = scrub;
+    if (scrub >= 0) picked = scrub;
+  }
+  return picked;
+}
+
+// Bytes [first, end) of token t in the text, or an empty span when the tokens have no offsets.
+std::pair<int, int> text_span(const Inputs& in, int t) {
+  const auto i = static_cast<size_t>(t);
+  if (t < 0 || i + 1 >= in.text_offsets.size()) return {0, 0};
+  return {in.text_offsets[i], in.text_offsets[i + 1]};
+}
+
+// Two tokenizers (Results::attention_tokens): the SSM panels' strip above the attention
+// panels' strip, each marking in orange the tokens that share text with the other's cursor.
+void draw_aligned_strips(PanelContext& context, TokenLayout& layout, TokenLayout& other_layout) {
+  const compute::Results& results = context.results;
+  const compute::TokenAlignment& align = results.attention_tokens;
+  ViewState& view = context.view;
+  const int t = std::clamp(view.cursor, 0, results.inputs.length() - 1);
+  const int s = align.other_at(t, view.attention_pick);
+  const float half = 0.5f * ImGui::GetContentRegionAvail().y;
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  ImGui::PushID("ssm_tokens");
+  const int picked = draw_token_strip(results.session, {results.inputs, t, text_span(align.other, s), "SSM panels", half},
+                                      layout);
+  ImGui::PopID();
+  ImGui::SetCursorScreenPos(ImVec2(top.x, top.y + half));
+  ImGui::PushID("attention_tokens");
+  const int picked_other =
+      draw_token_strip(results.session, {align.other, s, text_span(results.inputs, t), "attention panels", 0.0f},
+                       other_layout);
+  ImGui::PopID();
+  if (picked >= 0) {
+    view.cursor = picked;
+    view.attention_pick = -1;
+  }
+  if (picked_other >= 0 && static_cast<size_t>(picked_other) < align.from_other.size()) {
+    view.cursor = align.from_other[static_cast<size_t>(picked_other)];
+    view.attention_pick = picked_other;
   }
 }
 
@@ -489,7 +562,11 @@ void TokensPanel::draw(PanelContext& context) {
   }
   if (!in.scan_order.empty()) draw_grid(context, grid_layout_);
   else if (in.tokens.empty()) draw_signal(context);
-  else draw_token_strip(context, token_layout_);
+  else if (context.results.attention_tokens.active()) draw_aligned_strips(context, token_layout_, other_layout_);
+  else {
+    const int picked = draw_token_strip(context.results.session, {in, context.view.cursor}, token_layout_);
+    if (picked >= 0) context.view.cursor = picked;
+  }
 }
 
 }  // namespace seqscope::viz

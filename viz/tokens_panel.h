@@ -2,6 +2,9 @@
 // boxes (task roles colored, with a legend; query targets in tooltips; a window around the
 // cursor plus an overview bar of the whole sequence when L is long), signals a line plot,
 // grids their frames of cells with the scan path. Clicking a token, a point or a cell moves t.
+// Two real models with their own tokenizers (Results::attention_tokens) get two strips, the SSM
+// panels' tokens above the attention panels', each marking the tokens that share text with the
+// other strip's cursor token.
 //
 // The layout helpers below are pure so that tests can check what a click lands on.
 #pragma once
@@ -70,10 +73,12 @@ class TokensPanel : public Panel {
 
   // Where the last frame put its token boxes or grid cells (what a click there selects).
   const TokenLayout& token_layout() const { return token_layout_; }
+  const TokenLayout& other_token_layout() const { return other_layout_; }  // the attention panels' strip
   const GridLayout& grid_layout() const { return grid_layout_; }
 
  private:
   TokenLayout token_layout_;
+  TokenLayout other_layout_;
   GridLayout grid_layout_;
 };
 

@@ -11,6 +11,9 @@ enum class PooledStatistic { MaxAbs, Mean };
 
 struct ViewState {
   int cursor = 0;   // t
+  // Two models with their own tokens (Results::attention_tokens): the attention side's token
+  // the user clicked, kept while it maps to the cursor (several may cover t's text); -1: none.
+  int attention_pick = -1;
   int channel = 0;  // SSM channel d (hidden attention shows this one when it was computed)
   int head = 0;     // attention head
   bool all_heads = false;

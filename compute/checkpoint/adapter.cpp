@@ -1,24 +1,52 @@
 // Model runs -> Results: the session and inputs describe the real layer (L tokens, D = the
 // layer's channels, N, H, dh) so that every panel's sizes agree with the tensors it reads.
+//
+// Sections: opening and tokens, alignment, results, two models.
 #include "compute/checkpoint/adapter.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "compute/utf8.h"
 
 namespace seqscope::compute::checkpoint {
 
+// ---- opening and tokens --------------------------------------------------------------------
+
 LoadedModel LoadedModel::open(const std::filesystem::path& dir) {
   LoadedModel loaded;
   loaded.model = Model::open(dir);
+  // "models/gpt2/" has an empty filename(): name it by its last component.
+  loaded.name = (dir.has_filename() ? dir : dir.parent_path()).filename().string();
   const auto path = dir / "tokenizer.json";
   if (std::filesystem::exists(path)) loaded.tokenizer = Tokenizer::from_file(path);
-  else loaded.notice = dir.filename().string() + " has no tokenizer.json: token ids are the text's UTF-8 bytes";
+  else loaded.notice = loaded.name + " has no tokenizer.json: token ids are the text's UTF-8 bytes";
   return loaded;
 }
 
 std::vector<int> LoadedModel::encode(const std::string& text) const {
   return tokenizer ? tokenizer->encode(text) : byte_tokens(text);
+}
+
+std::string LoadedModel::token_kind() const {
+  if (!tokenizer) return "UTF-8 bytes (no tokenizer.json)";
+  return "tokens (byte-level BPE, vocab " + std::to_string(tokenizer->vocab_size()) + ")";
+}
+
+std::vector<int> LoadedModel::text_offsets(const std::vector<int>& ids, const std::string& text) const {
+  std::vector<int> offsets{0};
+  offsets.reserve(ids.size() + 1);
+  size_t at = 0;
+  for (int id : ids) {
+    // Byte-level BPE has no normalizer here, so the tokens' bytes spell the text exactly.
+    const size_t n = tokenizer ? tokenizer->token_bytes(id).size() : 1;
+    if (n == 0 || at + n > text.size()) break;
+    at += n;
+    offsets.push_back(static_cast<int>(at));
+  }
+  if (offsets.size() != ids.size() + 1 || at != text.size())
+    throw UserError(name + ": its tokens do not spell the text, so they cannot be aligned with another model's");
+  return offsets;
 }
 
 std::string LoadedModel::token_label(int id) const {
@@ -39,7 +67,24 @@ std::string LoadedModel::token_label(int id) const {
   return out;
 }
 
-void fill_results(const Model& model, const ModelRun& run, const std::vector<std::string>& labels, Results& results) {
+// ---- alignment -----------------------------------------------------------------------------
+
+std::vector<int> align_tokens(const std::vector<int>& from_offsets, const std::vector<int>& to_offsets) {
+  const int to_count = static_cast<int>(to_offsets.size()) - 1;
+  std::vector<int> aligned;
+  if (to_count <= 0 || from_offsets.size() < 2) return aligned;
+  aligned.reserve(from_offsets.size() - 1);
+  for (size_t t = 0; t + 1 < from_offsets.size(); ++t) {
+    // The last token whose start is <= this token's first byte covers that byte.
+    const auto it = std::upper_bound(to_offsets.begin(), to_offsets.end() - 1, from_offsets[t]);
+    aligned.push_back(std::clamp(static_cast<int>(it - to_offsets.begin()) - 1, 0, to_count - 1));
+  }
+  return aligned;
+}
+
+// ---- results -------------------------------------------------------------------------------
+
+void fill_results(const Model& model, ModelRun&& run, const std::vector<std::string>& labels, Results& results) {
   const int L = static_cast<int>(run.tokens.size());
   Session& s = results.session;
   Inputs& in = results.inputs;
@@ -51,8 +96,8 @@ void fill_results(const Model& model, const ModelRun& run, const std::vector<std
   s.input.kind = InputKind::Text;
   s.input.length = L;
   if (model.architecture() == Architecture::Mamba) {
-    const SsmResults& r = run.ssm;
-    results.ssm = r;
+    results.ssm = std::move(run.ssm);  // moved, not copied: h, Abar, Bbar are [L, E, N] each
+    const SsmResults& r = results.ssm;
     in.u = r.u;  // the scan's input: the panels pair channel d of u with channel d of y
     s.d_model = r.D;
     s.ssm.variant = SsmVariant::S6;
@@ -63,9 +108,9 @@ void fill_results(const Model& model, const ModelRun& run, const std::vector<std
     s.ssm.bidirectional = false;
     s.ssm.hidden_attention_channels = r.hidden_attention_channels;
   } else {
-    const AttentionResults& a = run.attention;
-    results.attention = a;
-    in.u = run.layer_input;
+    results.attention = std::move(run.attention);
+    const AttentionResults& a = results.attention;
+    in.u = std::move(run.layer_input);
     s.d_model = model.d_model();
     s.attention.kind = AttentionKind::Softmax;
     s.attention.heads = a.H;
@@ -76,53 +121,84 @@ void fill_results(const Model& model, const ModelRun& run, const std::vector<std
   }
 }
 
-ModelView view_models(const LoadedModel& primary, const LoadedModel* secondary, const std::string& text, int layer,
-                      int layer2) {
-  ModelView view;
-  const std::vector<int> tokens = primary.encode(text);
+// ---- two models ----------------------------------------------------------------------------
+
+namespace {
+
+std::vector<NextToken> top5_of(const LoadedModel& loaded, const Eigen::Ref<const Eigen::RowVectorXf>& logits) {
+  const float max = logits.maxCoeff();
+  const double sum = (logits.array() - max).exp().cast<double>().sum();
+  std::vector<NextToken> top;
+  for (const auto& [id, logit] : top_k(logits, 5))
+    top.push_back({id, loaded.token_label(id), static_cast<float>(std::exp(double(logit - max)) / sum)});
+  return top;
+}
+
+// One model on the text: the Results of its layer on its own tokens, and its predictions.
+struct Shown {
+  Results results;
+  Predictions predictions;
+};
+
+Shown show_model(const LoadedModel& loaded, const std::string& text, int layer) {
+  const std::vector<int> tokens = loaded.encode(text);
   RunOptions options;
   options.layer = layer;
-  options.all_logits = false;  // the top-5 needs the last row only
-  const ModelRun run = primary.model->run(tokens, options);
+  options.all_logits = true;  // the top-5 after every token: the Model window follows the cursor
+  ModelRun run = loaded.model->run(tokens, options);
   std::vector<std::string> labels;
-  for (int id : tokens) labels.push_back(primary.token_label(id));
-  fill_results(*primary.model, run, labels, view.results);
-  view.results.backend = "checkpoint";
+  for (int id : tokens) labels.push_back(loaded.token_label(id));
+  Shown shown;
+  shown.predictions.model = loaded.name;
+  for (Eigen::Index t = 0; t < run.logits.rows(); ++t) shown.predictions.top5.push_back(top5_of(loaded, run.logits.row(t)));
+  fill_results(*loaded.model, std::move(run), labels, shown.results);
+  Inputs& in = shown.results.inputs;
+  in.text_offsets = loaded.text_offsets(tokens, text);
+  in.source = loaded.name;
+  in.token_kind = loaded.token_kind();
+  return shown;
+}
+
+// The Mamba's Results with the GPT-2's heads and tokens added, aligned by text offset.
+Results combine(Shown& ssm_side, Shown& attention_side) {
+  Results combined = std::move(ssm_side.results);
+  Results& other = attention_side.results;
+  combined.attention = std::move(other.attention);
+  combined.session.attention = other.session.attention;
+  TokenAlignment& align = combined.attention_tokens;
+  align.other = std::move(other.inputs);
+  align.to_other = align_tokens(combined.inputs.text_offsets, align.other.text_offsets);
+  align.from_other = align_tokens(align.other.text_offsets, combined.inputs.text_offsets);
+  attention_side.predictions.attention_side = true;
+  return combined;
+}
+
+}  // namespace
+
+ModelView view_models(const LoadedModel& primary, const LoadedModel* secondary, const std::string& text, int layer,
+                      int layer2) {
+  if (text.empty()) throw UserError("the text is empty: type at least one character");
+  ModelView view;
+  Shown first = show_model(primary, text, layer);
   view.describe = primary.model->describe();
   if (!primary.notice.empty()) view.notices.push_back(primary.notice);
-  // Softmax of the last row for the top-5 next tokens.
-  const Eigen::RowVectorXf last = run.logits.row(run.logits.rows() - 1);
-  const float max = last.maxCoeff();
-  const double sum = (last.array() - max).exp().cast<double>().sum();
-  for (const auto& [id, logit] : top_k(last, 5))
-    view.top5.emplace_back(primary.token_label(id), static_cast<float>(std::exp(double(logit - max)) / sum));
-  if (!secondary) return view;
-  if (secondary->model->architecture() == primary.model->architecture()) {
+  if (secondary && secondary->model->architecture() == primary.model->architecture()) {
     view.notices.push_back("--model2 has the same architecture as --model: only --model is shown");
-    return view;
+    secondary = nullptr;
   }
-  const std::vector<int> tokens2 = secondary->encode(text);
-  if (tokens2.size() != tokens.size()) {
-    view.notices.push_back("--model2 splits the text into " + std::to_string(tokens2.size()) + " tokens, --model into " +
-                           std::to_string(tokens.size()) + ": only --model is shown");
-    return view;
-  }
-  RunOptions options2;
-  options2.layer = std::min(layer2, secondary->model->n_layer() - 1);
-  options2.all_logits = false;
-  const ModelRun run2 = secondary->model->run(tokens2, options2);
-  Results other;
-  fill_results(*secondary->model, run2, labels, other);
-  if (secondary->model->architecture() == Architecture::Gpt2) {
-    view.results.attention = std::move(other.attention);
-    view.results.session.attention = other.session.attention;
+  if (!secondary) {
+    view.results = std::move(first.results);
+    view.predictions.push_back(std::move(first.predictions));
   } else {
-    view.results.ssm = std::move(other.ssm);
-    view.results.session.ssm = other.session.ssm;
-    view.results.session.d_model = other.session.d_model;
-    view.results.inputs.u = other.inputs.u;
+    Shown second = show_model(*secondary, text, std::min(layer2, secondary->model->n_layer() - 1));
+    if (!secondary->notice.empty()) view.notices.push_back(secondary->notice);
+    const bool primary_is_ssm = primary.model->architecture() == Architecture::Mamba;
+    view.results = primary_is_ssm ? combine(first, second) : combine(second, first);
+    view.predictions.push_back(std::move(first.predictions));
+    view.predictions.push_back(std::move(second.predictions));
+    view.describe += " | " + secondary->model->describe();
   }
-  view.describe += " | " + secondary->model->describe();
+  view.results.backend = "checkpoint";
   return view;
 }
 

@@ -2,6 +2,7 @@
 """Generates tiny checkpoints of every layout and dtype, runs `seqscope export --model`, and
 compares the logits and one layer's tensors with the NumPy forward in checkpoints.py.
 Usage: check_forward.py SEQSCOPE WORKDIR. Prints 'N passed, M failed'; exit 1 on a failure."""
+import json
 import os
 import shutil
 import subprocess
@@ -47,6 +48,30 @@ def compare(name, got, want, tol):
     check(name, err < tol, f"max rel err {err:.3g} >= {tol}")
 
 
+MAMBA_NAMES = {"u", "delta", "A", "B", "C", "Dskip", "Abar", "Bbar", "h", "y_ssm", "y_gated"}
+GPT2_NAMES = {"q", "k", "v", "probs", "attn_out"}
+
+
+def check_export_names(name, out):
+    """The export goes through the synthetic export's writer: manifest.json lists every file with
+    the issue's names, tokens is int32 [L], logits float32 [L, V], only the model's own tensors."""
+    with open(os.path.join(out, "manifest.json")) as f:
+        manifest = {e["name"]: e for e in json.load(f)}
+    own, other = (GPT2_NAMES, MAMBA_NAMES) if name.startswith("gpt2") else (MAMBA_NAMES, GPT2_NAMES)
+    check(f"{name} manifest has the issue's names", own | {"tokens", "logits"} <= set(manifest), sorted(manifest))
+    check(f"{name} manifest has no tensors of the other model", not (other & set(manifest)), sorted(manifest))
+    check(f"{name} tokens int32", manifest.get("tokens", {}).get("dtype") == "int32"
+          and np.load(os.path.join(out, "tokens.npy")).dtype == np.int32)
+    check(f"{name} logits [L, V] float32", manifest.get("logits", {}).get("shape") == [len(TOKENS), 300]
+          and manifest["logits"]["dtype"] == "float32")
+    for entry in manifest.values():
+        check(f"{name} {entry['name']} file matches manifest",
+              list(np.load(os.path.join(out, entry["name"] + ".npy")).shape) == entry["shape"])
+    with open(os.path.join(out, "model.json")) as f:
+        described = json.load(f)
+    check(f"{name} model.json", described["tokens"] == TOKENS and len(described["top5_next"]) == 5, described)
+
+
 CASES = [
     ("mamba_state_spaces_f32", lambda d: ck.make_mamba(d, hf=False, dtype="F32"), ck.mamba_forward,
      ["u", "delta", "A", "B", "C", "Dskip", "Abar", "Bbar", "h", "y_ssm", "y_gated"]),
@@ -72,6 +97,7 @@ for name, make, forward, tensors in CASES:
         logits, want = forward(weights, cfg, np.array(TOKENS), layer)
         compare(f"{name} logits", np.load(os.path.join(out, "logits.npy")), logits, 2e-4)
         check(f"{name} tokens", list(np.load(os.path.join(out, "tokens.npy"))) == TOKENS)
+        check_export_names(name, out)
         for t in tensors:
             compare(f"{name} layer {layer} {t}", np.load(os.path.join(out, t + ".npy")), want[t], 2e-4)
 

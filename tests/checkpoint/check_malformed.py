@@ -157,5 +157,22 @@ if p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1:
 else:
     failed += 1
     print(f"FAIL bad_tokenizer: rc {p.returncode}, stderr {p.stderr!r}")
+# The window's --model / --model2 check their folders and the text before any window opens (no
+# display needed): a bad second folder, an empty text, a text longer than GPT-2's positions.
+gpt2 = os.path.join(work, "gpt2")
+ck.make_gpt2(gpt2, prefix="", n_embd=16, n_layer=1, n_head=2, vocab=260, n_positions=16)
+for name, args in {"empty_text": ["--model", base, "--model2", gpt2, "--text", ""],
+                   "text_past_gpt2_positions": ["--model", base, "--model2", gpt2, "--text", "x" * 17],
+                   "bad_model2": ["--model", base, "--model2", os.path.join(work, "nowhere"), "--text", "hi"],
+                   "bad_model2_weights": ["--model", base, "--model2", os.path.join(work, "offsets_past_end"),
+                                          "--text", "hi"],
+                   "bad_model2_tokenizer": ["--model", base, "--model2", bad_tok, "--text", "hi"]}.items():
+    p = subprocess.run([seqscope] + args, capture_output=True, text=True, env=dict(os.environ, DISPLAY=""))
+    if p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1:
+        passed += 1
+        print(f"ok   {name}: {p.stderr.strip()}")
+    else:
+        failed += 1
+        print(f"FAIL {name}: rc {p.returncode}, stderr {p.stderr!r}")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -239,3 +239,44 @@ def make_mamba_at(folder):
 
 def make_gpt2_at(folder):
     return make_gpt2(folder, prefix="", dtype="F32")
+
+
+# ---------------------------------------------------------------- tokenizers and model pairs
+
+
+def bytes_to_unicode():
+    """GPT-2's map from bytes to the printable characters that byte-level BPE vocabularies use."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, map(chr, cs)))
+
+
+# Merges of a tiny byte-level BPE (ids 256 and up, in merge order): enough to make whole words of
+# "The cat sat on the mat." ("Ġ" is the space).
+TINY_MERGES = ["a t", "Ġ c", "Ġ s", "Ġ m", "Ġc at", "Ġs at", "Ġm at", "T h", "Th e", "Ġ t", "Ġt h", "Ġth e",
+               "o n", "Ġ on"]
+
+
+def write_tiny_tokenizer(folder, merges=TINY_MERGES):
+    """A tokenizer.json with the 256 byte symbols (ids = byte values) and `merges` (ids 256...)."""
+    b2u = bytes_to_unicode()
+    vocab = {b2u[b]: b for b in range(256)}
+    for m in merges:
+        vocab["".join(m.split(" "))] = len(vocab)
+    tokenizer = {"version": "1.0", "added_tokens": [], "model": {"type": "BPE", "vocab": vocab, "merges": merges}}
+    with open(os.path.join(folder, "tokenizer.json"), "w", encoding="utf-8") as f:
+        json.dump(tokenizer, f, ensure_ascii=False)
+
+
+def make_two_models_at(folder):
+    """folder/mamba (-hf layout, no tokenizer.json: UTF-8 bytes) and folder/gpt2 (tiny BPE
+    tokenizer.json): the two tokenize the same text into different numbers of tokens."""
+    make_mamba(os.path.join(folder, "mamba"), hf=True, dtype="F32")
+    make_gpt2(os.path.join(folder, "gpt2"), prefix="", dtype="F32")
+    write_tiny_tokenizer(os.path.join(folder, "gpt2"))
