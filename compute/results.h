@@ -47,7 +47,10 @@ struct SsmResults {
   bool pooled() const { return !hidden_attention_overview.empty(); }
 
   TensorC eig_continuous;  // [D, N] eigenvalues of A per channel (empty for Shift)
-  TensorC eig_discrete;    // [L, D, N] eigenvalues of Abar per step (LTI repeats along L)
+  // [L, D, N] eigenvalues of Abar per step (LTI repeats along L) for dense A; empty for
+  // diagonal A, whose eigenvalues are Abar itself: read discrete_eigenvalues().
+  TensorC eig_discrete;
+  const TensorC& discrete_eigenvalues() const { return dense ? eig_discrete : Abar; }
   double max_abs_eig_discrete = 0.0;  // spectral radius of the worst Abar
   std::vector<int> unstable_channels;  // channels with some |eig(Abar)| > 1 (e.g. forward Euler)
   bool unstable() const { return !unstable_channels.empty(); }

@@ -221,12 +221,12 @@ void make_hidden_attention(const SsmParams& p, SsmResults& r, bool pooled) {
 
 void make_eigenvalues(const SsmParams& p, SsmResults& r) {
   const int L = r.L, D = r.D, N = r.N;
-  r.eig_discrete = TensorC({L, D, N});
   if (!r.dense) {
     r.eig_continuous = TensorC({D, N});
     std::copy(p.A.data(), p.A.data() + p.A.size(), r.eig_continuous.data.begin());
-    r.eig_discrete.data = r.Abar.data;
+    r.eig_discrete = TensorC();  // diagonal: Abar is its own eigenvalues (discrete_eigenvalues())
   } else {
+    r.eig_discrete = TensorC({L, D, N});
     if (p.discrete_time) {
       r.eig_continuous = TensorC({0});  // the shift register has no continuous-time A
     } else {
@@ -239,11 +239,12 @@ void make_eigenvalues(const SsmParams& p, SsmResults& r) {
       for (int t = 0; t < L; ++t) std::copy(eig.data(), eig.data() + N, &r.eig_discrete.at(t, d, 0));
     }
   }
+  const TensorC& eig = r.discrete_eigenvalues();
   std::vector<double> worst(static_cast<size_t>(D), 0.0);
   for (int t = 0; t < L; ++t)
     for (int d = 0; d < D; ++d)
       for (int n = 0; n < N; ++n)
-        worst[static_cast<size_t>(d)] = std::max(worst[static_cast<size_t>(d)], double(std::abs(r.eig_discrete.at(t, d, n))));
+        worst[static_cast<size_t>(d)] = std::max(worst[static_cast<size_t>(d)], double(std::abs(eig.at(t, d, n))));
   r.max_abs_eig_discrete = 0.0;
   for (int d = 0; d < D; ++d) {
     r.max_abs_eig_discrete = std::max(r.max_abs_eig_discrete, worst[static_cast<size_t>(d)]);

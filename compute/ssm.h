@@ -35,7 +35,8 @@ void make_delta_B_C(const SsmParams& p, SsmResults& r);
 // u_block: [L, D]
 SsmResults ssm_results_header(const Session& session, const Matrix& u_block);
 void fill_scan_inputs(const Matrix& u_block, SsmResults& r);
-// Fills eig_continuous, eig_discrete, max_abs_eig_discrete, unstable_channels from p and r.Abar.
+// Fills eig_continuous, eig_discrete (dense A only), max_abs_eig_discrete, unstable_channels
+// from p and r.Abar.
 void make_eigenvalues(const SsmParams& p, SsmResults& r);
 
 }  // namespace seqscope::compute

@@ -122,7 +122,7 @@ std::vector<std::string> dense_lines(const compute::Results& results, int t, int
     lines.push_back(discretization_formula(method, true) + "   (N × N matrices)");
   }
   double radius = 0.0;
-  for (int n = 0; n < ssm.N; ++n) radius = std::max(radius, double(std::abs(ssm.eig_discrete.at(t, d, n))));
+  for (int n = 0; n < ssm.N; ++n) radius = std::max(radius, double(std::abs(ssm.discrete_eigenvalues().at(t, d, n))));
   lines.push_back(format("spectral radius ρ(Abar) = %.4g  (%s)", radius,
                          radius > 1.0 + k_unstable_slack ? "> 1: the state grows" : "≤ 1: stable"));
   double norm = 0.0;
@@ -155,8 +155,9 @@ std::vector<std::complex<float>> continuous_eigenvalues(const compute::SsmResult
 }
 
 std::vector<std::complex<float>> discrete_eigenvalues_at(const compute::SsmResults& ssm, int t, int d) {
-  if (ssm.eig_discrete.rank() != 3 || ssm.eig_discrete.shape[0] <= t) return {};
-  const auto first = ssm.eig_discrete.data.begin() + static_cast<ptrdiff_t>(t * ssm.D + d) * ssm.N;
+  const compute::TensorC& eig = ssm.discrete_eigenvalues();
+  if (eig.rank() != 3 || eig.shape[0] <= t) return {};
+  const auto first = eig.data.begin() + static_cast<ptrdiff_t>(t * ssm.D + d) * ssm.N;
   return {first, first + ssm.N};
 }
 
