@@ -129,6 +129,10 @@ bool Dashboard::draw(const DashboardStatus& status) {
       ImGui::BeginChild("controls", ImVec2(width, body), true);
       if (lessons_.active()) {
         lessons_.draw(context, workspace_, dynamics_panel());
+      } else if (workspace_.model()) {
+        // A model folder decides every setting; the synthetic session's controls would mislead.
+        ImGui::TextWrapped("A model folder is shown: its sizes and weights come from the checkpoint. Edit the "
+                           "text and the layers in the Model window.");
       } else {
         compute::Session edited = workspace_.session();
         if (controls_.draw(edited)) workspace_.edit() = std::move(edited);
