@@ -5,11 +5,13 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "app/model_kernels.h"
 #include "compute/atomic_file.h"
 #include "compute/checkpoint/adapter.h"
 #include "compute/checkpoint/model.h"
 #include "compute/checkpoint/tokenizer.h"
 #include "compute/tensor_export.h"
+#include "compute/vulkan/context.h"
 
 namespace seqscope::app {
 namespace {
@@ -74,6 +76,20 @@ int run_model_export(const Options& options) {
   ckpt::RunOptions run_options;
   run_options.layer = options.layer;
   run_options.eigenvalues = false;  // not exported
+  // --backend vulkan: every layer's scan and attention heads on the Vulkan backend.
+  std::unique_ptr<vk::Context> context;
+  std::unique_ptr<vk::VulkanBackend> backend;
+  std::unique_ptr<VulkanModelKernels> kernels;
+  if (options.backend == "vulkan") {
+    vk::ContextOptions context_options;
+    context_options.device_index = options.device;
+    auto [created, status] = vk::Context::create(vk::options_from_environment(context_options));
+    if (!created) throw compute::UserError("--backend vulkan: " + status.message());
+    context = std::move(created);
+    backend = std::make_unique<vk::VulkanBackend>(*context);
+    kernels = std::make_unique<VulkanModelKernels>(*backend);
+    run_options.kernels = kernels.get();
+  }
   ckpt::ModelRun run = model->run(tokens, run_options);
   const nlohmann::json description = run_description(dir, *model, run);
 
@@ -85,8 +101,8 @@ int run_model_export(const Options& options) {
   const fs::path out = options.tensors_dir;
   compute::write_tensors(results, out);
   compute::write_file_atomic(out / "model.json", description.dump(2) + "\n");
-  std::printf("%s; %zu tokens; layer %d -> %s\n", model->describe().c_str(), tokens.size(), options.layer,
-              out.string().c_str());
+  std::printf("%s; %zu tokens; layer %d; layers on %s -> %s\n", model->describe().c_str(), tokens.size(),
+              options.layer, kernels ? "vulkan" : "the CPU", out.string().c_str());
   return 0;
 }
 

@@ -25,8 +25,14 @@ ModelSource::ModelSource(const std::string& model, const std::string& model2, st
 
 void ModelSource::run_models() {
   const auto start = std::chrono::steady_clock::now();
-  last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_);
+  last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_, kernels_);
   last_run_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+void ModelSource::use_kernels(const ckpt::LayerKernels* kernels) {
+  if (kernels == kernels_) return;
+  kernels_ = kernels;
+  first_run_pending_ = false;  // the first run was on other kernels
 }
 
 compute::Results ModelSource::compute() {

@@ -18,6 +18,8 @@ class ModelSource {
   ModelSource(const std::string& model, const std::string& model2, std::string text, int layer);
 
   compute::Results compute();  // runs the model(s) on the current text; UserError on bad input
+  // Where the layers' scans and attention heads run from the next compute() on (null: CPU).
+  void use_kernels(const compute::checkpoint::LayerKernels* kernels);
   double last_run_ms() const { return last_run_ms_; }  // of the run compute() last handed out
   const compute::checkpoint::ModelView& last() const { return last_; }
   // Draws the Model window for the cursor in `view`; returns true when the text or a layer
@@ -32,6 +34,7 @@ class ModelSource {
   std::string text_;
   int layer_ = 0, layer2_ = 0;
   compute::checkpoint::ModelView last_;
+  const compute::checkpoint::LayerKernels* kernels_ = nullptr;
   bool first_run_pending_ = false;  // last_ holds the constructor's run, not yet handed out
   double last_run_ms_ = 0.0;
 };

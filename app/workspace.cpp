@@ -1,5 +1,6 @@
 #include "app/workspace.h"
 
+#include "app/model_kernels.h"
 #include "app/model_source.h"
 
 #include <chrono>
@@ -43,6 +44,23 @@ compute::Results Workspace::run_backend(const compute::Inputs& inputs) {
 void Workspace::use_model(std::unique_ptr<ModelSource> source) {
   model_ = std::move(source);
   dirty_ = true;
+  choose_backend();
+  if (auto* vulkan = dynamic_cast<vk::VulkanBackend*>(backend_.get())) {
+    model_kernels_ = std::make_unique<VulkanModelKernels>(*vulkan);
+    model_->use_kernels(model_kernels_.get());
+  }
+}
+
+compute::Results Workspace::run_model() {
+  try {
+    return model_->compute();
+  } catch (const vk::VulkanError& e) {
+    // As run_backend: say so and carry on with the CPU.
+    notice_ = std::string("Vulkan backend failed (") + e.what() + "): the model runs on the CPU";
+    model_->use_kernels(nullptr);
+    model_kernels_.reset();
+    return model_->compute();
+  }
 }
 
 void Workspace::run_in_background(std::chrono::milliseconds inline_wait) { background_wait_ = inline_wait; }
@@ -102,7 +120,7 @@ bool Workspace::recompute_now() {
   const auto start = std::chrono::steady_clock::now();
   try {
     if (model_) {
-      results_ = std::make_unique<compute::Results>(model_->compute());
+      results_ = std::make_unique<compute::Results>(run_model());
     } else {
       compute::validate_session(session_);
       choose_backend();

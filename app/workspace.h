@@ -27,6 +27,7 @@ class Context;
 namespace seqscope::app {
 
 class ModelSource;
+class VulkanModelKernels;
 
 class Workspace {
  public:
@@ -57,7 +58,8 @@ class Workspace {
   const std::string& notice() const { return notice_; }  // e.g. a backend fallback
   double last_recompute_ms() const { return last_recompute_ms_; }
   int recompute_count() const { return recompute_count_; }
-  // Results from a real model folder instead of the backend (app/model_source.h).
+  // Results from a real model folder instead of the backend (app/model_source.h); its layers'
+  // scans and attention heads run on the Vulkan backend when that is the active one.
   void use_model(std::unique_ptr<ModelSource> source);
   ModelSource* model() { return model_.get(); }
   void mark_dirty() { dirty_ = true; }
@@ -70,6 +72,7 @@ class Workspace {
   };
   void choose_backend();
   compute::Results run_backend(const compute::Inputs& inputs);
+  compute::Results run_model();
   bool recompute_now();
   bool start_job();  // false: this session cannot run in the background
   bool finish_job();  // takes the job's Results (true) or its error (false)
@@ -80,6 +83,7 @@ class Workspace {
   compute::BackendChoice backend_choice_{};
   std::unique_ptr<compute::Results> results_;
   std::unique_ptr<ModelSource> model_;
+  std::unique_ptr<VulkanModelKernels> model_kernels_;  // the model's layers on the Vulkan backend
   std::string error_, notice_;
   bool dirty_ = true;
   double last_recompute_ms_ = 0.0;

@@ -140,11 +140,12 @@ struct Shown {
   Predictions predictions;
 };
 
-Shown show_model(const LoadedModel& loaded, const std::string& text, int layer) {
+Shown show_model(const LoadedModel& loaded, const std::string& text, int layer, const LayerKernels* kernels) {
   const std::vector<int> tokens = loaded.encode(text);
   RunOptions options;
   options.layer = layer;
   options.all_logits = true;  // the top-5 after every token: the Model window follows the cursor
+  options.kernels = kernels;
   ModelRun run = loaded.model->run(tokens, options);
   std::vector<std::string> labels;
   for (int id : tokens) labels.push_back(loaded.token_label(id));
@@ -176,10 +177,10 @@ Results combine(Shown& ssm_side, Shown& attention_side) {
 }  // namespace
 
 ModelView view_models(const LoadedModel& primary, const LoadedModel* secondary, const std::string& text, int layer,
-                      int layer2) {
+                      int layer2, const LayerKernels* kernels) {
   if (text.empty()) throw UserError("the text is empty: type at least one character");
   ModelView view;
-  Shown first = show_model(primary, text, layer);
+  Shown first = show_model(primary, text, layer, kernels);
   view.describe = primary.model->describe();
   if (!primary.notice.empty()) view.notices.push_back(primary.notice);
   if (secondary && secondary->model->architecture() == primary.model->architecture()) {
@@ -190,7 +191,7 @@ ModelView view_models(const LoadedModel& primary, const LoadedModel* secondary, 
     view.results = std::move(first.results);
     view.predictions.push_back(std::move(first.predictions));
   } else {
-    Shown second = show_model(*secondary, text, std::min(layer2, secondary->model->n_layer() - 1));
+    Shown second = show_model(*secondary, text, std::min(layer2, secondary->model->n_layer() - 1), kernels);
     if (!secondary->notice.empty()) view.notices.push_back(secondary->notice);
     const bool primary_is_ssm = primary.model->architecture() == Architecture::Mamba;
     view.results = primary_is_ssm ? combine(first, second) : combine(second, first);
@@ -198,7 +199,7 @@ ModelView view_models(const LoadedModel& primary, const LoadedModel* secondary, 
     view.predictions.push_back(std::move(second.predictions));
     view.describe += " | " + secondary->model->describe();
   }
-  view.results.backend = "checkpoint";
+  view.results.backend = kernels ? "checkpoint + " + kernels->name() : "checkpoint";
   return view;
 }
 

@@ -60,8 +60,9 @@ struct ModelView {
 
 // primary fills the panels of its kind (Mamba -> SSM panels, GPT-2 -> attention panels);
 // secondary (may be null) of the other kind fills the other panels with its own tokens.
+// kernels (may be null: the CPU) run every layer's scan and attention heads.
 ModelView view_models(const LoadedModel& primary, const LoadedModel* secondary, const std::string& text, int layer,
-                      int layer2);
+                      int layer2, const LayerKernels* kernels = nullptr);
 
 // Fills results.session / inputs / ssm or attention from one run (its tensors are moved).
 void fill_results(const Model& model, ModelRun&& run, const std::vector<std::string>& labels, Results& results);

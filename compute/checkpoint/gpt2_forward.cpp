@@ -74,18 +74,34 @@ ModelRun Model::run_gpt2(const std::vector<int>& tokens, const RunOptions& optio
       for (int t = 0; t < L; ++t) a.kv_cache_bytes[static_cast<size_t>(t)] = 2.0 * (t + 1) * d * sizeof(float);
     }
     Matrix merged(L, d);  // heads side by side, [L, H*dh]
-    for (int h = 0; h < H; ++h) {
-      const Matrix q = qkv.middleCols(h * dh, dh), k = qkv.middleCols(d + h * dh, dh), v = qkv.middleCols(2 * d + h * dh, dh);
-      Matrix scores, probs, out;
-      softmax_attention(q, k, v, MaskKind::Causal, 0, 1.0, 0.0, scores, probs, out);  // q k^T / sqrt(dh)
-      merged.middleCols(h * dh, dh) = out;
-      if (capture) {
-        store_head(q, h, a.q);
-        store_head(k, h, a.k);
-        store_head(v, h, a.v);
-        store_head(out, h, a.out);
-        store_head(scores, h, a.scores);
-        store_head(probs, h, a.probs);
+    if (options.kernels) {
+      AttentionResults layer;
+      AttentionResults& heads = capture ? a : layer;
+      heads.L = L, heads.H = H, heads.dh = dh;
+      for (Tensor* t : {&heads.q, &heads.k, &heads.v}) *t = Tensor({H, L, dh});
+      for (int h = 0; h < H; ++h) {
+        store_head(qkv.middleCols(h * dh, dh), h, heads.q);
+        store_head(qkv.middleCols(d + h * dh, dh), h, heads.k);
+        store_head(qkv.middleCols(2 * d + h * dh, dh), h, heads.v);
+      }
+      options.kernels->gpt2_heads(heads, capture);
+      for (int h = 0; h < H; ++h)
+        merged.middleCols(h * dh, dh) = Eigen::Map<const Matrix>(heads.out.data.data() + int64_t{h} * L * dh, L, dh);
+    } else {
+      for (int h = 0; h < H; ++h) {
+        const Matrix q = qkv.middleCols(h * dh, dh), k = qkv.middleCols(d + h * dh, dh),
+                     v = qkv.middleCols(2 * d + h * dh, dh);
+        Matrix scores, probs, out;
+        softmax_attention(q, k, v, MaskKind::Causal, 0, 1.0, 0.0, scores, probs, out);  // q k^T / sqrt(dh)
+        merged.middleCols(h * dh, dh) = out;
+        if (capture) {
+          store_head(q, h, a.q);
+          store_head(k, h, a.k);
+          store_head(v, h, a.v);
+          store_head(out, h, a.out);
+          store_head(scores, h, a.scores);
+          store_head(probs, h, a.probs);
+        }
       }
     }
     x += conv1d(merged, w.attn_proj_w, w.attn_proj_b);

@@ -59,9 +59,10 @@ std::vector<int> default_channels(int E) {
   return channels;
 }
 
-// The layer as the project's gated S6 layer: every tensor the SSM panels read.
-void capture_layer(const MambaConfig& m, const MambaLayer& w, const Matrix& u, const Matrix& delta, const Matrix& A,
-                   const Matrix& B, const Matrix& C, const Matrix& z, const RunOptions& options, SsmResults& r) {
+// The layer as the project's gated S6 layer: its parameters and the scan's inputs, which the
+// CPU (compute_captured_layer) and a LayerKernels both read. channels: hidden attention rows.
+void layer_inputs(const MambaConfig& m, const MambaLayer& w, const Matrix& u, const Matrix& delta, const Matrix& A,
+                  const Matrix& B, const Matrix& C, const Matrix& z, std::vector<int> channels, SsmResults& r) {
   const int L = static_cast<int>(u.rows()), E = m.d_inner(), N = m.d_state;
   SsmParams& p = r.params;
   p.variant = SsmVariant::S6;
@@ -74,12 +75,6 @@ void capture_layer(const MambaConfig& m, const MambaLayer& w, const Matrix& u, c
   p.conv_weight = w.conv_w.mat();
   p.conv_bias = w.conv_b.empty() ? Vector(Vector::Zero(E)) : Vector(w.conv_b.vec());
   p.gate = true;
-  // u -> delta pre-activation is low rank in Mamba: W_delta = x_proj[:R]^T dt_proj^T, [E, E].
-  const auto xp = w.x_proj.mat();
-  p.W_delta = xp.topRows(m.dt_rank).transpose() * w.dt_w.mat().transpose();
-  p.b_delta = w.dt_b.vec();
-  p.W_B = xp.middleRows(m.dt_rank, N).transpose();
-  p.W_C = xp.bottomRows(N).transpose();
 
   r.L = L;
   r.D = E;
@@ -91,17 +86,31 @@ void capture_layer(const MambaConfig& m, const MambaLayer& w, const Matrix& u, c
   r.B = B;
   r.C = C.cast<Complex>();
   r.Dskip = p.Dskip;
+  r.z = z;
+  r.hidden_attention_channels = std::move(channels);
+  for (int c : r.hidden_attention_channels)
+    if (c < 0 || c >= E)
+      throw UserError("model: hidden attention channel " + std::to_string(c) + " is outside [0, " + std::to_string(E) + ")");
+}
+
+// The projections the parameter panels show (the captured layer only: W_delta is [E, E]).
+void panel_params(const MambaConfig& m, const MambaLayer& w, SsmParams& p) {
+  // u -> delta pre-activation is low rank in Mamba: W_delta = x_proj[:R]^T dt_proj^T, [E, E].
+  const auto xp = w.x_proj.mat();
+  p.W_delta = xp.topRows(m.dt_rank).transpose() * w.dt_w.mat().transpose();
+  p.b_delta = w.dt_b.vec();
+  p.W_B = xp.middleRows(m.dt_rank, m.d_state).transpose();
+  p.W_C = xp.bottomRows(m.d_state).transpose();
+}
+
+// Every tensor the SSM panels read, on the CPU: Abar, Bbar, h, y, y_gated, hidden attention.
+void compute_captured_layer(const RunOptions& options, SsmResults& r) {
+  const int L = r.L;
   discretize_diagonal(r.A, r.delta, r.B, RowsPer::Step, Discretization::Mamba, r.Abar, r.Bbar);
   ScanResult scan = scan_diagonal(r.Abar, r.Bbar, r.u, r.C, RowsPer::Step, r.Dskip, false);
   r.h = std::move(scan.h);
   r.y = std::move(scan.y);
-  r.z = z;
-  r.y_gated = r.y.array() * z.unaryExpr([](float v) { return silu(v); }).array();
-  r.hidden_attention_channels = options.hidden_attention_channels.empty() ? default_channels(E)
-                                                                           : options.hidden_attention_channels;
-  for (int c : r.hidden_attention_channels)
-    if (c < 0 || c >= E)
-      throw UserError("model: hidden attention channel " + std::to_string(c) + " is outside [0, " + std::to_string(E) + ")");
+  r.y_gated = r.y.array() * r.z.unaryExpr([](float v) { return silu(v); }).array();
   const int64_t count = static_cast<int64_t>(r.hidden_attention_channels.size());
   r.hidden_attention = Tensor({count, L, L});
   for (int64_t i = 0; i < count; ++i) {
@@ -110,7 +119,7 @@ void capture_layer(const MambaConfig& m, const MambaLayer& w, const Matrix& u, c
                                                    DecayMethod::Product, false);
     std::copy(alpha.data(), alpha.data() + alpha.size(), r.hidden_attention.data.begin() + i * L * L);
   }
-  if (options.eigenvalues) make_eigenvalues(p, r);
+  if (options.eigenvalues) make_eigenvalues(r.params, r);
 }
 
 }  // namespace
@@ -140,8 +149,21 @@ ModelRun Model::run_mamba(const std::vector<int>& tokens, const RunOptions& opti
     const Matrix B = x_dbl.middleCols(R, N), C = x_dbl.rightCols(N);
     Matrix y;
     if (i == options.layer) {
-      capture_layer(m, w, u, delta, A, B, C, z, options, run.ssm);
+      layer_inputs(m, w, u, delta, A, B, C, z,
+                   options.hidden_attention_channels.empty() ? default_channels(static_cast<int>(E))
+                                                             : options.hidden_attention_channels,
+                   run.ssm);
+      panel_params(m, w, run.ssm.params);
+      if (options.kernels)
+        options.kernels->mamba_layer(run.ssm, true);
+      else
+        compute_captured_layer(options, run.ssm);
       y = run.ssm.y_gated;
+    } else if (options.kernels) {
+      SsmResults layer;
+      layer_inputs(m, w, u, delta, A, B, C, z, {}, layer);
+      options.kernels->mamba_layer(layer, false);
+      y = std::move(layer.y_gated);
     } else {
       y = fused_scan(u, delta, A, B, C, w.D.vec()).array() * z.unaryExpr([](float v) { return silu(v); }).array();
     }

@@ -59,6 +59,22 @@ struct ModelRun {
   Matrix layer_input;          // [L, d_model] the residual stream entering the layer
 };
 
+// Where a forward pass runs each layer's sequence mixing. Null in RunOptions: on the CPU
+// (Eigen). The app passes its Vulkan backend's kernels when that backend is active
+// (app/model_kernels.h); both fill the same fields.
+class LayerKernels {
+ public:
+  virtual ~LayerKernels() = default;
+  virtual std::string name() const = 0;  // "vulkan"
+  // r holds a Mamba layer as the project's gated S6 layer (params, u, delta, A, B, C, Dskip, z,
+  // hidden_attention_channels): fills y and y_gated, and with `states` also Abar, Bbar, h, the
+  // hidden attention and the eigenvalues (the captured layer).
+  virtual void mamba_layer(SsmResults& r, bool states) const = 0;
+  // a holds H causal heads' q, k, v [H, L, dh] (scale 1/sqrt(dh)): fills out, and with `maps`
+  // also scores and probs [H, L, L] (the captured layer).
+  virtual void gpt2_heads(AttentionResults& a, bool maps) const = 0;
+};
+
 struct RunOptions {
   int layer = 0;
   // Hidden attention channels of the Mamba layer (empty = the first min(4, D) channels).
@@ -67,6 +83,7 @@ struct RunOptions {
   // Mamba: fill eig_continuous and the spectral radius (the dynamics panel; its discrete
   // eigenvalues are Abar itself). The export does not need them.
   bool eigenvalues = true;
+  const LayerKernels* kernels = nullptr;  // null: every layer on the CPU
 };
 
 class Model {

@@ -41,6 +41,24 @@ AttentionJob prepare_attention(const Context& context, const compute::Session& s
   return job;
 }
 
+AttentionJob prepare_model_attention(const Context& context, compute::AttentionResults a, bool maps) {
+  AttentionJob job;
+  job.r = std::move(a);
+  const AttentionResults& r = job.r;
+  job.config.kind = compute::AttentionKind::Softmax;
+  job.config.mask = compute::MaskKind::Causal;
+  job.config.heads = r.H;
+  job.config.head_dim = r.dh;
+  job.config.positional = compute::Positional::None;
+  job.maps = maps;
+  if (maps)
+    require_buffer_range(context, static_cast<double>(r.H) * r.L * r.L * sizeof(float), "the attention map [H, L, L]",
+                         r.L);
+  job.slopes.assign(static_cast<size_t>(2 * r.H), 0.0f);
+  job.scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(r.dh)));  // as the model's reference
+  return job;
+}
+
 void upload_attention(const AttentionJob& job, BufferPool& buffers) {
   const AttentionResults& r = job.r;
   put(buffers, "att.q", r.q.data.data(), r.q.data.size() * sizeof(float));
@@ -106,7 +124,7 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
     case AttentionKind::Softmax:
       rec.dispatch(k.flash, {&q, &kk, &v, &b.at("att.slopes"), &out, &stats},
                    FlashPush{r.L, r.dh, mask, c.window, job.scale}, groups_for(r.L, kGroup), r.H);
-      map_pass();
+      if (job.maps) map_pass();
       break;
     case AttentionKind::Linear: {
       GpuBuffer& z = b.ensure("att.z", hld * 2 * sizeof(float));
@@ -132,11 +150,11 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
 void read_attention(const BufferPool& buffers, AttentionJob& job) {
   AttentionResults& r = job.r;
   r.out = compute::Tensor({r.H, r.L, r.dh});
-  if (job.pooled_size > 0) {
+  if (job.maps && job.pooled_size > 0) {
     r.probs_overview = compute::make_overview(r.H, r.L);
     get(buffers, "att.pool_max", r.probs_overview.max_abs.data.data(), r.probs_overview.max_abs.data.size() * sizeof(float));
     get(buffers, "att.pool_mean", r.probs_overview.mean.data.data(), r.probs_overview.mean.data.size() * sizeof(float));
-  } else {
+  } else if (job.maps) {
     r.scores = compute::Tensor({r.H, r.L, r.L});
     r.probs = compute::Tensor({r.H, r.L, r.L});
     get(buffers, "att.scores", r.scores.data.data(), r.scores.data.size() * sizeof(float));

@@ -71,6 +71,32 @@ VulkanBackend::~VulkanBackend() = default;
 
 size_t VulkanBackend::buffer_allocations() const { return buffers_->allocations(); }
 
+void VulkanBackend::run_model_scan(compute::SsmResults& r, bool states) {
+  SsmJob job = prepare_model_ssm(context_, std::move(r), states);
+  upload_ssm(job, *buffers_);
+  pools_->reset();
+  context_.submit_and_wait([&](VkCommandBuffer cmd) {
+    Recorder recorder(context_, cmd, *pools_);
+    record_ssm(recorder, *kernels_, *buffers_, job);
+    recorder.finish();
+  });
+  read_ssm(*buffers_, job);
+  r = std::move(job.r);
+}
+
+void VulkanBackend::run_model_attention(compute::AttentionResults& a, bool maps) {
+  AttentionJob job = prepare_model_attention(context_, std::move(a), maps);
+  upload_attention(job, *buffers_);
+  pools_->reset();
+  context_.submit_and_wait([&](VkCommandBuffer cmd) {
+    Recorder recorder(context_, cmd, *pools_);
+    record_attention(recorder, *kernels_, *buffers_, job);
+    recorder.finish();
+  });
+  read_attention(*buffers_, job);
+  a = std::move(job.r);
+}
+
 compute::Results VulkanBackend::run(const compute::Session& session, const compute::Inputs& inputs) {
   const auto start = std::chrono::steady_clock::now();
   const int L = inputs.length();

@@ -29,6 +29,13 @@ class VulkanBackend : public compute::Backend {
   // Buffer allocations so far (a recompute of an equal or smaller session adds none).
   size_t buffer_allocations() const;
 
+  // A real model's layers (compute::checkpoint::LayerKernels, through app/model_kernels.h),
+  // on the same kernels as run(). r: a gated S6 layer's inputs; fills y, y_gated and, with
+  // states, Abar, Bbar, h, the hidden attention and the eigenvalues.
+  void run_model_scan(compute::SsmResults& r, bool states);
+  // a: causal softmax heads' q, k, v [H, L, dh]; fills out and, with maps, scores and probs.
+  void run_model_attention(compute::AttentionResults& a, bool maps);
+
  private:
   Context& context_;
   std::unique_ptr<Kernels> kernels_;

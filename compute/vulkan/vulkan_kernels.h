@@ -44,9 +44,13 @@ struct SsmJob {
   int directions = 1;
   int chunks = 1;
   int pooled_size = 0;  // P of the hidden attention's overview; 0: the full [C, L, L] map
+  bool read_states = true;  // false: read back y and y_gated only (a model layer not shown)
 };
 // CPU side of the SSM layer; UserError on bad sizes or limits of this device.
 SsmJob prepare_ssm(const Context& context, const compute::Session& session, const compute::Matrix& u_block);
+// A real model's layer, whose inputs r already holds (a gated S6 layer, mamba discretization):
+// states false reads back y and y_gated only.
+SsmJob prepare_model_ssm(const Context& context, compute::SsmResults r, bool states);
 void upload_ssm(const SsmJob& job, BufferPool& buffers);
 void record_ssm(Recorder& recorder, const Kernels& kernels, BufferPool& buffers, const SsmJob& job);
 void read_ssm(const BufferPool& buffers, SsmJob& job);
@@ -58,8 +62,11 @@ struct AttentionJob {
   std::vector<float> slopes;  // [H, 2] ALiBi slope as hi, lo (zeros without ALiBi)
   float scale = 1.0f;         // 1 / (sqrt(dh) temperature), rounded as the reference does
   int pooled_size = 0;        // P of the map's overview; 0: the full [H, L, L] map
+  bool maps = true;           // false: out only, no scores or probs (a model layer not shown)
 };
 AttentionJob prepare_attention(const Context& context, const compute::Session& session, const compute::Matrix& u);
+// A real model's causal softmax heads, whose q, k, v [H, L, dh] a already holds.
+AttentionJob prepare_model_attention(const Context& context, compute::AttentionResults a, bool maps);
 void upload_attention(const AttentionJob& job, BufferPool& buffers);
 void record_attention(Recorder& recorder, const Kernels& kernels, BufferPool& buffers, const AttentionJob& job);
 void read_attention(const BufferPool& buffers, AttentionJob& job);

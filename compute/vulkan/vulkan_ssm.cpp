@@ -98,6 +98,17 @@ SsmJob prepare_ssm(const Context& context, const compute::Session& session, cons
   return job;
 }
 
+SsmJob prepare_model_ssm(const Context& context, compute::SsmResults r, bool states) {
+  SsmJob job;
+  job.r = std::move(r);
+  job.method = compute::Discretization::Mamba;
+  job.read_states = states;
+  check_limits(context, job);
+  job.directions = 1;
+  job.chunks = (job.r.L + kScanChunk - 1) / kScanChunk;
+  return job;
+}
+
 // ---- upload --------------------------------------------------------------------------------
 
 void upload_ssm(const SsmJob& job, BufferPool& buffers) {
@@ -272,6 +283,15 @@ void read_ssm(const BufferPool& buffers, SsmJob& job) {
     out = compute::TensorC({L, D, N});
     get(buffers, name, out.data.data(), out.data.size() * sizeof(Complex));
   };
+  if (!job.read_states) {
+    r.y = Matrix(L, D);
+    get(buffers, "ssm.y", r.y.data(), r.y.size() * sizeof(float));
+    if (r.gated) {
+      r.y_gated = Matrix(L, D);
+      get(buffers, "ssm.y_gated", r.y_gated.data(), r.y_gated.size() * sizeof(float));
+    }
+    return;
+  }
   if (!r.dense) {
     read_complex("ssm.Abar", r.Abar);
     read_complex("ssm.Bbar", r.Bbar);
