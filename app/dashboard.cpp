@@ -1,4 +1,5 @@
 #include "app/dashboard.h"
+#include "app/model_source.h"
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -130,9 +131,8 @@ bool Dashboard::draw(const DashboardStatus& status) {
       if (lessons_.active()) {
         lessons_.draw(context, workspace_, dynamics_panel());
       } else if (workspace_.model()) {
-        // A model folder decides every setting; the synthetic session's controls would mislead.
-        ImGui::TextWrapped("A model folder is shown: its sizes and weights come from the checkpoint. Edit the "
-                           "text and the layers in the Model window.");
+        // A model folder decides every setting; its own controls replace the synthetic ones.
+        if (workspace_.model()->draw_controls(view_)) workspace_.mark_dirty();
       } else {
         compute::Session edited = workspace_.session();
         if (controls_.draw(edited)) workspace_.edit() = std::move(edited);

@@ -80,7 +80,7 @@ int run_gui(const Options& options) {
   std::unique_ptr<ModelSource> model;  // --model: a bad folder fails before any window opens too
   if (!options.model.empty())
     model = std::make_unique<ModelSource>(options.model, options.model2,
-                                          options.text.value_or("The cat sat on the mat."), options.layer);
+                                          options.text.value_or(kDefaultModelText), options.layer);
   std::string reason;
   if (!Window::init_glfw(&reason)) {
     std::fprintf(stderr, "seqscope: no display available (%s); without a display use: %s\n", reason.c_str(),
@@ -155,7 +155,6 @@ int run_gui(const Options& options) {
       if (workspace.update()) dashboard.on_new_results();
       renderer.heatmaps().begin_frame();
       running = dashboard.draw(dash_status);
-      if (workspace.model() && workspace.model()->draw_window(dashboard.view())) workspace.mark_dirty();
       ImGui::Render();
       triangles = ImGui::GetDrawData()->TotalIdxCount / 3;
       window.render_and_present([&](VkCommandBuffer cmd) { renderer.record(cmd, ImGui::GetDrawData()); },

@@ -8,7 +8,9 @@
 
 #include "app/cmd_lessons.h"
 #include "app/dashboard.h"
+#include "app/cmd_model.h"
 #include "app/export_render.h"
+#include "app/model_source.h"
 #include "app/run.h"
 #include "app/session_setup.h"
 #include "app/workspace.h"
@@ -117,16 +119,20 @@ int run_export(const Options& options) {
     if (!context) return 1;
   }
   Workspace workspace(loaded.session, context.get());
-  if (!options.tensors_dir.empty() || !options.csv_dir.empty() || figures) {
+  const bool model = !options.model.empty();  // figures only: run_any_export writes its tensors
+  if (model)
+    workspace.use_model(std::make_unique<ModelSource>(options.model, options.model2,
+                                                      options.text.value_or(kDefaultModelText), options.layer));
+  if (model || !options.tensors_dir.empty() || !options.csv_dir.empty() || figures) {
     workspace.update();
     if (!workspace.error().empty()) throw compute::UserError(workspace.error());
   }
-  if (!options.tensors_dir.empty()) {
+  if (!model && !options.tensors_dir.empty()) {
     const auto manifest = compute::write_tensors(workspace.results(), options.tensors_dir);
     std::printf("wrote %zu tensors to %s (backend %s)\n", manifest.size(), options.tensors_dir.c_str(),
                 workspace.results().backend.c_str());
   }
-  if (!options.csv_dir.empty()) {
+  if (!model && !options.csv_dir.empty()) {
     const auto manifest = compute::write_tensors_csv(workspace.results(), options.csv_dir);
     std::printf("wrote %zu tensors as CSV to %s\n", manifest.size(), options.csv_dir.c_str());
   }
@@ -145,6 +151,18 @@ int run_export(const Options& options) {
     if (!options.gif.empty()) export_gif(options, renderer, spec, range);
   }
   return context && context->validation_messages() > 0 ? 3 : 0;
+}
+
+int run_any_export(const Options& options) {
+  if (options.model.empty()) return run_export(options);
+  if (!options.gif.empty()) throw compute::UserError("export --gif is not available with --model: use --png");
+  if (!options.csv_dir.empty()) throw compute::UserError("export --csv is not available with --model: use --tensors");
+  const bool png = !options.png.empty();
+  if (!png && options.tensors_dir.empty())
+    throw compute::UserError("export --model needs --png FILE or --tensors DIR");
+  const int figures = png ? run_export(options) : 0;
+  const int tensors = options.tensors_dir.empty() ? 0 : run_model_export(options);
+  return std::max(figures, tensors);
 }
 
 }  // namespace seqscope::app

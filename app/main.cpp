@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   try {
     switch (options.command) {
       case app::Command::ListDevices: return app::run_list_devices();
-      case app::Command::Export: return options.model.empty() ? app::run_export(options) : app::run_model_export(options);
+      case app::Command::Export: return app::run_any_export(options);
       case app::Command::Tokenize: return app::run_tokenize(options);
       case app::Command::Gui: return app::run_gui(options);
       case app::Command::Lessons: return app::run_lessons();

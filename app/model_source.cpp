@@ -1,4 +1,4 @@
-// ModelSource: model folders -> Results (compute/checkpoint/adapter.h), and the Model window.
+// ModelSource: model folders -> Results (compute/checkpoint/adapter.h), and the model's controls.
 #include "app/model_source.h"
 
 #include <imgui.h>
@@ -54,19 +54,8 @@ void ModelSource::draw_predictions(const ckpt::Predictions& predictions, const v
     ImGui::Text("  %5.1f%%  '%s'", 100.0 * next.probability, next.label.c_str());
 }
 
-bool ModelSource::draw_window(const viz::ViewState& view) {
+bool ModelSource::draw_controls(const viz::ViewState& view) {
   bool changed = false;
-  // Over the Controls column: its synthetic settings do not apply while a model is shown. Two
-  // input strips (two tokenizers) push the column down.
-  const float em = ImGui::GetFontSize();
-  const float top = last_.results.attention_tokens.active() ? 13.0f * em : 9.0f * em;
-  ImGui::SetNextWindowSize(ImVec2(20.0f * em, 0), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowPos(ImVec2(0.5f * em, top), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowBgAlpha(1.0f);  // opaque: the controls below must not show through
-  if (!ImGui::Begin("Model")) {
-    ImGui::End();
-    return false;
-  }
   ImGui::TextWrapped("%s", last_.describe.c_str());
   static char buffer[4096];
   if (std::strncmp(buffer, text_.c_str(), sizeof(buffer)) != 0) std::snprintf(buffer, sizeof(buffer), "%s", text_.c_str());
@@ -81,7 +70,6 @@ bool ModelSource::draw_window(const viz::ViewState& view) {
   ImGui::Separator();
   for (const auto& predictions : last_.predictions) draw_predictions(predictions, view);
   for (const auto& notice : last_.notices) ImGui::TextWrapped("Note: %s", notice.c_str());
-  ImGui::End();
   return changed;
 }
 

@@ -1,6 +1,6 @@
 // The app side of real checkpoints: the opened model folder(s), the text and the chosen layers.
-// The Workspace asks it for Results instead of running the synthetic backend, and the small
-// "Model" window (draw_window) edits the text and layers and lists each model's top-5 next
+// The Workspace asks it for Results instead of running the synthetic backend, and the Controls
+// column shows its controls (draw_controls): the text, the layers, and each model's top-5 next
 // tokens after the token at the cursor.
 #pragma once
 #include <memory>
@@ -10,6 +10,9 @@
 #include "viz/view_state.h"
 
 namespace seqscope::app {
+
+// The text a model is shown on when --text is not given.
+inline constexpr const char* kDefaultModelText = "The cat sat on the mat.";
 
 class ModelSource {
  public:
@@ -22,9 +25,9 @@ class ModelSource {
   void use_kernels(const compute::checkpoint::LayerKernels* kernels);
   double last_run_ms() const { return last_run_ms_; }  // of the run compute() last handed out
   const compute::checkpoint::ModelView& last() const { return last_; }
-  // Draws the Model window for the cursor in `view`; returns true when the text or a layer
-  // changed (recompute).
-  bool draw_window(const viz::ViewState& view);
+  // Draws the model's controls in the Controls column (the text, the layers, the top-5 next
+  // tokens at the cursor in `view`); returns true when the text or a layer changed (recompute).
+  bool draw_controls(const viz::ViewState& view);
 
  private:
   void run_models();

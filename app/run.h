@@ -8,6 +8,9 @@ namespace seqscope::app {
 int run_gui(const Options& options);
 int run_list_devices();
 int run_export(const Options& options);
+// `export`: with --model, figures (--png) render the model's dashboard as the window shows it
+// and --tensors writes the model's tensors (run_model_export); without, run_export.
+int run_any_export(const Options& options);
 
 // The one-line hint shown when there is no display.
 const char* headless_hint();

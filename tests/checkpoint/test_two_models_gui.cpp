@@ -109,4 +109,30 @@ TEST(TwoModelsGui, DifferentTokenCountsRenderSideBySide) {
   std::filesystem::remove_all(dir);
 }
 
+// The same two models rendered headless: `export --model --model2 --png` draws the dashboard
+// with the model's controls in the Controls column; what export cannot do with a model (--gif)
+// is one line and exit code 2.
+TEST(TwoModelsGui, ExportRendersTheModelsHeadless) {
+  const auto dir = std::filesystem::temp_directory_path() / ("seqscope_pair_export" + std::to_string(::getpid()));
+  const std::string make = std::string(SEQSCOPE_PYTHON) + " -c \"import sys; sys.path.insert(0, '" +
+                           SEQSCOPE_CHECKPOINT_TOOLS + "'); import checkpoints as c; c.make_two_models_at('" +
+                           dir.string() + "')\"";
+  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  const std::string models = " --model " + (dir / "mamba").string() + " --model2 " + (dir / "gpt2").string() +
+                             " --text 'The cat sat on the mat.'";
+  const auto png = dir / "export.png";
+  const auto result = testing::run_process("env -u DISPLAY -u WAYLAND_DISPLAY " + std::string(SEQSCOPE_BINARY) +
+                                           " export" + models + " --width 1400 --height 900 --png " + png.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(testing::count_lines_with(result.err, "[vulkan-validation]"), 0) << result.err;
+  const viz::Image image = viz::read_png(png);
+  ASSERT_EQ(image.width, 1400u);
+  EXPECT_GT(distinct_colors(image, {0, 0, 1400, 900}), 500u) << "the figure looks blank";
+  const auto gif = testing::run_process(std::string(SEQSCOPE_BINARY) + " export" + models + " --gif " +
+                                        (dir / "x.gif").string());
+  EXPECT_EQ(gif.exit_code, 2);
+  EXPECT_NE(gif.err.find("--gif is not available with --model"), std::string::npos) << gif.err;
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace seqscope
