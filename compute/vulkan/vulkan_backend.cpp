@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <optional>
 
 #include "compute/eigen_backend.h"
@@ -71,15 +72,19 @@ VulkanBackend::~VulkanBackend() = default;
 
 size_t VulkanBackend::buffer_allocations() const { return buffers_->allocations(); }
 
-void VulkanBackend::run_model_scan(compute::SsmResults& r, bool states) {
-  SsmJob job = prepare_model_ssm(context_, std::move(r), states);
-  upload_ssm(job, *buffers_);
+void VulkanBackend::submit(const std::function<void(Recorder&)>& record) {
   pools_->reset();
   context_.submit_and_wait([&](VkCommandBuffer cmd) {
     Recorder recorder(context_, cmd, *pools_);
-    record_ssm(recorder, *kernels_, *buffers_, job);
+    record(recorder);
     recorder.finish();
   });
+}
+
+void VulkanBackend::run_model_scan(compute::SsmResults& r, bool states) {
+  SsmJob job = prepare_model_ssm(context_, std::move(r), states);
+  upload_ssm(job, *buffers_);
+  submit([&](Recorder& recorder) { record_ssm(recorder, *kernels_, *buffers_, job); });
   read_ssm(*buffers_, job);
   r = std::move(job.r);
 }
@@ -87,12 +92,7 @@ void VulkanBackend::run_model_scan(compute::SsmResults& r, bool states) {
 void VulkanBackend::run_model_attention(compute::AttentionResults& a, bool maps) {
   AttentionJob job = prepare_model_attention(context_, std::move(a), maps);
   upload_attention(job, *buffers_);
-  pools_->reset();
-  context_.submit_and_wait([&](VkCommandBuffer cmd) {
-    Recorder recorder(context_, cmd, *pools_);
-    record_attention(recorder, *kernels_, *buffers_, job);
-    recorder.finish();
-  });
+  submit([&](Recorder& recorder) { record_attention(recorder, *kernels_, *buffers_, job); });
   read_attention(*buffers_, job);
   a = std::move(job.r);
 }

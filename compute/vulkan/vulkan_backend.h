@@ -4,6 +4,7 @@
 // Pipelines are built once here; buffers persist and grow across recomputes; one submit per
 // run. docs/vulkan.md has the kernels, the buffer design and the limits.
 #pragma once
+#include <functional>
 #include <memory>
 
 #include "compute/backend.h"
@@ -14,6 +15,7 @@ namespace seqscope::vk {
 struct Kernels;
 class BufferPool;
 class RecorderPools;
+class Recorder;
 
 class VulkanBackend : public compute::Backend {
  public:
@@ -37,6 +39,9 @@ class VulkanBackend : public compute::Backend {
   void run_model_attention(compute::AttentionResults& a, bool maps);
 
  private:
+  // One command buffer with what `record` adds, submitted and waited for.
+  void submit(const std::function<void(Recorder&)>& record);
+
   Context& context_;
   std::unique_ptr<Kernels> kernels_;
   std::unique_ptr<BufferPool> buffers_;

@@ -8,20 +8,14 @@
 #include <unistd.h>
 
 #include "compute/checkpoint/model.h"
+#include "tests/checkpoint/checkpoint_folders.h"
 
 namespace ckpt = seqscope::compute::checkpoint;
 using seqscope::compute::UserError;
 
 namespace {
 
-std::filesystem::path make(const std::string& function) {
-  const auto dir = std::filesystem::temp_directory_path() / ("seqscope_" + function + std::to_string(::getpid()));
-  const std::string cmd = std::string(SEQSCOPE_PYTHON) + " -c \"import sys; sys.path.insert(0, '" +
-                          SEQSCOPE_CHECKPOINT_TOOLS + "'); import checkpoints as c; c." + function + "('" +
-                          dir.string() + "')\"";
-  if (std::system(cmd.c_str()) != 0) ADD_FAILURE() << "generator failed: " << cmd;
-  return dir;
-}
+std::filesystem::path make(const std::string& function) { return seqscope::testing::make_folder(function); }
 
 }  // namespace
 

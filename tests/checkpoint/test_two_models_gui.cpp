@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "tests/checkpoint/checkpoint_folders.h"
 #include "tests/support/process.h"
 #include "viz/attention_panel.h"
 #include "viz/image_export.h"
@@ -84,11 +85,7 @@ TEST(TwoModelsGui, AttentionRowFollowsTheCursorByTextOffset) {
 
 TEST(TwoModelsGui, DifferentTokenCountsRenderSideBySide) {
   if (!std::getenv("DISPLAY")) GTEST_FAIL() << "GUI tests need a display: run them under xvfb-run (scripts/test.sh does)";
-  const auto dir = std::filesystem::temp_directory_path() / ("seqscope_pair_gui" + std::to_string(::getpid()));
-  const std::string make = std::string(SEQSCOPE_PYTHON) + " -c \"import sys; sys.path.insert(0, '" +
-                           SEQSCOPE_CHECKPOINT_TOOLS + "'); import checkpoints as c; c.make_two_models_at('" +
-                           dir.string() + "')\"";
-  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  const auto dir = testing::make_folder("make_two_models_at");
   const auto shot = dir / "two_models.png";
   const auto result = testing::run_process(std::string(SEQSCOPE_BINARY) + " --model " + (dir / "mamba").string() +
                                            " --model2 " + (dir / "gpt2").string() +
@@ -113,11 +110,7 @@ TEST(TwoModelsGui, DifferentTokenCountsRenderSideBySide) {
 // with the model's controls in the Controls column; what export cannot do with a model (--gif)
 // is one line and exit code 2.
 TEST(TwoModelsGui, ExportRendersTheModelsHeadless) {
-  const auto dir = std::filesystem::temp_directory_path() / ("seqscope_pair_export" + std::to_string(::getpid()));
-  const std::string make = std::string(SEQSCOPE_PYTHON) + " -c \"import sys; sys.path.insert(0, '" +
-                           SEQSCOPE_CHECKPOINT_TOOLS + "'); import checkpoints as c; c.make_two_models_at('" +
-                           dir.string() + "')\"";
-  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  const auto dir = testing::make_folder("make_two_models_at");
   const std::string models = " --model " + (dir / "mamba").string() + " --model2 " + (dir / "gpt2").string() +
                              " --text 'The cat sat on the mat.'";
   const auto png = dir / "export.png";
