@@ -144,7 +144,7 @@ Shown show_model(const LoadedModel& loaded, const std::string& text, int layer, 
   const std::vector<int> tokens = loaded.encode(text);
   RunOptions options;
   options.layer = layer;
-  options.all_logits = true;  // the top-5 after every token: the Model window follows the cursor
+  options.all_logits = true;  // the top-5 after every token: the Controls column follows the cursor
   options.kernels = kernels;
   ModelRun run = loaded.model->run(tokens, options);
   std::vector<std::string> labels;

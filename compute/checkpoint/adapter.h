@@ -50,7 +50,7 @@ struct Predictions {
 };
 
 // What the dashboard shows for one text: Results for the panels, each model's predictions at
-// every position (the Model window shows the cursor's), and notices (byte fallback...).
+// every position (the Controls column shows the cursor's), and notices (byte fallback...).
 struct ModelView {
   Results results;
   std::vector<Predictions> predictions;  // one per model shown
