@@ -38,3 +38,11 @@ seqscope_build() {
   (cd "$SEQSCOPE_ROOT" && cmake --preset "$preset" "$@" >/dev/null)
   (cd "$SEQSCOPE_ROOT" && cmake --build --preset "$preset" -j "$(nproc)")
 }
+
+# Configures a preset and builds only the named targets (and what they need).
+seqscope_build_targets() {
+  local preset="$1"
+  shift
+  (cd "$SEQSCOPE_ROOT" && cmake --preset "$preset" >/dev/null)
+  (cd "$SEQSCOPE_ROOT" && cmake --build --preset "$preset" -j "$(nproc)" --target "$@")
+}

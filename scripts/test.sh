@@ -14,7 +14,9 @@ export SEQSCOPE_VALIDATION=1
 xvfb-run -a -s "-screen 0 3400x2400x24" ctest --preset ci -j 2 --timeout 600
 
 if [ "${SEQSCOPE_SKIP_SANITIZERS:-0}" != "1" ]; then
-  seqscope_build asan-ubsan
+  # Only what the sanitizer pass runs: the math and unit tests (and the binary the math
+  # label's Python checks call), not the GUI, golden, parity or checkpoint suites.
+  seqscope_build_targets asan-ubsan seqscope test_math test_unit
   # Mesa's lavapipe and LLVM keep allocations until exit: suppress only their leaks.
   export LSAN_OPTIONS="suppressions=$SEQSCOPE_ROOT/tests/lsan.supp:print_suppressions=0"
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
