@@ -248,17 +248,27 @@ void pool_attention_head(const AttentionConfig& cfg, int h, AttentionResults& r)
   const int L = r.L, P = r.probs_overview.P, dh = r.dh;
   const Eigen::Map<const Matrix> v(r.v.data.data() + int64_t{h} * L * dh, L, dh);
   Eigen::Map<Matrix> out(r.out.data.data() + int64_t{h} * L * dh, L, dh);
+  // Query bins in groups of about kRowsPerProduct rows: one q k^T product per group, so that k
+  // is packed once per group, not once per bin (L = 16384: 16 rows a bin).
+  constexpr int64_t kRowsPerProduct = 64;
   const int64_t rows_per_bin = (L + P - 1) / P;
-  parallel_strided(P, std::max<int64_t>(1, kMinWorkPerThread / (rows_per_bin * L * dh)), [&](int64_t b, int) {
-    const int t0 = bin_begin(static_cast<int>(b), L, P), t1 = bin_begin(static_cast<int>(b) + 1, L, P);
-    thread_local Matrix rows;  // [rows of bin b, L], reused: no 16 MB allocation per bin
+  const int64_t bins_per_group = std::max<int64_t>(1, kRowsPerProduct / rows_per_bin);
+  const int64_t groups = (P + bins_per_group - 1) / bins_per_group;
+  const int64_t work_per_group = bins_per_group * rows_per_bin * L * dh;
+  parallel_strided(groups, std::max<int64_t>(1, kMinWorkPerThread / work_per_group), [&](int64_t g, int) {
+    const int b0 = static_cast<int>(g * bins_per_group), b1 = static_cast<int>(std::min<int64_t>(P, b0 + bins_per_group));
+    const int t0 = bin_begin(b0, L, P), t1 = bin_begin(b1, L, P);
+    thread_local Matrix rows;  // [rows of the group, L], reused: no allocation per group
     attention_probs_rows(r, cfg, h, t0, t1, rows);
-    PooledLine line(L, P);
-    // Entries outside the mask are exact zeros, which pool to nothing.
-    const int lo = cfg.kind == AttentionKind::Softmax ? allowed_keys(cfg.mask, cfg.window, t0, L).first : 0;
-    const int hi = cfg.kind == AttentionKind::Softmax ? allowed_keys(cfg.mask, cfg.window, t1 - 1, L).second : L;
-    for (int i = 0; i < t1 - t0; ++i) line.add(rows.row(i).data() + lo, lo, hi - lo);
-    line.store_row(r.probs_overview, h, static_cast<int>(b));
+    for (int b = b0; b < b1; ++b) {
+      const int s0 = bin_begin(b, L, P), s1 = bin_begin(b + 1, L, P);
+      PooledLine line(L, P);
+      // Entries outside the mask are exact zeros, which pool to nothing.
+      const int lo = cfg.kind == AttentionKind::Softmax ? allowed_keys(cfg.mask, cfg.window, s0, L).first : 0;
+      const int hi = cfg.kind == AttentionKind::Softmax ? allowed_keys(cfg.mask, cfg.window, s1 - 1, L).second : L;
+      for (int t = s0; t < s1; ++t) line.add(rows.row(t - t0).data() + lo, lo, hi - lo);
+      line.store_row(r.probs_overview, h, b);
+    }
     out.middleRows(t0, t1 - t0).noalias() = rows * v;
   });
 }
