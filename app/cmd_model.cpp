@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/model_kernels.h"
+#include "app/run.h"
 #include "compute/atomic_file.h"
 #include "compute/checkpoint/adapter.h"
 #include "compute/checkpoint/model.h"
@@ -81,11 +82,8 @@ int run_model_export(const Options& options) {
   std::unique_ptr<vk::VulkanBackend> backend;
   std::unique_ptr<VulkanModelKernels> kernels;
   if (options.backend == "vulkan") {
-    vk::ContextOptions context_options;
-    context_options.device_index = options.device;
-    auto [created, status] = vk::Context::create(vk::options_from_environment(context_options));
-    if (!created) throw compute::UserError("--backend vulkan: " + status.message());
-    context = std::move(created);
+    context = make_headless_context(options);
+    if (!context) return 1;  // as every export without its device
     backend = std::make_unique<vk::VulkanBackend>(*context);
     kernels = std::make_unique<VulkanModelKernels>(*backend);
     run_options.kernels = kernels.get();

@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "app/cmd_lessons.h"
-#include "app/dashboard.h"
 #include "app/cmd_model.h"
+#include "app/dashboard.h"
 #include "app/export_render.h"
 #include "app/model_source.h"
 #include "app/run.h"
@@ -24,14 +24,6 @@ namespace seqscope::app {
 namespace {
 
 constexpr int k_max_fps = 50;  // GIF delays are in 1/100 s; viewers slow down faster ones
-
-std::unique_ptr<vk::Context> make_headless_context(const Options& options) {
-  vk::ContextOptions context_options;
-  context_options.device_index = options.device;
-  auto [context, status] = vk::Context::create(vk::options_from_environment(context_options));
-  if (!context) std::fprintf(stderr, "seqscope: %s\n", status.message().c_str());
-  return std::move(context);
-}
 
 std::string device_label(const vk::Context& context) {
   return context.device_info().name + " (" + vk::device_type_name(context.device_info().type) + ")";
@@ -151,6 +143,14 @@ int run_export(const Options& options) {
     if (!options.gif.empty()) export_gif(options, renderer, spec, range);
   }
   return context && context->validation_messages() > 0 ? 3 : 0;
+}
+
+std::unique_ptr<vk::Context> make_headless_context(const Options& options) {
+  vk::ContextOptions context_options;
+  context_options.device_index = options.device;
+  auto [context, status] = vk::Context::create(vk::options_from_environment(context_options));
+  if (!context) std::fprintf(stderr, "seqscope: %s\n", status.message().c_str());
+  return std::move(context);
 }
 
 int run_any_export(const Options& options) {

@@ -1,7 +1,13 @@
 // The three ways seqscope runs: the windowed GUI, the device list and headless export.
 // Each returns the process exit code; user mistakes are one line on stderr and code 2.
 #pragma once
+#include <memory>
+
 #include "app/cli.h"
+
+namespace seqscope::vk {
+class Context;
+}
 
 namespace seqscope::app {
 
@@ -11,6 +17,10 @@ int run_export(const Options& options);
 // `export`: with --model, figures (--png) render the model's dashboard as the window shows it
 // and --tensors writes the model's tensors (run_model_export); without, run_export.
 int run_any_export(const Options& options);
+
+// A Vulkan context without a window, on --device (else SEQSCOPE_DEVICE, else the automatic
+// choice); null, after one line on stderr, when there is none.
+std::unique_ptr<vk::Context> make_headless_context(const Options& options);
 
 // The one-line hint shown when there is no display.
 const char* headless_hint();
