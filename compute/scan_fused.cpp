@@ -19,10 +19,7 @@
 
 #include "discretize.h"
 #include "parallel.h"
-
-#if defined(EIGEN_VECTORIZE_AVX512)
-#include <immintrin.h>
-#endif
+#include "simd_exp.h"
 
 namespace seqscope::compute {
 
@@ -127,28 +124,10 @@ void scan_array_columns(const RealScanArgs& a, ChannelBlock& b, int64_t j0, int6
   }
 }
 
-#if defined(EIGEN_VECTORIZE_AVX512)
-using Eigen::internal::Packet16f;
+#if defined(SEQSCOPE_HAS_PACKET_EXP2)
 constexpr int64_t kLanes = 16;         // channels per packet
 constexpr int64_t kPrefetchSteps = 8;  // rows of delta and u fetched ahead (each row is a new page)
 constexpr int kMambaStateSize = 16;    // d_state of every Mamba checkpoint: a compiled-in N
-
-// exp(x) = 2^m exp(r), m = round(x / ln 2), with the polynomial of Eigen's pexp (Cephes,
-// degree 7, Horner) and 2^m applied by vscalefps, which also gives 0 and inf past the float
-// range: 13 instructions instead of pexp's 17, with pexp's accuracy (worst relative error
-// 3e-7 against std::exp over the float range; FusedScan.* checks Abar against discretize).
-Packet16f exp_packet(const Packet16f& x_in) {
-  using namespace Eigen::internal;
-  const Packet16f x = pmax(pmin(x_in, pset1<Packet16f>(89.0f)), pset1<Packet16f>(-104.0f));  // no inf - inf
-  const Packet16f m =
-      _mm512_roundscale_ps(pmul(x, pset1<Packet16f>(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT);
-  const Packet16f r = pmadd(m, pset1<Packet16f>(-0.6931471805599453f), x);
-  Packet16f p = pset1<Packet16f>(1.9875691500e-4f);
-  for (float c :
-       {1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f, 1.0f, 1.0f})
-    p = pmadd(p, r, pset1<Packet16f>(c));
-  return _mm512_scalef_ps(p, m);
-}
 
 // A model layer's scan: selective, mamba discretization, B and C per step, y only.
 bool is_plain(const RealScanArgs& a) {
@@ -169,7 +148,9 @@ void scan_packet_columns(const RealScanArgs& a, const ChannelBlock& b, int64_t j
   const bool lti = !kPlain && a.lti, zoh = !kPlain && a.method == Discretization::Zoh;
   const bool materialize = !kPlain && materializes(a);
   std::vector<float, Eigen::aligned_allocator<float>> h(static_cast<size_t>(N * kLanes), 0.0f), A(h);
-  for (int64_t n = 0; n < N; ++n) pstore(A.data() + n * kLanes, ploadu<Packet16f>(b.row(b.A, n, j)));
+  // The plain kernel keeps A log2(e), so that exp(delta A) = 2^(delta (A log2 e)) costs no multiply more.
+  const Packet16f a_scale = pset1<Packet16f>(kPlain ? kLog2e : 1.0f);
+  for (int64_t n = 0; n < N; ++n) pstore(A.data() + n * kLanes, pmul(ploadu<Packet16f>(b.row(b.A, n, j)), a_scale));
   const Packet16f Dskip = ploadu<Packet16f>(a.Dskip + d), zero = pzero(Packet16f());
   alignas(64) float abar_out[kLanes], bbar_out[kLanes], h_out[kLanes];
   for (int64_t t = 0; t < L; ++t) {
@@ -184,7 +165,7 @@ void scan_packet_columns(const RealScanArgs& a, const ChannelBlock& b, int64_t j
       const float *B_t = a.B + t * N, *C_t = a.C + t * N;
       Packet16f abar, bbar, h_n = pload<Packet16f>(h.data() + n * kLanes);
       if (kPlain) {
-        abar = exp_packet(pmul(pload<Packet16f>(A.data() + n * kLanes), dt));
+        abar = exp2_packet(pmul(pload<Packet16f>(A.data() + n * kLanes), dt));
         h_n = pmadd(abar, h_n, pmul(pset1<Packet16f>(B_t[n]), dtu));
       } else {
         if (lti) {
@@ -217,7 +198,7 @@ constexpr int64_t kLanes = 1;
 void scan_channels(const RealScanArgs& a, int64_t d0, int64_t d1) {
   ChannelBlock block = make_block(a, d0, d1);
   int64_t j = 0;
-#if defined(EIGEN_VECTORIZE_AVX512)
+#if defined(SEQSCOPE_HAS_PACKET_EXP2)
   const bool plain = is_plain(a);
   for (; j + kLanes <= block.W; j += kLanes) {
     if (a.N == kMambaStateSize)
