@@ -5,11 +5,13 @@
 #include "attention.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <utility>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cost_model.h"
 #include "map_overview.h"
@@ -88,26 +90,28 @@ std::pair<int, int> allowed_keys(MaskKind mask, int window, int t, int L) {
   return {0, 0};
 }
 
-// How a row's masked entries are written: streamed past the cache for the full maps, which
-// are written once and not read back here; through it for scratch rows read right after.
-enum class MaskedFill { Stream, Cached };
-
-// Row t of the maps, whose columns [c0, c1) hold q_t . k_s from the block product: scale,
-// bias, -inf / exact 0 where masked, softmax over the allowed keys (row_kernels.h).
-void softmax_row(Eigen::Ref<Eigen::RowVectorXf> scores, Eigen::Ref<Eigen::RowVectorXf> probs, int t, int lo, int hi,
-                 float scale, double alibi_slope, MaskedFill fill) {
-  const int L = static_cast<int>(scores.size());
+// Row t of the maps, whose columns [0, L) hold q_t . k_s from the block product: scale, bias,
+// -inf / exact 0 where masked, and exp(score - max) over the allowed keys [lo, hi) into probs;
+// returns 1 / their sum, the factor that makes probs the softmax (row_kernels.h).
+float softmax_row_unnormalized(float* scores, float* probs, int L, int t, int lo, int hi, float scale,
+                               double alibi_slope) {
   const float neg_inf = -std::numeric_limits<float>::infinity();
-  const auto put = [fill](float* p, int64_t n, float value) {
-    fill == MaskedFill::Stream ? stream_fill(p, n, value) : std::fill(p, p + n, value);
-  };
-  put(scores.data(), lo, neg_inf);
-  put(scores.data() + hi, L - hi, neg_inf);
-  put(probs.data(), lo, 0.0f);
-  put(probs.data() + hi, L - hi, 0.0f);
+  std::fill(scores, scores + lo, neg_inf);
+  std::fill(scores + hi, scores + L, neg_inf);
+  std::fill(probs, probs + lo, 0.0f);
+  std::fill(probs + hi, probs + L, 0.0f);
   // Subtracting the row max keeps exp() finite.
-  const float row_max = scale_bias_max(scores.data() + lo, hi - lo, scale, alibi_slope, t, lo);
-  softmax_from_max(scores.data() + lo, probs.data() + lo, hi - lo, row_max);
+  const float row_max = scale_bias_max(scores + lo, hi - lo, scale, alibi_slope, t, lo);
+  return exp_minus_max(scores + lo, probs + lo, hi - lo, row_max);
+}
+
+// Scratch of at least n floats owned by the calling thread: reused, so that blocks of varying
+// width neither allocate nor touch fresh pages.
+float* thread_scratch(int slot, int64_t n) {
+  thread_local std::vector<float> slots[2];
+  std::vector<float>& s = slots[slot];
+  if (static_cast<int64_t>(s.size()) < n) s.resize(static_cast<size_t>(n));
+  return s.data();
 }
 
 }  // namespace
@@ -118,20 +122,34 @@ void softmax_attention_into(const Matrix& q, const Matrix& k, const Matrix& v, M
   const float scale = static_cast<float>(1.0 / (std::sqrt(static_cast<double>(q.cols())) * temperature));
   Eigen::Map<Matrix> scores(scores_out, L, L), probs(probs_out, L, L);
   out.resize(L, v.cols());
-  // Blocks of query rows on worker threads: a block's [rows, L] slab of both maps stays in
-  // cache between the q k^T product, the softmax and the p v product.
+  // Blocks of query rows on worker threads. A block's allowed columns [c0, c1) are computed in
+  // a per-thread scratch slab that stays in cache between the q k^T product, the softmax and
+  // the p v product; then its rows go to the full maps with streamed stores, which write the
+  // maps once without first reading them into the cache. The probabilities are normalized on
+  // the way out: out rows and the streamed probs rows are scaled by 1 / sum.
   constexpr int kRows = 64;
   const int blocks = (L + kRows - 1) / kRows;
   const int64_t min_blocks = std::max<int64_t>(1, kMinWorkPerThread / (int64_t{kRows} * L * q.cols()));
   parallel_strided(blocks, min_blocks, [&](int64_t b, int) {
     const int r0 = static_cast<int>(b) * kRows, n = std::min(kRows, L - r0), r1 = r0 + n;
     const int c0 = allowed_keys(mask, window, r0, L).first, c1 = allowed_keys(mask, window, r1 - 1, L).second;
-    scores.block(r0, c0, n, c1 - c0).noalias() = q.middleRows(r0, n) * k.middleRows(c0, c1 - c0).transpose();
+    const int w = c1 - c0;
+    Eigen::Map<Matrix> block_scores(thread_scratch(0, int64_t{kRows} * L), n, w),
+        block_probs(thread_scratch(1, int64_t{kRows} * L), n, w);  // [n, w]
+    block_scores.noalias() = q.middleRows(r0, n) * k.middleRows(c0, w).transpose();
+    std::array<float, kRows> inv_sum{};
     for (int t = r0; t < r1; ++t) {
-      const auto [lo, hi] = allowed_keys(mask, window, t, L);
-      softmax_row(scores.row(t), probs.row(t), t, lo, hi, scale, alibi_slope, MaskedFill::Stream);
+      const auto [lo, hi] = allowed_keys(mask, window, t, L);  // distances t - s are kept with t - c0
+      inv_sum[t - r0] = softmax_row_unnormalized(&block_scores(t - r0, 0), &block_probs(t - r0, 0), w, t - c0,
+                                                 lo - c0, hi - c0, scale, alibi_slope);
     }
-    out.middleRows(r0, n).noalias() = probs.block(r0, c0, n, c1 - c0) * v.middleRows(c0, c1 - c0);
+    out.middleRows(r0, n).noalias() = block_probs * v.middleRows(c0, w);
+    const float neg_inf = -std::numeric_limits<float>::infinity();
+    for (int t = r0; t < r1; ++t) {
+      out.row(t) *= inv_sum[t - r0];
+      stream_row(scores.row(t).data(), L, &block_scores(t - r0, 0), c0, c1, neg_inf, 1.0f);
+      stream_row(probs.row(t).data(), L, &block_probs(t - r0, 0), c0, c1, 0.0f, inv_sum[t - r0]);
+    }
   });
 }
 
@@ -164,7 +182,8 @@ void attention_probs_rows(const AttentionResults& a, const AttentionConfig& cfg,
   scores.middleCols(c0, c1 - c0).noalias() = q.middleRows(t0, n) * k.middleRows(c0, c1 - c0).transpose();
   for (int t = t0; t < t1; ++t) {
     const auto [lo, hi] = allowed_keys(cfg.mask, cfg.window, t, L);
-    softmax_row(scores.row(t - t0), rows.row(t - t0), t, lo, hi, scale, slope, MaskedFill::Cached);
+    rows.row(t - t0) *= softmax_row_unnormalized(scores.row(t - t0).data(), rows.row(t - t0).data(), L, t, lo, hi,
+                                                 scale, slope);
   }
 }
 

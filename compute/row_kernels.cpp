@@ -1,6 +1,9 @@
-// Row kernels (row_kernels.h). Whole packets go through Eigen's packet functions (pexp is the
-// exp that Eigen's array .exp() uses); the last n % P entries go through the scalar ones.
+// Row kernels (row_kernels.h). Whole packets go through Eigen's packet functions, and the exp
+// through simd_exp.h's where the CPU has AVX-512 DQ (else Eigen's pexp, the exp of its array
+// .exp()); the last n % P entries go through the scalar ones.
 #include "row_kernels.h"
+
+#include "simd_exp.h"
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -45,32 +48,73 @@ float scale_bias_max(float* x, int64_t n, float scale, double slope, int64_t t, 
   return x_max;
 }
 
-void softmax_from_max(const float* x, float* p, int64_t n, float x_max) {
+float exp_minus_max(const float* x, float* p, int64_t n, float x_max) {
   using namespace Eigen::internal;
   const int64_t whole = whole_packets(n);
   const Packet m = pset1<Packet>(x_max);
   double sum = 0.0;
+#if defined(SEQSCOPE_HAS_PACKET_EXP2)
+  // Each packet's 16 lanes widened into two accumulators of 8 doubles: no horizontal sum per packet.
+  Packet8d sum_lo = pzero(Packet8d()), sum_hi = pzero(Packet8d());
+  for (int64_t i = 0; i < whole; i += kLanes) {
+    const Packet e = exp_packet(psub(ploadu<Packet>(x + i), m));
+    pstoreu(p + i, e);
+    sum_lo = padd(sum_lo, _mm512_maskz_cvtps_pd(0xFF, _mm512_castps512_ps256(e)));
+    sum_hi = padd(sum_hi, _mm512_maskz_cvtps_pd(0xFF, _mm512_maskz_extractf32x8_ps(0xFF, e, 1)));
+  }
+  alignas(64) double lanes[8];  // not Eigen's predux, whose extract GCC 12 flags (bug 105593)
+  pstore(lanes, padd(sum_lo, sum_hi));
+  for (double lane : lanes) sum += lane;
+#else
   for (int64_t i = 0; i < whole; i += kLanes) {
     const Packet e = pexp(psub(ploadu<Packet>(x + i), m));
     pstoreu(p + i, e);
     sum += static_cast<double>(predux(e));  // a packet's lanes in float, packets in double
   }
+#endif
   for (int64_t i = whole; i < n; ++i) sum += p[i] = std::exp(x[i] - x_max);
-  const float inv = static_cast<float>(1.0 / sum);
-  const Packet inv_p = pset1<Packet>(inv);
-  for (int64_t i = 0; i < whole; i += kLanes) pstoreu(p + i, pmul(ploadu<Packet>(p + i), inv_p));
-  for (int64_t i = whole; i < n; ++i) p[i] *= inv;
+  return n > 0 ? static_cast<float>(1.0 / sum) : 0.0f;
 }
 
-void stream_fill(float* p, int64_t n, float value) {
+namespace {
+
+// p[0, n) = value, and dst[0, n) = factor src[0, n): non-temporal stores from the
+// first 64-byte boundary on, plain stores before it and for the tail. No fence: callers end
+// with one (end_streaming).
+void stream_fill_unfenced(float* p, int64_t n, float value) {
   int64_t i = 0;
 #if defined(__AVX512F__)
   for (; i < n && reinterpret_cast<uintptr_t>(p + i) % 64 != 0; ++i) p[i] = value;
   const __m512 v = _mm512_set1_ps(value);
   for (; i + 16 <= n; i += 16) _mm512_stream_ps(p + i, v);
-  _mm_sfence();  // the streamed stores are ordered before whatever this thread writes next
 #endif
   std::fill(p + i, p + n, value);
+}
+
+void stream_copy_unfenced(float* dst, const float* src, int64_t n, float factor) {
+  int64_t i = 0;
+#if defined(__AVX512F__)
+  for (; i < n && reinterpret_cast<uintptr_t>(dst + i) % 64 != 0; ++i) dst[i] = src[i] * factor;
+  const __m512 f = _mm512_set1_ps(factor);
+  for (; i + 16 <= n; i += 16) _mm512_stream_ps(dst + i, _mm512_mul_ps(_mm512_loadu_ps(src + i), f));
+#endif
+  for (; i < n; ++i) dst[i] = src[i] * factor;
+}
+
+// Orders the streamed stores before whatever this thread writes next.
+void end_streaming() {
+#if defined(__AVX512F__)
+  _mm_sfence();
+#endif
+}
+
+}  // namespace
+
+void stream_row(float* row, int64_t L, const float* values, int64_t c0, int64_t c1, float fill, float factor) {
+  stream_fill_unfenced(row, c0, fill);
+  stream_copy_unfenced(row + c0, values, c1 - c0, factor);
+  stream_fill_unfenced(row + c1, L - c1, fill);
+  end_streaming();
 }
 
 }  // namespace seqscope::compute
