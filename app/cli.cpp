@@ -44,7 +44,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   cli.add_flag("--list-devices", list_devices, "List Vulkan devices (index, name, type, API version) and exit");
   add_session_flags(cli, options);
   cli.add_option("--frames", options.frames, "Quit after N frames")->check(CLI::Range(1, 100000000));
-  cli.add_option("--screenshot", options.screenshot, "Save the last frame as a PNG of the window's size");
+  cli.add_option("--screenshot", options.screenshot,
+                 "When the window closes (or after --frames N), save its last frame as a PNG");
   cli.add_flag("--stats", options.stats, "At exit print: frame_ms median=X p95=Y frames=N");
   cli.add_option("--lesson", options.lesson, "Open lesson NAME (see seqscope lessons) at --lesson-step");
   cli.add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::Range(1, 999));
