@@ -43,6 +43,7 @@ struct Options {
   std::optional<std::string> text;    // --text STR
   std::string tokens;                 // --tokens 1,2,3
   int layer = 0;                      // --layer I
+  int layer2 = 0;                     // --layer2 I: the layer of --model2
   std::string tokenizer;              // tokenize --tokenizer FILE.json
   BenchOptions bench;        // `seqscope bench`
 };

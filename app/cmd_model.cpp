@@ -46,11 +46,15 @@ nlohmann::json run_description(const fs::path& dir, const ckpt::Model& model, co
 }  // namespace
 
 void add_model_flags(CLI::App& cli, Options& options) {
-  cli.add_option("--model", options.model, "Hugging Face model folder (config.json + model.safetensors)");
-  cli.add_option("--model2", options.model2, "A second model folder to compare with (GUI)");
+  CLI::Option* model =
+      cli.add_option("--model", options.model, "Hugging Face model folder (config.json + model.safetensors)");
+  CLI::Option* model2 = cli.add_option("--model2", options.model2,
+                                       "A second model folder to compare with (window and export --png)")
+                            ->needs(model);
   cli.add_option("--text", options.text, "Text to run the model on");
   cli.add_option("--tokens", options.tokens, "Token ids instead of text, e.g. 1,2,3");
   cli.add_option("--layer", options.layer, "Layer to show or export")->check(CLI::NonNegativeNumber);
+  cli.add_option("--layer2", options.layer2, "Layer of --model2 to show")->check(CLI::NonNegativeNumber)->needs(model2);
 }
 
 CLI::App* add_tokenize_command(CLI::App& cli, Options& options) {

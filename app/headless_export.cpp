@@ -114,7 +114,8 @@ int run_export(const Options& options) {
   const bool model = !options.model.empty();  // figures only: run_any_export writes its tensors
   if (model)
     workspace.use_model(std::make_unique<ModelSource>(options.model, options.model2,
-                                                      options.text.value_or(kDefaultModelText), options.layer));
+                                                      options.text.value_or(kDefaultModelText), options.layer,
+                                                      options.layer2));
   if (model || !options.tensors_dir.empty() || !options.csv_dir.empty() || figures) {
     workspace.update();
     if (!workspace.error().empty()) throw compute::UserError(workspace.error());
@@ -160,6 +161,8 @@ int run_any_export(const Options& options) {
   const bool png = !options.png.empty();
   if (!png && options.tensors_dir.empty())
     throw compute::UserError("export --model needs --png FILE or --tensors DIR");
+  if (!png && !options.model2.empty())
+    throw compute::UserError("export --tensors writes --model's layer only; --model2 is for --png figures");
   const int figures = png ? run_export(options) : 0;
   const int tensors = options.tensors_dir.empty() ? 0 : run_model_export(options);
   return std::max(figures, tensors);

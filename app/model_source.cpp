@@ -11,12 +11,23 @@ namespace seqscope::app {
 
 namespace ckpt = compute::checkpoint;
 
-ModelSource::ModelSource(const std::string& model, const std::string& model2, std::string text, int layer)
-    : primary_(ckpt::LoadedModel::open(model)), text_(std::move(text)), layer_(layer) {
+namespace {
+
+void check_layer(const char* flag, int layer, const ckpt::LoadedModel& model) {
+  if (layer < 0 || layer >= model.model->n_layer())
+    throw compute::UserError(std::string(flag) + " " + std::to_string(layer) + " is outside [0, " +
+                             std::to_string(model.model->n_layer()) + ")");
+}
+
+}  // namespace
+
+ModelSource::ModelSource(const std::string& model, const std::string& model2, std::string text, int layer,
+                         int layer2)
+    : primary_(ckpt::LoadedModel::open(model)), text_(std::move(text)), layer_(layer), layer2_(layer2) {
   if (!model2.empty()) secondary_ = std::make_unique<ckpt::LoadedModel>(ckpt::LoadedModel::open(model2));
-  if (layer_ >= primary_.model->n_layer())
-    throw compute::UserError("--layer " + std::to_string(layer_) + " is outside [0, " +
-                             std::to_string(primary_.model->n_layer()) + ")");
+  check_layer("--layer", layer_, primary_);
+  if (secondary_) check_layer("--layer2", layer2_, *secondary_);
+  else if (layer2_ != 0) throw compute::UserError("--layer2 needs --model2");
   // The first run here, so that a text no model can read (empty, longer than GPT-2's positions)
   // fails on the command line with one line and exit code 2, before any window opens.
   run_models();

@@ -16,9 +16,9 @@ inline constexpr const char* kDefaultModelText = "The cat sat on the mat.";
 
 class ModelSource {
  public:
-  // Opens the folders (model2 may be empty) and runs them on the text; UserError on a bad
-  // folder, layer or text.
-  ModelSource(const std::string& model, const std::string& model2, std::string text, int layer);
+  // Opens the folders (model2 may be empty) and runs them on the text at `layer` of model and
+  // `layer2` of model2; UserError on a bad folder, layer or text.
+  ModelSource(const std::string& model, const std::string& model2, std::string text, int layer, int layer2 = 0);
 
   compute::Results compute();  // runs the model(s) on the current text; UserError on bad input
   // Where the layers' scans and attention heads run from the next compute() on (null: CPU).

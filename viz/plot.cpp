@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "viz/text_fit.h"
+
 namespace seqscope::viz {
 namespace {
 
@@ -169,15 +171,21 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
                   dim_color(), x_label);
   }
 
-  // Legend (top left, inside), with the values at the cursor.
+  // Legend (top left, inside), with the values at the cursor, each line elided to the plot's
+  // width, on a dark backing so that a line under it does not cross the text.
   float legend_y = f.min.y + 2.0f;
+  const float text_w = f.max.x - (f.min.x + 16.0f) - 2.0f;
   for (size_t k = 0; k < series.size(); ++k) {
     const Series& s = series[k];
     if (s.label.empty()) continue;
     std::string text = s.label;
     if (options.cursor >= 0 && static_cast<size_t>(options.cursor) < s.values.size())
       text += " = " + format_value(s.values[static_cast<size_t>(options.cursor)]);
+    text = fit_text(text, text_w);
     const uint32_t color = s.color ? s.color : series_color(static_cast<int>(k));
+    list->AddRectFilled(ImVec2(f.min.x + 1, legend_y), ImVec2(f.min.x + 20 + ImGui::CalcTextSize(text.c_str()).x,
+                                                              legend_y + ImGui::GetTextLineHeight()),
+                        IM_COL32(16, 16, 20, 170));
     list->AddRectFilled(ImVec2(f.min.x + 4, legend_y + 4), ImVec2(f.min.x + 12, legend_y + 12), color);
     list->AddText(ImVec2(f.min.x + 16, legend_y), text_color(), text.c_str());
     legend_y += ImGui::GetTextLineHeight();
@@ -376,7 +384,8 @@ void log_log_plot(const char* id, std::span<const LogLogSeries> series, ImVec2 s
       if (series[k].label.empty()) continue;
       const uint32_t color = series[k].color ? series[k].color : series_color(static_cast<int>(k));
       list->AddRectFilled(ImVec2(f.min.x + 4, legend_y + 4), ImVec2(f.min.x + 12, legend_y + 12), color);
-      list->AddText(ImVec2(f.min.x + 16, legend_y), text_color(), series[k].label.c_str());
+      list->AddText(ImVec2(f.min.x + 16, legend_y), text_color(),
+                    fit_text(series[k].label, f.max.x - (f.min.x + 16.0f) - 2.0f).c_str());
       legend_y += line;
     }
   }

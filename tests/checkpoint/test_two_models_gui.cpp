@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 #include "tests/checkpoint/checkpoint_folders.h"
 #include "tests/support/process.h"
@@ -125,6 +127,37 @@ TEST(TwoModelsGui, ExportRendersTheModelsHeadless) {
                                         (dir / "x.gif").string());
   EXPECT_EQ(gif.exit_code, 2);
   EXPECT_NE(gif.err.find("--gif is not available with --model"), std::string::npos) << gif.err;
+  std::filesystem::remove_all(dir);
+}
+
+// --layer2 picks the layer of --model2 (both tiny models have 2 layers): another layer, another
+// figure; a layer past the model, --layer2 without --model2, --model2 without --model and
+// --model2 with --tensors alone are each one line and exit code 2.
+TEST(TwoModelsGui, Layer2PicksTheSecondModelsLayer) {
+  const auto dir = testing::make_folder("make_two_models_at");
+  const std::string bin = "env -u DISPLAY -u WAYLAND_DISPLAY " + std::string(SEQSCOPE_BINARY) + " export";
+  const std::string mamba = " --model " + (dir / "mamba").string(), gpt2 = " --model2 " + (dir / "gpt2").string();
+  const std::string figure = " --text 'The cat sat on the mat.' --width 900 --height 600 --png ";
+  std::vector<viz::Image> images;
+  for (int layer2 : {0, 1}) {
+    const auto png = dir / ("layer2_" + std::to_string(layer2) + ".png");
+    const auto result = testing::run_process(bin + mamba + gpt2 + " --layer2 " + std::to_string(layer2) + figure +
+                                             png.string());
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    images.push_back(viz::read_png(png));
+  }
+  EXPECT_NE(images[0].rgba, images[1].rgba) << "GPT-2's layer 1 draws the same figure as its layer 0";
+  const std::pair<std::string, std::string> bad[] = {
+      {mamba + gpt2 + " --layer2 2" + figure + (dir / "x.png").string(), "--layer2 2 is outside [0, 2)"},
+      {mamba + " --layer2 1" + figure + (dir / "x.png").string(), "--layer2 requires --model2"},
+      {gpt2 + figure + (dir / "x.png").string(), "--model2 requires --model"},
+      {mamba + gpt2 + " --text hi --tensors " + (dir / "t").string(), "--model2 is for --png figures"}};
+  for (const auto& [args, message] : bad) {
+    const auto result = testing::run_process(bin + args);
+    EXPECT_EQ(result.exit_code, 2) << args;
+    EXPECT_NE(result.err.find(message), std::string::npos) << result.err;
+    EXPECT_EQ(testing::count_lines_with(result.err, "seqscope"), 1) << result.err;
+  }
   std::filesystem::remove_all(dir);
 }
 
