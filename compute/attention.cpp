@@ -153,12 +153,21 @@ void softmax_attention_into(const Matrix& q, const Matrix& k, const Matrix& v, M
   });
 }
 
-void attention_probs_rows(const AttentionResults& a, const AttentionConfig& cfg, int h, int t0, int t1, Matrix& rows) {
+namespace {
+
+// Rows t0 .. t1 - 1 of head h's probability map into rows [t1 - t0, L], in the columns
+// [*c0, *c1) that any of these rows may see (exact zeros where a row's own mask removes a
+// key); the columns outside are left as they were.
+void probs_rows_in_window(const AttentionResults& a, const AttentionConfig& cfg, int h, int t0, int t1, Matrix& rows,
+                          int* c0, int* c1) {
   const int L = a.L, n = t1 - t0, dh = a.dh;
   const Eigen::Map<const Matrix> q(a.q.data.data() + int64_t{h} * L * dh, L, dh);
   const Eigen::Map<const Matrix> k(a.k.data.data() + int64_t{h} * L * dh, L, dh);
   rows.resize(n, L);
-  rows.setZero();
+  if (cfg.kind != AttentionKind::Softmax) {
+    *c0 = 0, *c1 = L;
+    rows.setZero();
+  }
   if (cfg.kind == AttentionKind::Lag) {
     for (int t = t0; t < t1; ++t) rows(t - t0, lag_source(t, cfg.lag)) = 1.0f;
     return;
@@ -176,15 +185,25 @@ void attention_probs_rows(const AttentionResults& a, const AttentionConfig& cfg,
   // Softmax: the block product and row softmax of softmax_attention_into, for these rows only.
   const float scale = static_cast<float>(1.0 / (std::sqrt(static_cast<double>(dh)) * cfg.temperature));
   const double slope = cfg.positional == Positional::Alibi ? alibi_slopes(a.H)[static_cast<size_t>(h)] : 0.0;
-  const int c0 = allowed_keys(cfg.mask, cfg.window, t0, L).first, c1 = allowed_keys(cfg.mask, cfg.window, t1 - 1, L).second;
-  thread_local Matrix scores;  // reused across calls: the overview path calls this per bin
-  scores.resize(n, L);
-  scores.middleCols(c0, c1 - c0).noalias() = q.middleRows(t0, n) * k.middleRows(c0, c1 - c0).transpose();
+  *c0 = allowed_keys(cfg.mask, cfg.window, t0, L).first, *c1 = allowed_keys(cfg.mask, cfg.window, t1 - 1, L).second;
+  const int w = *c1 - *c0;
+  Eigen::Map<Matrix> scores(thread_scratch(0, int64_t{n} * w), n, w);  // reused: the overview path calls this per group
+  scores.noalias() = q.middleRows(t0, n) * k.middleRows(*c0, w).transpose();
   for (int t = t0; t < t1; ++t) {
-    const auto [lo, hi] = allowed_keys(cfg.mask, cfg.window, t, L);
-    rows.row(t - t0) *= softmax_row_unnormalized(scores.row(t - t0).data(), rows.row(t - t0).data(), L, t, lo, hi,
-                                                 scale, slope);
+    const auto [lo, hi] = allowed_keys(cfg.mask, cfg.window, t, L);  // distances t - s are kept with t - c0
+    float* p = &rows(t - t0, *c0);
+    const float inv_sum = softmax_row_unnormalized(&scores(t - t0, 0), p, w, t - *c0, lo - *c0, hi - *c0, scale, slope);
+    Eigen::Map<Eigen::ArrayXf>(p + (lo - *c0), hi - lo) *= inv_sum;
   }
+}
+
+}  // namespace
+
+void attention_probs_rows(const AttentionResults& a, const AttentionConfig& cfg, int h, int t0, int t1, Matrix& rows) {
+  int c0 = 0, c1 = 0;
+  probs_rows_in_window(a, cfg, h, t0, t1, rows, &c0, &c1);
+  rows.leftCols(c0).setZero();
+  rows.rightCols(a.L - c1).setZero();
 }
 
 std::vector<float> attention_probs_row(const AttentionResults& a, const AttentionConfig& cfg, int h, int t) {
@@ -278,7 +297,8 @@ void pool_attention_head(const AttentionConfig& cfg, int h, AttentionResults& r)
     const int b0 = static_cast<int>(g * bins_per_group), b1 = static_cast<int>(std::min<int64_t>(P, b0 + bins_per_group));
     const int t0 = bin_begin(b0, L, P), t1 = bin_begin(b1, L, P);
     thread_local Matrix rows;  // [rows of the group, L], reused: no allocation per group
-    attention_probs_rows(r, cfg, h, t0, t1, rows);
+    int c0 = 0, c1 = 0;        // the group's allowed keys: the other columns of rows are not written
+    probs_rows_in_window(r, cfg, h, t0, t1, rows, &c0, &c1);
     for (int b = b0; b < b1; ++b) {
       const int s0 = bin_begin(b, L, P), s1 = bin_begin(b + 1, L, P);
       PooledLine line(L, P);
@@ -288,7 +308,7 @@ void pool_attention_head(const AttentionConfig& cfg, int h, AttentionResults& r)
       for (int t = s0; t < s1; ++t) line.add(rows.row(t - t0).data() + lo, lo, hi - lo);
       line.store_row(r.probs_overview, h, b);
     }
-    out.middleRows(t0, t1 - t0).noalias() = rows * v;
+    out.middleRows(t0, t1 - t0).noalias() = rows.middleCols(c0, c1 - c0) * v.middleRows(c0, c1 - c0);
   });
 }
 
