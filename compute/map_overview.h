@@ -54,6 +54,12 @@ class PooledLine {
   PooledLine(int L, int P) : L_(L), P_(P), max_(static_cast<size_t>(P), 0.0f), sum_(static_cast<size_t>(P), 0.0) {}
   // values: [count], the entries first .. first + count - 1 of one line.
   void add(const float* values, int first, int count);
+  // Bin b's entries of one or more lines, already pooled: their largest |value| and their sum.
+  void add_to_bin(int b, float max_abs, double sum) {
+    max_[static_cast<size_t>(b)] = std::max(max_[static_cast<size_t>(b)], max_abs);
+    sum_[static_cast<size_t>(b)] += sum;
+  }
+  int size() const { return P_; }
   // Overview m, pooled row b: the line's bins are the key bins.
   void store_row(MapOverview& overview, int m, int b) const;
   // Overview m, pooled column j: the line's bins are the query bins.
