@@ -245,9 +245,9 @@ BenchResult lti_kernel_op(int L, int D, int N, bool quick) {
 }
 
 // Hidden attention of one selective channel, alpha [L, L]: per (s, n, t >= s) prod *= Abar,
-// C prod, + (3, in double); bytes: the double accumulator zeroed (8 L^2) and read (8 L^2),
-// alpha written (4 L^2), inputs [L, N]. Steps are small (delta = 0.001) so the decay never
-// reaches the early exit and the whole triangle is computed.
+// C prod, + (3, in double); bytes: alpha written (4 L^2), the complex float inputs Abar, Bbar,
+// C [L, N] read. Steps are small (delta = 0.001) so the decay never reaches the early exit and
+// the whole triangle is computed.
 BenchResult hidden_attention_op(int L, int N, bool quick) {
   std::mt19937 rng(13);
   TensorC Abar({L, 1, N}), Bbar({L, 1, N});
@@ -267,7 +267,7 @@ BenchResult hidden_attention_op(int L, int N, bool quick) {
       [&] { alpha = hidden_attention_diagonal(Abar, Bbar, C, RowsPer::Step, delta, A, 0, DecayMethod::Product, false); },
       quick);
   const double pairs = 0.5 * L * (L + 1.0);
-  r.bytes = 20.0 * L * double(L) + 3.0 * 8.0 * L * N;
+  r.bytes = kF32 * L * double(L) + 3.0 * 8.0 * L * N;
   r.flops = 3.0 * N * pairs;
   return r;
 }

@@ -3,10 +3,12 @@
 #include "hidden_attention.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <complex>
 #include <vector>
 
+#include "column_group_walk.h"
 #include "decay_walk.h"
 #include "parallel.h"
 
@@ -125,36 +127,51 @@ Eigen::MatrixXd alpha_loop(const ChannelData<T>& ch, const std::vector<double>& 
   return acc;
 }
 
-// Real modes, Product method: column s of alpha per task; the N decay chains advance together
-// along t (independent multiplies instead of one serial chain per mode) and each is flushed to
-// an exact 0 once below a float zero, which is where alpha_loop stops that mode. Every entry
-// of acc is written once.
-Eigen::MatrixXd alpha_real_product(const ChannelData<double>& ch, int64_t L, int64_t N) {
-  using RowMajorD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  // [N][L] -> [L][N]: step t's modes contiguous.
-  const RowMajorD Abar = Eigen::Map<const Eigen::MatrixXd>(ch.Abar.data(), L, N);
-  const RowMajorD C = Eigen::Map<const Eigen::MatrixXd>(ch.C.data(), L, N);
-  const RowMajorD Bbar = Eigen::Map<const Eigen::MatrixXd>(ch.Bbar.data(), L, N);
-  Eigen::MatrixXd acc(L, L);  // column-major: column s is one task's
-  std::vector<Eigen::ArrayXd> prods(static_cast<size_t>(worker_count()), Eigen::ArrayXd(N));
-  // A column averages L / 2 steps of N modes.
-  const int64_t min_columns = std::max<int64_t>(64, 2 * kMinWorkPerThread / std::max<int64_t>(1, L * N));
-  parallel_strided(L, min_columns, [&](int64_t s, int worker) {
-    double* col = acc.data() + s * L;
-    std::fill(col, col + s, 0.0);
-    Eigen::ArrayXd& prod = prods[static_cast<size_t>(worker)];
-    prod = Bbar.row(s).array().transpose();
-    for (int64_t t = s; t < L; ++t) {
-      if (t > s) prod *= Abar.row(t).array().transpose();
-      prod = (prod.square() < kFloatZeroNorm).select(0.0, prod);
-      col[t] = (C.row(t).array().transpose() * prod).sum();
-      if ((t & 63) == 0 && (prod == 0.0).all()) {
-        std::fill(col + t + 1, col + L, 0.0);  // every mode has decayed to a float zero
-        break;
-      }
+// Real modes, Product method: blocks of kBlock columns (kBlock / kGroup column groups,
+// column_group_walk.h) in tiles of kBlock rows. Each group walks kBlock steps into the tile,
+// which stays in cache, and the tile's rows go to alpha as runs of kBlock floats: a page of
+// alpha is visited once per tile, not once per step and group. Every entry is written once,
+// as float with the 2 Re(...) factor folded in: 0 above the diagonal and past a group's decay.
+constexpr int kBlock = 64;
+using Tile = std::array<float, kBlock * kBlock>;  // [kBlock rows t][kBlock columns s]
+
+// Rows [t0, t0 + rows) of the block's groups into tile.
+void walk_tile(std::vector<ColumnGroup>& groups, int t0, int rows, double factor, Tile& tile) {
+  using namespace Eigen::internal;
+  tile.fill(0.0f);
+  for (size_t k = 0; k < groups.size(); ++k) {
+    if (!groups[k].alive()) continue;
+    const int first = static_cast<int>(k) * kGroup;  // the group's first column in the block
+    groups[k].walk(t0 + rows, [&](int t, const PacketD& values) {
+      const Lanes x(pmul(values, pset1<PacketD>(factor)));
+      float* row = tile.data() + (t - t0) * kBlock + first;
+      for (int j = 0; j < kGroup; ++j) row[j] = static_cast<float>(x.v[j]);  // lanes past the block are never read
+    });
+  }
+}
+
+Matrix alpha_real_groups(const StepMajorReal& ch, double factor) {
+  const int L = ch.L;
+  Matrix alpha(L, L);
+  const int64_t blocks = (L + kBlock - 1) / kBlock;
+  // A block averages L / 2 steps of N modes per column.
+  const int64_t min_blocks = std::max<int64_t>(1, 2 * kMinWorkPerThread / std::max<int64_t>(1, int64_t{L} * ch.N * kBlock));
+  parallel_strided(blocks, min_blocks, [&](int64_t b, int) {
+    const FlushDenormals flush;
+    const int c0 = static_cast<int>(b) * kBlock, width = std::min(kBlock, L - c0);
+    for (int t = 0; t < c0; ++t) std::fill_n(alpha.data() + int64_t{t} * L + c0, width, 0.0f);  // above the diagonal
+    std::vector<ColumnGroup> groups;
+    groups.reserve(kBlock / kGroup);
+    for (int s0 = c0; s0 < c0 + width; s0 += kGroup) groups.emplace_back(ch, s0, std::min(kGroup, c0 + width - s0));
+    Tile tile;
+    for (int t0 = c0; t0 < L; t0 += kBlock) {
+      const int rows = std::min(kBlock, L - t0);
+      walk_tile(groups, t0, rows, factor, tile);
+      for (int r = 0; r < rows; ++r)
+        std::copy_n(tile.data() + r * kBlock, width, alpha.data() + int64_t{t0 + r} * L + c0);
     }
   });
-  return acc;
+  return alpha;
 }
 
 }  // namespace
@@ -171,14 +188,14 @@ Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const
   for (int64_t n = 0; n < N && real; ++n) real = A(d, n).imag() == 0.0f;
   if (c_rows == RowsPer::Channel)
     for (int64_t n = 0; n < N && real; ++n) real = C(d, n).imag() == 0.0f;
-  Eigen::MatrixXd acc = real && method == DecayMethod::Product
-                            ? alpha_real_product(gather_channel<double>(Abar, Bbar, C, c_rows, d), L, N)
-                        : real ? alpha_loop(gather_channel<double>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method)
-                             : alpha_loop(gather_channel<ComplexD>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method);
+  const double factor = two_re ? 2.0 : 1.0;
+  if (real && method == DecayMethod::Product)
+    return alpha_real_groups(gather_real_channel(Abar, Bbar, C, c_rows == RowsPer::Step, d), factor);
+  const Eigen::MatrixXd acc = real ? alpha_loop(gather_channel<double>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method)
+                                   : alpha_loop(gather_channel<ComplexD>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method);
   // Column-major double -> row-major float in 64 x 64 tiles (a plain assignment would stride
   // through memory a whole column per element), with the 2 Re(...) factor folded in.
   Matrix alpha(L, L);
-  const double factor = two_re ? 2.0 : 1.0;
   constexpr int64_t kTile = 64;
   const int64_t tiles = (L + kTile - 1) / kTile;
   parallel_for(tiles, std::max<int64_t>(1, kMinWorkPerThread / (kTile * L)), [&](int64_t r0, int64_t r1, int) {

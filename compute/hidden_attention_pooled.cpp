@@ -8,10 +8,7 @@
 #include <complex>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <immintrin.h>
-#endif
-
+#include "column_group_walk.h"
 #include "decay_walk.h"
 #include "hidden_attention.h"
 #include "parallel.h"
@@ -172,93 +169,39 @@ void pool_lti(const SsmResults& r, int d, MapOverview& o, int m) {
 // Real models keep every imaginary part exactly 0 and run in double.
 bool real_channel(const SsmResults& r) { return !r.is_complex; }
 
-// ---- Real forward channels: kGroup columns at a time --------------------------------------
-// The kGroup columns s0 .. s0 + kGroup - 1 of one key bin walk t together, one packet of
-// doubles per mode holding the lanes' products p_j = prod_{k=s_j+1..t} Abar_k Bbar_{s_j}:
-// per step and mode one multiply-add for the values and one multiply for the decay, instead of
-// a horizontal sum per column. All of them land in the same pooled column (the key bin), so
-// each lane's |max| and sum are kept in packets and folded into the line once per query bin.
-
-using PacketD = Eigen::internal::packet_traits<double>::type;
-constexpr int kGroup = Eigen::internal::packet_traits<double>::size;
-
-// Denormal doubles (a mode decaying past 1e-308 between two flushes) are read and made as 0 by
-// the CPU while this lives, so they cost no microcode assist; the MXCSR is restored after.
-class FlushDenormals {
- public:
-#if defined(__SSE2__)
-  FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }  // FTZ | DAZ
-  ~FlushDenormals() { _mm_setcsr(saved_); }
-
- private:
-  unsigned saved_;
-#endif
-};
-
-double lanes_max(const PacketD& x) {
-  alignas(64) double lanes[kGroup];
-  Eigen::internal::pstore(lanes, x);
-  return *std::max_element(lanes, lanes + kGroup);
-}
-
-double lanes_sum(const PacketD& x) {
-  alignas(64) double lanes[kGroup];
-  Eigen::internal::pstore(lanes, x);
-  double sum = 0.0;
-  for (double lane : lanes) sum += lane;
-  return sum;
-}
-
-// Sets products below a float zero to exactly 0; false once every one is 0.
-bool flush_group(double* prod, int N) {
-  bool alive = false;
-  for (int i = 0; i < N * kGroup; ++i) {
-    if (prod[i] * prod[i] < kFloatZeroNorm) prod[i] = 0.0;
-    else alive = true;
-  }
-  return alive;
-}
-
-// Columns [s0, s0 + lanes) into line (their key bin's line); prod: [N][kGroup] scratch.
-void walk_column_group(const StepMajor<double>& ch, int s0, int lanes, PooledLine& line,
-                       std::vector<double, Eigen::aligned_allocator<double>>& prod) {
+// Real forward channels: the columns of one key bin in groups (column_group_walk.h). They all
+// land in the same pooled column, so each lane's |max| and sum are kept in packets and folded
+// into the line once per query bin.
+void pool_column_group(const StepMajorReal& ch, int s0, int lanes, PooledLine& line) {
   using namespace Eigen::internal;
-  const int L = ch.L, N = ch.N, P = line.size();
-  std::fill(prod.begin(), prod.end(), 0.0);
+  const int L = ch.L, P = line.size();
   int b = bin_of(s0, L, P), b_end = bin_begin(b + 1, L, P);
   PacketD bin_max = pzero(PacketD()), bin_sum = pzero(PacketD());
-  for (int t = s0; t < L; ++t) {
-    if (t - s0 < lanes)  // column s_j = t starts: p_j = Bbar_t
-      for (int n = 0; n < N; ++n) prod[static_cast<size_t>(n * kGroup + (t - s0))] = ch.bbar(t)[n];
-    const double *c = ch.c(t), *a = t + 1 < L ? ch.abar(t + 1) : nullptr;
-    PacketD value = pzero(PacketD());
-    for (int n = 0; n < N; ++n) {
-      const PacketD p = pload<PacketD>(prod.data() + n * kGroup);
-      value = pmadd(pset1<PacketD>(c[n]), p, value);
-      if (a) pstore(prod.data() + n * kGroup, pmul(p, pset1<PacketD>(a[n])));
-    }
-    bin_max = pmax(bin_max, pabs(value));
-    bin_sum = padd(bin_sum, value);
-    const bool decayed = (t - s0) % 16 == 15 && t - s0 >= lanes && !flush_group(prod.data(), N);
-    if (t + 1 == b_end || t + 1 == L || decayed) {
-      line.add_to_bin(b, static_cast<float>(lanes_max(bin_max)), lanes_sum(bin_sum));
-      bin_max = bin_sum = pzero(PacketD());
+  const auto fold_bin = [&] {
+    line.add_to_bin(b, static_cast<float>(Lanes(bin_max).max()), Lanes(bin_sum).sum());
+    bin_max = bin_sum = pzero(PacketD());
+  };
+  ColumnGroup group(ch, s0, lanes);
+  group.walk(L, [&](int t, const PacketD& values) {
+    bin_max = pmax(bin_max, pabs(values));
+    bin_sum = padd(bin_sum, values);
+    if (t + 1 == b_end) {
+      fold_bin();
       b_end = bin_begin(++b + 1, L, P);
     }
-    if (decayed) return;  // every later entry of these columns is 0
-  }
+  });
+  if (group.next() != bin_begin(b, L, P)) fold_bin();  // the walk stopped inside bin b
 }
 
 void pool_real_forward(const SsmResults& r, int d, MapOverview& o, int m) {
-  const StepMajor<double> ch = gather<double>(r, d);
+  const StepMajorReal ch = gather_real_channel(r.Abar, r.Bbar, r.C, r.C.rows() == r.L && !r.lti, d);
   const int L = r.L, P = o.P;
   parallel_strided(P, 1, [&](int64_t j, int) {
     const FlushDenormals flush;
     PooledLine line(L, P);
-    std::vector<double, Eigen::aligned_allocator<double>> prod(static_cast<size_t>(r.N * kGroup));
     const int s1 = bin_begin(static_cast<int>(j) + 1, L, P);
     for (int s0 = bin_begin(static_cast<int>(j), L, P); s0 < s1; s0 += kGroup)
-      walk_column_group(ch, s0, std::min(kGroup, s1 - s0), line, prod);
+      pool_column_group(ch, s0, std::min(kGroup, s1 - s0), line);
     line.store_column(o, m, static_cast<int>(j));
   });
 }
