@@ -7,6 +7,7 @@
 
 #include "compute/eigen_backend.h"
 #include "compute/inputs.h"
+#include "compute/parallel.h"
 #include "compute/vulkan/backend_factory.h"
 #include "compute/vulkan/check.h"
 
@@ -15,7 +16,10 @@ namespace seqscope::app {
 Workspace::Workspace(compute::Session session, vk::Context* context)
     : session_(std::move(session)), context_(context) {}
 
-Workspace::~Workspace() = default;
+// A running background recompute is cancelled, so that closing the window does not wait for it.
+Workspace::~Workspace() {
+  if (job_) job_->cancel->store(true);
+}
 
 void Workspace::replace(compute::Session session) {
   session_ = std::move(session);
@@ -73,6 +77,7 @@ double Workspace::busy_seconds() const {
 bool Workspace::update() {
   bool fresh = false;
   if (job_) {
+    if (dirty_) job_->cancel->store(true);  // its session is out of date
     if (job_->results.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
     fresh = finish_job();
   }
@@ -95,8 +100,13 @@ bool Workspace::start_job() {
   if (backend_->name() != "eigen") return false;
   // The worker owns copies: edits on the UI thread never touch what it reads.
   const auto start = std::chrono::steady_clock::now();
-  job_ = Job{std::async(std::launch::async,
-                        [session = session_] { return compute::run_eigen(session, compute::make_inputs(session)); }),
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  job_ = Job{cancel,
+             std::async(std::launch::async,
+                        [session = session_, cancel] {
+                          const compute::CancelScope scope(cancel.get());
+                          return compute::run_eigen(session, compute::make_inputs(session));
+                        }),
              start, compute::sequence_length(session_)};
   return true;
 }
@@ -106,6 +116,9 @@ bool Workspace::finish_job() {
   try {
     results_ = std::make_unique<compute::Results>(job_->results.get());
     error_.clear();
+  } catch (const compute::Cancelled&) {  // an edit made it obsolete: the next one is due
+    job_.reset();
+    return false;
   } catch (const compute::UserError& e) {
     error_ = e.what();
     job_.reset();

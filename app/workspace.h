@@ -5,10 +5,12 @@
 //
 // In the window, recomputes on the Eigen backend run in the background (run_in_background):
 // update() starts one on a worker thread and takes its Results once they are ready, while the
-// panels keep showing the previous ones; edits made meanwhile coalesce into one recompute that
-// starts when the running one ends. Model folders and the Vulkan backend (the window's queue
-// belongs to the UI thread) still recompute inside update().
+// panels keep showing the previous ones. An edit made meanwhile cancels the running recompute,
+// which stops at its next work item (compute/parallel.h), and the edits coalesce into one
+// recompute of the latest session that starts then. Model folders and the Vulkan backend (the
+// window's queue belongs to the UI thread) still recompute inside update().
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -66,6 +68,7 @@ class Workspace {
 
  private:
   struct Job {
+    std::shared_ptr<std::atomic<bool>> cancel;  // set: the worker stops at its next work item
     std::future<compute::Results> results;
     std::chrono::steady_clock::time_point start;
     int length = 0;

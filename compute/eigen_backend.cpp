@@ -6,6 +6,7 @@
 
 #include "attention.h"
 #include "map_overview.h"
+#include "parallel.h"
 #include "ssm.h"
 
 namespace seqscope::compute {
@@ -43,6 +44,7 @@ Results run_eigen(const Session& session, const Inputs& inputs) {
   r.inputs = inputs;
   r.backend = "eigen";
   r.ssm = run_ssm(session, inputs.u, r.timings_ms);
+  check_cancelled();
   r.attention = run_attention(session, inputs.u, r.timings_ms);
   r.timings_ms["total"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return r;

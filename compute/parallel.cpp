@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <exception>
 #include <memory>
 #include <thread>
 #include <unsupported/Eigen/CXX11/ThreadPool>
@@ -24,6 +25,18 @@ int worker_count() {
   }();
   return count;
 }
+
+namespace {
+
+thread_local const std::atomic<bool>* current_cancel_flag = nullptr;
+
+}  // namespace
+
+CancelScope::CancelScope(const std::atomic<bool>* flag) : previous_(current_cancel_flag) { current_cancel_flag = flag; }
+
+CancelScope::~CancelScope() { current_cancel_flag = previous_; }
+
+const std::atomic<bool>* cancel_flag() { return current_cancel_flag; }
 
 namespace {
 
@@ -70,8 +83,16 @@ void run_workers(int64_t workers, const std::function<void(int64_t)>& task) {
       task(w);
       if (pending->tasks.fetch_sub(1, std::memory_order_acq_rel) == 1) pending->tasks.notify_all();
     });
-  task(0);
+  // The pool's tasks hold references to task: wait for them even when this thread's part throws
+  // (Cancelled from a nested region, for one).
+  std::exception_ptr error;
+  try {
+    task(0);
+  } catch (...) {
+    error = std::current_exception();
+  }
   wait_for(*pending);
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace seqscope::compute

@@ -4,9 +4,16 @@
 // pool (Eigen's ThreadPool, started on first use), whose threads spin a few tens of
 // microseconds after a task before they sleep: back-to-back ops (a recompute, a sweep) do not
 // pay a thread start (8-60 us on the 2-vCPU VM) each.
+//
+// Cancellation: while a CancelScope lives on a thread, the parallel regions it starts stop
+// handing out items once the scope's flag is set, and then throw Cancelled; check_cancelled()
+// does the same between the stages of a run. A background recompute that an edit has made
+// obsolete ends that way at its next item instead of running to the end (app/workspace.cpp).
 #pragma once
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <exception>
 #include <functional>
 
 namespace seqscope::compute {
@@ -18,6 +25,31 @@ inline constexpr int64_t kMinWorkPerThread = int64_t{1} << 21;
 
 // Threads the Eigen backend uses: SEQSCOPE_THREADS if set (>= 1), else hardware_concurrency().
 int worker_count();
+
+// Thrown by parallel regions and check_cancelled() once the current CancelScope's flag is set.
+struct Cancelled : std::exception {
+  const char* what() const noexcept override { return "cancelled"; }
+};
+
+// Makes flag the calling thread's cancellation flag until the scope ends (scopes nest).
+class CancelScope {
+ public:
+  explicit CancelScope(const std::atomic<bool>* flag);
+  ~CancelScope();
+  CancelScope(const CancelScope&) = delete;
+  CancelScope& operator=(const CancelScope&) = delete;
+
+ private:
+  const std::atomic<bool>* previous_;
+};
+
+// The calling thread's cancellation flag (null outside any CancelScope).
+const std::atomic<bool>* cancel_flag();
+inline bool cancelled(const std::atomic<bool>* flag) { return flag && flag->load(std::memory_order_relaxed); }
+// Throws Cancelled when the calling thread's flag is set.
+inline void check_cancelled() {
+  if (cancelled(cancel_flag())) throw Cancelled();
+}
 
 // Runs task(w) for every w in [0, workers): w = 0 on the calling thread, the others on the
 // pool, and returns when all have returned. Called from a pool thread (a nested parallel
@@ -32,6 +64,7 @@ void parallel_for(int64_t n, int64_t min_per_thread, Fn&& fn) {
   const int64_t workers = std::min<int64_t>(worker_count(), by_size);
   if (workers <= 1 || n <= 1) {
     if (n > 0) fn(int64_t{0}, n, 0);
+    check_cancelled();
     return;
   }
   const int64_t chunk = (n + workers - 1) / workers;
@@ -39,6 +72,7 @@ void parallel_for(int64_t n, int64_t min_per_thread, Fn&& fn) {
     const int64_t begin = w * chunk, end = std::min(n, begin + chunk);
     if (begin < end) fn(begin, end, static_cast<int>(w));
   });
+  check_cancelled();
 }
 
 // Like parallel_for, but worker w takes items w, w + workers, w + 2 workers, ...: balances
@@ -47,10 +81,12 @@ template <typename Fn>
 void parallel_strided(int64_t n, int64_t min_per_thread, Fn&& fn) {
   const int64_t by_size = std::max<int64_t>(1, n / std::max<int64_t>(1, min_per_thread));
   const int64_t workers = std::min<int64_t>(worker_count(), by_size);
-  const auto run = [&fn, n, workers](int64_t w) {
-    for (int64_t i = w; i < n; i += workers) fn(i, static_cast<int>(w));
+  const std::atomic<bool>* flag = cancel_flag();  // the pool's threads have scopes of their own
+  const auto run = [&fn, n, workers, flag](int64_t w) {
+    for (int64_t i = w; i < n && !cancelled(flag); i += workers) fn(i, static_cast<int>(w));
   };
   run_workers(workers, run);
+  check_cancelled();
 }
 
 }  // namespace seqscope::compute

@@ -15,6 +15,8 @@
 #include "compute/attention.h"
 #include "compute/benchmark.h"
 #include "compute/discretize.h"
+#include "compute/eigen_backend.h"
+#include "compute/inputs.h"
 #include "compute/parallel.h"
 #include "compute/scan_fused.h"
 #include "math_test_util.h"
@@ -131,6 +133,27 @@ TEST(Parallel, EveryIndexOnce) {
     parallel_strided(n, 1, [&](int64_t i, int) { seen[static_cast<size_t>(i)]++; });
     for (const auto& s : seen) EXPECT_EQ(s.load(), 2);
   }
+}
+
+// A set cancellation flag: a parallel region stops handing out items and throws Cancelled on the
+// thread that started it; a whole backend run throws before it returns any Results.
+TEST(Parallel, CancelledRegionsStopAndThrow) {
+  std::atomic<bool> flag{false};
+  const CancelScope scope(&flag);
+  std::atomic<int> calls{0};
+  EXPECT_THROW(parallel_strided(1000, 1,
+                                [&](int64_t i, int) {
+                                  calls++;
+                                  if (i == 3) flag.store(true);
+                                }),
+               Cancelled);
+  EXPECT_LT(calls.load(), 1000);
+  EXPECT_THROW(parallel_for(10, 1, [](int64_t, int64_t, int) {}), Cancelled);
+  Session session;
+  EXPECT_THROW(run_eigen(session, make_inputs(session)), Cancelled);
+  flag.store(false);
+  EXPECT_NO_THROW(parallel_for(10, 1, [](int64_t, int64_t, int) {}));
+  EXPECT_GT(run_eigen(session, make_inputs(session)).inputs.length(), 0);
 }
 
 // The Vulkan rows' costs: the scan adds its three materialized complex [L, D, N] tensors to
