@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "decay_walk.h"
-#include "types.h"
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -24,33 +23,8 @@ namespace seqscope::compute::decay_walk {
 using PacketD = Eigen::internal::packet_traits<double>::type;
 inline constexpr int kGroup = Eigen::internal::packet_traits<double>::size;
 
-// One real channel laid out [L][N] (step t's modes contiguous), in double.
-struct StepMajorReal {
-  int L = 0, N = 0;
-  std::vector<double> Abar, Bbar, C;
-  const double* abar(int t) const { return Abar.data() + static_cast<size_t>(t) * N; }
-  const double* bbar(int t) const { return Bbar.data() + static_cast<size_t>(t) * N; }
-  const double* c(int t) const { return C.data() + static_cast<size_t>(t) * N; }
-};
-
-// Channel d of the discretized tensors ([L, D, N]) as StepMajorReal: real parts (the imaginary
-// ones of a real channel are exactly 0); C is [L, N] per step or [D, N] per channel.
-inline StepMajorReal gather_real_channel(const TensorC& Abar, const TensorC& Bbar, const MatrixC& C, bool c_per_step,
-                                         int d) {
-  StepMajorReal ch;
-  ch.L = static_cast<int>(Abar.shape[0]);
-  ch.N = static_cast<int>(Abar.shape[2]);
-  const size_t size = static_cast<size_t>(ch.L) * ch.N;
-  ch.Abar.resize(size), ch.Bbar.resize(size), ch.C.resize(size);
-  for (int t = 0; t < ch.L; ++t)
-    for (int n = 0; n < ch.N; ++n) {
-      const size_t i = static_cast<size_t>(t) * ch.N + n;
-      ch.Abar[i] = Abar.at(t, d, n).real();
-      ch.Bbar[i] = Bbar.at(t, d, n).real();
-      ch.C[i] = (c_per_step ? C(t, n) : C(d, n)).real();
-    }
-  return ch;
-}
+// One real channel, [L][N] in double (decay_walk.h).
+using StepMajorReal = StepMajor<double>;
 
 // Denormal doubles (a mode decaying past 1e-308 between two flushes) are read and made as 0
 // while this lives, so they cost no microcode assist; the thread's MXCSR is restored after.

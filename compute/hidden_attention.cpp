@@ -190,7 +190,7 @@ Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const
     for (int64_t n = 0; n < N && real; ++n) real = C(d, n).imag() == 0.0f;
   const double factor = two_re ? 2.0 : 1.0;
   if (real && method == DecayMethod::Product)
-    return alpha_real_groups(gather_real_channel(Abar, Bbar, C, c_rows == RowsPer::Step, d), factor);
+    return alpha_real_groups(gather_step_major<double>(Abar, Bbar, C, c_rows == RowsPer::Step, d), factor);
   const Eigen::MatrixXd acc = real ? alpha_loop(gather_channel<double>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method)
                                    : alpha_loop(gather_channel<ComplexD>(Abar, Bbar, C, c_rows, d), S, A, d, L, N, method);
   // Column-major double -> row-major float in 64 x 64 tiles (a plain assignment would stride

@@ -18,32 +18,10 @@ namespace {
 
 using namespace decay_walk;
 
-// One channel's Abar, Bbar, C laid out [L][N], so that a step's N modes are contiguous.
-template <typename T>
-struct StepMajor {
-  int L = 0, N = 0;
-  std::vector<T> Abar, Bbar, C;
-  const T* abar(int t) const { return Abar.data() + static_cast<size_t>(t) * N; }
-  const T* bbar(int t) const { return Bbar.data() + static_cast<size_t>(t) * N; }
-  const T* c(int t) const { return C.data() + static_cast<size_t>(t) * N; }
-};
-
+// Channel d of r as StepMajor<T> (decay_walk.h).
 template <typename T>
 StepMajor<T> gather(const SsmResults& r, int d) {
-  StepMajor<T> ch;
-  ch.L = r.L;
-  ch.N = r.N;
-  const size_t size = static_cast<size_t>(r.L) * r.N;
-  ch.Abar.resize(size), ch.Bbar.resize(size), ch.C.resize(size);
-  const bool c_per_step = r.C.rows() == r.L && !r.lti;
-  for (int t = 0; t < r.L; ++t)
-    for (int n = 0; n < r.N; ++n) {
-      const size_t i = static_cast<size_t>(t) * r.N + n;
-      ch.Abar[i] = from_float<T>(r.Abar.at(t, d, n));
-      ch.Bbar[i] = from_float<T>(r.Bbar.at(t, d, n));
-      ch.C[i] = from_float<T>(c_per_step ? r.C(t, n) : r.C(d, n));
-    }
-  return ch;
+  return gather_step_major<T>(r.Abar, r.Bbar, r.C, r.C.rows() == r.L && !r.lti, d);
 }
 
 template <typename T>
@@ -194,7 +172,7 @@ void pool_column_group(const StepMajorReal& ch, int s0, int lanes, PooledLine& l
 }
 
 void pool_real_forward(const SsmResults& r, int d, MapOverview& o, int m) {
-  const StepMajorReal ch = gather_real_channel(r.Abar, r.Bbar, r.C, r.C.rows() == r.L && !r.lti, d);
+  const StepMajorReal ch = gather<double>(r, d);
   const int L = r.L, P = o.P;
   parallel_strided(P, 1, [&](int64_t j, int) {
     const FlushDenormals flush;
