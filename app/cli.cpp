@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "app/cmd_model.h"
-#include "compute/version.h"
+#include "core/version.h"
 
 namespace seqscope::app {
 namespace {

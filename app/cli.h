@@ -37,7 +37,7 @@ struct Options {
   std::string gif;           // --gif FILE: the cursor stepped from --from to --to
   std::optional<int> gif_from, gif_to;
   int fps = 8;
-  std::string csv_dir;  // --csv DIR: tensors as CSV (see compute/tensor_csv.h)
+  std::string csv_dir;  // --csv DIR: tensors as CSV (see compute/io/tensor_csv.h)
   // real checkpoints (app/cmd_model.cpp)
   std::string model, model2;  // --model DIR, --model2 DIR: Hugging Face folders
   std::optional<std::string> text;    // --text STR

@@ -1,5 +1,5 @@
 // `seqscope bench` (cmd_bench.h). The Eigen rows time the compute functions the backend calls
-// (compute/benchmark.h); the Vulkan rows run the Vulkan backend on sessions of the same shapes
+// (compute/bench/benchmark.h); the Vulkan rows run the Vulkan backend on sessions of the same shapes
 // and report its GPU timestamps per kernel, bounded by the device's own measured limits
 // (vk::measure_device_limits) for the ops with a cost model (compute::sweep_session_op_cost).
 #include "app/cmd_bench.h"
@@ -9,10 +9,10 @@
 
 #include <cstdio>
 
-#include "compute/atomic_file.h"
-#include "compute/benchmark.h"
-#include "compute/inputs.h"
-#include "compute/vulkan/context.h"
+#include "core/atomic_file.h"
+#include "compute/bench/benchmark.h"
+#include "compute/session/inputs.h"
+#include "gpu/context.h"
 #include "compute/vulkan/device_limits.h"
 #include "compute/vulkan/vulkan_backend.h"
 
@@ -35,7 +35,7 @@ void print_row(const compute::BenchResult& r) {
 
 // The Vulkan backend on the sweep sessions: one row per kernel timestamp.
 void add_vulkan_rows(bool quick, compute::BenchReport& report) {
-  auto [context, status] = vk::Context::create(vk::options_from_environment(vk::ContextOptions{}));
+  auto [context, status] = gpu::Context::create(gpu::options_from_environment(gpu::ContextOptions{}));
   if (!context) {
     compute::BenchResult r{"vulkan", "vulkan"};
     r.available = false;

@@ -1,5 +1,5 @@
 // `seqscope bench`: the machine's limits, then every op of each backend at fixed shapes, as a
-// table on the terminal and optionally JSON (compute/benchmark.h, docs/performance.md).
+// table on the terminal and optionally JSON (compute/bench/benchmark.h, docs/performance.md).
 #pragma once
 #include <string>
 

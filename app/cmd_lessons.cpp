@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "app/dashboard.h"
-#include "compute/lessons.h"
+#include "compute/lessons/lessons.h"
 
 namespace seqscope::app {
 namespace {

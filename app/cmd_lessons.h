@@ -3,7 +3,7 @@
 // --step applied on top) and the dashboard opened at that step.
 #pragma once
 #include "app/cli.h"
-#include "compute/session.h"
+#include "compute/session/session.h"
 
 namespace seqscope::app {
 

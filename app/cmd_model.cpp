@@ -5,14 +5,14 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "app/model_kernels.h"
+#include "compute/vulkan/model_kernels.h"
 #include "app/run.h"
-#include "compute/atomic_file.h"
+#include "core/atomic_file.h"
 #include "compute/checkpoint/adapter.h"
 #include "compute/checkpoint/model.h"
 #include "compute/checkpoint/tokenizer.h"
-#include "compute/tensor_export.h"
-#include "compute/vulkan/context.h"
+#include "compute/io/tensor_export.h"
+#include "gpu/context.h"
 
 namespace seqscope::app {
 namespace {
@@ -82,7 +82,7 @@ int run_model_export(const Options& options) {
   run_options.layer = options.layer;
   run_options.eigenvalues = false;  // not exported
   // --backend vulkan: every layer's scan and attention heads on the Vulkan backend.
-  std::unique_ptr<vk::Context> context;
+  std::unique_ptr<gpu::Context> context;
   std::unique_ptr<vk::VulkanBackend> backend;
   std::unique_ptr<VulkanModelKernels> kernels;
   if (options.backend == "vulkan") {
@@ -96,7 +96,7 @@ int run_model_export(const Options& options) {
   const nlohmann::json description = run_description(dir, *model, run);
 
   // The layer as dashboard Results, so the export has the names and layout of the synthetic
-  // one (compute/tensor_export.h): tokens [L] int32, logits [L, V] and the layer's tensors.
+  // one (compute/io/tensor_export.h): tokens [L] int32, logits [L, V] and the layer's tensors.
   compute::Results results;
   results.logits = std::move(run.logits);
   ckpt::fill_results(*model, std::move(run), std::vector<std::string>(tokens.size()), results);

@@ -5,8 +5,8 @@
 #include <map>
 #include <vector>
 
-#include "compute/inputs.h"
-#include "compute/vulkan/context.h"
+#include "compute/session/inputs.h"
+#include "gpu/context.h"
 #include "compute/vulkan/vulkan_backend.h"
 
 namespace seqscope::app {
@@ -19,7 +19,7 @@ namespace {
 // times the scan and the attention map, not the hidden-attention kernel.
 class VulkanSweepTimer {
  public:
-  explicit VulkanSweepTimer(vk::Context& context) : backend_(context) {}
+  explicit VulkanSweepTimer(gpu::Context& context) : backend_(context) {}
 
   double operator()(compute::SweepOp op, int L) {
     if (!measured_.contains(L)) measure(L);
@@ -77,9 +77,9 @@ compute::CostSweep CostSweepRunner::measure(const std::string& backend) {
     done_ = done;
   };
   if (backend != "vulkan") return compute::run_eigen_sweep(progress, &cancel_);
-  vk::ContextOptions options;
+  gpu::ContextOptions options;
   options.device_index = vulkan_device_;
-  auto [context, status] = vk::Context::create(vk::options_from_environment(options));
+  auto [context, status] = gpu::Context::create(gpu::options_from_environment(options));
   if (!context) throw compute::UserError("no Vulkan device for the sweep: " + status.message());
   VulkanSweepTimer timer(*context);
   compute::CostSweep sweep =

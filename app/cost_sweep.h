@@ -1,4 +1,4 @@
-// CostSweepRunner: measures the Cost panel's L sweep (compute/benchmark.h run_cost_sweep) on the
+// CostSweepRunner: measures the Cost panel's L sweep (compute/bench/benchmark.h run_cost_sweep) on the
 // backend that computed the Results on screen, and hands the panel what to draw (viz::SweepView).
 // In the window it runs on a worker thread: the UI stays live, shows progress and can cancel.
 // Headless figures (export, lesson export) use a blocking runner: start() returns when done.
@@ -12,8 +12,8 @@
 #include <string>
 #include <thread>
 
-#include "compute/benchmark.h"
-#include "viz/panel_context.h"
+#include "compute/bench/benchmark.h"
+#include "viz/panels/panel_context.h"
 
 namespace seqscope::app {
 

@@ -9,8 +9,8 @@
 
 #include "app/export_menu.h"
 #include "app/session_setup.h"
-#include "compute/eigen_backend.h"
-#include "viz/headless_ui.h"
+#include "compute/backend/eigen_backend.h"
+#include "viz/render/headless_ui.h"
 
 namespace seqscope::app {
 namespace {
@@ -41,7 +41,7 @@ const char* normalization_name(viz::MapNormalization n) {
 
 // ---- construction --------------------------------------------------------------------------
 
-Dashboard::Dashboard(const vk::Context& context, viz::HeatmapRenderer& heatmaps, Workspace& workspace)
+Dashboard::Dashboard(const gpu::Context& context, viz::HeatmapRenderer& heatmaps, Workspace& workspace)
     : workspace_(workspace),
       gpu_(context, heatmaps),
       heatmaps_(heatmaps),

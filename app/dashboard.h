@@ -16,14 +16,14 @@
 #include "app/cost_sweep.h"
 #include "app/lesson_controller.h"
 #include "app/workspace.h"
-#include "compute/presets.h"
-#include "compute/vulkan/context.h"
-#include "viz/controls_panel.h"
-#include "viz/gpu_results.h"
-#include "viz/heatmap.h"
-#include "viz/panel.h"
-#include "viz/transport_panel.h"
-#include "viz/view_state.h"
+#include "compute/session/presets.h"
+#include "gpu/context.h"
+#include "viz/panels/controls_panel.h"
+#include "viz/render/gpu_results.h"
+#include "viz/render/heatmap.h"
+#include "viz/panels/panel.h"
+#include "viz/panels/transport_panel.h"
+#include "viz/widgets/view_state.h"
 
 namespace seqscope::app {
 
@@ -37,7 +37,7 @@ struct DashboardStatus {
 
 class Dashboard {
  public:
-  Dashboard(const vk::Context& context, viz::HeatmapRenderer& heatmaps, Workspace& workspace);
+  Dashboard(const gpu::Context& context, viz::HeatmapRenderer& heatmaps, Workspace& workspace);
   // Draws everything for this frame; returns false when the user asked to quit.
   bool draw(const DashboardStatus& status);
   // Call after the workspace produced new Results (uploads them for the heatmaps).

@@ -9,10 +9,10 @@
 #include <fstream>
 
 #include "app/dashboard.h"
-#include "compute/atomic_file.h"
-#include "compute/tensor_csv.h"
-#include "compute/tensor_export.h"
-#include "viz/panel_context.h"
+#include "core/atomic_file.h"
+#include "compute/io/tensor_csv.h"
+#include "compute/io/tensor_export.h"
+#include "viz/panels/panel_context.h"
 
 namespace seqscope::app {
 namespace {
@@ -40,7 +40,7 @@ struct ExportMenu::GifJob {
   FigureRenderer renderer;
   viz::GifWriter writer;
   int from, to, next;
-  GifJob(vk::Context& context, Workspace& workspace, const viz::ViewState& view, const FigureSpec& spec,
+  GifJob(gpu::Context& context, Workspace& workspace, const viz::ViewState& view, const FigureSpec& spec,
          const std::string& device, const std::string& path, int t0, int t1, int fps)
       : renderer(context, workspace, view, spec, device),
         writer(path, spec.width * static_cast<uint32_t>(spec.scale), spec.height * static_cast<uint32_t>(spec.scale),
@@ -48,7 +48,7 @@ struct ExportMenu::GifJob {
         from(t0), to(t1), next(t0) {}
 };
 
-ExportMenu::ExportMenu(vk::Context& context, Workspace& workspace, Dashboard& dashboard, std::string device_label,
+ExportMenu::ExportMenu(gpu::Context& context, Workspace& workspace, Dashboard& dashboard, std::string device_label,
                        std::string recent_path)
     : context_(context),
       workspace_(workspace),

@@ -14,8 +14,8 @@
 
 #include "app/export_render.h"
 #include "app/workspace.h"
-#include "compute/vulkan/context.h"
-#include "viz/gif_writer.h"
+#include "gpu/context.h"
+#include "viz/render/gif_writer.h"
 
 namespace seqscope::app {
 
@@ -24,7 +24,7 @@ class Dashboard;
 class ExportMenu {
  public:
   // recent_path: where the recent-files list is kept; empty to keep none (scripted runs).
-  ExportMenu(vk::Context& context, Workspace& workspace, Dashboard& dashboard, std::string device_label,
+  ExportMenu(gpu::Context& context, Workspace& workspace, Dashboard& dashboard, std::string device_label,
              std::string recent_path);
   ~ExportMenu();
 
@@ -52,7 +52,7 @@ class ExportMenu {
   void remember(const std::string& path);
   bool error_line_and_buttons(const char* action);
 
-  vk::Context& context_;
+  gpu::Context& context_;
   Workspace& workspace_;
   Dashboard& dashboard_;
   std::string device_label_;

@@ -9,9 +9,9 @@
 #include <fstream>
 
 #include "app/dashboard.h"
-#include "compute/version.h"
-#include "viz/headless_ui.h"
-#include "viz/panel_context.h"
+#include "core/version.h"
+#include "viz/render/headless_ui.h"
+#include "viz/panels/panel_context.h"
 
 namespace seqscope::app {
 
@@ -36,11 +36,11 @@ struct FigureRenderer::Parts {
   viz::HeadlessUi ui;
   ImGuiContext* own = nullptr;
   Dashboard dashboard;
-  Parts(vk::Context& context, Workspace& workspace, float scale)
+  Parts(gpu::Context& context, Workspace& workspace, float scale)
       : ui(context, scale), own(ImGui::GetCurrentContext()), dashboard(context, ui.renderer().heatmaps(), workspace) {}
 };
 
-FigureRenderer::FigureRenderer(vk::Context& context, Workspace& workspace, const viz::ViewState& view, FigureSpec spec,
+FigureRenderer::FigureRenderer(gpu::Context& context, Workspace& workspace, const viz::ViewState& view, FigureSpec spec,
                                std::string device_label)
     : caller_(ImGui::GetCurrentContext()), spec_(std::move(spec)), device_label_(std::move(device_label)) {
   check_figure_spec(spec_);

@@ -13,10 +13,10 @@
 #include <string>
 
 #include "app/workspace.h"
-#include "compute/session.h"
-#include "compute/vulkan/context.h"
-#include "viz/image_export.h"
-#include "viz/view_state.h"
+#include "compute/session/session.h"
+#include "gpu/context.h"
+#include "viz/render/image_export.h"
+#include "viz/widgets/view_state.h"
 
 namespace seqscope::app {
 
@@ -36,7 +36,7 @@ void check_figure_spec(const FigureSpec& spec);
 // ImGui context current between calls, so the app can render figures while its window runs.
 class FigureRenderer {
  public:
-  FigureRenderer(vk::Context& context, Workspace& workspace, const viz::ViewState& view, FigureSpec spec,
+  FigureRenderer(gpu::Context& context, Workspace& workspace, const viz::ViewState& view, FigureSpec spec,
                  std::string device_label);
   ~FigureRenderer();
   FigureRenderer(const FigureRenderer&) = delete;

@@ -18,10 +18,10 @@
 #include "app/workspace.h"
 #include "app/run.h"
 #include "app/window.h"
-#include "viz/headless_ui.h"
-#include "viz/image_export.h"
-#include "viz/offscreen_target.h"
-#include "viz/ui_renderer.h"
+#include "viz/render/headless_ui.h"
+#include "viz/render/image_export.h"
+#include "viz/render/offscreen_target.h"
+#include "viz/render/ui_renderer.h"
 
 namespace seqscope::app {
 namespace {
@@ -59,7 +59,7 @@ void print_stats(const std::vector<float>& frame_ms, double first_frame_ms, doub
 }
 
 // Renders the last frame's draw data again into an offscreen image of the same size.
-void save_screenshot(vk::Context& context, viz::UiRenderer& renderer, VkFormat format, const std::string& path) {
+void save_screenshot(gpu::Context& context, viz::UiRenderer& renderer, VkFormat format, const std::string& path) {
   vkDeviceWaitIdle(context.device());  // ImGui reuses its vertex buffers; the window's frames must be done
   viz::OffscreenTarget target(context, format);
   const viz::Image image = target.render(renderer, ImGui::GetDrawData(), viz::background_color());
@@ -87,11 +87,11 @@ int run_gui(const Options& options) {
                  headless_hint());
     return 2;
   }
-  vk::ContextOptions context_options;
+  gpu::ContextOptions context_options;
   context_options.device_index = options.device;
   context_options.instance_extensions = Window::required_instance_extensions();
   context_options.swapchain = true;
-  auto [context, status] = vk::Context::create(vk::options_from_environment(context_options));
+  auto [context, status] = gpu::Context::create(gpu::options_from_environment(context_options));
   if (!context) {
     std::fprintf(stderr, "seqscope: %s\n", status.message().c_str());
     Window::terminate_glfw();
@@ -130,7 +130,7 @@ int run_gui(const Options& options) {
       dashboard.on_new_results();
     }
     DashboardStatus dash_status{context->device_info().name + " (" +
-                                    vk::device_type_name(context->device_info().type) + ")",
+                                    gpu::device_type_name(context->device_info().type) + ")",
                                 0.0f, has_font ? "" : "DejaVu Sans not found (fonts-dejavu-core): using ImGui's font"};
     // Recent files sit next to imgui.ini; scripted runs keep none.
     ExportMenu export_menu(*context, workspace, dashboard, dash_status.device,

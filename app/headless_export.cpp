@@ -14,19 +14,19 @@
 #include "app/run.h"
 #include "app/session_setup.h"
 #include "app/workspace.h"
-#include "compute/tensor_csv.h"
-#include "compute/tensor_export.h"
-#include "viz/gif_writer.h"
-#include "viz/image_export.h"
-#include "viz/panel_context.h"
+#include "compute/io/tensor_csv.h"
+#include "compute/io/tensor_export.h"
+#include "viz/render/gif_writer.h"
+#include "viz/render/image_export.h"
+#include "viz/panels/panel_context.h"
 
 namespace seqscope::app {
 namespace {
 
 constexpr int k_max_fps = 50;  // GIF delays are in 1/100 s; viewers slow down faster ones
 
-std::string device_label(const vk::Context& context) {
-  return context.device_info().name + " (" + vk::device_type_name(context.device_info().type) + ")";
+std::string device_label(const gpu::Context& context) {
+  return context.device_info().name + " (" + gpu::device_type_name(context.device_info().type) + ")";
 }
 
 FigureSpec figure_spec(const Options& options) {
@@ -78,14 +78,14 @@ void export_gif(const Options& options, FigureRenderer& renderer, const FigureSp
 }  // namespace
 
 int run_list_devices() {
-  const vk::DeviceList list = vk::list_devices();
+  const gpu::DeviceList list = gpu::list_devices();
   if (!list.status.ok()) {
     std::fprintf(stderr, "seqscope: %s\n", list.status.message().c_str());
     return 1;
   }
-  for (const vk::DeviceInfo& device : list.devices)
-    std::printf("%u\t%s\t%s\tVulkan %s\n", device.index, device.name.c_str(), vk::device_type_name(device.type),
-                vk::api_version_string(device.api_version).c_str());
+  for (const gpu::DeviceInfo& device : list.devices)
+    std::printf("%u\t%s\t%s\tVulkan %s\n", device.index, device.name.c_str(), gpu::device_type_name(device.type),
+                gpu::api_version_string(device.api_version).c_str());
   return 0;
 }
 
@@ -105,7 +105,7 @@ int run_export(const Options& options) {
     std::printf("wrote %s\n", options.save_session.c_str());
   }
   // Vulkan is needed for images only; tensors from the Eigen backend need no device at all.
-  std::unique_ptr<vk::Context> context;
+  std::unique_ptr<gpu::Context> context;
   if (figures || loaded.session.backend == compute::BackendChoice::Vulkan) {
     context = make_headless_context(options);
     if (!context) return 1;
@@ -146,10 +146,10 @@ int run_export(const Options& options) {
   return context && context->validation_messages() > 0 ? 3 : 0;
 }
 
-std::unique_ptr<vk::Context> make_headless_context(const Options& options) {
-  vk::ContextOptions context_options;
+std::unique_ptr<gpu::Context> make_headless_context(const Options& options) {
+  gpu::ContextOptions context_options;
   context_options.device_index = options.device;
-  auto [context, status] = vk::Context::create(vk::options_from_environment(context_options));
+  auto [context, status] = gpu::Context::create(gpu::options_from_environment(context_options));
   if (!context) std::fprintf(stderr, "seqscope: %s\n", status.message().c_str());
   return std::move(context);
 }

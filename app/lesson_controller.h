@@ -1,4 +1,4 @@
-// LessonController: the app side of lessons (compute/lessons.h). It keeps the open lesson and
+// LessonController: the app side of lessons (compute/lessons/lessons.h). It keeps the open lesson and
 // step, applies a step (the Workspace session, the cursor, channel and head, the dynamics tab),
 // draws the Lesson panel in place of the controls column, tells the dashboard which panels to
 // outline, and draws the "Start here" lesson list and the lesson menu items.
@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "app/workspace.h"
-#include "compute/lessons.h"
-#include "viz/lesson_panel.h"
-#include "viz/panel_context.h"
-#include "viz/ssm_dynamics_panel.h"
+#include "compute/lessons/lessons.h"
+#include "viz/panels/lesson_panel.h"
+#include "viz/panels/panel_context.h"
+#include "viz/panels/ssm_dynamics_panel.h"
 
 namespace seqscope::app {
 

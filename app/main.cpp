@@ -7,8 +7,8 @@
 #include "app/cmd_lessons.h"
 #include "app/cmd_model.h"
 #include "app/run.h"
-#include "compute/types.h"
-#include "compute/vulkan/check.h"
+#include "core/types.h"
+#include "gpu/check.h"
 
 int main(int argc, char** argv) {
   using namespace seqscope;
@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   } catch (const compute::UserError& e) {
     std::fprintf(stderr, "seqscope: %s\n", e.what());
     return 2;
-  } catch (const vk::VulkanError& e) {
+  } catch (const gpu::VulkanError& e) {
     std::fprintf(stderr, "seqscope: %s\n", e.what());
     return 1;
   } catch (const std::exception& e) {

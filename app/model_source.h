@@ -7,7 +7,7 @@
 #include <string>
 
 #include "compute/checkpoint/adapter.h"
-#include "viz/view_state.h"
+#include "viz/widgets/view_state.h"
 
 namespace seqscope::app {
 

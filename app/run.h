@@ -5,7 +5,7 @@
 
 #include "app/cli.h"
 
-namespace seqscope::vk {
+namespace seqscope::gpu {
 class Context;
 }
 
@@ -20,7 +20,7 @@ int run_any_export(const Options& options);
 
 // A Vulkan context without a window, on --device (else SEQSCOPE_DEVICE, else the automatic
 // choice); null, after one line on stderr, when there is none.
-std::unique_ptr<vk::Context> make_headless_context(const Options& options);
+std::unique_ptr<gpu::Context> make_headless_context(const Options& options);
 
 // The one-line hint shown when there is no display.
 const char* headless_hint();

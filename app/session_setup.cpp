@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "compute/atomic_file.h"
+#include "core/atomic_file.h"
 
 namespace seqscope::app {
 namespace {

@@ -4,7 +4,7 @@
 #pragma once
 #include "app/cli.h"
 #include "app/export_render.h"
-#include "compute/session.h"
+#include "compute/session/session.h"
 
 namespace seqscope::app {
 

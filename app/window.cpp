@@ -39,17 +39,17 @@ std::vector<const char*> Window::required_instance_extensions() {
   return std::vector<const char*>(names, names + count);
 }
 
-Window::Window(vk::Context& context, int width, int height, const std::string& title) : context_(context) {
+Window::Window(gpu::Context& context, int width, int height, const std::string& title) : context_(context) {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
   window_ = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
-  if (!window_) throw vk::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "cannot create a window: " + glfw_error_text());
+  if (!window_) throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "cannot create a window: " + glfw_error_text());
   VkSurfaceKHR surface = VK_NULL_HANDLE;
   SEQSCOPE_VK_CHECK(glfwCreateWindowSurface(context.instance(), window_, nullptr, &surface));
   VkBool32 present = VK_FALSE;
   vkGetPhysicalDeviceSurfaceSupportKHR(context.physical_device(), context.queue_family(), surface, &present);
   if (!present) {
     vkDestroySurfaceKHR(context.instance(), surface, nullptr);
-    throw vk::VulkanError(VK_ERROR_INITIALIZATION_FAILED,
+    throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED,
                           context.device_info().name + " cannot present to this window's surface");
   }
   window_data_.Surface = surface;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "compute/vulkan/context.h"
+#include "gpu/context.h"
 
 struct GLFWwindow;
 
@@ -28,7 +28,7 @@ class Window {
   // Instance extensions GLFW needs for a surface.
   static std::vector<const char*> required_instance_extensions();
 
-  Window(vk::Context& context, int width, int height, const std::string& title);
+  Window(gpu::Context& context, int width, int height, const std::string& title);
   ~Window();
   Window(const Window&) = delete;
   Window& operator=(const Window&) = delete;
@@ -57,7 +57,7 @@ class Window {
   bool render_and_present(const std::function<void(VkCommandBuffer)>& record, ImVec4 clear_color);
 
  private:
-  vk::Context& context_;
+  gpu::Context& context_;
   GLFWwindow* window_ = nullptr;
   ImGui_ImplVulkanH_Window window_data_;
   uint32_t min_image_count_ = 2;

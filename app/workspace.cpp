@@ -1,19 +1,19 @@
 #include "app/workspace.h"
 
-#include "app/model_kernels.h"
+#include "compute/vulkan/model_kernels.h"
 #include "app/model_source.h"
 
 #include <chrono>
 
-#include "compute/eigen_backend.h"
-#include "compute/inputs.h"
-#include "compute/parallel.h"
+#include "compute/backend/eigen_backend.h"
+#include "compute/session/inputs.h"
+#include "core/parallel.h"
 #include "compute/vulkan/backend_factory.h"
-#include "compute/vulkan/check.h"
+#include "gpu/check.h"
 
 namespace seqscope::app {
 
-Workspace::Workspace(compute::Session session, vk::Context* context)
+Workspace::Workspace(compute::Session session, gpu::Context* context)
     : session_(std::move(session)), context_(context) {}
 
 // A running background recompute is cancelled, so that closing the window does not wait for it.
@@ -37,7 +37,7 @@ void Workspace::choose_backend() {
 compute::Results Workspace::run_backend(const compute::Inputs& inputs) {
   try {
     return backend_->run(session_, inputs);
-  } catch (const vk::VulkanError& e) {
+  } catch (const gpu::VulkanError& e) {
     // Device lost, out of memory...: say so and carry on with the reference backend.
     notice_ = std::string("Vulkan backend failed (") + e.what() + "): using Eigen";
     backend_ = std::make_unique<compute::EigenBackend>();
@@ -58,7 +58,7 @@ void Workspace::use_model(std::unique_ptr<ModelSource> source) {
 compute::Results Workspace::run_model() {
   try {
     return model_->compute();
-  } catch (const vk::VulkanError& e) {
+  } catch (const gpu::VulkanError& e) {
     // As run_backend: say so and carry on with the CPU.
     notice_ = std::string("Vulkan backend failed (") + e.what() + "): the model runs on the CPU";
     model_->use_kernels(nullptr);

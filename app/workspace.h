@@ -6,7 +6,7 @@
 // In the window, recomputes on the Eigen backend run in the background (run_in_background):
 // update() starts one on a worker thread and takes its Results once they are ready, while the
 // panels keep showing the previous ones. An edit made meanwhile cancels the running recompute,
-// which stops at its next work item (compute/parallel.h), and the edits coalesce into one
+// which stops at its next work item (core/parallel.h), and the edits coalesce into one
 // recompute of the latest session that starts then. Model folders and the Vulkan backend (the
 // window's queue belongs to the UI thread) still recompute inside update().
 #pragma once
@@ -17,12 +17,12 @@
 #include <optional>
 #include <string>
 
-#include "compute/backend.h"
-#include "compute/inputs.h"
-#include "compute/results.h"
-#include "compute/session.h"
+#include "compute/backend/backend.h"
+#include "compute/session/inputs.h"
+#include "compute/backend/results.h"
+#include "compute/session/session.h"
 
-namespace seqscope::vk {
+namespace seqscope::gpu {
 class Context;
 }
 
@@ -34,7 +34,7 @@ class VulkanModelKernels;
 class Workspace {
  public:
   // context may be null (no Vulkan): only the Eigen backend is then available.
-  Workspace(compute::Session session, vk::Context* context);
+  Workspace(compute::Session session, gpu::Context* context);
   ~Workspace();
 
   const compute::Session& session() const { return session_; }
@@ -81,7 +81,7 @@ class Workspace {
   bool finish_job();  // takes the job's Results (true) or its error (false)
   void record_recompute(std::chrono::steady_clock::time_point start);
   compute::Session session_;
-  vk::Context* context_;
+  gpu::Context* context_;
   std::unique_ptr<compute::Backend> backend_;
   compute::BackendChoice backend_choice_{};
   std::unique_ptr<compute::Results> results_;

@@ -17,8 +17,12 @@ if [ "${SEQSCOPE_SKIP_SANITIZERS:-0}" != "1" ]; then
   # Only what the sanitizer pass runs: the math and unit tests (and the binary the math
   # label's Python checks call), not the GUI, golden, parity or checkpoint suites.
   seqscope_build_targets asan-ubsan seqscope test_math test_unit
-  # Mesa's lavapipe and LLVM keep allocations until exit: suppress only their leaks.
+  # Mesa's lavapipe and LLVM keep allocations until exit: suppress only their leaks. In this
+  # build gpu/context.cpp keeps the Vulkan driver and layers mapped until exit, so the leak
+  # stacks can name them (docs/testing.md, "Why the sanitizer build pins the Vulkan driver").
   export LSAN_OPTIONS="suppressions=$SEQSCOPE_ROOT/tests/lsan.supp:print_suppressions=0"
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
-  ctest --preset asan-ubsan -L "math|unit" -j 2 --timeout 900
+  # A failing test prints its whole output, leak stacks included, into the CI log.
+  ctest --preset asan-ubsan -L "math|unit" -j 2 --timeout 900 --output-on-failure \
+    --test-output-size-failed 1048576
 fi

@@ -1,4 +1,4 @@
-// Push constants of the heatmap pipeline (64 bytes); mirrored by HeatmapPush in viz/heatmap.h.
+// Push constants of the heatmap pipeline (64 bytes); mirrored by HeatmapPush in viz/render/heatmap.h.
 layout(push_constant) uniform HeatmapPush {
   vec4 rect;    // quad corners in normalized device coordinates: x0, y0, x1, y1
   uvec4 dims;   // rows, cols, offset (elements), row_stride (elements)

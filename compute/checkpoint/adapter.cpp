@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "compute/utf8.h"
+#include "core/utf8.h"
 
 namespace seqscope::compute::checkpoint {
 

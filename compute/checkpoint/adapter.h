@@ -12,7 +12,7 @@
 
 #include "compute/checkpoint/model.h"
 #include "compute/checkpoint/tokenizer.h"
-#include "compute/results.h"
+#include "compute/backend/results.h"
 
 namespace seqscope::compute::checkpoint {
 

@@ -3,9 +3,9 @@
 // softmax heads through the project's softmax_attention; tied head on ln_f(x).
 #include <cmath>
 
-#include "compute/attention.h"
+#include "compute/attention/attention.h"
 #include "compute/checkpoint/model.h"
-#include "compute/checkpoint/parallel.h"
+#include "compute/checkpoint/matmul.h"
 
 namespace seqscope::compute::checkpoint {
 namespace {

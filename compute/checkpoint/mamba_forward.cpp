@@ -6,10 +6,10 @@
 #include <cmath>
 
 #include "compute/checkpoint/model.h"
-#include "compute/checkpoint/parallel.h"
-#include "compute/hidden_attention.h"
-#include "compute/ssm.h"
-#include "compute/ssm_scan.h"
+#include "compute/checkpoint/matmul.h"
+#include "compute/ssm/hidden_attention.h"
+#include "compute/ssm/ssm.h"
+#include "compute/ssm/ssm_scan.h"
 
 namespace seqscope::compute::checkpoint {
 namespace {

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "compute/checkpoint/safetensors.h"
-#include "compute/results.h"
-#include "compute/types.h"
+#include "compute/backend/results.h"
+#include "core/types.h"
 
 namespace seqscope::compute::checkpoint {
 
@@ -61,7 +61,7 @@ struct ModelRun {
 
 // Where a forward pass runs each layer's sequence mixing. Null in RunOptions: on the CPU
 // (Eigen). The app passes its Vulkan backend's kernels when that backend is active
-// (app/model_kernels.h); both fill the same fields.
+// (compute/vulkan/model_kernels.h); both fill the same fields.
 class LayerKernels {
  public:
   virtual ~LayerKernels() = default;

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "compute/types.h"
+#include "core/types.h"
 
 namespace seqscope::compute::checkpoint {
 

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "compute/checkpoint/unicode_ranges.h"
-#include "compute/types.h"
-#include "compute/utf8.h"
+#include "core/types.h"
+#include "core/utf8.h"
 
 namespace seqscope::compute::checkpoint {
 namespace {

@@ -1,12 +1,12 @@
 // make_backend (see backend_factory.h).
 #include "compute/vulkan/backend_factory.h"
 
-#include "compute/eigen_backend.h"
+#include "compute/backend/eigen_backend.h"
 #include "compute/vulkan/vulkan_backend.h"
 
 namespace seqscope::vk {
 
-std::unique_ptr<compute::Backend> make_backend(compute::BackendChoice choice, Context* context, std::string* notice) {
+std::unique_ptr<compute::Backend> make_backend(compute::BackendChoice choice, gpu::Context* context, std::string* notice) {
   if (notice) notice->clear();
   switch (choice) {
     case compute::BackendChoice::Eigen:

@@ -5,15 +5,15 @@
 #include <memory>
 #include <string>
 
-#include "compute/backend.h"
-#include "compute/session.h"
-#include "compute/vulkan/context.h"
+#include "compute/backend/backend.h"
+#include "compute/session/session.h"
+#include "gpu/context.h"
 
 namespace seqscope::vk {
 
 // context may be null (no Vulkan device). notice (if given) receives a one-line reason when
 // auto falls back to Eigen, and is cleared otherwise.
-std::unique_ptr<compute::Backend> make_backend(compute::BackendChoice choice, Context* context,
+std::unique_ptr<compute::Backend> make_backend(compute::BackendChoice choice, gpu::Context* context,
                                                std::string* notice = nullptr);
 
 }  // namespace seqscope::vk

@@ -3,13 +3,13 @@
 
 #include <algorithm>
 
-#include "compute/vulkan/shader_module.h"
+#include "gpu/shader_module.h"
 
 namespace seqscope::vk {
 
 // ---- ComputePipeline -----------------------------------------------------------------------
 
-ComputePipeline::ComputePipeline(const Context& context, std::string_view shader, uint32_t bindings,
+ComputePipeline::ComputePipeline(const gpu::Context& context, std::string_view shader, uint32_t bindings,
                                  std::vector<int32_t> constants)
     : context_(context), bindings_(bindings), constants_(std::move(constants)) {
   VkDevice device = context.device();
@@ -35,7 +35,7 @@ ComputePipeline::ComputePipeline(const Context& context, std::string_view shader
     entries.push_back({i, static_cast<uint32_t>(i * sizeof(int32_t)), sizeof(int32_t)});
   VkSpecializationInfo spec{static_cast<uint32_t>(entries.size()), entries.data(), constants_.size() * sizeof(int32_t),
                             constants_.data()};
-  VkShaderModule module = make_shader_module(device, shader);
+  VkShaderModule module = gpu::make_shader_module(device, shader);
   VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
   info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module,
                 "main", &spec};
@@ -54,17 +54,17 @@ ComputePipeline::~ComputePipeline() {
 
 // ---- BufferPool ----------------------------------------------------------------------------
 
-GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) {
+gpu::GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) {
   const VkDeviceSize limit = context_.properties().limits.maxStorageBufferRange;
   if (bytes > limit)
-    throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY, "buffer " + name + " needs " + std::to_string(bytes) +
+    throw gpu::VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY, "buffer " + name + " needs " + std::to_string(bytes) +
                                                          " bytes, above maxStorageBufferRange");
   auto& slot = buffers_[name];
   if (!slot || slot->size() < bytes) {
     // Grow with headroom so that a slider dragging L up does not reallocate every step.
     const VkDeviceSize grown = std::min<VkDeviceSize>(limit, std::max<VkDeviceSize>(bytes + bytes / 4, 256));
     slot.reset();
-    slot = std::make_unique<GpuBuffer>(context_, grown);
+    slot = std::make_unique<gpu::GpuBuffer>(context_, grown);
     ++allocations_;
   }
   return *slot;
@@ -72,7 +72,7 @@ GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) {
 
 // ---- RecorderPools -------------------------------------------------------------------------
 
-RecorderPools::RecorderPools(const Context& context, uint32_t max_dispatches, uint32_t max_bindings,
+RecorderPools::RecorderPools(const gpu::Context& context, uint32_t max_dispatches, uint32_t max_bindings,
                              uint32_t max_queries)
     : context_(context), max_queries_(max_queries) {
   VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, max_dispatches * max_bindings};
@@ -99,17 +99,17 @@ void RecorderPools::reset() { SEQSCOPE_VK_CHECK(vkResetDescriptorPool(context_.d
 
 // ---- Recorder ------------------------------------------------------------------------------
 
-Recorder::Recorder(const Context& context, VkCommandBuffer cmd, const RecorderPools& pools)
+Recorder::Recorder(const gpu::Context& context, VkCommandBuffer cmd, const RecorderPools& pools)
     : context_(context), cmd_(cmd), pool_(pools.descriptors()), queries_(pools.queries()),
       max_queries_(pools.max_queries()) {
   if (queries_) vkCmdResetQueryPool(cmd_, queries_, 0, max_queries_);
 }
 
-void Recorder::dispatch_raw(const ComputePipeline& pipeline, std::initializer_list<const GpuBuffer*> buffers,
+void Recorder::dispatch_raw(const ComputePipeline& pipeline, std::initializer_list<const gpu::GpuBuffer*> buffers,
                             const void* push, uint32_t push_bytes, uint32_t groups_x, uint32_t groups_y,
                             uint32_t groups_z) {
   if (buffers.size() != pipeline.bindings())
-    throw VulkanError(VK_ERROR_INITIALIZATION_FAILED, "dispatch with the wrong number of buffers");
+    throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "dispatch with the wrong number of buffers");
   if (groups_x == 0 || groups_y == 0 || groups_z == 0) return;
   VkDescriptorSetLayout set_layout = pipeline.set_layout();
   VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
@@ -120,7 +120,7 @@ void Recorder::dispatch_raw(const ComputePipeline& pipeline, std::initializer_li
   SEQSCOPE_VK_CHECK(vkAllocateDescriptorSets(context_.device(), &alloc, &set));
   std::vector<VkDescriptorBufferInfo> infos;
   infos.reserve(buffers.size());
-  for (const GpuBuffer* buffer : buffers) infos.push_back({buffer->buffer(), 0, VK_WHOLE_SIZE});
+  for (const gpu::GpuBuffer* buffer : buffers) infos.push_back({buffer->buffer(), 0, VK_WHOLE_SIZE});
   std::vector<VkWriteDescriptorSet> writes(buffers.size(), {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
   for (uint32_t i = 0; i < writes.size(); ++i) {
     writes[i].dstSet = set;

@@ -16,15 +16,15 @@
 #include <string_view>
 #include <vector>
 
-#include "compute/vulkan/buffer.h"
-#include "compute/vulkan/context.h"
+#include "gpu/buffer.h"
+#include "gpu/context.h"
 
 namespace seqscope::vk {
 
 class ComputePipeline {
  public:
   // shader: name as embedded ("ssm_readout.comp"); constants: constant_id i = constants[i].
-  ComputePipeline(const Context& context, std::string_view shader, uint32_t bindings,
+  ComputePipeline(const gpu::Context& context, std::string_view shader, uint32_t bindings,
                   std::vector<int32_t> constants);
   ~ComputePipeline();
   ComputePipeline(const ComputePipeline&) = delete;
@@ -38,7 +38,7 @@ class ComputePipeline {
   uint32_t local_size() const { return static_cast<uint32_t>(constants_.at(0)); }
 
  private:
-  const Context& context_;
+  const gpu::Context& context_;
   uint32_t bindings_ = 0;
   std::vector<int32_t> constants_;
   VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
@@ -50,16 +50,16 @@ class ComputePipeline {
 // enough), so that a recompute of the same or a smaller session allocates nothing.
 class BufferPool {
  public:
-  explicit BufferPool(const Context& context) : context_(context) {}
+  explicit BufferPool(const gpu::Context& context) : context_(context) {}
   // The buffer `name` with room for at least `bytes` (its contents are kept only when it
-  // was large enough). Throws VulkanError above the device's maxStorageBufferRange.
-  GpuBuffer& ensure(const std::string& name, VkDeviceSize bytes);
-  GpuBuffer& at(const std::string& name) const { return *buffers_.at(name); }
+  // was large enough). Throws gpu::VulkanError above the device's maxStorageBufferRange.
+  gpu::GpuBuffer& ensure(const std::string& name, VkDeviceSize bytes);
+  gpu::GpuBuffer& at(const std::string& name) const { return *buffers_.at(name); }
   size_t allocations() const { return allocations_; }
 
  private:
-  const Context& context_;
-  std::map<std::string, std::unique_ptr<GpuBuffer>> buffers_;
+  const gpu::Context& context_;
+  std::map<std::string, std::unique_ptr<gpu::GpuBuffer>> buffers_;
   size_t allocations_ = 0;
 };
 
@@ -67,7 +67,7 @@ class BufferPool {
 // up to max_bindings storage buffers, 2 timestamps per op (no query pool without timestamps).
 class RecorderPools {
  public:
-  RecorderPools(const Context& context, uint32_t max_dispatches, uint32_t max_bindings, uint32_t max_queries);
+  RecorderPools(const gpu::Context& context, uint32_t max_dispatches, uint32_t max_bindings, uint32_t max_queries);
   ~RecorderPools();
   RecorderPools(const RecorderPools&) = delete;
   RecorderPools& operator=(const RecorderPools&) = delete;
@@ -79,7 +79,7 @@ class RecorderPools {
   uint32_t max_queries() const { return max_queries_; }
 
  private:
-  const Context& context_;
+  const gpu::Context& context_;
   uint32_t max_queries_;
   VkDescriptorPool descriptors_ = VK_NULL_HANDLE;
   VkQueryPool queries_ = VK_NULL_HANDLE;
@@ -90,10 +90,10 @@ class RecorderPools {
 // pair of timestamps around each op.
 class Recorder {
  public:
-  Recorder(const Context& context, VkCommandBuffer cmd, const RecorderPools& pools);
+  Recorder(const gpu::Context& context, VkCommandBuffer cmd, const RecorderPools& pools);
 
   template <typename Push>
-  void dispatch(const ComputePipeline& pipeline, std::initializer_list<const GpuBuffer*> buffers, const Push& push,
+  void dispatch(const ComputePipeline& pipeline, std::initializer_list<const gpu::GpuBuffer*> buffers, const Push& push,
                 uint32_t groups_x, uint32_t groups_y = 1, uint32_t groups_z = 1) {
     static_assert(sizeof(Push) <= 128, "push constants are limited to 128 bytes");
     dispatch_raw(pipeline, buffers, &push, sizeof(Push), groups_x, groups_y, groups_z);
@@ -106,10 +106,10 @@ class Recorder {
   std::map<std::string, double> read_timings() const;
 
  private:
-  void dispatch_raw(const ComputePipeline& pipeline, std::initializer_list<const GpuBuffer*> buffers, const void* push,
+  void dispatch_raw(const ComputePipeline& pipeline, std::initializer_list<const gpu::GpuBuffer*> buffers, const void* push,
                     uint32_t push_bytes, uint32_t groups_x, uint32_t groups_y, uint32_t groups_z);
 
-  const Context& context_;
+  const gpu::Context& context_;
   VkCommandBuffer cmd_;
   VkDescriptorPool pool_;
   VkQueryPool queries_;

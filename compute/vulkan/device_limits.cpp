@@ -27,7 +27,7 @@ struct FmaPush {
 };
 
 // Milliseconds of the dispatches `record` adds, from timestamps (or the submit's wall clock).
-double time_dispatch(Context& context, RecorderPools& pools, const std::function<void(Recorder&)>& record) {
+double time_dispatch(gpu::Context& context, RecorderPools& pools, const std::function<void(Recorder&)>& record) {
   pools.reset();
   std::optional<Recorder> recorder;
   const auto start = std::chrono::steady_clock::now();
@@ -52,10 +52,10 @@ double best_ms(int runs, const std::function<double()>& run) {
   return best;
 }
 
-double measure_copy_gbps(Context& context, RecorderPools& pools, bool quick) {
+double measure_copy_gbps(gpu::Context& context, RecorderPools& pools, bool quick) {
   const VkDeviceSize limit = context.properties().limits.maxStorageBufferRange;
   const VkDeviceSize bytes = std::min<VkDeviceSize>(limit, VkDeviceSize{quick ? 64u : 256u} << 20) / 16 * 16;
-  GpuBuffer src(context, bytes), dst(context, bytes);
+  gpu::GpuBuffer src(context, bytes), dst(context, bytes);
   std::fill_n(static_cast<float*>(src.mapped()), bytes / sizeof(float), 1.0f);
   const ComputePipeline copy(context, "bench_copy.comp", 2, {static_cast<int32_t>(kGroup)});
   const CopyPush push{static_cast<uint32_t>(bytes / 16)};
@@ -66,9 +66,9 @@ double measure_copy_gbps(Context& context, RecorderPools& pools, bool quick) {
   return 2.0 * static_cast<double>(bytes) / (ms * 1e6);  // read + written, GB/s
 }
 
-double measure_fma_gflops(Context& context, RecorderPools& pools, bool quick) {
+double measure_fma_gflops(gpu::Context& context, RecorderPools& pools, bool quick) {
   const ComputePipeline fma(context, "bench_fma.comp", 1, {static_cast<int32_t>(kGroup)});
-  GpuBuffer sink(context, 16);
+  gpu::GpuBuffer sink(context, 16);
   FmaPush push{64, 0.999999f, 1e-7f};
   uint32_t groups = 16;
   const auto run = [&] {
@@ -90,7 +90,7 @@ double measure_fma_gflops(Context& context, RecorderPools& pools, bool quick) {
 
 }  // namespace
 
-compute::MachineLimits measure_device_limits(Context& context, bool quick) {
+compute::MachineLimits measure_device_limits(gpu::Context& context, bool quick) {
   RecorderPools pools(context, 1, 2, 2);
   compute::MachineLimits limits;
   limits.copy_gbps = measure_copy_gbps(context, pools, quick);

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "compute/attention.h"
+#include "compute/attention/attention.h"
 #include "compute/vulkan/vulkan_kernels.h"
 
 namespace seqscope::vk {
@@ -18,7 +18,7 @@ namespace seqscope::vk {
 using compute::AttentionKind;
 using compute::AttentionResults;
 
-AttentionJob prepare_attention(const Context& context, const compute::Session& session, const compute::Matrix& u) {
+AttentionJob prepare_attention(const gpu::Context& context, const compute::Session& session, const compute::Matrix& u) {
   AttentionJob job;
   job.config = session.attention;
   job.r = compute::attention_projections(session, u);
@@ -41,7 +41,7 @@ AttentionJob prepare_attention(const Context& context, const compute::Session& s
   return job;
 }
 
-AttentionJob prepare_model_attention(const Context& context, compute::AttentionResults a, bool maps) {
+AttentionJob prepare_model_attention(const gpu::Context& context, compute::AttentionResults a, bool maps) {
   AttentionJob job;
   job.r = std::move(a);
   const AttentionResults& r = job.r;
@@ -96,11 +96,11 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
   const AttentionResults& r = job.r;
   const compute::AttentionConfig& c = job.config;
   const int64_t hl = int64_t{r.H} * r.L, maps = hl * r.L, hld = hl * r.dh;
-  GpuBuffer& q = b.at("att.q");
-  GpuBuffer& kk = b.at("att.k");
-  GpuBuffer& v = b.at("att.v");
-  GpuBuffer& out = b.ensure("att.out", hld * sizeof(float));
-  GpuBuffer& stats = b.ensure("att.stats", hl * 4 * sizeof(float));
+  gpu::GpuBuffer& q = b.at("att.q");
+  gpu::GpuBuffer& kk = b.at("att.k");
+  gpu::GpuBuffer& v = b.at("att.v");
+  gpu::GpuBuffer& out = b.ensure("att.out", hld * sizeof(float));
+  gpu::GpuBuffer& stats = b.ensure("att.stats", hl * 4 * sizeof(float));
   const int32_t mask = static_cast<int32_t>(c.mask), feature = static_cast<int32_t>(c.feature_map);
   const ProbsPush probs_push{r.L, r.dh, mask, c.window, job.scale, static_cast<int32_t>(c.kind), feature, c.lag};
   // The whole map, or (L beyond a full map) its overview: one workgroup per (query bin, head).
@@ -127,8 +127,8 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
       if (job.maps) map_pass();
       break;
     case AttentionKind::Linear: {
-      GpuBuffer& z = b.ensure("att.z", hld * 2 * sizeof(float));
-      GpuBuffer& state = b.ensure("att.state", int64_t{r.H} * r.dh * r.dh * 2 * sizeof(float));
+      gpu::GpuBuffer& z = b.ensure("att.z", hld * 2 * sizeof(float));
+      gpu::GpuBuffer& state = b.ensure("att.state", int64_t{r.H} * r.dh * r.dh * 2 * sizeof(float));
       const auto linear_pass = [&](int32_t mode, int64_t invocations) {
         const LinearPush push{r.L, r.dh, mask, c.window, r.H, mode, feature, static_cast<float>(compute::kLinearEps)};
         rec.dispatch(k.linear, {&q, &kk, &v, &z, &stats, &state, &out}, push, groups_for(invocations, kGroup));

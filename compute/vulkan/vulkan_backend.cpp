@@ -8,7 +8,7 @@
 #include <functional>
 #include <optional>
 
-#include "compute/eigen_backend.h"
+#include "compute/backend/eigen_backend.h"
 #include "compute/vulkan/vulkan_kernels.h"
 
 namespace seqscope::vk {
@@ -25,7 +25,7 @@ std::vector<int32_t> group(std::initializer_list<int32_t> more = {}) {
 }
 }  // namespace
 
-Kernels::Kernels(const Context& c)
+Kernels::Kernels(const gpu::Context& c)
     : scan_chunk(c, "ssm_scan_chunk.comp", 11, group({kScanChunk})),
       scan_carry(c, "ssm_scan_carry.comp", 2, group()),
       scan_fixup(c, "ssm_scan_fixup.comp", 4, group({kScanChunk})),
@@ -42,7 +42,7 @@ Kernels::Kernels(const Context& c)
       linear(c, "attention_linear.comp", 7, group()),
       lag(c, "attention_lag.comp", 2, group()) {}
 
-void require_buffer_range(const Context& context, double bytes, const std::string& what, int L) {
+void require_buffer_range(const gpu::Context& context, double bytes, const std::string& what, int L) {
   const double limit = static_cast<double>(context.properties().limits.maxStorageBufferRange);
   if (bytes <= limit) return;
   char line[300];
@@ -54,7 +54,7 @@ void require_buffer_range(const Context& context, double bytes, const std::strin
 }
 
 void put(BufferPool& buffers, const std::string& name, const void* data, size_t bytes) {
-  GpuBuffer& buffer = buffers.ensure(name, bytes > 0 ? bytes : 16);
+  gpu::GpuBuffer& buffer = buffers.ensure(name, bytes > 0 ? bytes : 16);
   if (bytes > 0) std::memcpy(buffer.mapped(), data, bytes);
 }
 
@@ -62,7 +62,7 @@ void get(const BufferPool& buffers, const std::string& name, void* data, size_t 
   std::memcpy(data, buffers.at(name).mapped(), bytes);
 }
 
-VulkanBackend::VulkanBackend(Context& context)
+VulkanBackend::VulkanBackend(gpu::Context& context)
     : context_(context),
       kernels_(std::make_unique<Kernels>(context)),
       buffers_(std::make_unique<BufferPool>(context)),

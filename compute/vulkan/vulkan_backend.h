@@ -7,8 +7,8 @@
 #include <functional>
 #include <memory>
 
-#include "compute/backend.h"
-#include "compute/vulkan/context.h"
+#include "compute/backend/backend.h"
+#include "gpu/context.h"
 
 namespace seqscope::vk {
 
@@ -19,7 +19,7 @@ class Recorder;
 
 class VulkanBackend : public compute::Backend {
  public:
-  explicit VulkanBackend(Context& context);
+  explicit VulkanBackend(gpu::Context& context);
   ~VulkanBackend() override;
   VulkanBackend(const VulkanBackend&) = delete;
   VulkanBackend& operator=(const VulkanBackend&) = delete;
@@ -31,7 +31,7 @@ class VulkanBackend : public compute::Backend {
   // Buffer allocations so far (a recompute of an equal or smaller session adds none).
   size_t buffer_allocations() const;
 
-  // A real model's layers (compute::checkpoint::LayerKernels, through app/model_kernels.h),
+  // A real model's layers (compute::checkpoint::LayerKernels, through compute/vulkan/model_kernels.h),
   // on the same kernels as run(). r: a gated S6 layer's inputs; fills y, y_gated and, with
   // states, Abar, Bbar, h, the hidden attention and the eigenvalues.
   void run_model_scan(compute::SsmResults& r, bool states);
@@ -42,7 +42,7 @@ class VulkanBackend : public compute::Backend {
   // One command buffer with what `record` adds, submitted and waited for.
   void submit(const std::function<void(Recorder&)>& record);
 
-  Context& context_;
+  gpu::Context& context_;
   std::unique_ptr<Kernels> kernels_;
   std::unique_ptr<BufferPool> buffers_;
   std::unique_ptr<RecorderPools> pools_;

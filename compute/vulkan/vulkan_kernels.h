@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "compute/results.h"
-#include "compute/session.h"
+#include "compute/backend/results.h"
+#include "compute/session/session.h"
 #include "compute/vulkan/compute_pipeline.h"
 
 namespace seqscope::vk {
 
 struct Kernels {
-  explicit Kernels(const Context& context);
+  explicit Kernels(const gpu::Context& context);
   ComputePipeline scan_chunk, scan_carry, scan_fixup, readout, dense_scan;
   ComputePipeline kernel, kernel_dense;
   ComputePipeline hidden_prefix, hidden_tiles, hidden_pool;
@@ -31,7 +31,7 @@ inline constexpr int kMaxHeadDim = 256;  // attention.head_dim maximum
 inline constexpr int kFlashKeys = 8;    // keys per shared tile: 2 * 8 * 256 floats = 16 KiB
 
 // Throws UserError when `bytes` for `what` exceed the device's storage-buffer range.
-void require_buffer_range(const Context& context, double bytes, const std::string& what, int L);
+void require_buffer_range(const gpu::Context& context, double bytes, const std::string& what, int L);
 
 // The SSM layer of one recompute. r holds what the CPU prepares (params, u, z, delta, B, C,
 // A, Dskip; Abar/Bbar of dense models) and, after read_ssm, everything else.
@@ -47,10 +47,10 @@ struct SsmJob {
   bool read_states = true;  // false: read back y and y_gated only (a model layer not shown)
 };
 // CPU side of the SSM layer; UserError on bad sizes or limits of this device.
-SsmJob prepare_ssm(const Context& context, const compute::Session& session, const compute::Matrix& u_block);
+SsmJob prepare_ssm(const gpu::Context& context, const compute::Session& session, const compute::Matrix& u_block);
 // A real model's layer, whose inputs r already holds (a gated S6 layer, mamba discretization):
 // states false reads back y and y_gated only.
-SsmJob prepare_model_ssm(const Context& context, compute::SsmResults r, bool states);
+SsmJob prepare_model_ssm(const gpu::Context& context, compute::SsmResults r, bool states);
 void upload_ssm(const SsmJob& job, BufferPool& buffers);
 void record_ssm(Recorder& recorder, const Kernels& kernels, BufferPool& buffers, const SsmJob& job);
 void read_ssm(const BufferPool& buffers, SsmJob& job);
@@ -64,9 +64,9 @@ struct AttentionJob {
   int pooled_size = 0;        // P of the map's overview; 0: the full [H, L, L] map
   bool maps = true;           // false: out only, no scores or probs (a model layer not shown)
 };
-AttentionJob prepare_attention(const Context& context, const compute::Session& session, const compute::Matrix& u);
+AttentionJob prepare_attention(const gpu::Context& context, const compute::Session& session, const compute::Matrix& u);
 // A real model's causal softmax heads, whose q, k, v [H, L, dh] a already holds.
-AttentionJob prepare_model_attention(const Context& context, compute::AttentionResults a, bool maps);
+AttentionJob prepare_model_attention(const gpu::Context& context, compute::AttentionResults a, bool maps);
 void upload_attention(const AttentionJob& job, BufferPool& buffers);
 void record_attention(Recorder& recorder, const Kernels& kernels, BufferPool& buffers, const AttentionJob& job);
 void read_attention(const BufferPool& buffers, AttentionJob& job);

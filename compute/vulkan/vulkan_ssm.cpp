@@ -8,10 +8,10 @@
 // Sections: prepare, upload, record, read back.
 #include <cstring>
 
-#include "compute/discretize.h"
-#include "compute/ssm.h"
-#include "compute/ssm_init.h"
-#include "compute/ssm_scan.h"
+#include "compute/ssm/discretize.h"
+#include "compute/ssm/ssm.h"
+#include "compute/ssm/ssm_init.h"
+#include "compute/ssm/ssm_scan.h"
 #include "compute/vulkan/vulkan_kernels.h"
 
 namespace seqscope::vk {
@@ -41,7 +41,7 @@ void discretize_lti(const SsmParams& p, const SsmResults& r, compute::Discretiza
     }
 }
 
-// As run_dense in compute/ssm.cpp: Abar [D, N, N], Bbar [D, N] per channel, in double.
+// As run_dense in compute/ssm/ssm.cpp: Abar [D, N, N], Bbar [D, N] per channel, in double.
 void discretize_dense_all(const SsmParams& p, compute::Discretization method, SsmJob& job) {
   const int D = p.D, N = p.N;
   job.dense_abar = compute::Tensor({D, N, N});
@@ -66,7 +66,7 @@ void discretize_dense_all(const SsmParams& p, compute::Discretization method, Ss
   }
 }
 
-void check_limits(const Context& context, const SsmJob& job) {
+void check_limits(const gpu::Context& context, const SsmJob& job) {
   const SsmResults& r = job.r;
   const double L = r.L, ldn = L * r.D * r.N;
   require_buffer_range(context, ldn * kComplex, "the state h [L, D, N]", r.L);
@@ -80,7 +80,7 @@ void check_limits(const Context& context, const SsmJob& job) {
 
 // ---- prepare -------------------------------------------------------------------------------
 
-SsmJob prepare_ssm(const Context& context, const compute::Session& session, const Matrix& u_block) {
+SsmJob prepare_ssm(const gpu::Context& context, const compute::Session& session, const Matrix& u_block) {
   SsmJob job;
   job.r = compute::ssm_results_header(session, u_block);
   SsmResults& r = job.r;
@@ -98,7 +98,7 @@ SsmJob prepare_ssm(const Context& context, const compute::Session& session, cons
   return job;
 }
 
-SsmJob prepare_model_ssm(const Context& context, compute::SsmResults r, bool states) {
+SsmJob prepare_model_ssm(const gpu::Context& context, compute::SsmResults r, bool states) {
   SsmJob job;
   job.r = std::move(r);
   job.method = compute::Discretization::Mamba;
@@ -169,11 +169,11 @@ void record_diagonal_scan(Recorder& rec, const Kernels& k, BufferPool& b, const 
   const SsmResults& r = job.r;
   const int64_t ldn = int64_t{r.L} * r.D * r.N, modes = int64_t{r.D} * r.N;
   const int64_t aggs = int64_t{job.directions} * job.chunks * modes;
-  GpuBuffer& agg = b.ensure("ssm.agg", aggs * 4 * sizeof(float));
-  GpuBuffer& carry = b.ensure("ssm.carry", aggs * kComplex);
-  GpuBuffer& abar = b.ensure("ssm.Abar", ldn * kComplex);
-  GpuBuffer& h = b.ensure("ssm.h", ldn * kComplex);
-  GpuBuffer& h_bwd = b.ensure("ssm.h_bwd", r.bidirectional ? ldn * kComplex : 16);
+  gpu::GpuBuffer& agg = b.ensure("ssm.agg", aggs * 4 * sizeof(float));
+  gpu::GpuBuffer& carry = b.ensure("ssm.carry", aggs * kComplex);
+  gpu::GpuBuffer& abar = b.ensure("ssm.Abar", ldn * kComplex);
+  gpu::GpuBuffer& h = b.ensure("ssm.h", ldn * kComplex);
+  gpu::GpuBuffer& h_bwd = b.ensure("ssm.h_bwd", r.bidirectional ? ldn * kComplex : 16);
   const ScanPush push{r.L, r.D, r.N, job.chunks, r.lti ? 0 : 1, static_cast<int32_t>(job.method)};
   rec.dispatch(k.scan_chunk,
                {&b.at("ssm.u"), &b.at("ssm.delta"), &b.at("ssm.A"), &b.at("ssm.B"), &b.at("ssm.abar_lti"),
@@ -189,8 +189,8 @@ void record_diagonal_scan(Recorder& rec, const Kernels& k, BufferPool& b, const 
 void record_dense_scan(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob& job) {
   const SsmResults& r = job.r;
   const int64_t ldn = int64_t{r.L} * r.D * r.N;
-  GpuBuffer& h = b.ensure("ssm.h", ldn * kComplex);
-  GpuBuffer& h_bwd = b.ensure("ssm.h_bwd", r.bidirectional ? ldn * kComplex : 16);
+  gpu::GpuBuffer& h = b.ensure("ssm.h", ldn * kComplex);
+  gpu::GpuBuffer& h_bwd = b.ensure("ssm.h_bwd", r.bidirectional ? ldn * kComplex : 16);
   rec.dispatch(k.dense_scan, {&b.at("ssm.u"), &b.at("ssm.dense_abar"), &b.at("ssm.dense_bbar"), &h, &h_bwd},
                DensePush{r.L, r.D, r.N}, r.D, job.directions);
 }
@@ -209,7 +209,7 @@ void record_readout(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob
 
 void record_kernel(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob& job) {
   const SsmResults& r = job.r;
-  GpuBuffer& out = b.ensure("ssm.kernel", int64_t{r.D} * r.L * sizeof(float));
+  gpu::GpuBuffer& out = b.ensure("ssm.kernel", int64_t{r.D} * r.L * sizeof(float));
   if (r.dense) {
     rec.dispatch(k.kernel_dense, {&b.at("ssm.dense_abar"), &b.at("ssm.dense_bbar"), &b.at("ssm.C"), &out},
                  DensePush{r.L, r.D, r.N}, r.D);
@@ -226,7 +226,7 @@ void record_hidden_attention(Recorder& rec, const Kernels& k, BufferPool& b, con
   const SsmResults& r = job.r;
   const int channels = static_cast<int>(r.hidden_attention_channels.size());
   const bool exp_decay = job.method == compute::Discretization::Zoh || job.method == compute::Discretization::Mamba;
-  GpuBuffer& prefix = b.ensure("ssm.ha_prefix", r.lti ? 16 : int64_t{channels} * r.L * r.N * 4 * sizeof(float));
+  gpu::GpuBuffer& prefix = b.ensure("ssm.ha_prefix", r.lti ? 16 : int64_t{channels} * r.L * r.N * 4 * sizeof(float));
   if (!r.lti)
     rec.dispatch(k.hidden_prefix,
                  {&b.at("ssm.delta"), &b.at("ssm.A"), &b.at("ssm.Abar"), &b.at("ssm.channels"), &prefix},
@@ -234,19 +234,19 @@ void record_hidden_attention(Recorder& rec, const Kernels& k, BufferPool& b, con
   const TilesPush push{r.L, r.D, r.N, r.lti ? 1 : 0, r.bidirectional ? 1 : 0, r.is_complex ? 1 : 0,
                        r.is_complex ? 2.0f : 1.0f};
   // LTI models bind the kernel; selective ones C [L, N], Bbar and the prefix.
-  GpuBuffer& kernel = r.lti ? b.at("ssm.kernel") : b.ensure("ssm.kernel", 16);
-  GpuBuffer& bbar = r.dense ? b.ensure("ssm.Bbar", 16) : b.at("ssm.Bbar");
+  gpu::GpuBuffer& kernel = r.lti ? b.at("ssm.kernel") : b.ensure("ssm.kernel", 16);
+  gpu::GpuBuffer& bbar = r.dense ? b.ensure("ssm.Bbar", 16) : b.at("ssm.Bbar");
   if (job.pooled_size > 0) {  // the overview: one workgroup per (query bin, channel)
     const int P = job.pooled_size;
     const int64_t pooled = int64_t{channels} * P * P * sizeof(float);
-    GpuBuffer& pool_max = b.ensure("ssm.alpha_pool_max", pooled);
-    GpuBuffer& pool_mean = b.ensure("ssm.alpha_pool_mean", pooled);
+    gpu::GpuBuffer& pool_max = b.ensure("ssm.alpha_pool_max", pooled);
+    gpu::GpuBuffer& pool_mean = b.ensure("ssm.alpha_pool_mean", pooled);
     rec.dispatch(k.hidden_pool,
                  {&b.at("ssm.C"), &bbar, &prefix, &kernel, &b.at("ssm.channels"), &pool_max, &pool_mean},
                  PoolPush{push, P}, P, channels);
     return;
   }
-  GpuBuffer& alpha = b.ensure("ssm.alpha", int64_t{channels} * r.L * r.L * sizeof(float));
+  gpu::GpuBuffer& alpha = b.ensure("ssm.alpha", int64_t{channels} * r.L * r.L * sizeof(float));
   rec.dispatch(k.hidden_tiles, {&b.at("ssm.C"), &bbar, &prefix, &kernel, &b.at("ssm.channels"), &alpha}, push,
                groups_for(r.L, kTile), groups_for(r.L, kTile), channels);
 }

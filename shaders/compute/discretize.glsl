@@ -1,4 +1,4 @@
-// Diagonal discretization of one mode in float, the GPU twin of compute/discretize.cpp
+// Diagonal discretization of one mode in float, the GPU twin of compute/ssm/discretize.cpp
 // (which works in double and rounds once): delta * a is formed exactly as a double-float so
 // that exp(delta a) keeps its digits for large |delta a| and the phase of a complex mode is
 // reduced exactly. Methods in the order of compute::Discretization.

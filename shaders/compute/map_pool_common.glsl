@@ -1,4 +1,4 @@
-// Pooled overviews (compute/map_overview.h): bin b of P covers [b*L/P, (b+1)*L/P). One
+// Pooled overviews (compute/session/map_overview.h): bin b of P covers [b*L/P, (b+1)*L/P). One
 // workgroup pools one row bin of one map; invocation i owns the column bins i, i + G, ... (at
 // most kBinsPerInvocation), so no two invocations write the same output.
 #ifndef SEQSCOPE_MAP_POOL_COMMON_GLSL

@@ -144,7 +144,7 @@ float log_acc(float x) {
   return (ef * kLn2Hi + lm) + ef * kLn2Lo;
 }
 
-// softplus(x) = log(1 + exp(x)) with torch's threshold 20, as compute/ssm_scan.h.
+// softplus(x) = log(1 + exp(x)) with torch's threshold 20, as compute/ssm/ssm_scan.h.
 float softplus_acc(float x) {
   if (x > 20.0) return x;
   float y = exp_acc(x);

@@ -1,13 +1,13 @@
-// Google Benchmark versions of the `seqscope bench` ops (compute/benchmark.h defines their
+// Google Benchmark versions of the `seqscope bench` ops (compute/bench/benchmark.h defines their
 // byte and flop counts; docs/performance.md the shapes): the fused selective scan, the
 // blocked softmax attention with its full maps, and one channel's hidden attention.
 #include <benchmark/benchmark.h>
 
 #include <random>
 
-#include "compute/attention.h"
-#include "compute/hidden_attention.h"
-#include "compute/scan_fused.h"
+#include "compute/attention/attention.h"
+#include "compute/ssm/hidden_attention.h"
+#include "compute/ssm/scan_fused.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Real-model layers on the Vulkan backend (app/model_kernels.h: every layer's selective scan
+// Real-model layers on the Vulkan backend (compute/vulkan/model_kernels.h: every layer's selective scan
 // and attention heads on its compute shaders) against the CPU forward pass, on tiny generated
 // checkpoints of both architectures: the logits and the shown layer's tensors. Validation on.
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/model_kernels.h"
+#include "compute/vulkan/model_kernels.h"
 #include "compute/checkpoint/model.h"
 #include "tests/checkpoint/checkpoint_folders.h"
 #include "tests/parity/parity_util.h"

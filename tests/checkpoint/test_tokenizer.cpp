@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "compute/checkpoint/tokenizer.h"
-#include "compute/types.h"
+#include "core/types.h"
 
 namespace ckpt = seqscope::compute::checkpoint;
 using seqscope::compute::UserError;

@@ -14,8 +14,8 @@
 
 #include "tests/checkpoint/checkpoint_folders.h"
 #include "tests/support/process.h"
-#include "viz/attention_panel.h"
-#include "viz/image_export.h"
+#include "viz/panels/attention_panel.h"
+#include "viz/render/image_export.h"
 
 namespace seqscope {
 namespace {

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "compute/checkpoint/tokenizer.h"
-#include "compute/types.h"
+#include "core/types.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace seqscope::compute;

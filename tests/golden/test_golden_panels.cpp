@@ -8,7 +8,7 @@
 
 #include "tests/support/golden.h"
 #include "tests/support/process.h"
-#include "viz/panel_context.h"
+#include "viz/panels/panel_context.h"
 
 namespace seqscope {
 namespace {

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/process.h"
-#include "viz/image_export.h"
+#include "viz/render/image_export.h"
 
 namespace seqscope {
 namespace {

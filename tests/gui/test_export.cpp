@@ -15,10 +15,10 @@
 #include <set>
 #include <sstream>
 
-#include "compute/npy.h"
+#include "compute/io/npy.h"
 #include "tests/support/process.h"
-#include "viz/image_export.h"
-#include "viz/panel_context.h"
+#include "viz/render/image_export.h"
+#include "viz/panels/panel_context.h"
 
 namespace seqscope {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "tests/support/golden.h"
 #include "tests/support/process.h"
-#include "viz/image_export.h"
+#include "viz/render/image_export.h"
 
 namespace seqscope {
 namespace {

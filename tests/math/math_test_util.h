@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include "compute/param_rng.h"
-#include "compute/session.h"
-#include "compute/types.h"
+#include "core/param_rng.h"
+#include "compute/session/session.h"
+#include "core/types.h"
 
 namespace seqscope::compute::test {
 

@@ -5,9 +5,9 @@
 
 #include <cmath>
 
-#include "compute/attention.h"
-#include "compute/cost_model.h"
-#include "math_test_util.h"
+#include "compute/attention/attention.h"
+#include "compute/session/cost_model.h"
+#include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

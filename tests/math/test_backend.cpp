@@ -7,11 +7,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "compute/eigen_backend.h"
-#include "compute/inputs.h"
-#include "compute/npy.h"
-#include "compute/tensor_export.h"
-#include "math_test_util.h"
+#include "compute/backend/eigen_backend.h"
+#include "compute/session/inputs.h"
+#include "compute/io/npy.h"
+#include "compute/io/tensor_export.h"
+#include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

@@ -5,10 +5,10 @@
 
 #include <functional>
 
-#include "compute/attention.h"
-#include "compute/cost_model.h"
-#include "compute/ssm.h"
-#include "math_test_util.h"
+#include "compute/attention/attention.h"
+#include "compute/session/cost_model.h"
+#include "compute/ssm/ssm.h"
+#include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

@@ -9,8 +9,8 @@
 #include <set>
 #include <vector>
 
-#include "compute/inputs.h"
-#include "compute/session_schema.h"
+#include "compute/session/inputs.h"
+#include "compute/session/session_schema.h"
 
 namespace seqscope::compute {
 namespace {

@@ -1,15 +1,15 @@
-// Lessons (compute/lessons.h): every embedded lesson loads, its steps are valid sessions, and
-// each lesson's claim holds on the Results of the steps it names (compute/lesson_claims.h);
+// Lessons (compute/lessons/lessons.h): every embedded lesson loads, its steps are valid sessions, and
+// each lesson's claim holds on the Results of the steps it names (compute/lessons/lesson_claims.h);
 // the checks also fail where the claim would be false, and the file format rejects mistakes.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 
-#include "compute/eigen_backend.h"
-#include "compute/inputs.h"
-#include "compute/lesson_claims.h"
-#include "compute/lessons.h"
+#include "compute/backend/eigen_backend.h"
+#include "compute/session/inputs.h"
+#include "compute/lessons/lesson_claims.h"
+#include "compute/lessons/lessons.h"
 
 namespace seqscope::compute {
 namespace {

@@ -1,4 +1,4 @@
-// Map overviews (compute/map_overview.h): the bins, the rule that switches to overviews, and
+// Map overviews (compute/session/map_overview.h): the bins, the rule that switches to overviews, and
 // the identities the overview path must keep against the full maps of the same session:
 // pooled == pool(full map) (max |x| and mean per block), exact row == row of the full map, and
 // the outputs unchanged — for every attention kind and for selective, bidirectional and LTI
@@ -7,12 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "compute/attention.h"
-#include "compute/eigen_backend.h"
-#include "compute/hidden_attention.h"
-#include "compute/inputs.h"
-#include "compute/session.h"
-#include "math_test_util.h"
+#include "compute/attention/attention.h"
+#include "compute/backend/eigen_backend.h"
+#include "compute/ssm/hidden_attention.h"
+#include "compute/session/inputs.h"
+#include "compute/session/session.h"
+#include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "compute/atomic_file.h"
-#include "compute/npy.h"
+#include "core/atomic_file.h"
+#include "compute/io/npy.h"
 
 namespace seqscope::compute {
 namespace {

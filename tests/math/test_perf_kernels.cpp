@@ -12,14 +12,14 @@
 #include <utility>
 #include <vector>
 
-#include "compute/attention.h"
-#include "compute/benchmark.h"
-#include "compute/discretize.h"
-#include "compute/eigen_backend.h"
-#include "compute/inputs.h"
-#include "compute/parallel.h"
-#include "compute/scan_fused.h"
-#include "math_test_util.h"
+#include "compute/attention/attention.h"
+#include "compute/bench/benchmark.h"
+#include "compute/ssm/discretize.h"
+#include "compute/backend/eigen_backend.h"
+#include "compute/session/inputs.h"
+#include "core/parallel.h"
+#include "compute/ssm/scan_fused.h"
+#include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

@@ -3,9 +3,9 @@
 
 #include <cmath>
 
-#include "compute/eigen_backend.h"
-#include "compute/inputs.h"
-#include "compute/presets.h"
+#include "compute/backend/eigen_backend.h"
+#include "compute/session/inputs.h"
+#include "compute/session/presets.h"
 
 namespace seqscope::compute {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <unistd.h>
 
-#include "compute/session.h"
-#include "compute/session_schema.h"
+#include "compute/session/session.h"
+#include "compute/session/session_schema.h"
 
 namespace seqscope::compute {
 namespace {

@@ -1,4 +1,4 @@
-// The packet exp of the scan and softmax kernels (compute/simd_exp.h) against std::exp in
+// The packet exp of the scan and softmax kernels (core/simd_exp.h) against std::exp in
 // double: over the float range, within the error the rounding of its float input already
 // implies (exp's relative condition number is |x|), and at the edges of the range.
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "compute/simd_exp.h"
+#include "core/simd_exp.h"
 
 namespace seqscope::compute {
 namespace {

@@ -6,10 +6,10 @@
 
 #include <unsupported/Eigen/MatrixFunctions>
 
-#include "compute/discretize.h"
-#include "compute/ssm.h"
-#include "compute/ssm_init.h"
-#include "math_test_util.h"
+#include "compute/ssm/discretize.h"
+#include "compute/ssm/ssm.h"
+#include "compute/ssm/ssm_init.h"
+#include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

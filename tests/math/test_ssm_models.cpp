@@ -6,11 +6,11 @@
 
 #include <cmath>
 
-#include "compute/inputs.h"
-#include "compute/session_schema.h"
-#include "compute/ssm.h"
-#include "compute/ssm_init.h"
-#include "math_test_util.h"
+#include "compute/session/inputs.h"
+#include "compute/session/session_schema.h"
+#include "compute/ssm/ssm.h"
+#include "compute/ssm/ssm_init.h"
+#include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

@@ -10,10 +10,10 @@
 
 #include <string>
 
-#include "compute/discretize.h"
-#include "compute/hidden_attention.h"
-#include "compute/ssm.h"
-#include "math_test_util.h"
+#include "compute/ssm/discretize.h"
+#include "compute/ssm/hidden_attention.h"
+#include "compute/ssm/ssm.h"
+#include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

@@ -10,8 +10,8 @@
 #include <map>
 #include <string>
 
-#include "compute/eigen_backend.h"
-#include "compute/param_rng.h"
+#include "compute/backend/eigen_backend.h"
+#include "core/param_rng.h"
 #include "compute/vulkan/vulkan_backend.h"
 #include "tests/support/vk_test_context.h"
 

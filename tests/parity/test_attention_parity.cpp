@@ -1,7 +1,7 @@
 // Attention parity: scores, probs, out (and the projections) of VulkanBackend against
 // EigenBackend for softmax (causal, none, window; ALiBi, RoPE, sinusoidal, temperature),
 // linear attention (elu+1 and identity; causal, none, window) and the lag head, H = 1..8.
-#include "compute/inputs.h"
+#include "compute/session/inputs.h"
 #include "tests/parity/parity_util.h"
 
 namespace seqscope::parity {

@@ -89,7 +89,7 @@ TEST(VulkanBackend, StateAboveTheStorageBufferRangeIsAUserError) {
 }
 
 TEST(BackendFactory, ChoosesByDeviceAndChoice) {
-  vk::Context& context = testing::test_context();
+  gpu::Context& context = testing::test_context();
   std::string notice;
   auto eigen = vk::make_backend(BackendChoice::Eigen, &context, &notice);
   EXPECT_EQ(eigen->name(), "eigen");

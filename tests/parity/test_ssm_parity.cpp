@@ -1,7 +1,7 @@
 // SSM parity: every tensor of SsmResults from VulkanBackend against EigenBackend, per variant,
 // discretization and block option, on shapes with L = 1, L = 4099 (no multiple of a chunk or
 // tile), N = 1 and N = 64, real and complex A.
-#include "compute/discretize.h"
+#include "compute/ssm/discretize.h"
 #include "tests/parity/parity_util.h"
 
 namespace seqscope::parity {

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "viz/image_export.h"
+#include "viz/render/image_export.h"
 
 namespace seqscope::testing {
 

@@ -7,16 +7,16 @@ namespace seqscope::testing {
 namespace {
 // Never destroyed on purpose: destroying the instance unloads the driver, and LeakSanitizer
 // can then no longer name (and suppress, see tests/lsan.supp) the driver's own leaks.
-std::unique_ptr<vk::Context>& holder() {
-  static auto* context = new std::unique_ptr<vk::Context>();
+std::unique_ptr<gpu::Context>& holder() {
+  static auto* context = new std::unique_ptr<gpu::Context>();
   return *context;
 }
 }  // namespace
 
-vk::Context& test_context() {
+gpu::Context& test_context() {
   auto& context = holder();
   if (!context) {
-    auto result = vk::Context::create(vk::options_from_environment({}));
+    auto result = gpu::Context::create(gpu::options_from_environment({}));
     if (!result.context) {
       std::fprintf(stderr, "cannot create a Vulkan context: %s\n", result.status.message().c_str());
       std::abort();  // a test binary without Vulkan cannot test anything

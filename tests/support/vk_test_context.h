@@ -4,11 +4,11 @@
 #pragma once
 #include <gtest/gtest.h>
 
-#include "compute/vulkan/context.h"
+#include "gpu/context.h"
 
 namespace seqscope::testing {
 
-vk::Context& test_context();
+gpu::Context& test_context();
 
 class ValidationEnvironment : public ::testing::Environment {
  public:

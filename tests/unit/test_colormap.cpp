@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "viz/colormap.h"
+#include "viz/widgets/colormap.h"
 
 namespace seqscope::viz {
 namespace {

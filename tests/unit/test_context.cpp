@@ -1,7 +1,7 @@
 // Vulkan context: device listing and choice, and readable errors for a bad device index.
 #include <gtest/gtest.h>
 
-#include "compute/vulkan/context.h"
+#include "gpu/context.h"
 #include "embedded_shaders.h"
 #include "tests/support/vk_test_context.h"
 
@@ -9,7 +9,7 @@ namespace seqscope {
 namespace {
 
 TEST(Context, ListsAtLeastOneDeviceWithAName) {
-  const vk::DeviceList list = vk::list_devices();
+  const gpu::DeviceList list = gpu::list_devices();
   ASSERT_TRUE(list.status.ok()) << list.status.message();
   ASSERT_FALSE(list.devices.empty());
   for (const auto& device : list.devices) {
@@ -19,7 +19,7 @@ TEST(Context, ListsAtLeastOneDeviceWithAName) {
 }
 
 TEST(Context, ChoosesAUsableDeviceWithTimestamps) {
-  vk::Context& context = testing::test_context();
+  gpu::Context& context = testing::test_context();
   EXPECT_NE(context.device(), VK_NULL_HANDLE);
   EXPECT_NE(context.queue(), VK_NULL_HANDLE);
   EXPECT_TRUE(context.has_timestamps());
@@ -28,7 +28,7 @@ TEST(Context, ChoosesAUsableDeviceWithTimestamps) {
 
 TEST(Context, PrefersDiscreteOverCpu) {
   // The automatic choice has the highest rank among the listed devices.
-  vk::Context& context = testing::test_context();
+  gpu::Context& context = testing::test_context();
   auto rank = [](VkPhysicalDeviceType type) {
     switch (type) {
       case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 4;
@@ -43,17 +43,17 @@ TEST(Context, PrefersDiscreteOverCpu) {
 }
 
 TEST(Context, BadDeviceIndexIsAReadableError) {
-  vk::ContextOptions options;
+  gpu::ContextOptions options;
   options.device_index = 999;
-  const auto result = vk::Context::create(options);
+  const auto result = gpu::Context::create(options);
   ASSERT_EQ(result.context, nullptr);
   EXPECT_NE(result.status.reason.find("no Vulkan device with index 999"), std::string::npos) << result.status.reason;
 }
 
 TEST(Context, DeviceTypeNames) {
-  EXPECT_STREQ(vk::device_type_name(VK_PHYSICAL_DEVICE_TYPE_CPU), "cpu");
-  EXPECT_STREQ(vk::device_type_name(VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU), "discrete");
-  EXPECT_EQ(vk::api_version_string(VK_MAKE_API_VERSION(0, 1, 3, 230)), "1.3.230");
+  EXPECT_STREQ(gpu::device_type_name(VK_PHYSICAL_DEVICE_TYPE_CPU), "cpu");
+  EXPECT_STREQ(gpu::device_type_name(VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU), "discrete");
+  EXPECT_EQ(gpu::api_version_string(VK_MAKE_API_VERSION(0, 1, 3, 230)), "1.3.230");
 }
 
 TEST(EmbeddedShaders, HeatmapShadersAreSpirv) {

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <algorithm>
 
-#include "compute/types.h"
-#include "viz/gif_writer.h"
+#include "core/types.h"
+#include "viz/render/gif_writer.h"
 
 namespace seqscope {
 namespace {

@@ -7,10 +7,10 @@
 #include <cmath>
 #include <limits>
 
-#include "compute/vulkan/buffer.h"
+#include "gpu/buffer.h"
 #include "tests/support/vk_test_context.h"
-#include "viz/colormap.h"
-#include "viz/headless_ui.h"
+#include "viz/widgets/colormap.h"
+#include "viz/render/headless_ui.h"
 
 namespace seqscope::viz {
 namespace {
@@ -53,8 +53,8 @@ class HeatmapRender : public ::testing::Test {
       list->PopClipRect();
     });
   }
-  std::unique_ptr<vk::GpuBuffer> upload(const std::vector<float>& values) {
-    auto buffer = std::make_unique<vk::GpuBuffer>(testing::test_context(), values.size() * sizeof(float));
+  std::unique_ptr<gpu::GpuBuffer> upload(const std::vector<float>& values) {
+    auto buffer = std::make_unique<gpu::GpuBuffer>(testing::test_context(), values.size() * sizeof(float));
     buffer->upload(values);
     return buffer;
   }

@@ -1,4 +1,4 @@
-// The Lesson panel (viz/lesson_panel.h): every step of every embedded lesson renders headless,
+// The Lesson panel (viz/panels/lesson_panel.h): every step of every embedded lesson renders headless,
 // next to the first panel it emphasizes, to a non-blank image; emphasized names are real panels;
 // the claim's live check is what check_claim says. SEQSCOPE_PANEL_PNG_DIR writes the images.
 #include <gtest/gtest.h>
@@ -10,14 +10,14 @@
 #include <set>
 #include <string_view>
 
-#include "compute/eigen_backend.h"
-#include "compute/inputs.h"
-#include "compute/lessons.h"
+#include "compute/backend/eigen_backend.h"
+#include "compute/session/inputs.h"
+#include "compute/lessons/lessons.h"
 #include "tests/support/vk_test_context.h"
-#include "viz/gpu_results.h"
-#include "viz/headless_ui.h"
-#include "viz/lesson_panel.h"
-#include "viz/panel.h"
+#include "viz/render/gpu_results.h"
+#include "viz/render/headless_ui.h"
+#include "viz/panels/lesson_panel.h"
+#include "viz/panels/panel.h"
 
 namespace seqscope::viz {
 namespace {

@@ -8,16 +8,16 @@
 #include <cmath>
 #include <optional>
 
-#include "compute/eigen_backend.h"
-#include "compute/inputs.h"
+#include "compute/backend/eigen_backend.h"
+#include "compute/session/inputs.h"
 #include "tests/support/vk_test_context.h"
-#include "viz/attention_panel.h"
-#include "viz/cost_panel.h"
-#include "viz/gpu_results.h"
-#include "viz/headless_ui.h"
-#include "viz/outputs_panel.h"
-#include "viz/text_fit.h"
-#include "viz/tokens_panel.h"
+#include "viz/panels/attention_panel.h"
+#include "viz/panels/cost_panel.h"
+#include "viz/render/gpu_results.h"
+#include "viz/render/headless_ui.h"
+#include "viz/panels/outputs_panel.h"
+#include "viz/widgets/text_fit.h"
+#include "viz/panels/tokens_panel.h"
 
 namespace seqscope::viz {
 namespace {

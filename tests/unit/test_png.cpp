@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "compute/types.h"
-#include "viz/image_export.h"
+#include "core/types.h"
+#include "viz/render/image_export.h"
 
 namespace seqscope::viz {
 namespace {

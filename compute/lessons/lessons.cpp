@@ -1,0 +1,123 @@
+// Lesson files (lessons.h): parsing, the merge of each step's partial session onto the base,
+// validation of every field, and lookup by name.
+#include "compute/lessons/lessons.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "embedded_assets.h"
+#include "compute/lessons/lesson_claims.h"
+
+namespace seqscope::compute {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view k_folder = "lessons/";
+const std::set<std::string> k_lesson_keys{"title", "session", "steps", "claim"};
+const std::set<std::string> k_step_keys{"text", "session", "cursor", "channel", "head", "dynamics_tab", "emphasize",
+                                         "measure_sweep"};
+const std::set<std::string> k_claim_keys{"text", "check", "steps"};
+const std::set<std::string> k_tabs{"", "eigenvalues", "delta", "matrices", "kernel", "formulas"};
+
+void check_keys(const json& object, const std::set<std::string>& allowed, const std::string& where) {
+  if (!object.is_object()) throw UserError(where + " must be a JSON object");
+  for (const auto& item : object.items())
+    if (!allowed.contains(item.key())) throw UserError(where + ": unknown key \"" + item.key() + "\"");
+}
+
+LessonStep parse_step(const json& base, const json& step_json, const std::string& where) {
+  check_keys(step_json, k_step_keys, where);
+  LessonStep step;
+  step.text = step_json.at("text").get<std::string>();
+  if (step.text.empty()) throw UserError(where + ": empty text");
+  json merged = base;
+  if (step_json.contains("session")) merged.merge_patch(step_json.at("session"));
+  if (step_json.contains("cursor")) merged["cursor"] = step_json.at("cursor");
+  try {
+    step.session = session_from_json(merged);
+    validate_session(step.session);
+  } catch (const UserError& e) {
+    throw UserError(where + ": " + e.what());
+  }
+  step.channel = step_json.value("channel", 0);
+  step.head = step_json.value("head", 0);
+  if (step.channel < 0 || step.channel >= step.session.d_model)
+    throw UserError(where + ": channel " + std::to_string(step.channel) + " is not in 0..d_model-1");
+  if (step.head < 0 || step.head >= step.session.attention.heads)
+    throw UserError(where + ": head " + std::to_string(step.head) + " is not in 0..heads-1");
+  step.dynamics_tab = step_json.value("dynamics_tab", std::string());
+  if (!k_tabs.contains(step.dynamics_tab)) throw UserError(where + ": unknown dynamics_tab \"" + step.dynamics_tab + "\"");
+  step.emphasize = step_json.value("emphasize", std::vector<std::string>{});
+  if (step_json.contains("measure_sweep") && !step_json.at("measure_sweep").is_boolean())
+    throw UserError(where + ": measure_sweep must be true or false");
+  step.measure_sweep = step_json.value("measure_sweep", false);
+  return step;
+}
+
+LessonClaim parse_claim(const json& claim_json, int step_count, const std::string& where) {
+  check_keys(claim_json, k_claim_keys, where);
+  LessonClaim claim;
+  claim.text = claim_json.at("text").get<std::string>();
+  claim.check = claim_json.at("check").get<std::string>();
+  claim.steps = claim_json.at("steps").get<std::vector<int>>();
+  if (!claim_check_exists(claim.check)) throw UserError(where + ": unknown check \"" + claim.check + "\"");
+  if (claim.steps.empty()) throw UserError(where + ": names no step");
+  for (int s : claim.steps)
+    if (s < 0 || s >= step_count) throw UserError(where + ": step " + std::to_string(s) + " does not exist");
+  return claim;
+}
+
+}  // namespace
+
+Lesson parse_lesson(const std::string& name, std::string_view json_text) {
+  const std::string where = "lesson " + name;
+  try {
+    const json root = json::parse(json_text);
+    check_keys(root, k_lesson_keys, where);
+    Lesson lesson;
+    lesson.name = name;
+    lesson.title = root.at("title").get<std::string>();
+    const json base = root.value("session", json::object());
+    const json& steps = root.at("steps");
+    if (!steps.is_array() || steps.empty()) throw UserError(where + ": \"steps\" must be a non-empty array");
+    for (size_t i = 0; i < steps.size(); ++i)
+      lesson.steps.push_back(parse_step(base, steps[i], where + " step " + std::to_string(i + 1)));
+    lesson.claim = parse_claim(root.at("claim"), static_cast<int>(lesson.steps.size()), where + " claim");
+    return lesson;
+  } catch (const UserError& e) {
+    const std::string what = e.what();
+    throw UserError(what.rfind(where, 0) == 0 ? what : where + ": " + what);
+  } catch (const json::exception& e) {
+    throw UserError(where + ": " + e.what());
+  }
+}
+
+std::vector<Lesson> load_lessons() {
+  std::vector<Lesson> lessons;
+  for (const assets::Asset& asset : assets::all()) {
+    if (asset.path.substr(0, k_folder.size()) != k_folder) continue;
+    const std::string path(asset.path);
+    lessons.push_back(parse_lesson(path.substr(k_folder.size(), path.size() - k_folder.size() - 5), asset.content));
+  }
+  return lessons;
+}
+
+Lesson find_lesson(const std::string& name) {
+  std::vector<Lesson> lessons = load_lessons();
+  std::string names;
+  for (Lesson& lesson : lessons) {
+    // "06_fixed_state" is also found as "fixed_state" and "6".
+    const size_t underscore = lesson.name.find('_');
+    const std::string stem = underscore == std::string::npos ? lesson.name : lesson.name.substr(underscore + 1);
+    const std::string number = lesson.name.substr(0, underscore);
+    if (name == lesson.name || name == stem || (!number.empty() && std::to_string(std::atoi(number.c_str())) == name))
+      return std::move(lesson);
+    names += (names.empty() ? "" : ", ") + lesson.name;
+  }
+  throw UserError("unknown lesson '" + name + "' (known: " + names + ")");
+}
+
+}  // namespace seqscope::compute

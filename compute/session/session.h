@@ -1,0 +1,108 @@
+// Session: the whole state of what is computed (input, SSM, attention), a plain struct with a
+// JSON round trip (session_json.cpp). No ImGui or Vulkan types. docs/session.md documents
+// every field, its default and its range.
+#pragma once
+#include <nlohmann/json_fwd.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/types.h"
+
+namespace seqscope::compute {
+
+enum class BackendChoice { Auto, Eigen, Vulkan };
+enum class InputKind { Text, Signal, Task, Grid };
+enum class Embedding { Random, OneHot };
+enum class SignalKind { Impulse, Step, Sine, Square, Chirp, Noise, Sines };
+enum class TaskKind { Copy, SelectiveCopy, Induction, DelayedRecall };
+enum class GridPattern { MovingSquare, Gradient, Checker };
+enum class ScanOrder { RowMajor, ColumnMajor, Snake, Hilbert };
+enum class VideoOrder { SpatialFirst, TemporalFirst };
+enum class SsmVariant { S4D, Dense, Shift, S6, Mamba2 };
+enum class SsmInit { S4DLin, S4DInv, S4DReal, HippoLegs, Random };
+enum class Discretization { Zoh, Mamba, Bilinear, Euler, BackwardEuler };
+// How a selective SSM's Δ projection (W_Δ, b_Δ) starts: Mamba's random init, or hand-set so that
+// one-hot task tokens get Δ = dt_max on data symbols and dt_min on the reserved ids (blank, $, |, ?).
+enum class DeltaInit { Random, DataTokens };
+// Lag is the hand-built head that attends exactly to position t - lag (copy at lag k).
+enum class AttentionKind { Softmax, Linear, Lag };
+enum class MaskKind { Causal, None, Window };
+enum class Positional { None, Sinusoidal, Rope, Alibi };
+enum class FeatureMap { Elu1, Identity };
+
+struct GridConfig {
+  int width = 8;
+  int height = 8;
+  int frames = 1;
+  GridPattern pattern = GridPattern::MovingSquare;
+  ScanOrder order = ScanOrder::RowMajor;
+  VideoOrder video_order = VideoOrder::SpatialFirst;
+};
+
+struct InputConfig {
+  InputKind kind = InputKind::Text;
+  std::string text = "State space models carry a state; attention compares all pairs.";
+  Embedding embedding = Embedding::Random;
+  SignalKind signal = SignalKind::Sines;
+  int length = 256;         // L for signal and task inputs
+  double frequency = 0.05;  // cycles per step for periodic signals
+  TaskKind task = TaskKind::SelectiveCopy;
+  int vocab = 16;
+  int num_tokens = 4;  // data tokens to remember (copy / selective copy / induction pairs)
+  int lag = 8;         // delayed recall lag k
+  GridConfig grid;
+};
+
+struct SsmConfig {
+  SsmVariant variant = SsmVariant::S6;
+  int state_size = 16;  // N
+  SsmInit init = SsmInit::S4DReal;
+  Discretization discretization = Discretization::Mamba;
+  double dt_min = 0.001;
+  double dt_max = 0.1;
+  int conv_width = 0;  // 0 = no causal depthwise conv before the scan
+  bool gate = false;   // y *= silu(z)
+  bool bidirectional = false;
+  std::vector<int> hidden_attention_channels{0};
+  DeltaInit delta_init = DeltaInit::Random;  // S6, Mamba-2 only (docs/session.md)
+};
+
+struct AttentionConfig {
+  AttentionKind kind = AttentionKind::Softmax;
+  int heads = 2;     // H
+  int head_dim = 8;  // dh
+  MaskKind mask = MaskKind::Causal;
+  int window = 32;
+  Positional positional = Positional::None;
+  double temperature = 1.0;
+  FeatureMap feature_map = FeatureMap::Elu1;
+  int lag = 1;  // for AttentionKind::Lag: attend to t - lag
+};
+
+struct Session {
+  int version = 1;
+  uint64_t seed = 7;
+  BackendChoice backend = BackendChoice::Auto;
+  int cursor = 0;
+  InputConfig input;
+  int d_model = 16;  // D
+  SsmConfig ssm;
+  AttentionConfig attention;
+  // Longest L whose [L, L] maps are kept whole; beyond, they are pooled overviews plus the exact
+  // row of the current query (map_overview.h). At most kMaxFullMapLength (5792).
+  int full_map_max_length = 5792;
+};
+
+// JSON round trip. Every key is optional; an unknown key or an out-of-range value throws
+// UserError naming the key path (e.g. "ssm.state_size") and the allowed range.
+Session session_from_json(const nlohmann::json& json);
+nlohmann::json session_to_json(const Session& session);  // every field written out
+Session load_session(const std::filesystem::path& path);  // .json file; UserError on failure
+// Checks ranges that depend on several fields (e.g. vocab <= D for one-hot); throws UserError.
+void validate_session(const Session& session);
+// Sequence length L that the session's input produces.
+int sequence_length(const Session& session);
+
+}  // namespace seqscope::compute

@@ -1,0 +1,497 @@
+// Session <-> JSON (declared in session.h). The reader is strict: every key is optional, but an
+// unknown key, a value of the wrong type, an unknown enum spelling or a value outside its range
+// (session_schema.h) throws UserError with one line that names the dotted key path. After the
+// per-key checks it runs validate_session, so a session that parses is also consistent.
+//
+//   fail / show / describe     one-line error text
+//   ObjectReader               one JSON object: unknown-key check, typed reads with ranges
+//   read_* (per section)       input, grid, ssm, attention, top level
+//   write_* (per section)      the inverse, every field written out
+//   validate_session           field ranges again (for sessions built in code) + cross-field checks
+//   load_session               file -> session, errors prefixed with the file name
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "compute/session/session.h"
+#include "compute/session/session_schema.h"
+#include "core/utf8.h"
+
+namespace seqscope::compute {
+namespace {
+
+using nlohmann::json;
+using schema::IntRange;
+using schema::RealRange;
+
+[[noreturn]] void fail(const std::string& message) { throw UserError("session: " + message); }
+
+// A JSON value as one short line (strings quoted, long values cut), for error messages.
+std::string show(const json& value) {
+  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  constexpr size_t kMaxShown = 40;
+  if (text.size() > kMaxShown) text = text.substr(0, kMaxShown) + "...";
+  return text;
+}
+
+std::string describe(const json& value) { return show(value) + " (" + value.type_name() + ")"; }
+
+std::string format_real(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
+std::string range_text(const IntRange& range) {
+  return std::to_string(range.lo) + ".." + std::to_string(range.hi);
+}
+std::string range_text(const RealRange& range) { return format_real(range.lo) + ".." + format_real(range.hi); }
+
+template <typename E>
+std::string enum_choices() {
+  std::string text;
+  for (const auto& entry : schema::enum_names(E{})) {
+    if (!text.empty()) text += "|";
+    text += entry.name;
+  }
+  return text;
+}
+
+void check_range(std::string_view path, int64_t value, const IntRange& range) {
+  if (value < range.lo || value > range.hi)
+    fail(std::string(path) + " = " + std::to_string(value) + " is out of range (" + range_text(range) + ")");
+}
+void check_range(const IntRange& range, int64_t value) { check_range(range.path, value, range); }
+
+void check_range(const RealRange& range, double value) {
+  // Written so that NaN (possible from code, not from JSON) fails too.
+  if (!(value >= range.lo && value <= range.hi))
+    fail(std::string(range.path) + " = " + format_real(value) + " is out of range (" + range_text(range) + ")");
+}
+
+// One JSON object at a key path. The constructor rejects keys outside `allowed`, so a typo is
+// reported before anything else in that object.
+class ObjectReader {
+ public:
+  ObjectReader(const json& object, std::string path, std::initializer_list<std::string_view> allowed)
+      : object_(object), path_(std::move(path)) {
+    if (!object_.is_object())
+      fail((path_.empty() ? std::string("the top level") : path_) + " must be an object, got " + describe(object_));
+    for (const auto& item : object_.items()) {
+      if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
+      std::string keys;
+      for (std::string_view key : allowed) keys += (keys.empty() ? "" : ", ") + std::string(key);
+      fail("unknown key " + show(json(key_path(item.key()))) + " (allowed here: " + keys + ")");
+    }
+  }
+
+  std::string key_path(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+
+  const json* find(std::string_view key) const {
+    auto it = object_.find(std::string(key));
+    return it == object_.end() ? nullptr : &*it;
+  }
+
+  void read_int(std::string_view key, const IntRange& range, int& out) const {
+    if (const json* value = find(key)) out = static_cast<int>(integer(*value, key_path(key), range));
+  }
+
+  void read_seed(std::string_view key, uint64_t& out) const {
+    const json* value = find(key);
+    if (!value) return;
+    if (value->is_number_unsigned()) {
+      out = value->get<uint64_t>();
+      return;
+    }
+    if (value->is_number_integer()) fail(key_path(key) + " = " + show(*value) + " is out of range (0..2^64-1)");
+    fail(key_path(key) + " must be a non-negative integer, got " + describe(*value));
+  }
+
+  void read_real(std::string_view key, const RealRange& range, double& out) const {
+    const json* value = find(key);
+    if (!value) return;
+    if (!value->is_number())
+      fail(key_path(key) + " must be a number in " + range_text(range) + ", got " + describe(*value));
+    out = value->get<double>();
+    check_range(range, out);
+  }
+
+  void read_bool(std::string_view key, bool& out) const {
+    const json* value = find(key);
+    if (!value) return;
+    if (!value->is_boolean()) fail(key_path(key) + " must be true or false, got " + describe(*value));
+    out = value->get<bool>();
+  }
+
+  void read_string(std::string_view key, std::string& out) const {
+    const json* value = find(key);
+    if (!value) return;
+    if (!value->is_string()) fail(key_path(key) + " must be a string, got " + describe(*value));
+    out = value->get<std::string>();
+  }
+
+  template <typename E>
+  void read_enum(std::string_view key, E& out) const {
+    const json* value = find(key);
+    if (!value) return;
+    if (!value->is_string())
+      fail(key_path(key) + " must be one of " + enum_choices<E>() + ", got " + describe(*value));
+    auto parsed = schema::enum_from_name<E>(value->get_ref<const std::string&>());
+    if (!parsed) fail(key_path(key) + " = " + show(*value) + " is not one of " + enum_choices<E>());
+    out = *parsed;
+  }
+
+  void read_int_list(std::string_view key, const IntRange& element, size_t max_count, std::vector<int>& out) const {
+    const json* value = find(key);
+    if (!value) return;
+    const std::string path = key_path(key);
+    if (!value->is_array())
+      fail(path + " must be an array of integers in " + range_text(element) + ", got " + describe(*value));
+    if (value->size() > max_count)
+      fail(path + " has " + std::to_string(value->size()) + " entries, at most " + std::to_string(max_count) +
+           " are allowed");
+    out.clear();
+    for (size_t i = 0; i < value->size(); ++i)
+      out.push_back(static_cast<int>(integer((*value)[i], path + "[" + std::to_string(i) + "]", element)));
+  }
+
+ private:
+  static int64_t integer(const json& value, const std::string& path, const IntRange& range) {
+    // Unsigned values above INT64_MAX are out of every range; say so instead of wrapping.
+    if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+      fail(path + " = " + show(value) + " is out of range (" + range_text(range) + ")");
+    if (!value.is_number_integer())
+      fail(path + " must be an integer in " + range_text(range) + ", got " + describe(value));
+    const int64_t number = value.get<int64_t>();
+    check_range(path, number, range);
+    return number;
+  }
+
+  const json& object_;
+  std::string path_;
+};
+
+void read_grid(const json& object, GridConfig& grid) {
+  ObjectReader r(object, "input.grid", {"width", "height", "frames", "pattern", "order", "video_order"});
+  r.read_int("width", schema::kGridWidth, grid.width);
+  r.read_int("height", schema::kGridHeight, grid.height);
+  r.read_int("frames", schema::kGridFrames, grid.frames);
+  r.read_enum("pattern", grid.pattern);
+  r.read_enum("order", grid.order);
+  r.read_enum("video_order", grid.video_order);
+}
+
+void read_input(const json& object, InputConfig& input) {
+  ObjectReader r(object, "input",
+                 {"kind", "text", "embedding", "signal", "length", "frequency", "task", "vocab", "num_tokens", "lag",
+                  "grid"});
+  r.read_enum("kind", input.kind);
+  r.read_string("text", input.text);
+  r.read_enum("embedding", input.embedding);
+  r.read_enum("signal", input.signal);
+  r.read_int("length", schema::kInputLength, input.length);
+  r.read_real("frequency", schema::kFrequency, input.frequency);
+  r.read_enum("task", input.task);
+  r.read_int("vocab", schema::kVocab, input.vocab);
+  r.read_int("num_tokens", schema::kNumTokens, input.num_tokens);
+  r.read_int("lag", schema::kInputLag, input.lag);
+  if (const json* grid = r.find("grid")) read_grid(*grid, input.grid);
+}
+
+void read_ssm(const json& object, SsmConfig& ssm) {
+  ObjectReader r(object, "ssm",
+                 {"variant", "state_size", "init", "discretization", "dt_min", "dt_max", "conv_width", "gate",
+                  "bidirectional", "hidden_attention_channels", "delta_init"});
+  r.read_enum("variant", ssm.variant);
+  r.read_int("state_size", schema::kStateSize, ssm.state_size);
+  r.read_enum("init", ssm.init);
+  r.read_enum("discretization", ssm.discretization);
+  r.read_real("dt_min", schema::kDtMin, ssm.dt_min);
+  r.read_real("dt_max", schema::kDtMax, ssm.dt_max);
+  r.read_int("conv_width", schema::kConvWidth, ssm.conv_width);
+  r.read_bool("gate", ssm.gate);
+  r.read_bool("bidirectional", ssm.bidirectional);
+  r.read_int_list("hidden_attention_channels", schema::kHiddenChannel, schema::kMaxHiddenChannels,
+                  ssm.hidden_attention_channels);
+  r.read_enum("delta_init", ssm.delta_init);
+}
+
+void read_attention(const json& object, AttentionConfig& attention) {
+  ObjectReader r(object, "attention",
+                 {"kind", "heads", "head_dim", "mask", "window", "positional", "temperature", "feature_map", "lag"});
+  r.read_enum("kind", attention.kind);
+  r.read_int("heads", schema::kHeads, attention.heads);
+  r.read_int("head_dim", schema::kHeadDim, attention.head_dim);
+  r.read_enum("mask", attention.mask);
+  r.read_int("window", schema::kWindow, attention.window);
+  r.read_enum("positional", attention.positional);
+  r.read_real("temperature", schema::kTemperature, attention.temperature);
+  r.read_enum("feature_map", attention.feature_map);
+  r.read_int("lag", schema::kAttentionLag, attention.lag);
+}
+
+// The version is checked before unknown keys, so a file from a newer seqscope says so plainly.
+void check_version(const json& top) {
+  if (!top.is_object() || !top.contains("version")) return;
+  const json& version = top["version"];
+  if (!version.is_number_integer())
+    fail("version must be the integer " + std::to_string(schema::kSupportedVersion) + ", got " + describe(version));
+  if (version.get<int64_t>() != schema::kSupportedVersion)
+    fail("version = " + show(version) + " is not supported (supported versions: " +
+         std::to_string(schema::kSupportedVersion) + ")");
+}
+
+template <typename E>
+std::string name_of(E value) {
+  return std::string(schema::enum_name(value));
+}
+
+json write_grid(const GridConfig& grid) {
+  return {{"width", grid.width},          {"height", grid.height},          {"frames", grid.frames},
+          {"pattern", name_of(grid.pattern)}, {"order", name_of(grid.order)}, {"video_order", name_of(grid.video_order)}};
+}
+
+json write_input(const InputConfig& input) {
+  return {{"kind", name_of(input.kind)},
+          {"text", input.text},
+          {"embedding", name_of(input.embedding)},
+          {"signal", name_of(input.signal)},
+          {"length", input.length},
+          {"frequency", input.frequency},
+          {"task", name_of(input.task)},
+          {"vocab", input.vocab},
+          {"num_tokens", input.num_tokens},
+          {"lag", input.lag},
+          {"grid", write_grid(input.grid)}};
+}
+
+json write_ssm(const SsmConfig& ssm) {
+  return {{"variant", name_of(ssm.variant)},
+          {"state_size", ssm.state_size},
+          {"init", name_of(ssm.init)},
+          {"discretization", name_of(ssm.discretization)},
+          {"dt_min", ssm.dt_min},
+          {"dt_max", ssm.dt_max},
+          {"conv_width", ssm.conv_width},
+          {"gate", ssm.gate},
+          {"bidirectional", ssm.bidirectional},
+          {"hidden_attention_channels", ssm.hidden_attention_channels},
+          {"delta_init", name_of(ssm.delta_init)}};
+}
+
+json write_attention(const AttentionConfig& attention) {
+  return {{"kind", name_of(attention.kind)},
+          {"heads", attention.heads},
+          {"head_dim", attention.head_dim},
+          {"mask", name_of(attention.mask)},
+          {"window", attention.window},
+          {"positional", name_of(attention.positional)},
+          {"temperature", attention.temperature},
+          {"feature_map", name_of(attention.feature_map)},
+          {"lag", attention.lag}};
+}
+
+void check_field_ranges(const Session& s) {
+  if (s.version != schema::kSupportedVersion)
+    fail("version = " + std::to_string(s.version) + " is not supported (supported versions: " +
+         std::to_string(schema::kSupportedVersion) + ")");
+  check_range(schema::kCursor, s.cursor);
+  const InputConfig& in = s.input;
+  check_range(schema::kInputLength, in.length);
+  check_range(schema::kFrequency, in.frequency);
+  check_range(schema::kVocab, in.vocab);
+  check_range(schema::kNumTokens, in.num_tokens);
+  check_range(schema::kInputLag, in.lag);
+  check_range(schema::kGridWidth, in.grid.width);
+  check_range(schema::kGridHeight, in.grid.height);
+  check_range(schema::kGridFrames, in.grid.frames);
+  check_range(schema::kDModel, s.d_model);
+  check_range(schema::kStateSize, s.ssm.state_size);
+  check_range(schema::kDtMin, s.ssm.dt_min);
+  check_range(schema::kDtMax, s.ssm.dt_max);
+  check_range(schema::kConvWidth, s.ssm.conv_width);
+  check_range(schema::kHeads, s.attention.heads);
+  check_range(schema::kHeadDim, s.attention.head_dim);
+  check_range(schema::kWindow, s.attention.window);
+  check_range(schema::kTemperature, s.attention.temperature);
+  check_range(schema::kAttentionLag, s.attention.lag);
+  check_range(schema::kFullMapMaxLength, s.full_map_max_length);
+}
+
+void check_text(const std::string& text) {
+  if (text.empty()) fail("input.text is empty (input.kind = text needs at least one character)");
+  if (text.size() > static_cast<size_t>(schema::kMaxLength))
+    fail("input.text is " + std::to_string(text.size()) + " bytes long, at most " +
+         std::to_string(schema::kMaxLength) + " are allowed");
+  if (auto bad = utf8::first_invalid_byte(text))
+    fail("input.text is not valid UTF-8 (byte " + std::to_string(*bad) + ")");
+}
+
+// Each task needs room for its parts; the numbers match the layouts in inputs.cpp.
+void check_task_fits(const InputConfig& in) {
+  const int n = in.num_tokens;
+  const int length = in.length;
+  const int data_symbols = in.vocab - schema::kTaskFirstData;
+  auto too_short = [&](int needed, const std::string& layout) {
+    fail("input.length = " + std::to_string(length) + " is too short for task " + name_of(in.task) + " with " +
+         "num_tokens = " + std::to_string(n) + " (" + layout + " needs at least " + std::to_string(needed) + ")");
+  };
+  switch (in.task) {
+    case TaskKind::Copy:
+      if (length < 2 * n + 2) too_short(2 * n + 2, "start + data + separator + recall");
+      break;
+    case TaskKind::SelectiveCopy:
+      if (length < 2 * n) too_short(2 * n, "data among noise + recall markers");
+      break;
+    case TaskKind::Induction:
+      if (length < 2 * n + 1) too_short(2 * n + 1, "key-value pairs + query");
+      if (n > data_symbols)
+        fail("input.num_tokens = " + std::to_string(n) + " is too large for task induction: keys are distinct " +
+             "data symbols and input.vocab = " + std::to_string(in.vocab) + " has " + std::to_string(data_symbols));
+      break;
+    case TaskKind::DelayedRecall:
+      if (in.lag >= length)
+        fail("input.lag = " + std::to_string(in.lag) + " is out of range (1.." + std::to_string(length - 1) +
+             " for input.length = " + std::to_string(length) + ")");
+      break;
+  }
+}
+
+void check_embedding(const Session& s) {
+  if (s.input.embedding != Embedding::OneHot) return;
+  int vocab = 0;
+  if (s.input.kind == InputKind::Text) vocab = schema::kTextVocab;
+  if (s.input.kind == InputKind::Task) vocab = s.input.vocab;
+  if (vocab > s.d_model)
+    fail("input.embedding = onehot needs vocab <= d_model, but vocab = " + std::to_string(vocab) +
+         (s.input.kind == InputKind::Text ? " (text bytes)" : "") + " and d_model = " + std::to_string(s.d_model));
+}
+
+void check_hidden_channels(const Session& s) {
+  const auto& channels = s.ssm.hidden_attention_channels;
+  if (channels.size() > static_cast<size_t>(schema::kMaxHiddenChannels))
+    fail("ssm.hidden_attention_channels has " + std::to_string(channels.size()) + " entries, at most " +
+         std::to_string(schema::kMaxHiddenChannels) + " are allowed");
+  for (size_t i = 0; i < channels.size(); ++i) {
+    const std::string path = "ssm.hidden_attention_channels[" + std::to_string(i) + "]";
+    if (channels[i] < 0 || channels[i] >= s.d_model)
+      fail(path + " = " + std::to_string(channels[i]) + " is out of range (0.." + std::to_string(s.d_model - 1) +
+           " for d_model = " + std::to_string(s.d_model) + ")");
+    if (std::find(channels.begin(), channels.begin() + static_cast<std::ptrdiff_t>(i), channels[i]) !=
+        channels.begin() + static_cast<std::ptrdiff_t>(i))
+      fail(path + " = " + std::to_string(channels[i]) + " repeats an earlier channel");
+  }
+}
+
+int64_t sequence_length_wide(const Session& s) {
+  const InputConfig& in = s.input;
+  switch (in.kind) {
+    case InputKind::Text:
+      return static_cast<int64_t>(in.text.size());
+    case InputKind::Signal:
+    case InputKind::Task:
+      return in.length;
+    case InputKind::Grid:
+      return int64_t{in.grid.width} * in.grid.height * in.grid.frames;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Session session_from_json(const json& top) {
+  check_version(top);
+  Session s;
+  ObjectReader r(top, "",
+                 {"version", "seed", "backend", "cursor", "input", "d_model", "ssm", "attention", "full_map_max_length"});
+  r.read_seed("seed", s.seed);
+  r.read_enum("backend", s.backend);
+  r.read_int("cursor", schema::kCursor, s.cursor);
+  if (const json* input = r.find("input")) read_input(*input, s.input);
+  r.read_int("d_model", schema::kDModel, s.d_model);
+  if (const json* ssm = r.find("ssm")) read_ssm(*ssm, s.ssm);
+  if (const json* attention = r.find("attention")) read_attention(*attention, s.attention);
+  r.read_int("full_map_max_length", schema::kFullMapMaxLength, s.full_map_max_length);
+  validate_session(s);
+  return s;
+}
+
+json session_to_json(const Session& s) {
+  return {{"version", s.version},
+          {"seed", s.seed},
+          {"backend", name_of(s.backend)},
+          {"cursor", s.cursor},
+          {"input", write_input(s.input)},
+          {"d_model", s.d_model},
+          {"ssm", write_ssm(s.ssm)},
+          {"attention", write_attention(s.attention)},
+          {"full_map_max_length", s.full_map_max_length}};
+}
+
+void validate_session(const Session& s) {
+  check_field_ranges(s);
+  const InputConfig& in = s.input;
+  if (in.kind == InputKind::Text) check_text(in.text);
+  if (in.kind == InputKind::Task) check_task_fits(in);
+  const int64_t length = sequence_length_wide(s);
+  if (length > schema::kMaxLength)
+    fail("the input is " + std::to_string(length) + " steps long, at most " + std::to_string(schema::kMaxLength) +
+         " are allowed (grid: width*height*frames)");
+  if (s.cursor >= length)
+    fail("cursor = " + std::to_string(s.cursor) + " is out of range (0.." + std::to_string(length - 1) +
+         " for a sequence of length " + std::to_string(length) + ")");
+  check_embedding(s);
+  if (s.ssm.dt_min > s.ssm.dt_max)
+    fail("ssm.dt_min = " + format_real(s.ssm.dt_min) + " is larger than ssm.dt_max = " + format_real(s.ssm.dt_max));
+  check_hidden_channels(s);
+  if (s.attention.heads * s.attention.head_dim > schema::kMaxHeadsTimesHeadDim)
+    fail("attention.heads * attention.head_dim = " + std::to_string(s.attention.heads * s.attention.head_dim) +
+         " is out of range (1.." + std::to_string(schema::kMaxHeadsTimesHeadDim) + ")");
+  if (s.attention.kind == AttentionKind::Lag && s.attention.lag >= length)
+    fail("attention.lag = " + std::to_string(s.attention.lag) + " is out of range (0.." +
+         std::to_string(length - 1) + " for a sequence of length " + std::to_string(length) + ")");
+}
+
+int sequence_length(const Session& s) {
+  // Clamped so that an unvalidated, absurd grid cannot overflow int.
+  return static_cast<int>(std::min<int64_t>(sequence_length_wide(s), INT32_MAX));
+}
+
+Session load_session(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored))
+    throw UserError("cannot read session file '" + name + "': it is a directory");
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw UserError("cannot open session file '" + name + "': " + std::strerror(errno));
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  if (file.bad()) throw UserError("cannot read session file '" + name + "': " + std::strerror(errno));
+  json top;
+  try {
+    top = json::parse(contents.str());
+  } catch (const json::parse_error& e) {
+    // what() starts with "[json.exception.parse_error.101] "; the rest is the useful part.
+    std::string reason = e.what();
+    if (auto bracket = reason.find("] "); reason.rfind("[json.exception", 0) == 0 && bracket != std::string::npos)
+      reason = reason.substr(bracket + 2);
+    throw UserError("session file '" + name + "' is not valid JSON: " + reason);
+  }
+  try {
+    return session_from_json(top);
+  } catch (const UserError& e) {
+    throw UserError(name + ": " + e.what());
+  }
+}
+
+}  // namespace seqscope::compute

@@ -1,4 +1,0 @@
-#include "version.h"
-namespace seqscope::compute {
-const char* version() { return SEQSCOPE_VERSION; }
-}  // namespace seqscope::compute

@@ -1,0 +1,43 @@
+// PanelContext: what every panel's draw() gets: the Results of the last recompute (CPU), their
+// GPU copies for heatmaps, the heatmap renderer, and the ViewState it may change (cursor,
+// channel, head...). A panel never recomputes and never edits the Session; what it asks the app
+// to do (re-upload maps, measure the Cost panel's sweep) it says through the flags below.
+#pragma once
+#include <string>
+
+#include "compute/bench/benchmark.h"
+#include "compute/backend/results.h"
+#include "viz/render/gpu_results.h"
+#include "viz/render/heatmap.h"
+#include "viz/widgets/view_state.h"
+
+namespace seqscope::viz {
+
+// The Cost panel's measured L sweep as the app has it (app/cost_sweep.h measures it).
+struct SweepView {
+  bool available = false;  // the app can measure one: the panel offers "Measure sweep"
+  bool running = false;
+  float progress = 0.0f;                        // 0..1 while running
+  const compute::CostSweep* result = nullptr;  // the last finished sweep, or null
+  std::string message;                         // one line: "cancelled", an error
+};
+
+enum class SweepRequest { None, Start, Cancel };
+
+struct PanelContext {
+  const compute::Results& results;
+  const GpuResults& gpu;
+  HeatmapRenderer& heatmaps;
+  ViewState& view;
+  // Set by a panel when the user changed how maps are normalized (the app re-uploads them).
+  bool maps_dirty = false;
+  // The measured sweep to draw (null: none and no way to measure), and what the user asked.
+  const SweepView* sweep = nullptr;
+  SweepRequest sweep_request = SweepRequest::None;
+};
+
+// Panel names as used by `seqscope export --panel NAME`.
+inline constexpr const char* k_panel_names[] = {"tokens", "ssm_state", "ssm_dynamics", "attention",
+                                                "hidden_attention", "outputs", "cost"};
+
+}  // namespace seqscope::viz

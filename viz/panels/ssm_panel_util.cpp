@@ -1,0 +1,157 @@
+// Helpers shared by the SSM panels: ranges, views, α slots, hover text, highlights.
+#include "viz/panels/ssm_panel_util.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace seqscope::viz {
+
+namespace {
+constexpr float k_log_decades = 4.0f;  // a log map shows this many decades below its maximum
+
+// A dark halo under a light line: readable on white (diverging 0) and on dark (viridis 0) cells.
+void outline(ImDrawList* list, ImVec2 min, ImVec2 max, uint32_t color) {
+  list->AddRect(ImVec2(min.x - 1.0f, min.y - 1.0f), ImVec2(max.x + 1.0f, max.y + 1.0f), IM_COL32(0, 0, 0, 200), 0.0f,
+                0, 3.0f);
+  list->AddRect(min, max, color, 0.0f, 0, 1.5f);
+}
+
+}  // namespace
+
+MapRange signed_range(float max_abs) {
+  const float m = std::isfinite(max_abs) && max_abs > 0.0f ? max_abs : 1.0f;
+  return {Colormap::Diverging, -m, m, false};
+}
+
+MapRange range_for(float min, float max) {
+  if (min < 0.0f) return signed_range(std::max(std::abs(min), std::abs(max)));
+  return {Colormap::Viridis, 0.0f, max > 0.0f && std::isfinite(max) ? max : 1.0f, false};
+}
+
+MapRange alpha_range(MapNormalization normalization, bool log_scale, float max_abs) {
+  const float top = normalization == MapNormalization::Raw ? max_abs : 1.0f;
+  if (log_scale) {
+    const float hi = top > 0.0f && std::isfinite(top) ? std::log10(top) : 0.0f;
+    return {Colormap::Viridis, hi - k_log_decades, hi, true};
+  }
+  if (normalization == MapNormalization::Raw) return signed_range(max_abs);
+  return {Colormap::Viridis, 0.0f, 1.0f, false};
+}
+
+HeatmapView strided_view(const GpuTensor& tensor, uint32_t rows, uint32_t cols, uint32_t offset,
+                         uint32_t row_stride, uint32_t col_stride, const MapRange& range) {
+  HeatmapView view;
+  if (tensor.empty()) return view;
+  view.buffer = tensor.handle();
+  view.rows = rows;
+  view.cols = cols;
+  view.offset = offset;
+  view.row_stride = row_stride;
+  view.col_stride = col_stride;
+  view.lo = range.lo;
+  view.hi = range.hi;
+  view.colormap = range.colormap;
+  view.log_scale = range.log_scale;
+  return view;
+}
+
+int alpha_slot(const std::vector<int>& channels, int channel) {
+  if (channels.empty()) return -1;
+  const auto it = std::find(channels.begin(), channels.end(), channel);
+  return it == channels.end() ? 0 : static_cast<int>(it - channels.begin());
+}
+
+std::string format_channel_list(const std::vector<int>& channels, size_t max_shown) {
+  std::string out = "[";
+  for (size_t i = 0; i < std::min(channels.size(), max_shown); ++i) out += (i ? ", " : "") + std::to_string(channels[i]);
+  if (channels.size() > max_shown) out += ", … (" + std::to_string(channels.size()) + " in all)";
+  return out + "]";
+}
+
+float normalized_alpha(const float* map, int L, int t, int s, MapNormalization normalization, float min_abs,
+                       float max_abs) {
+  const float value = map[static_cast<size_t>(t) * L + s];
+  switch (normalization) {
+    case MapNormalization::Raw:
+      return value;
+    case MapNormalization::RowNormalized: {
+      double sum = 0.0;
+      for (int k = 0; k < L; ++k) sum += std::abs(map[static_cast<size_t>(t) * L + k]);
+      return sum > 0.0 ? static_cast<float>(std::abs(value) / sum) : 0.0f;
+    }
+    case MapNormalization::MinMaxAbs:
+      return max_abs > min_abs ? (std::abs(value) - min_abs) / (max_abs - min_abs) : 0.0f;
+  }
+  return value;
+}
+
+const char* normalization_name(MapNormalization normalization) {
+  switch (normalization) {
+    case MapNormalization::Raw: return "raw";
+    case MapNormalization::RowNormalized: return "row-normalized |α|";
+    case MapNormalization::MinMaxAbs: return "min-max |α|";
+  }
+  return "";
+}
+
+std::string format_complex(std::complex<float> z, bool is_complex) {
+  char text[64];
+  if (!is_complex) {
+    std::snprintf(text, sizeof text, "%.4g", z.real());
+  } else {
+    // U+2212 minus, as in the formulas elsewhere on screen.
+    std::snprintf(text, sizeof text, "%.4g %s %.4gi", z.real(), z.imag() < 0.0f ? "\u2212" : "+", std::abs(z.imag()));
+  }
+  return text;
+}
+
+std::string position_label(const compute::Inputs& inputs, int t) {
+  if (t < 0 || static_cast<size_t>(t) >= inputs.labels.size()) return "";
+  return "'" + inputs.labels[static_cast<size_t>(t)] + "'";
+}
+
+std::vector<float> state_norms(const compute::TensorC& h, int channel) {
+  if (h.rank() != 3) return {};
+  const int64_t L = h.shape[0], D = h.shape[1], N = h.shape[2];
+  std::vector<float> norms(static_cast<size_t>(L), 0.0f);
+  const int64_t first = channel < 0 ? 0 : channel, last = channel < 0 ? D : std::min<int64_t>(D, channel + 1);
+  for (int64_t t = 0; t < L; ++t) {
+    double sum = 0.0;
+    for (int64_t d = first; d < last; ++d)
+      for (int64_t n = 0; n < N; ++n) sum += std::norm(h.at(t, d, n));
+    norms[static_cast<size_t>(t)] = static_cast<float>(std::sqrt(sum));
+  }
+  return norms;
+}
+
+bool apply_map_click(ViewState& view, MapAxes axes, const HeatmapHover& hover) {
+  if (!hover.clicked || hover.row < 0 || hover.col < 0) return false;
+  switch (axes) {
+    case MapAxes::RowIsT: view.cursor = hover.row; break;
+    case MapAxes::ColIsT: view.cursor = hover.col; break;
+    case MapAxes::RowIsChannel: view.channel = hover.row; break;
+    case MapAxes::RowChannelColT:
+      view.channel = hover.row;
+      view.cursor = hover.col;
+      break;
+  }
+  return true;
+}
+
+void outline_row(ImDrawList* list, ImVec2 min, ImVec2 max, int row, int rows, uint32_t color) {
+  if (row < 0 || row >= rows) return;
+  const float h = (max.y - min.y) / static_cast<float>(rows);
+  // At least 3 px tall, so the outline shows even when a row is thinner than a pixel.
+  const float mid = min.y + (static_cast<float>(row) + 0.5f) * h, half = std::max(1.5f, 0.5f * h);
+  outline(list, ImVec2(min.x, mid - half), ImVec2(max.x, mid + half), color);
+}
+
+void outline_col(ImDrawList* list, ImVec2 min, ImVec2 max, int col, int cols, uint32_t color) {
+  if (col < 0 || col >= cols) return;
+  const float w = (max.x - min.x) / static_cast<float>(cols);
+  const float mid = min.x + (static_cast<float>(col) + 0.5f) * w, half = std::max(1.5f, 0.5f * w);
+  outline(list, ImVec2(mid - half, min.y), ImVec2(mid + half, max.y), color);
+}
+
+}  // namespace seqscope::viz
