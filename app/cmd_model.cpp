@@ -83,13 +83,11 @@ int run_model_export(const Options& options) {
   run_options.eigenvalues = false;  // not exported
   // --backend vulkan: every layer's scan and attention heads on the Vulkan backend.
   std::unique_ptr<gpu::Context> context;
-  std::unique_ptr<vk::VulkanBackend> backend;
-  std::unique_ptr<VulkanModelKernels> kernels;
+  std::unique_ptr<vk::VulkanModelKernels> kernels;
   if (options.backend == "vulkan") {
     context = make_headless_context(options);
     if (!context) return 1;  // as every export without its device
-    backend = std::make_unique<vk::VulkanBackend>(*context);
-    kernels = std::make_unique<VulkanModelKernels>(*backend);
+    kernels = std::make_unique<vk::VulkanModelKernels>(std::make_shared<vk::VulkanBackend>(*context));
     run_options.kernels = kernels.get();
   }
   ckpt::ModelRun run = model->run(tokens, run_options);

@@ -372,7 +372,7 @@ void Dashboard::draw_save_dialog() {
     open_save_ = false;
   }
   if (!ImGui::BeginPopupModal("Save session", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-  static std::string message;
+  std::string& message = save_message_;
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 28.0f);
   ImGui::InputText("file", &save_path_);
   if (ImGui::Button("Save", ImVec2(120, 0))) {

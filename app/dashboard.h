@@ -103,6 +103,7 @@ class Dashboard {
   bool quit_ = false;
   bool open_save_ = false;
   std::string save_path_ = "session.json";
+  std::string save_message_;  // why the last save failed (shown in the dialog), this dashboard's own
   std::string shown_error_;
   struct PanelRect {
     std::string name;

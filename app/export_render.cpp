@@ -11,6 +11,7 @@
 #include "app/dashboard.h"
 #include "core/version.h"
 #include "viz/render/headless_ui.h"
+#include "viz/widgets/imgui_context_scope.h"
 #include "viz/panels/panel_context.h"
 
 namespace seqscope::app {
@@ -44,25 +45,23 @@ FigureRenderer::FigureRenderer(gpu::Context& context, Workspace& workspace, cons
                                std::string device_label)
     : caller_(ImGui::GetCurrentContext()), spec_(std::move(spec)), device_label_(std::move(device_label)) {
   check_figure_spec(spec_);
+  const viz::ImGuiContextScope restore(caller_);  // Parts makes the figure's context current
   parts_ = std::make_unique<Parts>(context, workspace, static_cast<float>(spec_.scale));
   viz::ViewState& own_view = parts_->dashboard.view();
   own_view = view;
   own_view.playing = false;
   if (workspace.has_results()) parts_->dashboard.on_new_results();  // maps with the copied normalization
-  ImGui::SetCurrentContext(caller_);
 }
 
 FigureRenderer::~FigureRenderer() {
   // The renderer shuts down ImGui's Vulkan backend of the current context: make it ours.
-  ImGui::SetCurrentContext(parts_->own);
+  const viz::ImGuiContextScope own(parts_->own);
   parts_.reset();
-  ImGui::SetCurrentContext(caller_);
 }
 
 void FigureRenderer::prepare(const std::function<void(Dashboard&)>& setup) {
-  ImGui::SetCurrentContext(parts_->own);
+  const viz::ImGuiContextScope own(parts_->own);
   setup(parts_->dashboard);
-  ImGui::SetCurrentContext(caller_);
 }
 
 bool FigureRenderer::has_font() const { return parts_->ui.has_font(); }
@@ -85,9 +84,8 @@ viz::Image FigureRenderer::render(int t) {
   };
   const auto scale = static_cast<uint32_t>(spec_.scale);
   const ImVec4 clear = spec_.transparent ? ImVec4(0, 0, 0, 0) : viz::background_color();
-  viz::Image image = parts_->ui.render(spec_.width * scale, spec_.height * scale, draw, clear);
-  ImGui::SetCurrentContext(caller_);
-  return image;
+  const viz::ImGuiContextScope own(parts_->own);  // the caller's again on return or throw
+  return parts_->ui.render(spec_.width * scale, spec_.height * scale, draw, clear);
 }
 
 // ---- metadata ------------------------------------------------------------------------------

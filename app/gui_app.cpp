@@ -101,8 +101,8 @@ int run_gui(const Options& options) {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   // Scripted runs (--frames) neither read nor write saved window settings, so they are repeatable.
-  static std::string ini;
-  ini = options.frames > 0 ? std::string() : settings_path();
+  // io.IniFilename points into ini, which outlives the context (DestroyContext below saves it).
+  const std::string ini = options.frames > 0 ? std::string() : settings_path();
   io.IniFilename = ini.empty() ? nullptr : ini.c_str();
   std::vector<float> frame_ms;
   std::string final_state;

@@ -9,12 +9,15 @@
 #include "compute/session/inputs.h"
 #include "core/parallel.h"
 #include "compute/vulkan/backend_factory.h"
+#include "compute/vulkan/vulkan_backend.h"
 #include "gpu/check.h"
 
 namespace seqscope::app {
 
-Workspace::Workspace(compute::Session session, gpu::Context* context)
-    : session_(std::move(session)), context_(context) {}
+Workspace::Workspace(compute::Session session, gpu::Context* context, BackendFactory make_backend)
+    : session_(std::move(session)),
+      context_(context),
+      make_backend_(make_backend ? std::move(make_backend) : BackendFactory(vk::make_backend)) {}
 
 // A running background recompute is cancelled, so that closing the window does not wait for it.
 Workspace::~Workspace() {
@@ -31,7 +34,24 @@ void Workspace::choose_backend() {
   backend_choice_ = session_.backend;
   notice_.clear();
   std::string why_eigen;  // auto on a CPU device: expected, shown in the status bar's backend name only
-  backend_ = vk::make_backend(backend_choice_, context_, &why_eigen);
+  try {
+    backend_ = make_backend_(backend_choice_, context_, &why_eigen);
+  } catch (const gpu::VulkanError& e) {
+    // The device refused a pipeline or a buffer while the backend was set up: say so and carry
+    // on with the reference backend, as when a run fails (run_backend).
+    notice_ = std::string("Vulkan backend unavailable (") + e.what() + "): using Eigen";
+    backend_ = std::make_shared<compute::EigenBackend>();
+  }
+  attach_model_kernels();
+}
+
+// While the Vulkan backend is the active one, an open model's layers run on its kernels, which
+// share the backend's ownership; any other backend gives them back to the CPU.
+void Workspace::attach_model_kernels() {
+  if (!model_) return;
+  auto vulkan = std::dynamic_pointer_cast<vk::VulkanBackend>(backend_);
+  model_kernels_ = vulkan ? std::make_unique<vk::VulkanModelKernels>(std::move(vulkan)) : nullptr;
+  model_->use_kernels(model_kernels_.get());
 }
 
 compute::Results Workspace::run_backend(const compute::Inputs& inputs) {
@@ -40,7 +60,8 @@ compute::Results Workspace::run_backend(const compute::Inputs& inputs) {
   } catch (const gpu::VulkanError& e) {
     // Device lost, out of memory...: say so and carry on with the reference backend.
     notice_ = std::string("Vulkan backend failed (") + e.what() + "): using Eigen";
-    backend_ = std::make_unique<compute::EigenBackend>();
+    backend_ = std::make_shared<compute::EigenBackend>();
+    attach_model_kernels();
     return backend_->run(session_, inputs);
   }
 }
@@ -49,10 +70,7 @@ void Workspace::use_model(std::unique_ptr<ModelSource> source) {
   model_ = std::move(source);
   dirty_ = true;
   choose_backend();
-  if (auto* vulkan = dynamic_cast<vk::VulkanBackend*>(backend_.get())) {
-    model_kernels_ = std::make_unique<VulkanModelKernels>(*vulkan);
-    model_->use_kernels(model_kernels_.get());
-  }
+  attach_model_kernels();
 }
 
 compute::Results Workspace::run_model() {
@@ -133,6 +151,7 @@ bool Workspace::recompute_now() {
   const auto start = std::chrono::steady_clock::now();
   try {
     if (model_) {
+      choose_backend();  // the session's backend choice applies to the model's layers too
       results_ = std::make_unique<compute::Results>(run_model());
     } else {
       compute::validate_session(session_);

@@ -12,6 +12,7 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -25,16 +26,23 @@
 namespace seqscope::gpu {
 class Context;
 }
+namespace seqscope::vk {
+class VulkanModelKernels;
+}
 
 namespace seqscope::app {
 
 class ModelSource;
-class VulkanModelKernels;
+
+// Makes the backend for a session's choice; notice receives why auto fell back to Eigen
+// (vk::make_backend, compute/vulkan/backend_factory.h). Tests pass one that fails.
+using BackendFactory = std::function<std::unique_ptr<compute::Backend>(compute::BackendChoice, gpu::Context*, std::string*)>;
 
 class Workspace {
  public:
-  // context may be null (no Vulkan): only the Eigen backend is then available.
-  Workspace(compute::Session session, gpu::Context* context);
+  // context may be null (no Vulkan): only the Eigen backend is then available. make_backend
+  // defaults to vk::make_backend.
+  Workspace(compute::Session session, gpu::Context* context, BackendFactory make_backend = {});
   ~Workspace();
 
   const compute::Session& session() const { return session_; }
@@ -74,6 +82,7 @@ class Workspace {
     int length = 0;
   };
   void choose_backend();
+  void attach_model_kernels();
   compute::Results run_backend(const compute::Inputs& inputs);
   compute::Results run_model();
   bool recompute_now();
@@ -82,11 +91,12 @@ class Workspace {
   void record_recompute(std::chrono::steady_clock::time_point start);
   compute::Session session_;
   gpu::Context* context_;
-  std::unique_ptr<compute::Backend> backend_;
+  BackendFactory make_backend_;
+  std::shared_ptr<compute::Backend> backend_;  // shared with the model's kernels
   compute::BackendChoice backend_choice_{};
   std::unique_ptr<compute::Results> results_;
   std::unique_ptr<ModelSource> model_;
-  std::unique_ptr<VulkanModelKernels> model_kernels_;  // the model's layers on the Vulkan backend
+  std::unique_ptr<vk::VulkanModelKernels> model_kernels_;  // the model's layers on the Vulkan backend
   std::string error_, notice_;
   bool dirty_ = true;
   double last_recompute_ms_ = 0.0;

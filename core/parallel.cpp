@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <unsupported/Eigen/CXX11/ThreadPool>
 
@@ -54,9 +55,18 @@ void cpu_relax() {
 }
 
 // The pool's tasks of one run_workers call. Shared with them, so that the last task to finish
-// may still touch it after the caller has seen the count reach 0 and returned.
+// may still touch it after the caller has seen the count reach 0 and returned. The first
+// exception a pool task throws (bad_alloc in thread-local scratch, Cancelled, a UserError) is
+// kept here and rethrown on the caller: an exception leaving a pool thread would end the process.
 struct Pending {
   std::atomic<int64_t> tasks;
+  std::mutex error_mutex;
+  std::exception_ptr error;
+
+  void keep_first(std::exception_ptr e) {
+    const std::lock_guard<std::mutex> lock(error_mutex);
+    if (!error) error = std::move(e);
+  }
 };
 
 // The caller spins ~20 us (400 pauses) for the pool's tasks before it sleeps.
@@ -80,11 +90,15 @@ void run_workers(int64_t workers, const std::function<void(int64_t)>& task) {
   pending->tasks.store(workers - 1);
   for (int64_t w = 1; w < workers; ++w)
     pool().Schedule([pending, &task, w] {
-      task(w);
+      try {
+        task(w);
+      } catch (...) {
+        pending->keep_first(std::current_exception());
+      }
       if (pending->tasks.fetch_sub(1, std::memory_order_acq_rel) == 1) pending->tasks.notify_all();
     });
   // The pool's tasks hold references to task: wait for them even when this thread's part throws
-  // (Cancelled from a nested region, for one).
+  // (Cancelled from a nested region, for one). The caller's own exception wins over the pool's.
   std::exception_ptr error;
   try {
     task(0);
@@ -92,6 +106,7 @@ void run_workers(int64_t workers, const std::function<void(int64_t)>& task) {
     error = std::current_exception();
   }
   wait_for(*pending);
+  if (!error) error = pending->error;  // the tasks are done: no lock needed
   if (error) std::rethrow_exception(error);
 }
 

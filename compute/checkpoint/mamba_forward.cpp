@@ -7,6 +7,7 @@
 
 #include "compute/checkpoint/model.h"
 #include "compute/checkpoint/matmul.h"
+#include "core/parallel.h"
 #include "compute/ssm/hidden_attention.h"
 #include "compute/ssm/ssm.h"
 #include "compute/ssm/ssm_scan.h"
@@ -34,16 +35,17 @@ Matrix fused_scan_n(const Matrix& u, const Matrix& delta, const Matrix& A, const
   using Modes = Eigen::Array<float, Fixed, 1>;
   const Eigen::Index L = u.rows(), E = u.cols(), N = A.cols();
   Matrix y(L, E);
-#pragma omp parallel for schedule(static)
-  for (Eigen::Index e = 0; e < E; ++e) {
-    Modes h = Modes::Zero(N);
-    const Modes a = A.row(e).transpose().array();
-    for (Eigen::Index t = 0; t < L; ++t) {
-      const float dt = delta(t, e), ut = u(t, e);
-      h = (dt * a).exp() * h + (dt * ut) * B.row(t).transpose().array();  // Abar = exp(dt A), Bbar = dt B
-      y(t, e) = (C.row(t).transpose().array() * h).sum() + Dskip[e] * ut;
+  compute::parallel_for(E, 1, [&](int64_t first, int64_t last, int) {
+    for (Eigen::Index e = first; e < last; ++e) {
+      Modes h = Modes::Zero(N);
+      const Modes a = A.row(e).transpose().array();
+      for (Eigen::Index t = 0; t < L; ++t) {
+        const float dt = delta(t, e), ut = u(t, e);
+        h = (dt * a).exp() * h + (dt * ut) * B.row(t).transpose().array();  // Abar = exp(dt A), Bbar = dt B
+        y(t, e) = (C.row(t).transpose().array() * h).sum() + Dskip[e] * ut;
+      }
     }
-  }
+  });
   return y;
 }
 

@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "compute/vulkan/model_kernels.h"
+#include "app/model_source.h"
+#include "app/workspace.h"
 #include "compute/checkpoint/model.h"
+#include "compute/vulkan/model_kernels.h"
 #include "tests/checkpoint/checkpoint_folders.h"
 #include "tests/parity/parity_util.h"
 
@@ -31,7 +33,8 @@ Runs run_both(const std::filesystem::path& dir, int layer) {
   options.layer = layer;
   Runs runs;
   runs.cpu = model->run(tokens, options);
-  const app::VulkanModelKernels kernels(parity::vulkan_backend());
+  // The parity backend lives as long as the test context: the kernels share it without owning it.
+  const vk::VulkanModelKernels kernels(std::shared_ptr<vk::VulkanBackend>(&parity::vulkan_backend(), [](vk::VulkanBackend*) {}));
   options.kernels = &kernels;
   runs.vulkan = model->run(tokens, options);
   return runs;
@@ -72,6 +75,32 @@ TEST(ModelOnVulkan, Gpt2HeadsMatchTheCpu) {
       expect_close("model.gpt2.q", v.q, c.q);
     }
   }
+  std::filesystem::remove_all(dir);
+}
+
+// The session's backend choice applies to an open model, and choosing it again hands the
+// model's layers to the new backend: the kernels share the backend's ownership, so they never
+// point at a destroyed one (issue 16, fault 9; the choice used to be ignored with a model open).
+TEST(ModelOnVulkan, BackendChosenAgainMovesTheModelsLayers) {
+  const auto dir = testing::make_folder("make_mamba_at");
+  compute::Session session;
+  session.backend = compute::BackendChoice::Vulkan;
+  app::Workspace workspace(session, &testing::test_context());
+  workspace.use_model(std::make_unique<app::ModelSource>(dir.string(), "", "The cat sat on the mat.", 1));
+  ASSERT_TRUE(workspace.update()) << workspace.error();
+  EXPECT_EQ(workspace.results().backend, "checkpoint + vulkan");
+  const compute::Matrix y_vulkan = workspace.results().ssm.y_gated;
+  ASSERT_GT(y_vulkan.size(), 0);
+
+  workspace.edit().backend = compute::BackendChoice::Eigen;
+  ASSERT_TRUE(workspace.update()) << workspace.error();
+  EXPECT_EQ(workspace.results().backend, "checkpoint");
+  expect_close_matrix("workspace.y_gated eigen", workspace.results().ssm.y_gated, y_vulkan);
+
+  workspace.edit().backend = compute::BackendChoice::Vulkan;
+  ASSERT_TRUE(workspace.update()) << workspace.error();
+  EXPECT_EQ(workspace.results().backend, "checkpoint + vulkan");
+  expect_close_matrix("workspace.y_gated vulkan again", workspace.results().ssm.y_gated, y_vulkan);
   std::filesystem::remove_all(dir);
 }
 

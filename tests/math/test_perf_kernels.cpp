@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -133,6 +135,26 @@ TEST(Parallel, EveryIndexOnce) {
     parallel_strided(n, 1, [&](int64_t i, int) { seen[static_cast<size_t>(i)]++; });
     for (const auto& s : seen) EXPECT_EQ(s.load(), 2);
   }
+}
+
+// An exception thrown on a pool thread (bad_alloc in thread-local scratch, say) reaches the
+// thread that started the region, after every worker has returned; it used to end the process.
+TEST(Parallel, ExceptionOnAPoolThreadIsRethrownOnTheCaller) {
+  std::atomic<int> finished{0};
+  const auto throw_on_pool = [&](int64_t w) {
+    if (w == 1) throw std::bad_alloc();
+    finished++;
+  };
+  EXPECT_THROW(run_workers(2, throw_on_pool), std::bad_alloc);
+  EXPECT_EQ(finished.load(), 1);
+  EXPECT_THROW(run_workers(4, [](int64_t w) {
+                 if (w == 3) throw std::runtime_error("from worker 3");
+               }),
+               std::runtime_error);
+  // The pool still works afterwards.
+  std::atomic<int> calls{0};
+  run_workers(4, [&](int64_t) { calls++; });
+  EXPECT_EQ(calls.load(), 4);
 }
 
 // A set cancellation flag: a parallel region stops handing out items and throws Cancelled on the

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/workspace.h"
+#include "gpu/check.h"
 
 namespace seqscope::app {
 namespace {
@@ -26,6 +27,29 @@ TEST(Workspace, AtMostOneRecomputePerUpdate) {
   for (int frame = 0; frame < 10; ++frame) EXPECT_FALSE(workspace.update());
   EXPECT_EQ(workspace.recompute_count(), 2);
   EXPECT_GT(workspace.last_recompute_ms(), 0.0);
+}
+
+// A Vulkan backend whose setup fails (the device refuses a pipeline) falls back to Eigen with a
+// notice; the exception used to leave update() and end the app (issue 16, fault 3).
+TEST(Workspace, BackendSetupFailureFallsBackToEigenWithANotice) {
+  compute::Session session;
+  session.backend = compute::BackendChoice::Vulkan;
+  const BackendFactory refusing = [](compute::BackendChoice, gpu::Context*, std::string*) -> std::unique_ptr<compute::Backend> {
+    throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "vkCreateComputePipelines failed for ssm_scan_chunk.comp");
+  };
+  for (bool background : {false, true}) {
+    SCOPED_TRACE(background ? "background" : "inline");
+    Workspace workspace(session, nullptr, refusing);
+    if (background) workspace.run_in_background(std::chrono::milliseconds(10000));
+    bool fresh = false;
+    EXPECT_NO_THROW(fresh = workspace.update());
+    EXPECT_TRUE(fresh);
+    ASSERT_TRUE(workspace.has_results());
+    EXPECT_EQ(workspace.results().backend, "eigen");
+    EXPECT_TRUE(workspace.error().empty());
+    EXPECT_NE(workspace.notice().find("ssm_scan_chunk.comp"), std::string::npos) << workspace.notice();
+    EXPECT_NE(workspace.notice().find("using Eigen"), std::string::npos) << workspace.notice();
+  }
 }
 
 // Background recomputes (the window): update() never blocks on a long recompute, the last
