@@ -1,5 +1,6 @@
-// The three ways seqscope runs: the windowed GUI, the device list and headless export.
-// Each returns the process exit code; user mistakes are one line on stderr and code 2.
+// The entry points main.cpp dispatches to: the windowed GUI, the device list and headless export
+// (synthetic sessions, lessons and model folders); lessons, tokenize and bench have their own
+// (app/cmd_*.h). Each returns the process exit code; user mistakes are one line on stderr and code 2.
 #pragma once
 #include <memory>
 

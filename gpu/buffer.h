@@ -1,6 +1,7 @@
 // GpuBuffer: a storage buffer in host-visible, coherent memory, persistently mapped. Grown,
-// never shrunk, so that recomputes reuse it. Device-local staging comes with the compute
-// backend where it pays off; lavapipe and the heatmap widget read host-visible memory directly.
+// never shrunk, so that recomputes reuse it. Every buffer is host-visible today, which suits
+// lavapipe and integrated GPUs; device-local buffers with staging for discrete GPUs are the
+// Vulkan issue's work (docs/vulkan.md).
 #pragma once
 #include <vulkan/vulkan.h>
 

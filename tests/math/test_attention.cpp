@@ -12,7 +12,7 @@
 namespace seqscope::compute {
 namespace {
 
-using test::normalized_error;
+using test::max_error_over_scale;
 using test::random_u;
 using test::track;
 
@@ -74,8 +74,8 @@ TEST(SoftmaxAttention, MatchesDirectFormula) {
     for (int j = 0; j <= t; ++j) sum += std::exp(q.row(t).dot(k.row(j)) / (2.0 * 0.7));
     for (int j = 0; j <= t; ++j) probs(t, j) = std::exp(q.row(t).dot(k.row(j)) / (2.0 * 0.7)) / sum;
   }
-  EXPECT_LE(track("softmax vs direct formula", normalized_error(head(r.probs, 0).cast<double>(), probs)), 1e-6);
-  EXPECT_LE(normalized_error(head(r.out, 0).cast<double>(), Eigen::MatrixXd(probs * v)), 1e-6);
+  EXPECT_LE(track("softmax vs direct formula", max_error_over_scale(head(r.probs, 0).cast<double>(), probs)), 1e-6);
+  EXPECT_LE(max_error_over_scale(head(r.out, 0).cast<double>(), Eigen::MatrixXd(probs * v)), 1e-6);
 }
 
 TEST(Rope, ScoresDependOnlyOnOffset) {
@@ -142,7 +142,7 @@ TEST(LinearAttention, ParallelEqualsRecurrent) {
       }
       ASSERT_EQ(states.size(), static_cast<size_t>(L));
       // S_{L-1} = sum_s phi_k_s v_s^T.
-      EXPECT_LE(normalized_error(states.back(), Matrix(phi_k.transpose() * v)), 1e-5);
+      EXPECT_LE(max_error_over_scale(states.back(), Matrix(phi_k.transpose() * v)), 1e-5);
       // Causal weights: zero above the diagonal; elu+1 weights are positive and sum to ~1.
       for (int t = 0; t < L; ++t)
         for (int j = t + 1; j < L; ++j) EXPECT_EQ(weights(t, j), 0.0f);
@@ -158,7 +158,7 @@ TEST(LinearAttention, LayerProbsAreNormalizedWeights) {
   const AttentionResults r = run_attention(s, random_u(30, 16), timings);
   for (int h = 0; h < 2; ++h) {
     const Matrix expected = head(r.probs, h) * head(r.v, h);
-    EXPECT_LE(normalized_error(head(r.out, h), expected), 1e-5);
+    EXPECT_LE(max_error_over_scale(head(r.out, h), expected), 1e-5);
   }
   // The state does not grow with t.
   EXPECT_EQ(r.kv_cache_bytes.front(), r.kv_cache_bytes.back());
@@ -201,16 +201,16 @@ TEST(Attention, PositionalSchemesApplyWhereTheyShould) {
   const AttentionResults sin_r =
       run_attention(attention_session(AttentionKind::Softmax, MaskKind::Causal, Positional::Sinusoidal, 8, 2, 4), u, timings);
   const Matrix q_sin = ((u + sinusoidal_positions(10, 8)) * sin_r.W_q).middleCols(4, 4);
-  EXPECT_LE(normalized_error(head(sin_r.q, 1), q_sin), 1e-6);
+  EXPECT_LE(max_error_over_scale(head(sin_r.q, 1), q_sin), 1e-6);
   const AttentionResults rope_r =
       run_attention(attention_session(AttentionKind::Softmax, MaskKind::Causal, Positional::Rope, 8, 2, 4), u, timings);
   Matrix k_rope = (u * rope_r.W_k).middleCols(4, 4);
   apply_rope(k_rope);
   // Not bit-exact: Eigen may sum a product block in another order than the full product.
-  EXPECT_LE(normalized_error(head(rope_r.k, 1), k_rope), 1e-6);
-  EXPECT_LE(normalized_error(head(rope_r.v, 1), Matrix((u * rope_r.W_v).middleCols(4, 4))), 1e-6);  // v not rotated
+  EXPECT_LE(max_error_over_scale(head(rope_r.k, 1), k_rope), 1e-6);
+  EXPECT_LE(max_error_over_scale(head(rope_r.v, 1), Matrix((u * rope_r.W_v).middleCols(4, 4))), 1e-6);  // v not rotated
   Matrix k_plain = (u * rope_r.W_k).middleCols(4, 4);
-  EXPECT_GT(normalized_error(head(rope_r.k, 1), k_plain), 1e-2);  // k was rotated
+  EXPECT_GT(max_error_over_scale(head(rope_r.k, 1), k_plain), 1e-2);  // k was rotated
 }
 
 TEST(Attention, ShapesCacheAndErrors) {

@@ -26,7 +26,7 @@
 namespace seqscope::compute {
 namespace {
 
-using test::normalized_error;
+using test::max_error_over_scale;
 using test::random_u;
 
 // Real diagonal inputs: A_n = -(n + 1) / 2, delta in (0.001, 0.3), B, C normal.
@@ -72,19 +72,19 @@ TEST(FusedScan, MatchesDiscretizeThenScan) {
         scan_real_fused(a);
         SCOPED_TRACE(std::string(selective ? "selective " : "lti ") + discretization_name(m) + " D " +
                      std::to_string(D) + " N " + std::to_string(N));
-        EXPECT_LE(normalized_error(y, ref.y), 1e-6);
+        EXPECT_LE(max_error_over_scale(y, ref.y), 1e-6);
         const auto as_matrix = [](const TensorC& t) {
           return Eigen::Map<const MatrixC>(t.data.data(), t.shape[0], t.size() / t.shape[0]);
         };
-        EXPECT_LE(normalized_error(as_matrix(h), as_matrix(ref.h)), 1e-6);
-        EXPECT_LE(normalized_error(as_matrix(Abar_f), as_matrix(Abar)), 1e-6);
-        EXPECT_LE(normalized_error(as_matrix(Bbar_f), as_matrix(Bbar)), 1e-6);
+        EXPECT_LE(max_error_over_scale(as_matrix(h), as_matrix(ref.h)), 1e-6);
+        EXPECT_LE(max_error_over_scale(as_matrix(Abar_f), as_matrix(Abar)), 1e-6);
+        EXPECT_LE(max_error_over_scale(as_matrix(Bbar_f), as_matrix(Bbar)), 1e-6);
         EXPECT_EQ(as_matrix(h).imag().cwiseAbs().maxCoeff(), 0.0f);
         // y alone (the bench's and a model layer's call, a kernel of its own) gives y up to rounding.
         Matrix y_only(L, D);
         a.y = y_only.data(), a.h = nullptr, a.Abar = nullptr, a.Bbar = nullptr;
         scan_real_fused(a);
-        EXPECT_LE(normalized_error(y_only, y), 1e-6);  // the plain kernel rounds B (delta u), not (delta B) u
+        EXPECT_LE(max_error_over_scale(y_only, y), 1e-6);  // the plain kernel rounds B (delta u), not (delta B) u
       }
 }
 
@@ -115,8 +115,8 @@ TEST(BlockedSoftmax, MatchesDoubleDefinitionForEveryMask) {
       softmax_attention(q, k, v, mask, 20, 1.0, slope, scores, probs, out);
       Eigen::MatrixXd p_ref, out_ref;
       reference_softmax(q, k, v, mask, 20, slope, p_ref, out_ref);
-      EXPECT_LE(normalized_error(probs.cast<double>(), p_ref), 1e-6);
-      EXPECT_LE(normalized_error(out.cast<double>(), out_ref), 1e-6);
+      EXPECT_LE(max_error_over_scale(probs.cast<double>(), p_ref), 1e-6);
+      EXPECT_LE(max_error_over_scale(out.cast<double>(), out_ref), 1e-6);
       for (int t = 0; t < L; ++t)
         for (int s = 0; s < L; ++s)
           if (!mask_allows(mask, 20, t, s)) {

@@ -19,7 +19,7 @@ namespace seqscope::compute {
 namespace {
 
 using test::kShapes;
-using test::normalized_error;
+using test::max_error_over_scale;
 using test::random_u;
 using test::ssm_session;
 
@@ -93,8 +93,8 @@ TEST_P(LtiViews, ScanEqualsConvolutionEqualsHiddenAttention) {
                  " N=" + std::to_string(shape.N));
     ASSERT_TRUE(r.lti);
     ASSERT_TRUE(r.y.allFinite());
-    EXPECT_LE(test::track("lti scan vs K*u", normalized_error(causal_conv(r.kernel, r.u, r.Dskip), r.y)), kViewTol);
-    EXPECT_LE(test::track("lti scan vs alpha u", normalized_error(apply_alpha(r, r.u, 1.0f), r.y)), kViewTol);
+    EXPECT_LE(test::track("lti scan vs K*u", max_error_over_scale(causal_conv(r.kernel, r.u, r.Dskip), r.y)), kViewTol);
+    EXPECT_LE(test::track("lti scan vs alpha u", max_error_over_scale(apply_alpha(r, r.u, 1.0f), r.y)), kViewTol);
   }
 }
 
@@ -115,7 +115,7 @@ TEST_P(SelectiveViews, ScanEqualsHiddenAttentionPlusSkip) {
     SCOPED_TRACE(name_of(c) + " L=" + std::to_string(shape.L));
     ASSERT_FALSE(r.lti);
     ASSERT_TRUE(r.y.allFinite());
-    EXPECT_LE(test::track("selective scan vs alpha u", normalized_error(apply_alpha(r, r.u, 1.0f), r.y)), kViewTol);
+    EXPECT_LE(test::track("selective scan vs alpha u", max_error_over_scale(apply_alpha(r, r.u, 1.0f), r.y)), kViewTol);
   }
 }
 
@@ -134,11 +134,11 @@ TEST(HiddenAttention, GeneralLoopOnLtiIsToeplitzOfKernel) {
         const Matrix alpha = hidden_attention_diagonal(r.Abar, r.Bbar, r.C, RowsPer::Channel, r.delta, r.A, d,
                                                        DecayMethod::Product, r.is_complex);
         const Matrix toeplitz = toeplitz_from_kernel(r.kernel.row(d));
-        EXPECT_LE(normalized_error(alpha, toeplitz), 1e-5) << "channel " << d;
+        EXPECT_LE(max_error_over_scale(alpha, toeplitz), 1e-5) << "channel " << d;
         if (m == Discretization::Zoh) {
           const Matrix closed = hidden_attention_diagonal(r.Abar, r.Bbar, r.C, RowsPer::Channel, r.delta, r.A, d,
                                                           DecayMethod::ExpOfSums, r.is_complex);
-          EXPECT_LE(normalized_error(closed, toeplitz), 1e-5) << "channel " << d;
+          EXPECT_LE(max_error_over_scale(closed, toeplitz), 1e-5) << "channel " << d;
         }
         // Causal: exactly zero above the diagonal.
         EXPECT_EQ(alpha.triangularView<Eigen::StrictlyUpper>().toDenseMatrix().cwiseAbs().maxCoeff(), 0.0f);
@@ -157,7 +157,7 @@ TEST(HiddenAttention, LongSequenceDecaysToZeroWithoutNan) {
   const SsmResults r = run_ssm(s, u, timings);
   ASSERT_TRUE(Eigen::Map<const Eigen::VectorXf>(r.hidden_attention.data.data(), r.hidden_attention.size()).allFinite());
   EXPECT_EQ(r.hidden_attention.at(0, 399, 0), 0.0f);
-  EXPECT_LE(normalized_error(apply_alpha(r, r.u, 1.0f), r.y), kViewTol);
+  EXPECT_LE(max_error_over_scale(apply_alpha(r, r.u, 1.0f), r.y), kViewTol);
 }
 
 // The closed form exp(A (S_t - S_s)) and the product of the float Abar agree on long
@@ -174,7 +174,7 @@ TEST(HiddenAttention, ExpOfSumsEqualsProductOnSelectiveModels) {
                                                          DecayMethod::Product, r.is_complex);
         const Matrix closed = hidden_attention_diagonal(r.Abar, r.Bbar, r.C, RowsPer::Step, r.delta, r.A, d,
                                                         DecayMethod::ExpOfSums, r.is_complex);
-        EXPECT_LE(test::track("alpha exp-of-sums vs product", normalized_error(closed, product)), 1e-5);
+        EXPECT_LE(test::track("alpha exp-of-sums vs product", max_error_over_scale(closed, product)), 1e-5);
       }
     }
 }
@@ -193,8 +193,8 @@ TEST(Bidirectional, EqualsForwardPlusFlippedBackward) {
     const SsmResults both = run_ssm(s, u, timings);
     SCOPED_TRACE(static_cast<int>(v));
     const Matrix expected = fwd.y + Matrix(bwd.y.colwise().reverse());
-    EXPECT_LE(normalized_error(both.y, expected), 1e-6);
-    EXPECT_LE(normalized_error(apply_alpha(both, both.u, 2.0f), both.y), kViewTol);
+    EXPECT_LE(max_error_over_scale(both.y, expected), 1e-6);
+    EXPECT_LE(max_error_over_scale(apply_alpha(both, both.u, 2.0f), both.y), kViewTol);
     // The backward state at t is the state of the reversed scan after it consumed u_{L-1}..u_t.
     EXPECT_EQ(both.h_bwd.data[0], bwd.h.data[static_cast<size_t>(32) * 6 * 8]);
   }

@@ -46,8 +46,10 @@ inline std::map<std::string, double>& worst_errors() {
   return worst;
 }
 
+// ||a - b||_2 / max(||b||_2, tiny) over a whole tensor (the parity suite's "normalized error";
+// tests/math's max_error_over_scale is the max-norm version).
 template <typename T, typename A>
-double normalized_error(const std::vector<T, A>& a, const std::vector<T, A>& b) {
+double relative_l2_error(const std::vector<T, A>& a, const std::vector<T, A>& b) {
   double diff = 0.0, ref = 0.0;
   for (size_t i = 0; i < b.size(); ++i) {
     // Masked entries are -inf in both: equal, no contribution.
@@ -65,7 +67,7 @@ double normalized_error(const std::vector<T, A>& a, const std::vector<T, A>& b) 
 template <typename TensorT>
 void expect_close(const std::string& op, const TensorT& vulkan, const TensorT& eigen) {
   ASSERT_EQ(vulkan.shape, eigen.shape) << op;
-  const double err = normalized_error(vulkan.data, eigen.data);
+  const double err = relative_l2_error(vulkan.data, eigen.data);
   double& worst = worst_errors()[op];
   worst = std::max(worst, err);
   EXPECT_LE(err, kTolerance) << op;
@@ -78,7 +80,7 @@ void expect_close_matrix(const std::string& op, const M& vulkan, const M& eigen)
   using Scalar = typename M::Scalar;
   const std::vector<Scalar> a(vulkan.data(), vulkan.data() + vulkan.size());
   const std::vector<Scalar> b(eigen.data(), eigen.data() + eigen.size());
-  const double err = normalized_error(a, b);
+  const double err = relative_l2_error(a, b);
   double& worst = worst_errors()[op];
   worst = std::max(worst, err);
   EXPECT_LE(err, kTolerance) << op;
