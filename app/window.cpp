@@ -115,8 +115,11 @@ bool Window::refresh_swapchain() {
 bool Window::render_and_present(const std::function<void(VkCommandBuffer)>& record, ImVec4 clear_color) {
   ImGui_ImplVulkanH_Window* wd = &window_data_;
   VkDevice device = context_.device();
+  // Acquire semaphores rotate over the frames in flight (SemaphoreIndex); the render-complete
+  // semaphore that the present waits on belongs to the acquired image (FrameIndex), because only
+  // a later acquire of that same image proves the present has consumed it. ImGui 1.86's example
+  // rotates both, which newer validation layers flag as reuse while the present may be pending.
   VkSemaphore acquired = wd->FrameSemaphores[wd->SemaphoreIndex].ImageAcquiredSemaphore;
-  VkSemaphore complete = wd->FrameSemaphores[wd->SemaphoreIndex].RenderCompleteSemaphore;
   VkResult err = vkAcquireNextImageKHR(device, wd->Swapchain, UINT64_MAX, acquired, VK_NULL_HANDLE, &wd->FrameIndex);
   if (err == VK_ERROR_OUT_OF_DATE_KHR || err == VK_SUBOPTIMAL_KHR) {
     rebuild_swapchain_ = true;
@@ -125,6 +128,7 @@ bool Window::render_and_present(const std::function<void(VkCommandBuffer)>& reco
     SEQSCOPE_VK_CHECK(err);
   }
   ImGui_ImplVulkanH_Frame* fd = &wd->Frames[wd->FrameIndex];
+  VkSemaphore complete = wd->FrameSemaphores[wd->FrameIndex].RenderCompleteSemaphore;  // one per image
   SEQSCOPE_VK_CHECK(vkWaitForFences(device, 1, &fd->Fence, VK_TRUE, UINT64_MAX));
   SEQSCOPE_VK_CHECK(vkResetFences(device, 1, &fd->Fence));
   SEQSCOPE_VK_CHECK(vkResetCommandPool(device, fd->CommandPool, 0));
