@@ -9,12 +9,12 @@
 
 #include <cstdio>
 
-#include "core/atomic_file.h"
 #include "compute/bench/benchmark.h"
 #include "compute/session/inputs.h"
-#include "gpu/context.h"
 #include "compute/vulkan/device_limits.h"
 #include "compute/vulkan/vulkan_backend.h"
+#include "core/atomic_file.h"
+#include "gpu/context.h"
 
 namespace seqscope::app {
 

@@ -5,13 +5,13 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "compute/vulkan/model_kernels.h"
 #include "app/run.h"
-#include "core/atomic_file.h"
 #include "compute/checkpoint/adapter.h"
 #include "compute/checkpoint/model.h"
 #include "compute/checkpoint/tokenizer.h"
 #include "compute/io/tensor_export.h"
+#include "compute/vulkan/model_kernels.h"
+#include "core/atomic_file.h"
 #include "gpu/context.h"
 
 namespace seqscope::app {

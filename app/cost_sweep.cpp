@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "compute/session/inputs.h"
-#include "gpu/context.h"
 #include "compute/vulkan/vulkan_backend.h"
+#include "gpu/context.h"
 
 namespace seqscope::app {
 namespace {

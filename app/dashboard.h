@@ -19,10 +19,10 @@
 #include "compute/session/presets.h"
 #include "gpu/context.h"
 #include "viz/panels/controls_panel.h"
-#include "viz/render/gpu_results.h"
-#include "viz/render/heatmap.h"
 #include "viz/panels/panel.h"
 #include "viz/panels/transport_panel.h"
+#include "viz/render/gpu_results.h"
+#include "viz/render/heatmap.h"
 #include "viz/widgets/view_state.h"
 
 namespace seqscope::app {

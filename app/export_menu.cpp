@@ -9,9 +9,9 @@
 #include <fstream>
 
 #include "app/dashboard.h"
-#include "core/atomic_file.h"
 #include "compute/io/tensor_csv.h"
 #include "compute/io/tensor_export.h"
+#include "core/atomic_file.h"
 #include "viz/panels/panel_context.h"
 
 namespace seqscope::app {

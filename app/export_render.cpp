@@ -10,9 +10,9 @@
 
 #include "app/dashboard.h"
 #include "core/version.h"
+#include "viz/panels/panel_context.h"
 #include "viz/render/headless_ui.h"
 #include "viz/widgets/imgui_context_scope.h"
-#include "viz/panels/panel_context.h"
 
 namespace seqscope::app {
 
@@ -43,9 +43,10 @@ struct FigureRenderer::Parts {
 
 FigureRenderer::FigureRenderer(gpu::Context& context, Workspace& workspace, const viz::ViewState& view, FigureSpec spec,
                                std::string device_label)
-    : caller_(ImGui::GetCurrentContext()), spec_(std::move(spec)), device_label_(std::move(device_label)) {
+    : spec_(std::move(spec)), device_label_(std::move(device_label)) {
   check_figure_spec(spec_);
-  const viz::ImGuiContextScope restore(caller_);  // Parts makes the figure's context current
+  // Parts makes the figure's context current: the caller's is current again when this returns.
+  const viz::ImGuiContextScope restore(ImGui::GetCurrentContext());
   parts_ = std::make_unique<Parts>(context, workspace, static_cast<float>(spec_.scale));
   viz::ViewState& own_view = parts_->dashboard.view();
   own_view = view;

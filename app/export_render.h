@@ -53,7 +53,6 @@ class FigureRenderer {
 
  private:
   struct Parts;
-  ImGuiContext* caller_ = nullptr;
   std::unique_ptr<Parts> parts_;
   FigureSpec spec_;
   std::string device_label_;

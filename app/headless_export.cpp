@@ -16,9 +16,9 @@
 #include "app/workspace.h"
 #include "compute/io/tensor_csv.h"
 #include "compute/io/tensor_export.h"
+#include "viz/panels/panel_context.h"
 #include "viz/render/gif_writer.h"
 #include "viz/render/image_export.h"
-#include "viz/panels/panel_context.h"
 
 namespace seqscope::app {
 namespace {

@@ -1,15 +1,14 @@
 #include "app/workspace.h"
 
-#include "compute/vulkan/model_kernels.h"
-#include "app/model_source.h"
-
 #include <chrono>
 
+#include "app/model_source.h"
 #include "compute/backend/eigen_backend.h"
 #include "compute/session/inputs.h"
-#include "core/parallel.h"
 #include "compute/vulkan/backend_factory.h"
+#include "compute/vulkan/model_kernels.h"
 #include "compute/vulkan/vulkan_backend.h"
+#include "core/parallel.h"
 #include "gpu/check.h"
 
 namespace seqscope::app {

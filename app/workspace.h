@@ -19,8 +19,8 @@
 #include <string>
 
 #include "compute/backend/backend.h"
-#include "compute/session/inputs.h"
 #include "compute/backend/results.h"
+#include "compute/session/inputs.h"
 #include "compute/session/session.h"
 
 namespace seqscope::gpu {
@@ -36,7 +36,8 @@ class ModelSource;
 
 // Makes the backend for a session's choice; notice receives why auto fell back to Eigen
 // (vk::make_backend, compute/vulkan/backend_factory.h). Tests pass one that fails.
-using BackendFactory = std::function<std::unique_ptr<compute::Backend>(compute::BackendChoice, gpu::Context*, std::string*)>;
+using BackendFactory =
+    std::function<std::unique_ptr<compute::Backend>(compute::BackendChoice, gpu::Context*, std::string*)>;
 
 class Workspace {
  public:

@@ -53,8 +53,9 @@ inline void check_cancelled() {
 
 // Runs task(w) for every w in [0, workers): w = 0 on the calling thread, the others on the
 // pool, and returns when all have returned. An exception thrown by any of them is rethrown
-// here, on the calling thread, once all have returned (the calling thread's own first). Called from a pool thread (a nested parallel
-// region) it runs them all on that thread, so that no pool thread waits on another.
+// here, on the calling thread, once all have returned (the calling thread's own first).
+// Called from a pool thread (a nested parallel region) it runs them all on that thread, so
+// that no pool thread waits on another.
 void run_workers(int64_t workers, const std::function<void(int64_t)>& task);
 
 // Calls fn(begin, end, worker) on contiguous chunks of [0, n): at most worker_count() chunks,

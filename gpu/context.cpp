@@ -32,7 +32,8 @@ void keep_loaded_libraries_for_leak_reports() {
   std::vector<std::string> names;
   dl_iterate_phdr(
       [](dl_phdr_info* info, size_t, void* out) {
-        if (info->dlpi_name && info->dlpi_name[0]) static_cast<std::vector<std::string>*>(out)->push_back(info->dlpi_name);
+        auto* found = static_cast<std::vector<std::string>*>(out);
+        if (info->dlpi_name && info->dlpi_name[0]) found->push_back(info->dlpi_name);
         return 0;
       },
       &names);

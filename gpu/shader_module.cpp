@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "gpu/check.h"
 #include "embedded_shaders.h"
+#include "gpu/check.h"
 
 namespace seqscope::gpu {
 

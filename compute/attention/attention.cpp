@@ -13,11 +13,11 @@
 #include <utility>
 #include <vector>
 
+#include "compute/attention/row_kernels.h"
 #include "compute/session/cost_model.h"
 #include "compute/session/map_overview.h"
 #include "core/parallel.h"
 #include "core/param_rng.h"
-#include "compute/attention/row_kernels.h"
 
 namespace seqscope::compute {
 

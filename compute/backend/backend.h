@@ -4,8 +4,8 @@
 #pragma once
 #include <string>
 
-#include "compute/session/inputs.h"
 #include "compute/backend/results.h"
+#include "compute/session/inputs.h"
 #include "compute/session/session.h"
 
 namespace seqscope::compute {

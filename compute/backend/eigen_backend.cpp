@@ -6,8 +6,8 @@
 
 #include "compute/attention/attention.h"
 #include "compute/session/map_overview.h"
-#include "core/parallel.h"
 #include "compute/ssm/ssm.h"
+#include "core/parallel.h"
 
 namespace seqscope::compute {
 

@@ -3,7 +3,6 @@
 // .npy. The SSM and attention parts are defined beside their math (ssm/ssm_results.h,
 // attention/attention_results.h).
 #pragma once
-#include <map>
 #include <string>
 #include <vector>
 
@@ -40,8 +39,8 @@ struct Results {
   Matrix logits;                    // [L, V] a real model's next-token logits (`export --model`); empty otherwise
   SsmResults ssm;
   AttentionResults attention;
-  std::string backend;                  // "eigen", "vulkan"
-  std::map<std::string, double> timings_ms;  // op -> milliseconds
+  std::string backend;  // "eigen", "vulkan"
+  Timings timings_ms;   // op -> milliseconds
 };
 
 }  // namespace seqscope::compute

@@ -15,11 +15,11 @@
 
 #include "compute/attention/attention.h"
 #include "compute/backend/eigen_backend.h"
-#include "compute/ssm/hidden_attention.h"
 #include "compute/session/inputs.h"
 #include "compute/session/map_overview.h"
-#include "core/parallel.h"
+#include "compute/ssm/hidden_attention.h"
 #include "compute/ssm/scan_fused.h"
+#include "core/parallel.h"
 
 namespace seqscope::compute {
 

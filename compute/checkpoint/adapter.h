@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "compute/backend/results.h"
 #include "compute/checkpoint/model.h"
 #include "compute/checkpoint/tokenizer.h"
-#include "compute/backend/results.h"
 
 namespace seqscope::compute::checkpoint {
 

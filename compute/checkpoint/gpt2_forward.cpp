@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "compute/attention/attention.h"
-#include "compute/checkpoint/model.h"
 #include "compute/checkpoint/matmul.h"
+#include "compute/checkpoint/model.h"
 
 namespace seqscope::compute::checkpoint {
 namespace {

@@ -5,12 +5,12 @@
 // scan that never stores [L, E, N].
 #include <cmath>
 
-#include "compute/checkpoint/model.h"
 #include "compute/checkpoint/matmul.h"
-#include "core/parallel.h"
+#include "compute/checkpoint/model.h"
 #include "compute/ssm/hidden_attention.h"
 #include "compute/ssm/ssm.h"
 #include "compute/ssm/ssm_scan.h"
+#include "core/parallel.h"
 
 namespace seqscope::compute::checkpoint {
 namespace {

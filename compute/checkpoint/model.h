@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "compute/checkpoint/safetensors.h"
 #include "compute/backend/results.h"
+#include "compute/checkpoint/safetensors.h"
 #include "core/types.h"
 
 namespace seqscope::compute::checkpoint {

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
-#include "core/atomic_file.h"
 #include "compute/io/npy.h"
+#include "core/atomic_file.h"
 
 namespace seqscope::compute {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "compute/io/npy.h"
 #include "compute/backend/results.h"
+#include "compute/io/npy.h"
 
 namespace seqscope::compute {
 

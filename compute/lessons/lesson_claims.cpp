@@ -14,8 +14,8 @@
 
 #include "compute/attention/attention.h"
 #include "compute/session/cost_model.h"
-#include "compute/ssm/discretize.h"
 #include "compute/session/inputs.h"
+#include "compute/ssm/discretize.h"
 
 namespace seqscope::compute {
 namespace {

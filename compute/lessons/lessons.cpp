@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <set>
 
-#include "embedded_assets.h"
 #include "compute/lessons/lesson_claims.h"
+#include "embedded_assets.h"
 
 namespace seqscope::compute {
 namespace {

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "compute/session/map_overview.h"
-#include "compute/ssm/ssm_results.h"
 #include "compute/session/session.h"
+#include "compute/ssm/ssm_results.h"
 #include "compute/ssm/ssm_scan.h"
 #include "core/types.h"
 

@@ -10,10 +10,10 @@
 
 #include "compute/ssm/discretize.h"
 #include "compute/ssm/hidden_attention.h"
-#include "core/parallel.h"
 #include "compute/ssm/scan_fused.h"
 #include "compute/ssm/ssm_init.h"
 #include "compute/ssm/ssm_scan.h"
+#include "core/parallel.h"
 
 namespace seqscope::compute {
 

@@ -5,8 +5,8 @@
 #include <map>
 #include <string>
 
-#include "compute/ssm/ssm_results.h"
 #include "compute/session/session.h"
+#include "compute/ssm/ssm_results.h"
 #include "core/types.h"
 
 namespace seqscope::compute {

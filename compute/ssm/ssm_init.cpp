@@ -1,8 +1,8 @@
 // Parameter initialization for every SSM variant (see ssm_init.h and docs/math.md).
 // Sections: diagonal inits (S4D family), HiPPO-LegS, random stable A, the shift register,
 // selective projections (S6, Mamba-2), the block around the scan (conv, gate).
-#include "compute/ssm/ssm_init.h"
 #include "compute/session/cost_model.h"
+#include "compute/ssm/ssm_init.h"
 
 #include <Eigen/Eigenvalues>
 #include <algorithm>
@@ -10,8 +10,8 @@
 #include <numbers>
 #include <string>
 
-#include "core/param_rng.h"
 #include "compute/session/session_schema.h"
+#include "core/param_rng.h"
 
 namespace seqscope::compute {
 

@@ -34,7 +34,8 @@ Runs run_both(const std::filesystem::path& dir, int layer) {
   Runs runs;
   runs.cpu = model->run(tokens, options);
   // The parity backend lives as long as the test context: the kernels share it without owning it.
-  const vk::VulkanModelKernels kernels(std::shared_ptr<vk::VulkanBackend>(&parity::vulkan_backend(), [](vk::VulkanBackend*) {}));
+  const std::shared_ptr<vk::VulkanBackend> shared(&parity::vulkan_backend(), [](vk::VulkanBackend*) {});
+  const vk::VulkanModelKernels kernels(shared);
   options.kernels = &kernels;
   runs.vulkan = model->run(tokens, options);
   return runs;

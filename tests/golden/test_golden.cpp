@@ -4,8 +4,8 @@
 
 #include "tests/support/golden.h"
 #include "tests/support/vk_test_context.h"
-#include "viz/render/headless_ui.h"
 #include "viz/panels/test_pattern_panel.h"
+#include "viz/render/headless_ui.h"
 
 namespace seqscope {
 namespace {

@@ -17,8 +17,8 @@
 
 #include "compute/io/npy.h"
 #include "tests/support/process.h"
-#include "viz/render/image_export.h"
 #include "viz/panels/panel_context.h"
+#include "viz/render/image_export.h"
 
 namespace seqscope {
 namespace {

@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/param_rng.h"
 #include "compute/session/session.h"
+#include "core/param_rng.h"
 #include "core/types.h"
 
 namespace seqscope::compute::test {
@@ -36,8 +36,9 @@ inline Matrix random_u(int L, int D, uint64_t seed = 1) {
   return u;
 }
 
-// max |a - b| / max |b| (tests/parity's relative_l2_error is the L2 version): an error relative to the scale of the reference, so that entries
-// near 0 (decayed kernel taps, masked probs) do not make a relative test meaningless.
+// max |a - b| / max |b| (tests/parity's relative_l2_error is the L2 version): an error
+// relative to the scale of the reference, so that entries near 0 (decayed kernel taps, masked
+// probs) do not make a relative test meaningless.
 template <typename A, typename B>
 double max_error_over_scale(const A& a, const B& b) {
   const double scale = std::max(1e-30, static_cast<double>(b.cwiseAbs().maxCoeff()));

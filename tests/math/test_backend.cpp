@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "compute/backend/eigen_backend.h"
-#include "compute/session/inputs.h"
 #include "compute/io/npy.h"
 #include "compute/io/tensor_export.h"
+#include "compute/session/inputs.h"
 #include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {

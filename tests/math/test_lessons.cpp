@@ -7,9 +7,9 @@
 #include <set>
 
 #include "compute/backend/eigen_backend.h"
-#include "compute/session/inputs.h"
 #include "compute/lessons/lesson_claims.h"
 #include "compute/lessons/lessons.h"
+#include "compute/session/inputs.h"
 
 namespace seqscope::compute {
 namespace {

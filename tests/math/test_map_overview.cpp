@@ -9,9 +9,9 @@
 
 #include "compute/attention/attention.h"
 #include "compute/backend/eigen_backend.h"
-#include "compute/ssm/hidden_attention.h"
 #include "compute/session/inputs.h"
 #include "compute/session/session.h"
+#include "compute/ssm/hidden_attention.h"
 #include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "core/atomic_file.h"
 #include "compute/io/npy.h"
+#include "core/atomic_file.h"
 
 namespace seqscope::compute {
 namespace {

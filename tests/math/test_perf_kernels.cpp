@@ -15,12 +15,12 @@
 #include <vector>
 
 #include "compute/attention/attention.h"
-#include "compute/bench/benchmark.h"
-#include "compute/ssm/discretize.h"
 #include "compute/backend/eigen_backend.h"
+#include "compute/bench/benchmark.h"
 #include "compute/session/inputs.h"
-#include "core/parallel.h"
+#include "compute/ssm/discretize.h"
 #include "compute/ssm/scan_fused.h"
+#include "core/parallel.h"
 #include "tests/math/math_test_util.h"
 
 namespace seqscope::compute {

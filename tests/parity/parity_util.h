@@ -11,8 +11,8 @@
 #include <string>
 
 #include "compute/backend/eigen_backend.h"
-#include "core/param_rng.h"
 #include "compute/vulkan/vulkan_backend.h"
+#include "core/param_rng.h"
 #include "tests/support/vk_test_context.h"
 
 namespace seqscope::parity {

@@ -1,8 +1,8 @@
 // Vulkan context: device listing and choice, and readable errors for a bad device index.
 #include <gtest/gtest.h>
 
-#include "gpu/context.h"
 #include "embedded_shaders.h"
+#include "gpu/context.h"
 #include "tests/support/vk_test_context.h"
 
 namespace seqscope {

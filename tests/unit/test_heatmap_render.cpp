@@ -9,8 +9,8 @@
 
 #include "gpu/buffer.h"
 #include "tests/support/vk_test_context.h"
-#include "viz/widgets/colormap.h"
 #include "viz/render/headless_ui.h"
+#include "viz/widgets/colormap.h"
 
 namespace seqscope::viz {
 namespace {

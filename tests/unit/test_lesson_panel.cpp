@@ -11,13 +11,13 @@
 #include <string_view>
 
 #include "compute/backend/eigen_backend.h"
-#include "compute/session/inputs.h"
 #include "compute/lessons/lessons.h"
+#include "compute/session/inputs.h"
 #include "tests/support/vk_test_context.h"
-#include "viz/render/gpu_results.h"
-#include "viz/render/headless_ui.h"
 #include "viz/panels/lesson_panel.h"
 #include "viz/panels/panel.h"
+#include "viz/render/gpu_results.h"
+#include "viz/render/headless_ui.h"
 
 namespace seqscope::viz {
 namespace {

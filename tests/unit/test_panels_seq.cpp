@@ -13,11 +13,11 @@
 #include "tests/support/vk_test_context.h"
 #include "viz/panels/attention_panel.h"
 #include "viz/panels/cost_panel.h"
+#include "viz/panels/outputs_panel.h"
+#include "viz/panels/tokens_panel.h"
 #include "viz/render/gpu_results.h"
 #include "viz/render/headless_ui.h"
-#include "viz/panels/outputs_panel.h"
 #include "viz/widgets/text_fit.h"
-#include "viz/panels/tokens_panel.h"
 
 namespace seqscope::viz {
 namespace {

@@ -11,19 +11,19 @@
 #include <filesystem>
 #include <set>
 
-#include "compute/ssm/discretize.h"
 #include "compute/backend/eigen_backend.h"
 #include "compute/session/inputs.h"
 #include "compute/session/session_schema.h"
+#include "compute/ssm/discretize.h"
 #include "tests/support/vk_test_context.h"
-#include "viz/render/gpu_results.h"
-#include "viz/render/headless_ui.h"
 #include "viz/panels/hidden_attention_panel.h"
-#include "viz/render/image_export.h"
 #include "viz/panels/ssm_dynamics_panel.h"
 #include "viz/panels/ssm_formulas.h"
 #include "viz/panels/ssm_panel_util.h"
 #include "viz/panels/ssm_state_panel.h"
+#include "viz/render/gpu_results.h"
+#include "viz/render/headless_ui.h"
+#include "viz/render/image_export.h"
 
 namespace seqscope::viz {
 namespace {

@@ -34,8 +34,9 @@ TEST(Workspace, AtMostOneRecomputePerUpdate) {
 TEST(Workspace, BackendSetupFailureFallsBackToEigenWithANotice) {
   compute::Session session;
   session.backend = compute::BackendChoice::Vulkan;
-  const BackendFactory refusing = [](compute::BackendChoice, gpu::Context*, std::string*) -> std::unique_ptr<compute::Backend> {
-    throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "vkCreateComputePipelines failed for ssm_scan_chunk.comp");
+  const BackendFactory refusing = [](compute::BackendChoice, gpu::Context*,
+                                     std::string*) -> std::unique_ptr<compute::Backend> {
+    throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "vkCreateComputePipelines: ssm_scan_chunk.comp");
   };
   for (bool background : {false, true}) {
     SCOPED_TRACE(background ? "background" : "inline");

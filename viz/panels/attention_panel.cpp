@@ -10,9 +10,9 @@
 
 #include "compute/attention/attention.h"
 #include "compute/session/session_schema.h"
+#include "viz/render/heatmap_item.h"
 #include "viz/widgets/plot.h"
 #include "viz/widgets/text_fit.h"
-#include "viz/render/heatmap_item.h"
 
 namespace seqscope::viz {
 

@@ -12,9 +12,9 @@
 #include <utility>
 
 #include "compute/backend/results.h"
-#include "viz/widgets/colormap.h"
 #include "viz/panels/panel.h"
 #include "viz/panels/pooled_map.h"
+#include "viz/widgets/colormap.h"
 
 namespace seqscope::viz {
 

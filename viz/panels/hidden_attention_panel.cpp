@@ -10,10 +10,10 @@
 #include <string>
 
 #include "compute/ssm/hidden_attention.h"
-#include "viz/widgets/plot.h"
 #include "viz/panels/ssm_panel_util.h"
-#include "viz/widgets/text_fit.h"
 #include "viz/render/heatmap_item.h"
+#include "viz/widgets/plot.h"
+#include "viz/widgets/text_fit.h"
 
 namespace seqscope::viz {
 namespace {

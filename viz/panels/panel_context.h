@@ -5,8 +5,8 @@
 #pragma once
 #include <string>
 
-#include "compute/bench/benchmark.h"
 #include "compute/backend/results.h"
+#include "compute/bench/benchmark.h"
 #include "viz/render/gpu_results.h"
 #include "viz/render/heatmap.h"
 #include "viz/widgets/view_state.h"

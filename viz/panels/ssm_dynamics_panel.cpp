@@ -9,12 +9,12 @@
 #include <cstdio>
 #include <string>
 
-#include "compute/ssm/discretize.h"
 #include "compute/session/session_schema.h"
-#include "viz/widgets/plot.h"
+#include "compute/ssm/discretize.h"
 #include "viz/panels/ssm_formulas.h"
 #include "viz/panels/ssm_panel_util.h"
 #include "viz/render/heatmap_item.h"
+#include "viz/widgets/plot.h"
 
 namespace seqscope::viz {
 namespace {

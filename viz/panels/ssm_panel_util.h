@@ -11,11 +11,11 @@
 
 #include "compute/session/inputs.h"
 #include "core/types.h"
-#include "viz/widgets/colormap.h"
 #include "viz/render/gpu_results.h"
 #include "viz/render/heatmap.h"
-#include "viz/widgets/view_state.h"
 #include "viz/render/heatmap_item.h"
+#include "viz/widgets/colormap.h"
+#include "viz/widgets/view_state.h"
 
 namespace seqscope::viz {
 

@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <string>
 
-#include "viz/widgets/plot.h"
 #include "viz/panels/ssm_panel_util.h"
 #include "viz/render/heatmap_item.h"
+#include "viz/widgets/plot.h"
 
 namespace seqscope::viz {
 namespace {

@@ -3,8 +3,8 @@
 #pragma once
 #include <imgui.h>
 
-#include "viz/widgets/colormap.h"
 #include "viz/render/heatmap.h"
+#include "viz/widgets/colormap.h"
 
 namespace seqscope::viz {
 
