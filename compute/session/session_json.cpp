@@ -2,12 +2,15 @@
 // unknown key, a value of the wrong type, an unknown enum spelling or a value outside its range
 // (session_schema.h) throws UserError with one line that names the dotted key path. After the
 // per-key checks it runs validate_session, so a session that parses is also consistent.
+// Which fields there are lives in the field tables of session_fields.h; reading, writing and the
+// range checks below are visitors over them.
 //
 //   fail / show / describe     one-line error text
-//   ObjectReader               one JSON object: unknown-key check, typed reads with ranges
-//   read_* (per section)       input, grid, ssm, attention, top level
-//   write_* (per section)      the inverse, every field written out
-//   validate_session           field ranges again (for sessions built in code) + cross-field checks
+//   ObjectReader               reading visitor for one JSON object: unknown-key check, typed reads
+//   read_section               a section's object -> its fields (nested sections recurse)
+//   FieldWriter                writing visitor: every field written out
+//   RangeChecker               checking visitor: field ranges again, for sessions built in code
+//   validate_session           field ranges + cross-field checks
 //   load_session               file -> session, errors prefixed with the file name
 #include <algorithm>
 #include <cerrno>
@@ -15,13 +18,15 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "compute/session/session.h"
+#include "compute/session/session_fields.h"
 #include "compute/session/session_schema.h"
 #include "core/utf8.h"
 
@@ -77,11 +82,15 @@ void check_range(const RealRange& range, double value) {
     fail(std::string(range.path) + " = " + format_real(value) + " is out of range (" + range_text(range) + ")");
 }
 
-// One JSON object at a key path. The constructor rejects keys outside `allowed`, so a typo is
+template <typename Section>
+void read_section(const json& object, const std::string& path, Section& section);
+
+// One JSON object at a key path, and the visitor that reads a section's fields from it (a missing
+// key keeps the field's value). The constructor rejects keys outside `allowed`, so a typo is
 // reported before anything else in that object.
 class ObjectReader {
  public:
-  ObjectReader(const json& object, std::string path, std::initializer_list<std::string_view> allowed)
+  ObjectReader(const json& object, std::string path, const std::vector<std::string_view>& allowed)
       : object_(object), path_(std::move(path)) {
     if (!object_.is_object())
       fail((path_.empty() ? std::string("the top level") : path_) + " must be an object, got " + describe(object_));
@@ -102,11 +111,14 @@ class ObjectReader {
     return it == object_.end() ? nullptr : &*it;
   }
 
-  void read_int(std::string_view key, const IntRange& range, int& out) const {
-    if (const json* value = find(key)) out = static_cast<int>(integer(*value, key_path(key), range));
+  // check_version has run before the unknown-key check; the only supported value is the default.
+  void version(std::string_view, int&) const {}
+
+  void integer(std::string_view key, const IntRange& range, int& out) const {
+    if (const json* value = find(key)) out = static_cast<int>(read_integer(*value, key_path(key), range));
   }
 
-  void read_seed(std::string_view key, uint64_t& out) const {
+  void unsigned64(std::string_view key, uint64_t& out) const {
     const json* value = find(key);
     if (!value) return;
     if (value->is_number_unsigned()) {
@@ -117,7 +129,7 @@ class ObjectReader {
     fail(key_path(key) + " must be a non-negative integer, got " + describe(*value));
   }
 
-  void read_real(std::string_view key, const RealRange& range, double& out) const {
+  void real(std::string_view key, const RealRange& range, double& out) const {
     const json* value = find(key);
     if (!value) return;
     if (!value->is_number())
@@ -126,14 +138,14 @@ class ObjectReader {
     check_range(range, out);
   }
 
-  void read_bool(std::string_view key, bool& out) const {
+  void boolean(std::string_view key, bool& out) const {
     const json* value = find(key);
     if (!value) return;
     if (!value->is_boolean()) fail(key_path(key) + " must be true or false, got " + describe(*value));
     out = value->get<bool>();
   }
 
-  void read_string(std::string_view key, std::string& out) const {
+  void text(std::string_view key, std::string& out) const {
     const json* value = find(key);
     if (!value) return;
     if (!value->is_string()) fail(key_path(key) + " must be a string, got " + describe(*value));
@@ -141,7 +153,7 @@ class ObjectReader {
   }
 
   template <typename E>
-  void read_enum(std::string_view key, E& out) const {
+  void enumeration(std::string_view key, E& out) const {
     const json* value = find(key);
     if (!value) return;
     if (!value->is_string())
@@ -151,7 +163,8 @@ class ObjectReader {
     out = *parsed;
   }
 
-  void read_int_list(std::string_view key, const IntRange& element, size_t max_count, std::vector<int>& out) const {
+  void integer_list(std::string_view key, const IntRange& element, size_t max_count,
+                    std::vector<int>& out) const {
     const json* value = find(key);
     if (!value) return;
     const std::string path = key_path(key);
@@ -162,11 +175,17 @@ class ObjectReader {
            " are allowed");
     out.clear();
     for (size_t i = 0; i < value->size(); ++i)
-      out.push_back(static_cast<int>(integer((*value)[i], path + "[" + std::to_string(i) + "]", element)));
+      out.push_back(
+          static_cast<int>(read_integer((*value)[i], path + "[" + std::to_string(i) + "]", element)));
+  }
+
+  template <typename Section>
+  void section(std::string_view key, Section& out) const {
+    if (const json* value = find(key)) read_section(*value, key_path(key), out);
   }
 
  private:
-  static int64_t integer(const json& value, const std::string& path, const IntRange& range) {
+  static int64_t read_integer(const json& value, const std::string& path, const IntRange& range) {
     // Unsigned values above INT64_MAX are out of every range; say so instead of wrapping.
     if (value.is_number_unsigned() && value.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
       fail(path + " = " + show(value) + " is out of range (" + range_text(range) + ")");
@@ -181,63 +200,10 @@ class ObjectReader {
   std::string path_;
 };
 
-void read_grid(const json& object, GridConfig& grid) {
-  ObjectReader r(object, "input.grid", {"width", "height", "frames", "pattern", "order", "video_order"});
-  r.read_int("width", schema::kGridWidth, grid.width);
-  r.read_int("height", schema::kGridHeight, grid.height);
-  r.read_int("frames", schema::kGridFrames, grid.frames);
-  r.read_enum("pattern", grid.pattern);
-  r.read_enum("order", grid.order);
-  r.read_enum("video_order", grid.video_order);
-}
-
-void read_input(const json& object, InputConfig& input) {
-  ObjectReader r(object, "input",
-                 {"kind", "text", "embedding", "signal", "length", "frequency", "task", "vocab", "num_tokens", "lag",
-                  "grid"});
-  r.read_enum("kind", input.kind);
-  r.read_string("text", input.text);
-  r.read_enum("embedding", input.embedding);
-  r.read_enum("signal", input.signal);
-  r.read_int("length", schema::kInputLength, input.length);
-  r.read_real("frequency", schema::kFrequency, input.frequency);
-  r.read_enum("task", input.task);
-  r.read_int("vocab", schema::kVocab, input.vocab);
-  r.read_int("num_tokens", schema::kNumTokens, input.num_tokens);
-  r.read_int("lag", schema::kInputLag, input.lag);
-  if (const json* grid = r.find("grid")) read_grid(*grid, input.grid);
-}
-
-void read_ssm(const json& object, SsmConfig& ssm) {
-  ObjectReader r(object, "ssm",
-                 {"variant", "state_size", "init", "discretization", "dt_min", "dt_max", "conv_width", "gate",
-                  "bidirectional", "hidden_attention_channels", "delta_init"});
-  r.read_enum("variant", ssm.variant);
-  r.read_int("state_size", schema::kStateSize, ssm.state_size);
-  r.read_enum("init", ssm.init);
-  r.read_enum("discretization", ssm.discretization);
-  r.read_real("dt_min", schema::kDtMin, ssm.dt_min);
-  r.read_real("dt_max", schema::kDtMax, ssm.dt_max);
-  r.read_int("conv_width", schema::kConvWidth, ssm.conv_width);
-  r.read_bool("gate", ssm.gate);
-  r.read_bool("bidirectional", ssm.bidirectional);
-  r.read_int_list("hidden_attention_channels", schema::kHiddenChannel, schema::kMaxHiddenChannels,
-                  ssm.hidden_attention_channels);
-  r.read_enum("delta_init", ssm.delta_init);
-}
-
-void read_attention(const json& object, AttentionConfig& attention) {
-  ObjectReader r(object, "attention",
-                 {"kind", "heads", "head_dim", "mask", "window", "positional", "temperature", "feature_map", "lag"});
-  r.read_enum("kind", attention.kind);
-  r.read_int("heads", schema::kHeads, attention.heads);
-  r.read_int("head_dim", schema::kHeadDim, attention.head_dim);
-  r.read_enum("mask", attention.mask);
-  r.read_int("window", schema::kWindow, attention.window);
-  r.read_enum("positional", attention.positional);
-  r.read_real("temperature", schema::kTemperature, attention.temperature);
-  r.read_enum("feature_map", attention.feature_map);
-  r.read_int("lag", schema::kAttentionLag, attention.lag);
+template <typename Section>
+void read_section(const json& object, const std::string& path, Section& section) {
+  const ObjectReader reader(object, path, field_keys(section));
+  visit_fields(section, reader);
 }
 
 // The version is checked before unknown keys, so a file from a newer seqscope says so plainly.
@@ -256,77 +222,65 @@ std::string name_of(E value) {
   return std::string(schema::enum_name(value));
 }
 
-json write_grid(const GridConfig& grid) {
-  return {{"width", grid.width},          {"height", grid.height},          {"frames", grid.frames},
-          {"pattern", name_of(grid.pattern)}, {"order", name_of(grid.order)}, {"video_order", name_of(grid.video_order)}};
-}
+// Writes every field of one section into a JSON object, enums by their schema names.
+class FieldWriter {
+ public:
+  explicit FieldWriter(json& object) : object_(object) {}
 
-json write_input(const InputConfig& input) {
-  return {{"kind", name_of(input.kind)},
-          {"text", input.text},
-          {"embedding", name_of(input.embedding)},
-          {"signal", name_of(input.signal)},
-          {"length", input.length},
-          {"frequency", input.frequency},
-          {"task", name_of(input.task)},
-          {"vocab", input.vocab},
-          {"num_tokens", input.num_tokens},
-          {"lag", input.lag},
-          {"grid", write_grid(input.grid)}};
-}
+  void version(std::string_view key, int value) { set(key, value); }
+  void unsigned64(std::string_view key, uint64_t value) { set(key, value); }
+  void integer(std::string_view key, const IntRange&, int value) { set(key, value); }
+  void real(std::string_view key, const RealRange&, double value) { set(key, value); }
+  void boolean(std::string_view key, bool value) { set(key, value); }
+  void text(std::string_view key, const std::string& value) { set(key, value); }
+  template <typename E>
+  void enumeration(std::string_view key, E value) {
+    set(key, name_of(value));
+  }
+  void integer_list(std::string_view key, const IntRange&, size_t, const std::vector<int>& value) {
+    set(key, value);
+  }
+  template <typename Section>
+  void section(std::string_view key, const Section& value) {
+    set(key, write_section(value));
+  }
 
-json write_ssm(const SsmConfig& ssm) {
-  return {{"variant", name_of(ssm.variant)},
-          {"state_size", ssm.state_size},
-          {"init", name_of(ssm.init)},
-          {"discretization", name_of(ssm.discretization)},
-          {"dt_min", ssm.dt_min},
-          {"dt_max", ssm.dt_max},
-          {"conv_width", ssm.conv_width},
-          {"gate", ssm.gate},
-          {"bidirectional", ssm.bidirectional},
-          {"hidden_attention_channels", ssm.hidden_attention_channels},
-          {"delta_init", name_of(ssm.delta_init)}};
-}
+  template <typename Section>
+  static json write_section(const Section& section) {
+    json object = json::object();
+    visit_fields(section, FieldWriter(object));
+    return object;
+  }
 
-json write_attention(const AttentionConfig& attention) {
-  return {{"kind", name_of(attention.kind)},
-          {"heads", attention.heads},
-          {"head_dim", attention.head_dim},
-          {"mask", name_of(attention.mask)},
-          {"window", attention.window},
-          {"positional", name_of(attention.positional)},
-          {"temperature", attention.temperature},
-          {"feature_map", name_of(attention.feature_map)},
-          {"lag", attention.lag}};
-}
+ private:
+  void set(std::string_view key, json value) { object_[std::string(key)] = std::move(value); }
 
-void check_field_ranges(const Session& s) {
-  if (s.version != schema::kSupportedVersion)
-    fail("version = " + std::to_string(s.version) + " is not supported (supported versions: " +
-         std::to_string(schema::kSupportedVersion) + ")");
-  check_range(schema::kCursor, s.cursor);
-  const InputConfig& in = s.input;
-  check_range(schema::kInputLength, in.length);
-  check_range(schema::kFrequency, in.frequency);
-  check_range(schema::kVocab, in.vocab);
-  check_range(schema::kNumTokens, in.num_tokens);
-  check_range(schema::kInputLag, in.lag);
-  check_range(schema::kGridWidth, in.grid.width);
-  check_range(schema::kGridHeight, in.grid.height);
-  check_range(schema::kGridFrames, in.grid.frames);
-  check_range(schema::kDModel, s.d_model);
-  check_range(schema::kStateSize, s.ssm.state_size);
-  check_range(schema::kDtMin, s.ssm.dt_min);
-  check_range(schema::kDtMax, s.ssm.dt_max);
-  check_range(schema::kConvWidth, s.ssm.conv_width);
-  check_range(schema::kHeads, s.attention.heads);
-  check_range(schema::kHeadDim, s.attention.head_dim);
-  check_range(schema::kWindow, s.attention.window);
-  check_range(schema::kTemperature, s.attention.temperature);
-  check_range(schema::kAttentionLag, s.attention.lag);
-  check_range(schema::kFullMapMaxLength, s.full_map_max_length);
-}
+  json& object_;
+};
+
+// Checks every field against its range in session_schema.h, for sessions built in code (the
+// reader has checked them already). Enums, strings, booleans and the seed have no range here.
+class RangeChecker {
+ public:
+  void version(std::string_view, int value) const {
+    if (value != schema::kSupportedVersion)
+      fail("version = " + std::to_string(value) + " is not supported (supported versions: " +
+           std::to_string(schema::kSupportedVersion) + ")");
+  }
+  void unsigned64(std::string_view, uint64_t) const {}
+  void integer(std::string_view, const IntRange& range, int value) const { check_range(range, value); }
+  void real(std::string_view, const RealRange& range, double value) const { check_range(range, value); }
+  void boolean(std::string_view, bool) const {}
+  void text(std::string_view, const std::string&) const {}  // check_text, when input.kind = text
+  template <typename E>
+  void enumeration(std::string_view, E) const {}
+  // check_hidden_channels checks the list against d_model, which is tighter than the element range.
+  void integer_list(std::string_view, const IntRange&, size_t, const std::vector<int>&) const {}
+  template <typename Section>
+  void section(std::string_view, const Section& value) const {
+    visit_fields(value, *this);
+  }
+};
 
 void check_text(const std::string& text) {
   if (text.empty()) fail("input.text is empty (input.kind = text needs at least one character)");
@@ -412,34 +366,15 @@ int64_t sequence_length_wide(const Session& s) {
 Session session_from_json(const json& top) {
   check_version(top);
   Session s;
-  ObjectReader r(top, "",
-                 {"version", "seed", "backend", "cursor", "input", "d_model", "ssm", "attention", "full_map_max_length"});
-  r.read_seed("seed", s.seed);
-  r.read_enum("backend", s.backend);
-  r.read_int("cursor", schema::kCursor, s.cursor);
-  if (const json* input = r.find("input")) read_input(*input, s.input);
-  r.read_int("d_model", schema::kDModel, s.d_model);
-  if (const json* ssm = r.find("ssm")) read_ssm(*ssm, s.ssm);
-  if (const json* attention = r.find("attention")) read_attention(*attention, s.attention);
-  r.read_int("full_map_max_length", schema::kFullMapMaxLength, s.full_map_max_length);
+  read_section(top, "", s);
   validate_session(s);
   return s;
 }
 
-json session_to_json(const Session& s) {
-  return {{"version", s.version},
-          {"seed", s.seed},
-          {"backend", name_of(s.backend)},
-          {"cursor", s.cursor},
-          {"input", write_input(s.input)},
-          {"d_model", s.d_model},
-          {"ssm", write_ssm(s.ssm)},
-          {"attention", write_attention(s.attention)},
-          {"full_map_max_length", s.full_map_max_length}};
-}
+json session_to_json(const Session& s) { return FieldWriter::write_section(s); }
 
 void validate_session(const Session& s) {
-  check_field_ranges(s);
+  visit_fields(s, RangeChecker{});
   const InputConfig& in = s.input;
   if (in.kind == InputKind::Text) check_text(in.text);
   if (in.kind == InputKind::Task) check_task_fits(in);

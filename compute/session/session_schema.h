@@ -1,7 +1,8 @@
 // Session schema: the allowed range of every numeric session field, the JSON name of every enum
-// value and the reserved token ids of the task generators. Shared by the JSON reader, by
-// validate_session, by the input generators and by GUI sliders, so that a range lives in one
-// place; docs/session.md lists the same values for people.
+// value and the reserved token ids of the task generators. Shared by the field tables
+// (session_fields.h, which pair each range with its field for the JSON reader and validate_session),
+// by the input generators and by GUI sliders, so that a range lives in one place; docs/session.md
+// lists the same values for people.
 //
 //   IntRange / RealRange   one field's dotted key path and its inclusive bounds
 //   k...                   the ranges, in schema order

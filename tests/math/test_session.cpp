@@ -55,6 +55,7 @@ Session non_default_session() {
   s.ssm = {SsmVariant::Mamba2, 64, SsmInit::HippoLegs, Discretization::Bilinear, 0.002, 0.2, 4, true, true, {1, 7, 31},
            DeltaInit::DataTokens};
   s.attention = {AttentionKind::Linear, 4, 16, MaskKind::Window, 9, Positional::Rope, 0.7, FeatureMap::Identity, 3};
+  s.full_map_max_length = 1000;
   return s;
 }
 
@@ -94,6 +95,18 @@ TEST(SessionJson, NonDefaultSessionRoundTripsExactly) {
   EXPECT_EQ(back.attention.temperature, 0.7);
   EXPECT_EQ(back.attention.kind, AttentionKind::Linear);
   EXPECT_EQ(back.ssm.delta_init, DeltaInit::DataTokens);
+}
+
+// So that the round trip above covers every field: each written value (but the version) differs
+// from the default's.
+TEST(SessionJson, NonDefaultSessionChangesEveryField) {
+  const json defaults = session_to_json(Session{}).flatten();
+  const json changed = session_to_json(non_default_session()).flatten();
+  for (const auto& [pointer, value] : defaults.items()) {
+    if (pointer == "/version") continue;
+    ASSERT_TRUE(changed.contains(pointer)) << pointer;
+    EXPECT_NE(changed[pointer], value) << pointer << " keeps its default in non_default_session()";
+  }
 }
 
 TEST(SessionJson, EveryEnumSpellingParses) {
