@@ -28,22 +28,13 @@ float ui_scale() { return ImGui::GetFontSize() / viz::k_base_font_px; }
 constexpr const char* k_ssm_column[3] = {"hidden_attention", "ssm_state", "ssm_dynamics"};
 constexpr const char* k_attention_column[3] = {"attention", "outputs", "cost"};
 
-const char* normalization_name(viz::MapNormalization n) {
-  switch (n) {
-    case viz::MapNormalization::Raw: return "raw";
-    case viz::MapNormalization::RowNormalized: return "row-normalized |·|";
-    case viz::MapNormalization::MinMaxAbs: return "min-max of |·|";
-  }
-  return "";
-}
-
 }  // namespace
 
 // ---- construction --------------------------------------------------------------------------
 
 Dashboard::Dashboard(const gpu::Context& context, viz::HeatmapRenderer& heatmaps, Workspace& workspace)
     : workspace_(workspace),
-      gpu_(context, heatmaps),
+      gpu_(context),
       heatmaps_(heatmaps),
       panels_(viz::make_panels()),
       sweep_(std::make_shared<CostSweepRunner>(context.device_info().index, false)) {
@@ -53,8 +44,8 @@ Dashboard::Dashboard(const gpu::Context& context, viz::HeatmapRenderer& heatmaps
 }
 
 void Dashboard::on_new_results() {
-  const compute::Results& results = workspace_.results();
-  gpu_.upload(results, view_.normalization, view_.pooled);
+  gpu_.upload(workspace_.results_snapshot(), view_.normalization, view_.pooled);
+  const compute::Results& results = gpu_.results();
   const int length = results.inputs.length();
   lessons_.on_new_results(view_);
   view_.cursor = std::clamp(view_.cursor, 0, std::max(0, length - 1));
@@ -63,7 +54,7 @@ void Dashboard::on_new_results() {
 }
 
 void Dashboard::advance(double dt_seconds) {
-  if (workspace_.has_results()) viz::TransportPanel::advance(view_, workspace_.results().inputs.length(), dt_seconds);
+  if (gpu_.has_results()) viz::TransportPanel::advance(view_, gpu_.results().inputs.length(), dt_seconds);
 }
 
 viz::Panel* Dashboard::find_panel(const std::string& name) {
@@ -84,7 +75,7 @@ void Dashboard::open_lesson(const compute::Lesson& lesson, int step) {
 // ---- per-frame draw ------------------------------------------------------------------------
 
 viz::PanelContext Dashboard::panel_context() {
-  viz::PanelContext context{workspace_.results(), gpu_, heatmaps_, view_};
+  viz::PanelContext context{gpu_, heatmaps_, view_};
   context.sweep = &sweep_->view();
   return context;
 }
@@ -93,12 +84,12 @@ viz::PanelContext Dashboard::panel_context() {
 void Dashboard::start_lesson_sweep() {
   sweep_->poll();
   if (lessons_.take_sweep_request() && !sweep_->running() && !sweep_->has_result())
-    sweep_->start(workspace_.results().backend);
+    sweep_->start(gpu_.results().backend);
 }
 
 // What the Cost panel's buttons asked for.
 void Dashboard::handle_sweep_request(const viz::PanelContext& context) {
-  if (context.sweep_request == viz::SweepRequest::Start) sweep_->start(workspace_.results().backend);
+  if (context.sweep_request == viz::SweepRequest::Start) sweep_->start(gpu_.results().backend);
   if (context.sweep_request == viz::SweepRequest::Cancel) sweep_->cancel();
 }
 
@@ -114,8 +105,9 @@ bool Dashboard::draw(const DashboardStatus& status) {
   ImGui::PopStyleColor();
   draw_menu_bar();
   const float status_height = ImGui::GetFrameHeightWithSpacing() + 2.0f;
-  if (workspace_.has_results()) {
-    const int length = workspace_.results().inputs.length();
+  // The panels draw what the GPU copies were made from (the workspace may hold newer Results).
+  if (gpu_.has_results()) {
+    const int length = gpu_.results().inputs.length();
     viz::TransportPanel::handle_keys(view_, length);
     start_lesson_sweep();
     fit_rows_to_lesson();
@@ -151,7 +143,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
     draw_columns(context, grid_height);
     ImGui::PopStyleVar();
     ImGui::EndChild();
-    if (context.maps_dirty) gpu_.upload_maps(workspace_.results(), view_.normalization, view_.pooled);
+    if (context.maps_dirty) gpu_.upload_maps(view_.normalization, view_.pooled);
     handle_sweep_request(context);
   } else {
     ImGui::TextWrapped("Nothing computed yet: %s", workspace_.error().c_str());
@@ -296,10 +288,11 @@ void Dashboard::draw_menu_bar() {
     ImGui::MenuItem("Controls", nullptr, &show_controls_);
     ImGui::MenuItem("Panel numbers (as in the docs)", nullptr, &show_panel_numbers_);
     if (ImGui::BeginMenu("Map normalization")) {
-      for (auto n : {viz::MapNormalization::Raw, viz::MapNormalization::RowNormalized, viz::MapNormalization::MinMaxAbs})
-        if (ImGui::MenuItem(normalization_name(n), nullptr, view_.normalization == n) && view_.normalization != n) {
+      for (const auto& normalization : viz::k_map_normalizations)
+        if (const viz::MapNormalization n = normalization.value;
+            ImGui::MenuItem(normalization.label, nullptr, view_.normalization == n) && view_.normalization != n) {
           view_.normalization = n;
-          if (workspace_.has_results()) gpu_.upload_maps(workspace_.results(), n, view_.pooled);
+          gpu_.upload_maps(n, view_.pooled);
         }
       ImGui::EndMenu();
     }
@@ -320,8 +313,8 @@ void Dashboard::draw_menu_bar() {
 void Dashboard::draw_status_bar(const DashboardStatus& status) {
   ImGui::Separator();
   ImGui::Text("device: %s", status.device.c_str());
-  if (workspace_.has_results()) {
-    const compute::Results& r = workspace_.results();
+  if (gpu_.has_results()) {
+    const compute::Results& r = gpu_.results();
     ImGui::SameLine(0.0f, 20.0f);
     // Memory in use: the CPU results (estimated from their shapes) plus their GPU copies.
     const double cpu_mb = compute::estimate_result_bytes(r.session, r.inputs.length()) / (1024.0 * 1024.0);
@@ -464,7 +457,7 @@ std::string Dashboard::panel_layout() const {
 
 bool Dashboard::draw_single_panel(const std::string& name) {
   viz::Panel* panel = find_panel(name);
-  if (!panel || !workspace_.has_results()) return false;
+  if (!panel || !gpu_.has_results()) return false;
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);

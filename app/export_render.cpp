@@ -95,15 +95,6 @@ namespace {
 
 constexpr const char* k_session_key = "seqscope.session";
 
-const char* normalization_key(viz::MapNormalization n) {
-  switch (n) {
-    case viz::MapNormalization::Raw: return "raw";
-    case viz::MapNormalization::RowNormalized: return "row";
-    case viz::MapNormalization::MinMaxAbs: return "minmax_abs";
-  }
-  return "row";
-}
-
 SavedView parse_view(const nlohmann::json& j) {
   if (!j.is_object()) throw compute::UserError("the PNG's session has a 'view' that is not an object");
   SavedView view;
@@ -112,10 +103,9 @@ SavedView parse_view(const nlohmann::json& j) {
   view.all_heads = j.value("all_heads", false);
   view.log_scale = j.value("log_scale", false);
   const std::string n = j.value("normalization", std::string("row"));
-  if (n == "raw") view.normalization = viz::MapNormalization::Raw;
-  else if (n == "minmax_abs") view.normalization = viz::MapNormalization::MinMaxAbs;
-  else if (n == "row") view.normalization = viz::MapNormalization::RowNormalized;
-  else throw compute::UserError("the PNG's session has an unknown view.normalization '" + n + "'");
+  const auto normalization = viz::map_normalization_from_key(n);
+  if (!normalization) throw compute::UserError("the PNG's session has an unknown view.normalization '" + n + "'");
+  view.normalization = *normalization;
   return view;
 }
 
@@ -128,7 +118,7 @@ viz::PngText figure_metadata(const compute::Session& session, const viz::ViewSta
   j["view"] = {{"channel", view.channel},
                {"head", view.head},
                {"all_heads", view.all_heads},
-               {"normalization", normalization_key(view.normalization)},
+               {"normalization", viz::map_normalization_info(view.normalization).key},
                {"log_scale", view.log_scale}};
   return {{k_session_key, j.dump()}, {"seqscope.version", compute::version()}};
 }

@@ -131,7 +131,7 @@ bool Workspace::start_job() {
 bool Workspace::finish_job() {
   const auto start = job_->start;
   try {
-    results_ = std::make_unique<compute::Results>(job_->results.get());
+    results_ = std::make_shared<const compute::Results>(job_->results.get());
     error_.clear();
   } catch (const compute::Cancelled&) {  // an edit made it obsolete: the next one is due
     job_.reset();
@@ -151,12 +151,12 @@ bool Workspace::recompute_now() {
   try {
     if (model_) {
       choose_backend();  // the session's backend choice applies to the model's layers too
-      results_ = std::make_unique<compute::Results>(run_model());
+      results_ = std::make_shared<const compute::Results>(run_model());
     } else {
       compute::validate_session(session_);
       choose_backend();
       const compute::Inputs inputs = compute::make_inputs(session_);
-      results_ = std::make_unique<compute::Results>(run_backend(inputs));
+      results_ = std::make_shared<const compute::Results>(run_backend(inputs));
     }
     error_.clear();
   } catch (const compute::UserError& e) {

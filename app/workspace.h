@@ -65,6 +65,8 @@ class Workspace {
   int busy_length() const { return job_ ? job_->length : 0; }  // its L
   bool has_results() const { return results_ != nullptr; }
   const compute::Results& results() const { return *results_; }
+  // The same Results, shared: what the dashboard's GPU copies are made from and keep.
+  std::shared_ptr<const compute::Results> results_snapshot() const { return results_; }
   const std::string& error() const { return error_; }
   const std::string& notice() const { return notice_; }  // e.g. a backend fallback
   double last_recompute_ms() const { return last_recompute_ms_; }
@@ -95,7 +97,7 @@ class Workspace {
   BackendFactory make_backend_;
   std::shared_ptr<compute::Backend> backend_;  // shared with the model's kernels
   compute::BackendChoice backend_choice_{};
-  std::unique_ptr<compute::Results> results_;
+  std::shared_ptr<const compute::Results> results_;  // replaced whole, never changed in place
   std::unique_ptr<ModelSource> model_;
   std::unique_ptr<vk::VulkanModelKernels> model_kernels_;  // the model's layers on the Vulkan backend
   std::string error_, notice_;

@@ -5,9 +5,11 @@
 
 #include <string_view>
 
+#include "gpu/handle.h"
+
 namespace seqscope::gpu {
 
 // Throws VulkanError when there is no embedded shader of that name or creation fails.
-VkShaderModule make_shader_module(VkDevice device, std::string_view name);
+ShaderModuleHandle make_shader_module(VkDevice device, std::string_view name);
 
 }  // namespace seqscope::gpu

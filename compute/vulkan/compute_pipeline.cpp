@@ -11,7 +11,7 @@ namespace seqscope::vk {
 
 ComputePipeline::ComputePipeline(const gpu::Context& context, std::string_view shader, uint32_t bindings,
                                  std::vector<int32_t> constants)
-    : context_(context), bindings_(bindings), constants_(std::move(constants)) {
+    : bindings_(bindings), constants_(std::move(constants)) {
   VkDevice device = context.device();
   std::vector<VkDescriptorSetLayoutBinding> slots(bindings);
   for (uint32_t i = 0; i < bindings; ++i)
@@ -19,37 +19,29 @@ ComputePipeline::ComputePipeline(const gpu::Context& context, std::string_view s
   VkDescriptorSetLayoutCreateInfo set_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
   set_info.bindingCount = bindings;
   set_info.pBindings = slots.data();
-  SEQSCOPE_VK_CHECK(vkCreateDescriptorSetLayout(device, &set_info, nullptr, &set_layout_));
+  SEQSCOPE_VK_CHECK(vkCreateDescriptorSetLayout(device, &set_info, nullptr, set_layout_.receive(device)));
+  const VkDescriptorSetLayout set_layout = set_layout_.get();
 
   // Every kernel declares its own block; 128 bytes is the guaranteed minimum (lavapipe's limit).
   VkPushConstantRange push{VK_SHADER_STAGE_COMPUTE_BIT, 0, 128};
   VkPipelineLayoutCreateInfo layout_info{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   layout_info.setLayoutCount = 1;
-  layout_info.pSetLayouts = &set_layout_;
+  layout_info.pSetLayouts = &set_layout;
   layout_info.pushConstantRangeCount = 1;
   layout_info.pPushConstantRanges = &push;
-  SEQSCOPE_VK_CHECK(vkCreatePipelineLayout(device, &layout_info, nullptr, &layout_));
+  SEQSCOPE_VK_CHECK(vkCreatePipelineLayout(device, &layout_info, nullptr, layout_.receive(device)));
 
   std::vector<VkSpecializationMapEntry> entries;
   for (uint32_t i = 0; i < constants_.size(); ++i)
     entries.push_back({i, static_cast<uint32_t>(i * sizeof(int32_t)), sizeof(int32_t)});
   VkSpecializationInfo spec{static_cast<uint32_t>(entries.size()), entries.data(), constants_.size() * sizeof(int32_t),
                             constants_.data()};
-  VkShaderModule module = gpu::make_shader_module(device, shader);
+  const gpu::ShaderModuleHandle module = gpu::make_shader_module(device, shader);
   VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-  info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT, module,
-                "main", &spec};
-  info.layout = layout_;
-  const VkResult result = vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline_);
-  vkDestroyShaderModule(device, module, nullptr);
-  SEQSCOPE_VK_CHECK(result);
-}
-
-ComputePipeline::~ComputePipeline() {
-  VkDevice device = context_.device();
-  if (pipeline_) vkDestroyPipeline(device, pipeline_, nullptr);
-  if (layout_) vkDestroyPipelineLayout(device, layout_, nullptr);
-  if (set_layout_) vkDestroyDescriptorSetLayout(device, set_layout_, nullptr);
+  info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_COMPUTE_BIT,
+                module.get(), "main", &spec};
+  info.layout = layout_.get();
+  SEQSCOPE_VK_CHECK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, pipeline_.receive(device)));
 }
 
 // ---- BufferPool ----------------------------------------------------------------------------
@@ -80,22 +72,20 @@ RecorderPools::RecorderPools(const gpu::Context& context, uint32_t max_dispatche
   pool_info.maxSets = max_dispatches;
   pool_info.poolSizeCount = 1;
   pool_info.pPoolSizes = &size;
-  SEQSCOPE_VK_CHECK(vkCreateDescriptorPool(context.device(), &pool_info, nullptr, &descriptors_));
+  VkDevice device = context.device();
+  SEQSCOPE_VK_CHECK(vkCreateDescriptorPool(device, &pool_info, nullptr, descriptors_.receive(device)));
   if (context.has_timestamps()) {
     VkQueryPoolCreateInfo query_info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
     query_info.queryType = VK_QUERY_TYPE_TIMESTAMP;
     query_info.queryCount = max_queries;
-    SEQSCOPE_VK_CHECK(vkCreateQueryPool(context.device(), &query_info, nullptr, &queries_));
+    SEQSCOPE_VK_CHECK(vkCreateQueryPool(device, &query_info, nullptr, queries_.receive(device)));
   }
 }
 
-RecorderPools::~RecorderPools() {
-  vkDeviceWaitIdle(context_.device());
-  if (queries_) vkDestroyQueryPool(context_.device(), queries_, nullptr);
-  if (descriptors_) vkDestroyDescriptorPool(context_.device(), descriptors_, nullptr);
-}
+// The pools go with the members; no command buffer may still use them.
+RecorderPools::~RecorderPools() { vkDeviceWaitIdle(context_.device()); }
 
-void RecorderPools::reset() { SEQSCOPE_VK_CHECK(vkResetDescriptorPool(context_.device(), descriptors_, 0)); }
+void RecorderPools::reset() { SEQSCOPE_VK_CHECK(vkResetDescriptorPool(context_.device(), descriptors_.get(), 0)); }
 
 // ---- Recorder ------------------------------------------------------------------------------
 

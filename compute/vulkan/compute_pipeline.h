@@ -18,6 +18,7 @@
 
 #include "gpu/buffer.h"
 #include "gpu/context.h"
+#include "gpu/handle.h"
 
 namespace seqscope::vk {
 
@@ -26,24 +27,20 @@ class ComputePipeline {
   // shader: name as embedded ("ssm_readout.comp"); constants: constant_id i = constants[i].
   ComputePipeline(const gpu::Context& context, std::string_view shader, uint32_t bindings,
                   std::vector<int32_t> constants);
-  ~ComputePipeline();
-  ComputePipeline(const ComputePipeline&) = delete;
-  ComputePipeline& operator=(const ComputePipeline&) = delete;
 
-  VkPipeline pipeline() const { return pipeline_; }
-  VkPipelineLayout layout() const { return layout_; }
-  VkDescriptorSetLayout set_layout() const { return set_layout_; }
+  VkPipeline pipeline() const { return pipeline_.get(); }
+  VkPipelineLayout layout() const { return layout_.get(); }
+  VkDescriptorSetLayout set_layout() const { return set_layout_.get(); }
   uint32_t bindings() const { return bindings_; }
   // constant_id 0 of every kernel: the workgroup width (x, and y for square tiles).
   uint32_t local_size() const { return static_cast<uint32_t>(constants_.at(0)); }
 
  private:
-  const gpu::Context& context_;
   uint32_t bindings_ = 0;
   std::vector<int32_t> constants_;
-  VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
-  VkPipelineLayout layout_ = VK_NULL_HANDLE;
-  VkPipeline pipeline_ = VK_NULL_HANDLE;
+  gpu::DescriptorSetLayoutHandle set_layout_;
+  gpu::PipelineLayoutHandle layout_;
+  gpu::PipelineHandle pipeline_;
 };
 
 // Named storage buffers, grown on demand (never shrunk, never reallocated while large
@@ -74,15 +71,15 @@ class RecorderPools {
 
   // Frees every descriptor set of the last run (before recording the next one).
   void reset();
-  VkDescriptorPool descriptors() const { return descriptors_; }
-  VkQueryPool queries() const { return queries_; }
+  VkDescriptorPool descriptors() const { return descriptors_.get(); }
+  VkQueryPool queries() const { return queries_.get(); }
   uint32_t max_queries() const { return max_queries_; }
 
  private:
   const gpu::Context& context_;
   uint32_t max_queries_;
-  VkDescriptorPool descriptors_ = VK_NULL_HANDLE;
-  VkQueryPool queries_ = VK_NULL_HANDLE;
+  gpu::DescriptorPoolHandle descriptors_;
+  gpu::QueryPoolHandle queries_;
 };
 
 // Records the dispatches of one recompute into one command buffer: a descriptor set per

@@ -5,7 +5,9 @@
 
 #include <imgui.h>
 
+#include <memory>
 #include <stdexcept>
+#include <vector>
 
 #include "app/dashboard.h"
 #include "app/export_render.h"
@@ -56,6 +58,34 @@ TEST(FigureContext, AThrowMidFrameLeavesAUsableHeadlessUi) {
   });
   EXPECT_EQ(image.width, 64u);
   EXPECT_EQ(image.rgba.size(), size_t{64} * 48 * 4);
+}
+
+// Issue 16, fault 5: a figure draws the Results its GPU buffers were made from. When the
+// workspace recomputes while figures are open (a GIF export), each keeps drawing its own
+// snapshot, CPU text and GPU maps alike, instead of new text over old maps. (The controls and
+// the status bar show the live session; single-panel figures have neither.)
+TEST(FigureSnapshot, ARecomputeDuringAFigureDoesNotChangeWhatItDraws) {
+  compute::Session session;
+  session.backend = compute::BackendChoice::Eigen;
+  session.input.text = "the figure was made from this text";
+  Workspace workspace(session, nullptr);
+  ASSERT_TRUE(workspace.update());
+  std::vector<std::unique_ptr<FigureRenderer>> figures;
+  std::vector<viz::Image> before;
+  for (const char* panel : {"tokens", "attention", "ssm_state", "outputs"}) {
+    figures.push_back(std::make_unique<FigureRenderer>(testing::test_context(), workspace, viz::ViewState{},
+                                                       FigureSpec{panel, 640, 400, 1, false}, "test device"));
+    before.push_back(figures.back()->render(5));
+  }
+  workspace.edit().input.text = "and the workspace now holds another, longer text than before";
+  ASSERT_TRUE(workspace.update());
+  for (size_t f = 0; f < figures.size(); ++f) {
+    const viz::Image after = figures[f]->render(5);
+    ASSERT_EQ(before[f].rgba.size(), after.rgba.size());
+    size_t differing = 0;
+    for (size_t i = 0; i < after.rgba.size(); ++i) differing += before[f].rgba[i] != after.rgba[i];
+    EXPECT_EQ(differing, 0u) << "figure " << f << " changed without being given the new Results";
+  }
 }
 
 }  // namespace

@@ -55,9 +55,9 @@ TEST(LessonPanel, EveryStepRendersNonBlank) {
       view.cursor = step.session.cursor;
       view.channel = step.channel;
       view.head = step.head;
-      GpuResults gpu(testing::test_context(), ui.renderer().heatmaps());
-      gpu.upload(results, view.normalization);
-      PanelContext context{results, gpu, ui.renderer().heatmaps(), view};
+      GpuResults gpu(testing::test_context());
+      gpu.upload(std::make_shared<const compute::Results>(results), view.normalization);
+      PanelContext context{gpu, ui.renderer().heatmaps(), view};
       std::string shown = "attention";
       for (const std::string& name : step.emphasize)
         if (name != "scan_distances") {

@@ -276,11 +276,11 @@ Rgb8 pixel(const Image& image, float x, float y) {
 
 class PanelRender : public ::testing::Test {
  protected:
-  PanelRender() : ui_(testing::test_context()), gpu_(testing::test_context(), ui_.renderer().heatmaps()) {}
+  PanelRender() : ui_(testing::test_context()), gpu_(testing::test_context()) {}
 
   void load(const Session& session) {
     results_ = compute::run_eigen(session, compute::make_inputs(session));
-    gpu_.upload(results_, view_.normalization);
+    gpu_.upload(std::make_shared<const compute::Results>(results_), view_.normalization);
   }
 
   // Renders `panel` alone in a window filling the image. With `click`, the mouse is pressed
@@ -292,7 +292,7 @@ class PanelRender : public ::testing::Test {
       ImGui::SetNextWindowPos(ImVec2(0, 0));
       ImGui::SetNextWindowSize(io.DisplaySize);
       ImGui::Begin("panel", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-      PanelContext context{results_, gpu_, ui_.renderer().heatmaps(), view_};
+      PanelContext context{gpu_, ui_.renderer().heatmaps(), view_};
       context.sweep = sweep_;
       panel.draw(context);
       if (context.sweep_request != SweepRequest::None) sweep_request_ = context.sweep_request;

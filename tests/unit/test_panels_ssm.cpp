@@ -109,8 +109,9 @@ TEST(SsmPanelHelpers, HoverValuesAreTheUploadedNormalization) {
     const std::vector<float> uploaded = normalize_maps(maps, normalization);
     for (int t = 0; t < 3; ++t)
       for (int s = 0; s < 3; ++s)
-        EXPECT_NEAR(normalized_alpha(maps.data.data(), 3, t, s, normalization, 0.0f, 2.0f), uploaded[t * 3 + s], 1e-6f)
-            << normalization_name(normalization) << " t=" << t << " s=" << s;
+        EXPECT_NEAR(normalized_cell(maps.data.data(), 3, t, s, AbsRange{0.0f, 2.0f}, normalization),
+                    uploaded[t * 3 + s], 1e-6f)
+            << map_normalization_info(normalization).key << " t=" << t << " s=" << s;
   }
 }
 
@@ -225,11 +226,12 @@ class SsmPanels : public ::testing::Test {
  protected:
   SsmPanels() : ui_(testing::test_context()) {}
 
+  // max_buffer_bytes: the GpuResults chunk limit (0: the device's maxStorageBufferRange).
   Image render(Panel& panel, const compute::Results& results, ViewState& view, uint32_t width = 640,
-               uint32_t height = 400, const std::string& png_name = "") {
-    GpuResults gpu(testing::test_context(), ui_.renderer().heatmaps());
-    gpu.upload(results, view.normalization);
-    PanelContext context{results, gpu, ui_.renderer().heatmaps(), view};
+               uint32_t height = 400, const std::string& png_name = "", VkDeviceSize max_buffer_bytes = 0) {
+    GpuResults gpu(testing::test_context(), max_buffer_bytes);
+    gpu.upload(std::make_shared<const compute::Results>(results), view.normalization);
+    PanelContext context{gpu, ui_.renderer().heatmaps(), view};
     Image image = ui_.render(width, height, [&] {
       ImGui::SetNextWindowPos(ImVec2(0, 0));
       ImGui::SetNextWindowSize(ImVec2(static_cast<float>(width), static_cast<float>(height)));
@@ -293,17 +295,17 @@ TEST_F(SsmPanels, HiddenAttentionCellsHaveTheirNormalizedColor) {
     view.channel = 2;  // computed in slot 1
     view.cursor = 0;
     HiddenAttentionPanel panel;
-    const Image image = render(panel, r, view, 560, 400, std::string("hidden_attention_") + normalization_name(normalization));
+    const Image image = render(panel, r, view, 560, 400, std::string("hidden_attention_") + std::string(map_normalization_info(normalization).key));
     const float* alpha = r.ssm.hidden_attention.data.data() + 12 * 12;
     float max_abs = 0.0f;
     for (int i = 0; i < 144; ++i) max_abs = std::max(max_abs, std::abs(alpha[i]));
     const MapRange range = alpha_range(normalization, false, max_abs);
     for (int t : {3, 7, 11})
       for (int s : {0, 2, 3, 9}) {
-        const float shown = normalized_alpha(alpha, 12, t, s, normalization, 0.0f, max_abs);
+        const float shown = normalized_cell(alpha, 12, t, s, AbsRange{0.0f, max_abs}, normalization);
         expect_color(pixel(image, cell_center(panel.last_map_min(), panel.last_map_max(), t, 12, s, 12)),
                      expected(range.colormap, shown, range.lo, range.hi),
-                     std::string(normalization_name(normalization)) + " t=" + std::to_string(t) + " s=" + std::to_string(s));
+                     std::string(map_normalization_info(normalization).key) + " t=" + std::to_string(t) + " s=" + std::to_string(s));
       }
     const ImVec2 size{panel.last_map_max().x - panel.last_map_min().x, panel.last_map_max().y - panel.last_map_min().y};
     EXPECT_NEAR(size.x, size.y, 1.0f);  // square
@@ -322,6 +324,42 @@ TEST_F(SsmPanels, HiddenAttentionFallsBackToAComputedChannel) {
   const Rgb8 a = pixel(image, cell_center(panel.last_map_min(), panel.last_map_max(), 5, 12, 2, 12));
   const Rgb8 b = pixel(image, cell_center(panel.last_map_min(), panel.last_map_max(), 9, 12, 6, 12));
   expect_color(a, b, "Toeplitz diagonal t - s = 3");
+}
+
+// Issue 16, fault 6: a tensor above maxStorageBufferRange is split along t into buffers that
+// each fit. With a 1 KiB limit, h [64, 4, 4] (4 KiB) of this session is 4 chunks of 16 steps,
+// and every map over t is drawn from the pieces: the panels look as they do from one buffer.
+TEST_F(SsmPanels, TensorsSplitIntoBuffersWithinTheLimitLookTheSame) {
+  Session s = small_session(SsmVariant::S6, Discretization::Mamba);
+  s.input.length = 64;
+  const compute::Results r = run(s);
+  constexpr VkDeviceSize k_limit = 1024;
+  GpuResults split(testing::test_context(), k_limit);
+  split.upload(std::make_shared<const compute::Results>(r), MapNormalization::RowNormalized);
+  ASSERT_EQ(split.h().chunks.size(), 4u);
+  EXPECT_EQ(split.h().chunk_rows, 16);
+  for (const GpuTensor* tensor : {&split.h(), &split.abar(), &split.bbar(), &split.delta(), &split.c()})
+    for (const auto& chunk : tensor->chunks) EXPECT_LE(chunk->size(), k_limit);
+
+  ViewState view;
+  view.cursor = 37;  // in the third chunk
+  view.channel = 2;
+  SsmStatePanel state;
+  SsmDynamicsPanel dynamics;
+  dynamics.select_tab(SsmDynamicsPanel::Tab::Matrices);
+  for (Panel* panel : std::initializer_list<Panel*>{&state, &dynamics}) {
+    const Image whole = render(*panel, r, view, 640, 400);
+    const Image pieces = render(*panel, r, view, 640, 400, "", k_limit);
+    ASSERT_EQ(whole.rgba.size(), pieces.rgba.size());
+    size_t differing = 0;
+    for (size_t i = 0; i < whole.rgba.size(); i += 4)
+      if (std::abs(whole.rgba[i] - pieces.rgba[i]) > 3 || std::abs(whole.rgba[i + 1] - pieces.rgba[i + 1]) > 3 ||
+          std::abs(whole.rgba[i + 2] - pieces.rgba[i + 2]) > 3)
+        ++differing;
+    // Only a pixel column at a seam between pieces may round the other way.
+    EXPECT_LE(differing, 3u * 400u) << panel->name();
+    EXPECT_GT(distinct_colors(pieces), 8u);
+  }
 }
 
 TEST_F(SsmPanels, DynamicsTabsRenderForEveryVariant) {

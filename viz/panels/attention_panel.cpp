@@ -58,26 +58,10 @@ MapRange attention_map_range(float min, float max, float max_abs, bool log_scale
 }
 
 float shown_value(const compute::Tensor& maps, int head, int t, int s, MapNormalization normalization) {
-  const int64_t L = maps.shape[2];
-  const float* map = maps.data.data() + static_cast<int64_t>(head) * maps.shape[1] * L;
-  const float x = map[static_cast<int64_t>(t) * L + s];
-  switch (normalization) {
-    case MapNormalization::Raw: return x;
-    case MapNormalization::RowNormalized: {
-      double sum = 0.0;
-      for (int64_t c = 0; c < L; ++c) sum += std::abs(map[static_cast<int64_t>(t) * L + c]);
-      return sum > 0.0 ? static_cast<float>(std::abs(x) / sum) : 0.0f;
-    }
-    case MapNormalization::MinMaxAbs: {
-      float lo = std::numeric_limits<float>::max(), hi = 0.0f;
-      for (int64_t i = 0; i < maps.shape[1] * L; ++i) {
-        lo = std::min(lo, std::abs(map[i]));
-        hi = std::max(hi, std::abs(map[i]));
-      }
-      return hi > lo ? (std::abs(x) - lo) / (hi - lo) : 0.0f;
-    }
-  }
-  return x;
+  const int64_t rows = maps.shape[1], cols = maps.shape[2];
+  const float* map = maps.data.data() + static_cast<int64_t>(head) * rows * cols;
+  const AbsRange range = normalization == MapNormalization::MinMaxAbs ? abs_range(map, rows * cols) : AbsRange{};
+  return normalized_cell(map, cols, t, s, range, normalization);
 }
 
 HeadGrid head_grid(int heads, ImVec2 region, float label_h, float gap) {
@@ -142,15 +126,6 @@ namespace {
 
 // ---- controls and KV meter -----------------------------------------------------------------
 
-const char* normalization_label(MapNormalization n, bool short_form = false) {
-  switch (n) {
-    case MapNormalization::Raw: return "raw";
-    case MapNormalization::RowNormalized: return short_form ? "row-norm" : "row-normalized |·|";
-    case MapNormalization::MinMaxAbs: return short_form ? "min-max" : "min-max of |·| per map";
-  }
-  return "";
-}
-
 // Continues the row when `width` more pixels fit, else starts a new one.
 void same_line_if_fits(float width) {
   const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
@@ -178,16 +153,17 @@ void draw_controls(PanelContext& context, int heads) {
   const float norm_w = ImGui::CalcTextSize("row-norm").x + arrow;
   same_line_if_fits(norm_w);
   ImGui::SetNextItemWidth(norm_w);
-  if (ImGui::BeginCombo("##normalization", normalization_label(view.normalization, true))) {
-    for (MapNormalization n : {MapNormalization::Raw, MapNormalization::RowNormalized, MapNormalization::MinMaxAbs})
-      if (ImGui::Selectable(normalization_label(n), n == view.normalization) && n != view.normalization) {
+  if (ImGui::BeginCombo("##normalization", map_normalization_info(view.normalization).short_label)) {
+    for (const auto& normalization : k_map_normalizations)
+      if (const MapNormalization n = normalization.value;
+          ImGui::Selectable(normalization.label, n == view.normalization) && n != view.normalization) {
         view.normalization = n;
         context.maps_dirty = true;
       }
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Map scaling: %s (shared with hidden attention)", normalization_label(view.normalization));
+    ImGui::SetTooltip("Map scaling: %s (shared with hidden attention)", map_normalization_info(view.normalization).label);
   same_line_if_fits(checkbox_width("log"));
   ImGui::Checkbox("log", &view.log_scale);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Log color scale (4 decades below the largest value)");

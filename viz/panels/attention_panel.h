@@ -37,7 +37,7 @@ struct MapRange {
 MapRange attention_map_range(float min, float max, float max_abs, bool log_scale, float decades = 4.0f);
 
 // Value at (head, t, s) of `maps` [H, L, L] as the map shows it after `normalization`
-// (the same arithmetic as normalize_maps in gpu_results.h, for one cell).
+// (normalized_cell of viz/widgets/map_normalization.h).
 float shown_value(const compute::Tensor& maps, int head, int t, int s, MapNormalization normalization);
 
 // Columns and rows of a grid of `heads` square maps in `region`, each under a label line of

@@ -93,13 +93,14 @@ void HiddenAttentionPanel::draw_header(PanelContext& context, int slot) {
 void HiddenAttentionPanel::tooltip(const PanelContext& context, int slot, int t, int s) const {
   const compute::SsmResults& ssm = context.results.ssm;
   const float raw = alpha_map(ssm, slot)[static_cast<size_t>(t) * ssm.L + s];
-  const float shown = normalized_alpha(alpha_map(ssm, slot), ssm.L, t, s, context.view.normalization, min_abs_, max_abs_);
+  const float shown =
+      normalized_cell(alpha_map(ssm, slot), ssm.L, t, s, AbsRange{min_abs_, max_abs_}, context.view.normalization);
   ImGui::BeginTooltip();
   ImGui::Text("query t = %d %s", t, position_label(context.results.inputs, t).c_str());
   ImGui::Text("key   s = %d %s", s, position_label(context.results.inputs, s).c_str());
   ImGui::Text("α[t, s] = %.5g", raw);
   if (context.view.normalization != MapNormalization::Raw)
-    ImGui::Text("shown: %.4g (%s)", shown, normalization_name(context.view.normalization));
+    ImGui::Text("shown: %.4g (%s)", shown, map_normalization_info(context.view.normalization).alpha_label);
   if (s > t && !ssm.bidirectional) ImGui::TextDisabled("s > t: a causal scan never reads the future");
   ImGui::TextDisabled("click: move the cursor to t = %d", t);
   ImGui::EndTooltip();

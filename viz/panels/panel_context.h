@@ -1,5 +1,5 @@
-// PanelContext: what every panel's draw() gets: the Results of the last recompute (CPU), their
-// GPU copies for heatmaps, the heatmap renderer, and the ViewState it may change (cursor,
+// PanelContext: what every panel's draw() gets: the Results of the last upload (CPU) and their
+// GPU copies for heatmaps, always the same snapshot, the heatmap renderer, and the ViewState it may change (cursor,
 // channel, head...). A panel never recomputes and never edits the Session; what it asks the app
 // to do (re-upload maps, measure the Cost panel's sweep) it says through the flags below.
 #pragma once
@@ -25,6 +25,10 @@ struct SweepView {
 enum class SweepRequest { None, Start, Cancel };
 
 struct PanelContext {
+  // gpu must hold Results: the panels draw its snapshot, the one its buffers were made from.
+  PanelContext(const GpuResults& gpu_results, HeatmapRenderer& heatmap_renderer, ViewState& view_state)
+      : results(gpu_results.results()), gpu(gpu_results), heatmaps(heatmap_renderer), view(view_state) {}
+
   const compute::Results& results;
   const GpuResults& gpu;
   HeatmapRenderer& heatmaps;

@@ -239,9 +239,9 @@ void SsmDynamicsPanel::draw_delta(PanelContext& context) {
   const float map_h = std::max(20.0f, ImGui::GetContentRegionAvail().y - line);
   const float map_w = std::max(40.0f, avail.x - colorbar_width(k_colorbar_bar) - k_gap);
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + line));
-  const HeatmapView view = strided_view(delta, static_cast<uint32_t>(ssm.D), static_cast<uint32_t>(ssm.L), 0, 1,
-                                        static_cast<uint32_t>(ssm.D), range);
-  const HeatmapHover cell = heatmap_item("##delta_map", context.heatmaps, view, ImVec2(map_w, map_h));
+  const auto view = over_time(delta, static_cast<uint32_t>(ssm.D), 0, 1, range);
+  const HeatmapHover cell = heatmap_item("##delta_map", context.heatmaps, view, static_cast<uint32_t>(ssm.D),
+                                         static_cast<uint32_t>(ssm.L), ImVec2(map_w, map_h));
   const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
   outline_row(ImGui::GetWindowDrawList(), min, max, d, ssm.D, k_highlight_color);
   outline_col(ImGui::GetWindowDrawList(), min, max, t, ssm.L, k_highlight_color);
@@ -258,7 +258,7 @@ void SsmDynamicsPanel::draw_delta(PanelContext& context) {
 void SsmDynamicsPanel::draw_diagonal_matrices(PanelContext& context) {
   const compute::Results& results = context.results;
   const compute::SsmResults& ssm = results.ssm;
-  const int L = ssm.L, D = ssm.D, N = ssm.N, t = context.view.cursor, d = context.view.channel;
+  const int L = ssm.L, N = ssm.N, t = context.view.cursor, d = context.view.channel;
   if (ssm.lti) dim_wrapped("LTI: Abar, Bbar and C are the same at every t (one column repeated).");
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float label_w = ImGui::CalcTextSize("Bbar_t").x + k_gap;
@@ -270,19 +270,20 @@ void SsmDynamicsPanel::draw_diagonal_matrices(PanelContext& context) {
   const GpuTensor& bbar = context.gpu.bbar();
   const GpuTensor& c = context.gpu.c();
   // (n, t) of channel d in [L, D, N]; C is [L, N] (selective) or [D, N] repeated over t (col_stride 0).
-  const uint32_t LDN_offset = static_cast<uint32_t>(d * N), LDN_col = static_cast<uint32_t>(D * N);
+  const uint32_t channel_offset = static_cast<uint32_t>(d * N), n_count = static_cast<uint32_t>(N);
   struct Row {
     const char* label;
-    HeatmapView view;
+    std::vector<HeatmapPiece> pieces;
     MapRange range;
   };
   const MapRange abar_range = range_for(abar.min, abar.max), bbar_range = range_for(bbar.min, bbar.max),
                  c_range = range_for(c.min, c.max);
   const Row rows[3] = {
-      {"Abar_t", strided_view(abar, N, L, LDN_offset, 1, LDN_col, abar_range), abar_range},
-      {"Bbar_t", strided_view(bbar, N, L, LDN_offset, 1, LDN_col, bbar_range), bbar_range},
-      {"C_t", ssm.lti ? strided_view(c, N, L, LDN_offset, 1, 0, c_range)
-                      : strided_view(c, N, L, 0, 1, static_cast<uint32_t>(N), c_range),
+      {"Abar_t", over_time(abar, n_count, channel_offset, 1, abar_range), abar_range},
+      {"Bbar_t", over_time(bbar, n_count, channel_offset, 1, bbar_range), bbar_range},
+      {"C_t",
+       ssm.lti ? std::vector<HeatmapPiece>{{colored(c.view(d, 0, n_count, static_cast<uint32_t>(L), 1, 0), c_range), 0}}
+               : over_time(c, n_count, 0, 1, c_range),
        c_range}};
   ImDrawList* list = ImGui::GetWindowDrawList();
   for (int i = 0; i < 3; ++i) {
@@ -291,7 +292,8 @@ void SsmDynamicsPanel::draw_diagonal_matrices(PanelContext& context) {
     caption(ImVec2(origin.x, origin.y + line), label_w, "n × t");
     ImGui::SetCursorScreenPos(ImVec2(origin.x + label_w, origin.y));
     ImGui::PushID(i);
-    const HeatmapHover hover = heatmap_item("##map", context.heatmaps, rows[i].view, ImVec2(map_w, row_h));
+    const HeatmapHover hover = heatmap_item("##map", context.heatmaps, rows[i].pieces, n_count,
+                                            static_cast<uint32_t>(L), ImVec2(map_w, row_h));
     outline_col(list, ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), t, L, k_highlight_color);
     if (hover.hovered) {
       const int n = hover.row, s = hover.col;
@@ -344,7 +346,7 @@ void SsmDynamicsPanel::draw_dense_matrices(PanelContext& context) {
     ImGui::SetCursorScreenPos(ImVec2(x, origin.y + line));
     ImGui::PushID(i);
     const HeatmapHover hover = heatmap_item("##column", context.heatmaps,
-                                            strided_view(*tensors[i], N, 1, static_cast<uint32_t>(d * N), 1, 1, bc_range),
+                                            colored(tensors[i]->view(d, 0, N, 1, 1, 1), bc_range),
                                             ImVec2(column_w, side));
     ImGui::PopID();
     if (hover.hovered) {

@@ -39,16 +39,7 @@ MapRange alpha_range(MapNormalization normalization, bool log_scale, float max_a
   return {Colormap::Viridis, 0.0f, 1.0f, false};
 }
 
-HeatmapView strided_view(const GpuTensor& tensor, uint32_t rows, uint32_t cols, uint32_t offset,
-                         uint32_t row_stride, uint32_t col_stride, const MapRange& range) {
-  HeatmapView view;
-  if (tensor.empty()) return view;
-  view.buffer = tensor.handle();
-  view.rows = rows;
-  view.cols = cols;
-  view.offset = offset;
-  view.row_stride = row_stride;
-  view.col_stride = col_stride;
+HeatmapView colored(HeatmapView view, const MapRange& range) {
   view.lo = range.lo;
   view.hi = range.hi;
   view.colormap = range.colormap;
@@ -56,6 +47,12 @@ HeatmapView strided_view(const GpuTensor& tensor, uint32_t rows, uint32_t cols, 
   return view;
 }
 
+std::vector<HeatmapPiece> over_time(const GpuTensor& tensor, uint32_t rows, uint32_t offset, uint32_t row_stride,
+                                    const MapRange& range) {
+  std::vector<HeatmapPiece> pieces = tensor.columns_along_axis0(rows, offset, row_stride);
+  for (HeatmapPiece& piece : pieces) piece.view = colored(piece.view, range);
+  return pieces;
+}
 int alpha_slot(const std::vector<int>& channels, int channel) {
   if (channels.empty()) return -1;
   const auto it = std::find(channels.begin(), channels.end(), channel);
@@ -67,32 +64,6 @@ std::string format_channel_list(const std::vector<int>& channels, size_t max_sho
   for (size_t i = 0; i < std::min(channels.size(), max_shown); ++i) out += (i ? ", " : "") + std::to_string(channels[i]);
   if (channels.size() > max_shown) out += ", … (" + std::to_string(channels.size()) + " in all)";
   return out + "]";
-}
-
-float normalized_alpha(const float* map, int L, int t, int s, MapNormalization normalization, float min_abs,
-                       float max_abs) {
-  const float value = map[static_cast<size_t>(t) * L + s];
-  switch (normalization) {
-    case MapNormalization::Raw:
-      return value;
-    case MapNormalization::RowNormalized: {
-      double sum = 0.0;
-      for (int k = 0; k < L; ++k) sum += std::abs(map[static_cast<size_t>(t) * L + k]);
-      return sum > 0.0 ? static_cast<float>(std::abs(value) / sum) : 0.0f;
-    }
-    case MapNormalization::MinMaxAbs:
-      return max_abs > min_abs ? (std::abs(value) - min_abs) / (max_abs - min_abs) : 0.0f;
-  }
-  return value;
-}
-
-const char* normalization_name(MapNormalization normalization) {
-  switch (normalization) {
-    case MapNormalization::Raw: return "raw";
-    case MapNormalization::RowNormalized: return "row-normalized |α|";
-    case MapNormalization::MinMaxAbs: return "min-max |α|";
-  }
-  return "";
 }
 
 std::string format_complex(std::complex<float> z, bool is_complex) {

@@ -34,9 +34,12 @@ MapRange range_for(float min, float max);
 // log_scale -> Viridis over log10 |x|, the 4 decades below the largest |x|.
 MapRange alpha_range(MapNormalization normalization, bool log_scale, float max_abs);
 
-// A strided rows x cols view into `tensor`'s buffer (element (r, c) = offset + r*rs + c*cs).
-HeatmapView strided_view(const GpuTensor& tensor, uint32_t rows, uint32_t cols, uint32_t offset,
-                         uint32_t row_stride, uint32_t col_stride, const MapRange& range);
+// `view` with the colors of `range`.
+HeatmapView colored(HeatmapView view, const MapRange& range);
+// A rows x L heatmap of a [L, ...] tensor (a channel over t): row r of column t is element
+// offset + r*row_stride of index t; one piece per chunk of the tensor, colored by `range`.
+std::vector<HeatmapPiece> over_time(const GpuTensor& tensor, uint32_t rows, uint32_t offset, uint32_t row_stride,
+                                    const MapRange& range);
 
 // Index into hidden_attention_channels showing `channel`: its own slot when it was computed,
 // else slot 0; -1 when no channel was computed.
@@ -44,12 +47,6 @@ int alpha_slot(const std::vector<int>& channels, int channel);
 // "[0, 3, 5]"; long lists end in "… (12 in all)" after `max_shown` entries.
 std::string format_channel_list(const std::vector<int>& channels, size_t max_shown = 8);
 
-// Display value of α[t, s] under `normalization`, as GpuResults::normalize_maps computes it:
-// map: [L, L] raw α. Row-normalized: |α| / Σ_s |α[t, s]|; min-max: (|α| - min) / (max - min)
-// with min/max of |α| over the map (passed in, so hovering costs O(L)).
-float normalized_alpha(const float* map, int L, int t, int s, MapNormalization normalization, float min_abs,
-                       float max_abs);
-const char* normalization_name(MapNormalization normalization);
 
 // "0.123" for real models, "0.123 + 0.0456i" / "0.123 − 0.0456i" for complex ones.
 std::string format_complex(std::complex<float> z, bool is_complex);

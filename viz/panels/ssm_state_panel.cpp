@@ -103,9 +103,9 @@ void SsmStatePanel::draw_maps(PanelContext& context, float height) {
 
   // N x L trajectory of channel d: (n, t) -> h[t, d, n], no copy.
   ImGui::SetCursorScreenPos(ImVec2(origin.x + state_w + k_gap, origin.y + line));
-  const HeatmapView trajectory = strided_view(h, static_cast<uint32_t>(N), static_cast<uint32_t>(L),
-                                              static_cast<uint32_t>(d * N), 1, static_cast<uint32_t>(D * N), range);
-  const HeatmapHover traj_hover = heatmap_item("##trajectory", context.heatmaps, trajectory, ImVec2(traj_w, map_h));
+  const auto trajectory = over_time(h, static_cast<uint32_t>(N), static_cast<uint32_t>(d * N), 1, range);
+  const HeatmapHover traj_hover = heatmap_item("##trajectory", context.heatmaps, trajectory, static_cast<uint32_t>(N),
+                                               static_cast<uint32_t>(L), ImVec2(traj_w, map_h));
   rects_.trajectory_min = ImGui::GetItemRectMin();
   rects_.trajectory_max = ImGui::GetItemRectMax();
   outline_col(list, rects_.trajectory_min, rects_.trajectory_max, t, L, k_highlight_color);

@@ -51,8 +51,8 @@ void TestPatternPanel::draw() {
   const float text = ImGui::GetTextLineHeightWithSpacing();
   const float side = std::max(64.0f, std::min((avail.x - 2.0f * colorbar_width(k_colorbar_bar)) * 0.5f - 24.0f,
                                               avail.y - 3.0f * text));
-  HeatmapView large{large_->buffer(), side_, side_, 0, side_, 1, 0.0f, 1.0f, Colormap::Viridis, false};
-  HeatmapView signed_view{signed_->buffer(), signed_side_, signed_side_, 0, signed_side_, 1, -1.0f, 1.0f,
+  HeatmapView large{large_.get(), side_, side_, 0, side_, 1, 0.0f, 1.0f, Colormap::Viridis, false};
+  HeatmapView signed_view{signed_.get(), signed_side_, signed_side_, 0, signed_side_, 1, -1.0f, 1.0f,
                           Colormap::Diverging, false};
 
   ImGui::BeginGroup();

@@ -1,11 +1,19 @@
+// GpuResults and GpuTensor (see gpu_results.h).
+//
+// Sections: helpers, GpuTensor views, GpuResults uploads.
 #include "viz/render/gpu_results.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+
+#include "viz/widgets/map_normalization.h"
 
 namespace seqscope::viz {
 namespace {
+
+// ---- helpers -------------------------------------------------------------------------------
 
 int64_t count_of(const std::vector<int64_t>& shape) {
   int64_t n = 1;
@@ -25,54 +33,14 @@ std::vector<float> real_parts(const compute::MatrixC& x) {
   return out;
 }
 
-}  // namespace
-
-std::vector<float> normalize_maps(const compute::Tensor& maps, MapNormalization normalization) {
-  std::vector<float> out(maps.data.begin(), maps.data.end());
-  if (normalization == MapNormalization::Raw || maps.rank() != 3) return out;
-  const int64_t count = maps.shape[0], rows = maps.shape[1], cols = maps.shape[2];
-  for (int64_t m = 0; m < count; ++m) {
-    float* map = out.data() + m * rows * cols;
-    if (normalization == MapNormalization::RowNormalized) {
-      for (int64_t r = 0; r < rows; ++r) {
-        double sum = 0.0;
-        for (int64_t c = 0; c < cols; ++c) sum += std::abs(map[r * cols + c]);
-        for (int64_t c = 0; c < cols; ++c)
-          map[r * cols + c] = sum > 0.0 ? static_cast<float>(std::abs(map[r * cols + c]) / sum) : 0.0f;
-      }
-    } else {
-      float lo = std::numeric_limits<float>::max(), hi = 0.0f;
-      for (int64_t i = 0; i < rows * cols; ++i) {
-        lo = std::min(lo, std::abs(map[i]));
-        hi = std::max(hi, std::abs(map[i]));
-      }
-      for (int64_t i = 0; i < rows * cols; ++i) map[i] = hi > lo ? (std::abs(map[i]) - lo) / (hi - lo) : 0.0f;
-    }
-  }
-  return out;
+const compute::Tensor& shown_maps(const compute::Tensor& full, const compute::MapOverview& overview,
+                                  PooledStatistic statistic) {
+  if (overview.empty()) return full;
+  return statistic == PooledStatistic::Mean ? overview.mean : overview.max_abs;
 }
 
-GpuResults::GpuResults(const gpu::Context& context, HeatmapRenderer& heatmaps) : context_(context), heatmaps_(heatmaps) {}
-
-GpuResults::~GpuResults() {
-  for (GpuTensor* t : {&h_, &abar_, &bbar_, &c_, &delta_, &kernel_, &hidden_attention_, &probs_, &abar_dense_, &bbar_dense_})
-    if (t->buffer) heatmaps_.forget_buffer(t->buffer->buffer());
-}
-
-void GpuResults::put(GpuTensor& tensor, const std::vector<int64_t>& shape, const float* data) {
-  const int64_t count = count_of(shape);
-  tensor.shape = shape;
-  if (count == 0) return;
-  const VkDeviceSize bytes = static_cast<VkDeviceSize>(count) * sizeof(float);
-  if (!tensor.buffer || tensor.buffer->size() < bytes) {
-    // Grown, never shrunk; the old descriptor set goes with the old buffer (the GPU is idle here).
-    if (tensor.buffer) {
-      vkDeviceWaitIdle(context_.device());
-      heatmaps_.forget_buffer(tensor.buffer->buffer());
-    }
-    tensor.buffer = std::make_unique<gpu::GpuBuffer>(context_, bytes);
-  }
-  std::memcpy(tensor.buffer->mapped(), data, static_cast<size_t>(bytes));
+// Sets min, max and max_abs of `tensor` from its finite values.
+void measure_range(GpuTensor& tensor, const float* data, int64_t count) {
   float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
   for (int64_t i = 0; i < count; ++i)
     if (std::isfinite(data[i])) lo = std::min(lo, data[i]), hi = std::max(hi, data[i]);
@@ -82,10 +50,81 @@ void GpuResults::put(GpuTensor& tensor, const std::vector<int64_t>& shape, const
   tensor.max_abs = std::max(std::abs(lo), std::abs(hi));
 }
 
-void GpuResults::upload(const compute::Results& results, MapNormalization normalization, PooledStatistic statistic) {
+}  // namespace
+
+// ---- GpuTensor views -----------------------------------------------------------------------
+
+int64_t GpuTensor::row_elements() const {
+  if (shape.empty()) return 0;
+  int64_t n = 1;
+  for (size_t i = 1; i < shape.size(); ++i) n *= shape[i];
+  return n;
+}
+
+HeatmapView GpuTensor::view(int64_t index, uint32_t offset, uint32_t rows, uint32_t cols, uint32_t row_stride,
+                            uint32_t col_stride) const {
+  HeatmapView v;
+  if (empty() || index < 0 || index >= shape[0]) return v;
+  const int64_t chunk = index / chunk_rows;
+  v.buffer = chunks[static_cast<size_t>(chunk)].get();
+  v.rows = rows;
+  v.cols = cols;
+  v.offset = static_cast<uint32_t>((index - chunk * chunk_rows) * row_elements()) + offset;
+  v.row_stride = row_stride;
+  v.col_stride = col_stride;
+  return v;
+}
+
+std::vector<HeatmapPiece> GpuTensor::columns_along_axis0(uint32_t rows, uint32_t offset, uint32_t row_stride) const {
+  std::vector<HeatmapPiece> pieces;
+  if (empty()) return pieces;
+  for (size_t chunk = 0; chunk < chunks.size(); ++chunk) {
+    const int64_t first = static_cast<int64_t>(chunk) * chunk_rows;
+    const int64_t count = std::min(chunk_rows, shape[0] - first);
+    HeatmapView v = view(first, offset, rows, static_cast<uint32_t>(count), row_stride,
+                         static_cast<uint32_t>(row_elements()));
+    pieces.push_back({v, static_cast<uint32_t>(first)});
+  }
+  return pieces;
+}
+
+// ---- GpuResults uploads --------------------------------------------------------------------
+
+GpuResults::GpuResults(const gpu::Context& context, VkDeviceSize max_buffer_bytes)
+    : context_(context),
+      max_buffer_bytes_(max_buffer_bytes > 0 ? max_buffer_bytes
+                                             : context.properties().limits.maxStorageBufferRange) {}
+
+// Splits `data` [shape] along axis 0 into chunks of at most max_buffer_bytes_ each (at least
+// one axis-0 index per chunk), reusing the chunks already there when they are large enough.
+// The caller has waited for the device: no frame may still read the buffers.
+void GpuResults::put(GpuTensor& tensor, const std::vector<int64_t>& shape, const float* data) {
+  const int64_t count = count_of(shape);
+  tensor.shape = shape;
+  if (count == 0) return;
+  const int64_t row = std::max<int64_t>(1, count / shape[0]);
+  const int64_t rows_that_fit = static_cast<int64_t>(max_buffer_bytes_ / sizeof(float)) / row;
+  tensor.chunk_rows = std::clamp<int64_t>(rows_that_fit, 1, shape[0]);
+  const size_t chunk_count = static_cast<size_t>((shape[0] + tensor.chunk_rows - 1) / tensor.chunk_rows);
+  tensor.chunks.resize(chunk_count);
+  for (size_t i = 0; i < chunk_count; ++i) {
+    const int64_t first = static_cast<int64_t>(i) * tensor.chunk_rows;
+    const int64_t elements = std::min(tensor.chunk_rows, shape[0] - first) * row;
+    const VkDeviceSize bytes = static_cast<VkDeviceSize>(elements) * sizeof(float);
+    auto& chunk = tensor.chunks[i];
+    // Grown, never shrunk; the heatmap renderer keys its descriptor sets by buffer id.
+    if (!chunk || chunk->size() < bytes) chunk = std::make_unique<gpu::GpuBuffer>(context_, bytes);
+    std::memcpy(chunk->mapped(), data + first * row, static_cast<size_t>(bytes));
+  }
+  measure_range(tensor, data, count);
+}
+
+void GpuResults::upload(std::shared_ptr<const compute::Results> results, MapNormalization normalization,
+                        PooledStatistic statistic) {
   vkDeviceWaitIdle(context_.device());  // buffers are rewritten in place; no frame may still read them
   ++generation_;
-  const compute::SsmResults& ssm = results.ssm;
+  results_ = std::move(results);
+  const compute::SsmResults& ssm = results_->ssm;
   put(h_, ssm.h.shape, real_parts(ssm.h).data());
   if (!ssm.dense) {
     put(abar_, ssm.Abar.shape, real_parts(ssm.Abar).data());
@@ -100,51 +139,37 @@ void GpuResults::upload(const compute::Results& results, MapNormalization normal
   }
   put(c_, {ssm.C.rows(), ssm.C.cols()}, real_parts(ssm.C).data());
   put(delta_, {ssm.delta.rows(), ssm.delta.cols()}, ssm.delta.data());
-  if (ssm.lti) put(kernel_, {ssm.kernel.rows(), ssm.kernel.cols()}, ssm.kernel.data());
-  else kernel_.shape.clear();
-  upload_maps(results, normalization, statistic);
+  upload_maps(normalization, statistic);
 }
 
-namespace {
-const compute::Tensor& shown_maps(const compute::Tensor& full, const compute::MapOverview& overview,
-                                  PooledStatistic statistic) {
-  if (overview.empty()) return full;
-  return statistic == PooledStatistic::Mean ? overview.mean : overview.max_abs;
-}
-}  // namespace
-
-void GpuResults::upload_maps(const compute::Results& results, MapNormalization normalization,
-                             PooledStatistic statistic) {
+void GpuResults::upload_maps(MapNormalization normalization, PooledStatistic statistic) {
+  if (!results_) return;
   vkDeviceWaitIdle(context_.device());
   const compute::Tensor& alpha_maps =
-      shown_maps(results.ssm.hidden_attention, results.ssm.hidden_attention_overview, statistic);
+      shown_maps(results_->ssm.hidden_attention, results_->ssm.hidden_attention_overview, statistic);
   const auto alpha = normalize_maps(alpha_maps, normalization);
   put(hidden_attention_, alpha_maps.shape, alpha.data());
-  const compute::Tensor& prob_maps = shown_maps(results.attention.probs, results.attention.probs_overview, statistic);
+  const compute::Tensor& prob_maps =
+      shown_maps(results_->attention.probs, results_->attention.probs_overview, statistic);
   const auto probs = normalize_maps(prob_maps, normalization);
   put(probs_, prob_maps.shape, probs.data());
 }
 
+std::vector<const GpuTensor*> GpuResults::tensors() const {
+  return {&h_, &abar_, &bbar_, &c_, &delta_, &hidden_attention_, &probs_, &abar_dense_, &bbar_dense_};
+}
+
 uint64_t GpuResults::bytes() const {
   uint64_t total = 0;
-  for (const GpuTensor* t : {&h_, &abar_, &bbar_, &c_, &delta_, &kernel_, &hidden_attention_, &probs_, &abar_dense_,
-                             &bbar_dense_})
-    if (t->buffer) total += t->buffer->size();
+  for (const GpuTensor* t : tensors())
+    for (const auto& chunk : t->chunks) total += chunk->size();
   return total;
 }
 
 HeatmapView GpuResults::slice_view(const GpuTensor& tensor, int64_t first, Colormap map, float lo, float hi) {
-  HeatmapView view;
-  if (tensor.empty()) return view;
-  const bool rank3 = tensor.shape.size() == 3;
-  const int64_t rows = rank3 ? tensor.shape[1] : tensor.shape[0];
-  const int64_t cols = rank3 ? tensor.shape[2] : tensor.shape[1];
-  view.buffer = tensor.handle();
-  view.rows = static_cast<uint32_t>(rows);
-  view.cols = static_cast<uint32_t>(cols);
-  view.offset = static_cast<uint32_t>(rank3 ? first * rows * cols : 0);
-  view.row_stride = static_cast<uint32_t>(cols);
-  view.col_stride = 1;
+  if (tensor.empty() || tensor.shape.size() != 3) return {};
+  const auto rows = static_cast<uint32_t>(tensor.shape[1]), cols = static_cast<uint32_t>(tensor.shape[2]);
+  HeatmapView view = tensor.view(first, 0, rows, cols, cols, 1);
   view.lo = lo;
   view.hi = hi;
   view.colormap = map;

@@ -1,5 +1,6 @@
-// HeatmapRenderer: the graphics pipeline, per-buffer descriptor sets and the ImDrawList
-// callback that records a heatmap quad into the command buffer ImGui is filling.
+// HeatmapRenderer: the graphics pipeline, per-buffer descriptor sets (kept while the buffer is
+// drawn, freed a few frames after it was last drawn) and the ImDrawList callback that records
+// a heatmap quad into the command buffer ImGui is filling.
 //
 // Sections: pipeline creation, descriptor sets, queueing, recording.
 #include "viz/render/heatmap.h"
@@ -10,6 +11,10 @@
 #include "gpu/shader_module.h"
 
 namespace seqscope::viz {
+namespace {
+// A buffer's descriptor set is freed once the buffer has not been drawn for this many frames.
+constexpr uint64_t k_frames_before_freeing_a_set = 3;
+}  // namespace
 
 // ---- pipeline creation ---------------------------------------------------------------------
 
@@ -25,15 +30,17 @@ HeatmapRenderer::HeatmapRenderer(const gpu::Context& context, VkRenderPass rende
   VkDescriptorSetLayoutCreateInfo layout_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
   layout_info.bindingCount = 2;
   layout_info.pBindings = bindings;
-  SEQSCOPE_VK_CHECK(vkCreateDescriptorSetLayout(device, &layout_info, nullptr, &set_layout_));
+  SEQSCOPE_VK_CHECK(vkCreateDescriptorSetLayout(device, &layout_info, nullptr, set_layout_.receive(device)));
+  const VkDescriptorSetLayout set_layout = set_layout_.get();
 
   VkPushConstantRange push{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(HeatmapPush)};
   VkPipelineLayoutCreateInfo pipeline_layout_info{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   pipeline_layout_info.setLayoutCount = 1;
-  pipeline_layout_info.pSetLayouts = &set_layout_;
+  pipeline_layout_info.pSetLayouts = &set_layout;
   pipeline_layout_info.pushConstantRangeCount = 1;
   pipeline_layout_info.pPushConstantRanges = &push;
-  SEQSCOPE_VK_CHECK(vkCreatePipelineLayout(device, &pipeline_layout_info, nullptr, &pipeline_layout_));
+  SEQSCOPE_VK_CHECK(
+      vkCreatePipelineLayout(device, &pipeline_layout_info, nullptr, pipeline_layout_.receive(device)));
 
   VkDescriptorPoolSize pool_size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1024};
   VkDescriptorPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
@@ -41,7 +48,7 @@ HeatmapRenderer::HeatmapRenderer(const gpu::Context& context, VkRenderPass rende
   pool_info.maxSets = 512;
   pool_info.poolSizeCount = 1;
   pool_info.pPoolSizes = &pool_size;
-  SEQSCOPE_VK_CHECK(vkCreateDescriptorPool(device, &pool_info, nullptr, &pool_));
+  SEQSCOPE_VK_CHECK(vkCreateDescriptorPool(device, &pool_info, nullptr, pool_.receive(device)));
 
   const auto tables = colormap_tables();
   lut_ = std::make_unique<gpu::GpuBuffer>(context, tables.size_bytes());
@@ -51,13 +58,13 @@ HeatmapRenderer::HeatmapRenderer(const gpu::Context& context, VkRenderPass rende
 
 void HeatmapRenderer::create_pipeline(VkRenderPass render_pass) {
   VkDevice device = context_.device();
-  VkShaderModule vert = gpu::make_shader_module(device, "heatmap.vert");
-  VkShaderModule frag = gpu::make_shader_module(device, "heatmap.frag");
+  const gpu::ShaderModuleHandle vert = gpu::make_shader_module(device, "heatmap.vert");
+  const gpu::ShaderModuleHandle frag = gpu::make_shader_module(device, "heatmap.frag");
   VkPipelineShaderStageCreateInfo stages[2]{};
-  stages[0] = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_VERTEX_BIT, vert,
+  stages[0] = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_VERTEX_BIT, vert.get(),
                "main", nullptr};
-  stages[1] = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_FRAGMENT_BIT, frag,
-               "main", nullptr};
+  stages[1] = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO, nullptr, 0, VK_SHADER_STAGE_FRAGMENT_BIT,
+               frag.get(), "main", nullptr};
   VkPipelineVertexInputStateCreateInfo vertex_input{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
   VkPipelineInputAssemblyStateCreateInfo assembly{VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
   assembly.topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
@@ -93,35 +100,29 @@ void HeatmapRenderer::create_pipeline(VkRenderPass render_pass) {
   info.pDepthStencilState = &depth;
   info.pColorBlendState = &blend;
   info.pDynamicState = &dynamic;
-  info.layout = pipeline_layout_;
+  info.layout = pipeline_layout_.get();
   info.renderPass = render_pass;
-  const VkResult result = vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline_);
-  vkDestroyShaderModule(device, vert, nullptr);
-  vkDestroyShaderModule(device, frag, nullptr);
-  SEQSCOPE_VK_CHECK(result);
+  SEQSCOPE_VK_CHECK(vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, pipeline_.receive(device)));
 }
 
-HeatmapRenderer::~HeatmapRenderer() {
-  VkDevice device = context_.device();
-  vkDeviceWaitIdle(device);
-  lut_.reset();
-  if (pipeline_) vkDestroyPipeline(device, pipeline_, nullptr);
-  if (pipeline_layout_) vkDestroyPipelineLayout(device, pipeline_layout_, nullptr);
-  if (pool_) vkDestroyDescriptorPool(device, pool_, nullptr);
-  if (set_layout_) vkDestroyDescriptorSetLayout(device, set_layout_, nullptr);
-}
+// The pipeline objects and the pool (with every set) go with the members once the GPU is idle.
+HeatmapRenderer::~HeatmapRenderer() { vkDeviceWaitIdle(context_.device()); }
 
 // ---- descriptor sets -----------------------------------------------------------------------
 
-VkDescriptorSet HeatmapRenderer::descriptor_for(VkBuffer buffer) {
-  if (auto it = sets_.find(buffer); it != sets_.end()) return it->second;
+VkDescriptorSet HeatmapRenderer::descriptor_for(const gpu::GpuBuffer& buffer) {
+  if (auto it = sets_.find(buffer.id()); it != sets_.end()) {
+    it->second.last_frame = frame_;
+    return it->second.set;
+  }
+  const VkDescriptorSetLayout set_layout = set_layout_.get();
   VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-  alloc.descriptorPool = pool_;
+  alloc.descriptorPool = pool_.get();
   alloc.descriptorSetCount = 1;
-  alloc.pSetLayouts = &set_layout_;
+  alloc.pSetLayouts = &set_layout;
   VkDescriptorSet set = VK_NULL_HANDLE;
   SEQSCOPE_VK_CHECK(vkAllocateDescriptorSets(context_.device(), &alloc, &set));
-  VkDescriptorBufferInfo infos[2] = {{buffer, 0, VK_WHOLE_SIZE}, {lut_->buffer(), 0, VK_WHOLE_SIZE}};
+  VkDescriptorBufferInfo infos[2] = {{buffer.buffer(), 0, VK_WHOLE_SIZE}, {lut_->buffer(), 0, VK_WHOLE_SIZE}};
   VkWriteDescriptorSet writes[2]{};
   for (uint32_t i = 0; i < 2; ++i) {
     writes[i].sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET;
@@ -132,21 +133,39 @@ VkDescriptorSet HeatmapRenderer::descriptor_for(VkBuffer buffer) {
     writes[i].pBufferInfo = &infos[i];
   }
   vkUpdateDescriptorSets(context_.device(), 2, writes, 0, nullptr);
-  sets_.emplace(buffer, set);
+  sets_.emplace(buffer.id(), CachedSet{set, frame_});
   return set;
 }
 
-void HeatmapRenderer::forget_buffer(VkBuffer buffer) {
-  if (auto it = sets_.find(buffer); it != sets_.end()) {
-    vkFreeDescriptorSets(context_.device(), pool_, 1, &it->second);
-    sets_.erase(it);
+// Frees the sets of buffers not drawn for k_frames_before_freeing_a_set frames. A command
+// buffer of an earlier frame may still be pending, so the device is waited on first; that
+// happens only in the frames after buffers were replaced.
+void HeatmapRenderer::free_unused_sets() {
+  auto unused = [&](const auto& entry) { return entry.second.last_frame + k_frames_before_freeing_a_set < frame_; };
+  if (std::none_of(sets_.begin(), sets_.end(), unused)) return;
+  vkDeviceWaitIdle(context_.device());
+  for (auto it = sets_.begin(); it != sets_.end();) {
+    if (!unused(*it)) {
+      ++it;
+      continue;
+    }
+    vkFreeDescriptorSets(context_.device(), pool_.get(), 1, &it->second.set);
+    it = sets_.erase(it);
   }
 }
 
 // ---- queueing ------------------------------------------------------------------------------
 
+void HeatmapRenderer::begin_frame() {
+  ++frame_;
+  draws_.clear();
+  free_unused_sets();
+}
+
 void HeatmapRenderer::draw(ImDrawList* list, const HeatmapView& view, ImVec2 min, ImVec2 max) {
-  if (view.buffer == VK_NULL_HANDLE || view.rows == 0 || view.cols == 0) return;
+  if (view.buffer == nullptr || view.rows == 0 || view.cols == 0) return;
+  // Queued counts as drawn: headless renders record only the last of their settling frames.
+  if (auto it = sets_.find(view.buffer->id()); it != sets_.end()) it->second.last_frame = frame_;
   draws_.push_back({this, view, min, max});
   list->AddCallback(&HeatmapRenderer::on_draw_callback, &draws_.back());
   list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);  // ImGui rebinds its own pipeline
@@ -186,12 +205,12 @@ void HeatmapRenderer::record(const QueuedDraw& draw, const ImDrawCmd* cmd) {
                    {v.rows, v.cols, v.offset, v.row_stride},
                    {v.lo, v.hi, 0.0f, 0.0f},
                    {static_cast<uint32_t>(v.colormap), v.log_scale ? 1u : 0u, v.col_stride, 0u}};
-  VkDescriptorSet set = descriptor_for(v.buffer);
-  vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
-  vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_layout_, 0, 1, &set, 0, nullptr);
+  VkDescriptorSet set = descriptor_for(*v.buffer);
+  vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_.get());
+  vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_layout_.get(), 0, 1, &set, 0, nullptr);
   vkCmdSetViewport(cmd_, 0, 1, &viewport);
   vkCmdSetScissor(cmd_, 0, 1, &scissor);
-  vkCmdPushConstants(cmd_, pipeline_layout_, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
+  vkCmdPushConstants(cmd_, pipeline_layout_.get(), VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                      sizeof(HeatmapPush), &push);
   vkCmdDraw(cmd_, 6, 1, 0, 0);
 }

@@ -14,19 +14,28 @@
 
 #include "gpu/buffer.h"
 #include "gpu/context.h"
+#include "gpu/handle.h"
 #include "viz/widgets/colormap.h"
 
 namespace seqscope::viz {
 
 // A strided 2-D view of floats in a GPU buffer: element (r, c) is
 // buffer[offset + r*row_stride + c*col_stride]. Slices of [L, D, N] tensors need no copy.
+// The buffer must live until the frame that draws the view has been rendered.
 struct HeatmapView {
-  VkBuffer buffer = VK_NULL_HANDLE;
+  const gpu::GpuBuffer* buffer = nullptr;
   uint32_t rows = 0, cols = 0;
   uint32_t offset = 0, row_stride = 0, col_stride = 1;
   float lo = 0.0f, hi = 1.0f;  // value range mapped to the colormap (log10 units when log_scale)
   Colormap colormap = Colormap::Viridis;
   bool log_scale = false;
+};
+
+// Part of a heatmap whose columns come from several buffers (a tensor split along the axis
+// the columns run over): this piece draws columns [first_col, first_col + view.cols).
+struct HeatmapPiece {
+  HeatmapView view;
+  uint32_t first_col = 0;
 };
 
 // Mirrors shaders/heatmap_push.glsl.
@@ -51,10 +60,11 @@ class HeatmapRenderer {
   // Call before ImGui_ImplVulkan_RenderDrawData: the 1.86 backend calls callbacks without the
   // command buffer, so the callbacks find it (and the display transform) here.
   void begin_render(VkCommandBuffer cmd, const ImDrawData* draw_data);
-  // Call after NewFrame: forgets last frame's queued draws.
-  void begin_frame() { draws_.clear(); }
-  // Drops the cached descriptor set of a buffer that is about to be destroyed.
-  void forget_buffer(VkBuffer buffer);
+  // Call after NewFrame, before anything is recorded: forgets last frame's queued draws and
+  // frees the descriptor sets of buffers not drawn for a few frames (destroyed ones included).
+  void begin_frame();
+  // Descriptor sets held now (one per buffer drawn recently); for tests.
+  size_t cached_sets() const { return sets_.size(); }
 
  private:
   struct QueuedDraw {
@@ -62,18 +72,27 @@ class HeatmapRenderer {
     HeatmapView view;
     ImVec2 min, max;
   };
+  // A buffer's descriptor set and the frame that last drew it.
+  struct CachedSet {
+    VkDescriptorSet set = VK_NULL_HANDLE;
+    uint64_t last_frame = 0;
+  };
   static void on_draw_callback(const ImDrawList* list, const ImDrawCmd* cmd);
   void record(const QueuedDraw& draw, const ImDrawCmd* cmd);
-  VkDescriptorSet descriptor_for(VkBuffer buffer);
+  VkDescriptorSet descriptor_for(const gpu::GpuBuffer& buffer);
+  void free_unused_sets();
   void create_pipeline(VkRenderPass render_pass);
 
   const gpu::Context& context_;
-  VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
-  VkPipelineLayout pipeline_layout_ = VK_NULL_HANDLE;
-  VkPipeline pipeline_ = VK_NULL_HANDLE;
-  VkDescriptorPool pool_ = VK_NULL_HANDLE;
+  gpu::DescriptorSetLayoutHandle set_layout_;
+  gpu::PipelineLayoutHandle pipeline_layout_;
+  gpu::PipelineHandle pipeline_;
+  gpu::DescriptorPoolHandle pool_;
   std::unique_ptr<gpu::GpuBuffer> lut_;
-  std::unordered_map<VkBuffer, VkDescriptorSet> sets_;
+  // Keyed by GpuBuffer::id, never by VkBuffer: a destroyed buffer's handle may come back as a
+  // new buffer's, and a set written for the old one would read freed memory (issue 16, fault 7).
+  std::unordered_map<uint64_t, CachedSet> sets_;
+  uint64_t frame_ = 0;
   std::deque<QueuedDraw> draws_;  // deque: pointers handed to ImGui stay valid while it grows
   VkCommandBuffer cmd_ = VK_NULL_HANDLE;
   ImVec2 display_pos_{}, display_size_{1, 1}, framebuffer_scale_{1, 1};

@@ -17,18 +17,28 @@ void format_tick(char* out, size_t size, float value, bool log_scale) {
 }  // namespace
 
 HeatmapHover heatmap_item(const char* id, HeatmapRenderer& heatmaps, const HeatmapView& view, ImVec2 size) {
+  const HeatmapPiece whole{view, 0};
+  return heatmap_item(id, heatmaps, std::span(&whole, 1), view.rows, view.cols, size);
+}
+
+HeatmapHover heatmap_item(const char* id, HeatmapRenderer& heatmaps, std::span<const HeatmapPiece> pieces,
+                          uint32_t rows, uint32_t cols, ImVec2 size) {
   HeatmapHover hover;
   const ImVec2 min = ImGui::GetCursorScreenPos();
   const ImVec2 max{min.x + size.x, min.y + size.y};
   hover.clicked = ImGui::InvisibleButton(id, size);
   ImDrawList* list = ImGui::GetWindowDrawList();
-  heatmaps.draw(list, view, min, max);
+  const float col_width = cols > 0 ? size.x / static_cast<float>(cols) : 0.0f;
+  for (const HeatmapPiece& piece : pieces) {
+    const float x0 = min.x + col_width * static_cast<float>(piece.first_col);
+    heatmaps.draw(list, piece.view, ImVec2(x0, min.y), ImVec2(x0 + col_width * static_cast<float>(piece.view.cols), max.y));
+  }
   list->AddRect(ImVec2(min.x - 1, min.y - 1), ImVec2(max.x + 1, max.y + 1), ImGui::GetColorU32(ImGuiCol_Border));
-  if (ImGui::IsItemHovered() && view.rows > 0 && view.cols > 0) {
+  if (ImGui::IsItemHovered() && rows > 0 && cols > 0) {
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     hover.hovered = true;
-    hover.col = std::clamp(static_cast<int>((mouse.x - min.x) / size.x * view.cols), 0, static_cast<int>(view.cols) - 1);
-    hover.row = std::clamp(static_cast<int>((mouse.y - min.y) / size.y * view.rows), 0, static_cast<int>(view.rows) - 1);
+    hover.col = std::clamp(static_cast<int>((mouse.x - min.x) / size.x * cols), 0, static_cast<int>(cols) - 1);
+    hover.row = std::clamp(static_cast<int>((mouse.y - min.y) / size.y * rows), 0, static_cast<int>(rows) - 1);
   }
   return hover;
 }

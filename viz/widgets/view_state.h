@@ -1,11 +1,10 @@
 // ViewState: what the user looks at, not what is computed: the cursor t, the selected channel
 // and head, map normalization and scale, playback. Moving any of these never recomputes.
 #pragma once
+#include "viz/widgets/map_normalization.h"
 
 namespace seqscope::viz {
 
-// How L x L maps (attention probs, hidden attention alpha) are scaled for display.
-enum class MapNormalization { Raw, RowNormalized, MinMaxAbs };
 // Which block statistic a pooled overview (L beyond a full map) shows.
 enum class PooledStatistic { MaxAbs, Mean };
 
