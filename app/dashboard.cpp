@@ -25,8 +25,9 @@ constexpr float k_min_grid_lines = 46.0f;    // the panel grid's least height, i
 float ui_scale() { return ImGui::GetFontSize() / viz::k_base_font_px; }
 
 // The three rows of each column; index 0 holds the two "attention maps" side by side.
-constexpr const char* k_ssm_column[3] = {"hidden_attention", "ssm_state", "ssm_dynamics"};
-constexpr const char* k_attention_column[3] = {"attention", "outputs", "cost"};
+constexpr viz::PanelId k_ssm_column[3] = {viz::PanelId::HiddenAttention, viz::PanelId::SsmState,
+                                          viz::PanelId::SsmDynamics};
+constexpr viz::PanelId k_attention_column[3] = {viz::PanelId::Attention, viz::PanelId::Outputs, viz::PanelId::Cost};
 
 }  // namespace
 
@@ -57,14 +58,14 @@ void Dashboard::advance(double dt_seconds) {
   if (gpu_.has_results()) viz::TransportPanel::advance(view_, gpu_.results().inputs.length(), dt_seconds);
 }
 
-viz::Panel* Dashboard::find_panel(const std::string& name) {
+viz::Panel* Dashboard::find_panel(viz::PanelId id) {
   for (auto& panel : panels_)
-    if (name == panel->name()) return panel.get();
+    if (panel->id() == id) return panel.get();
   return nullptr;
 }
 
 viz::SsmDynamicsPanel* Dashboard::dynamics_panel() {
-  return dynamic_cast<viz::SsmDynamicsPanel*>(find_panel("ssm_dynamics"));
+  return dynamic_cast<viz::SsmDynamicsPanel*>(find_panel(viz::PanelId::SsmDynamics));
 }
 
 void Dashboard::open_lesson(const compute::Lesson& lesson, int step) {
@@ -196,8 +197,9 @@ void Dashboard::fit_rows_to_lesson() {
   if (!rows_before_lesson_) rows_before_lesson_ = std::array<float, 2>{row_split_[0], row_split_[1]};
   const auto& before = *rows_before_lesson_;
   float share[3] = {before[0], before[1] - before[0], 1.0f - before[1]};
+  auto emphasized = [&](viz::PanelId id) { return lessons_.emphasized(viz::panel_info(id).name); };
   for (int row = 0; row < 3; ++row)
-    if (lessons_.emphasized(k_ssm_column[row]) || lessons_.emphasized(k_attention_column[row])) share[row] *= 2.0f;
+    if (emphasized(k_ssm_column[row]) || emphasized(k_attention_column[row])) share[row] *= 2.0f;
   const float total = share[0] + share[1] + share[2];
   row_split_[0] = share[0] / total;
   row_split_[1] = (share[0] + share[1]) / total;
@@ -207,12 +209,13 @@ void Dashboard::draw_top_strip(viz::PanelContext& context) {
   // Two real models with their own tokenizers stack two strips, each with its header and boxes.
   const float lines = context.results.attention_tokens.active() ? 2.0f * k_token_strip_lines : k_token_strip_lines;
   const float strip = ImGui::GetTextLineHeightWithSpacing() * lines + ImGui::GetStyle().WindowPadding.y * 2;
-  draw_panel_child("tokens", context, ImVec2(0, strip));
+  draw_panel_child(viz::PanelId::Tokens, context, ImVec2(0, strip));
   transport_.draw(view_, context.results.inputs.length());
 }
 
-void Dashboard::draw_panel_child(const char* name, viz::PanelContext& context, ImVec2 size) {
-  viz::Panel* panel = find_panel(name);
+void Dashboard::draw_panel_child(viz::PanelId id, viz::PanelContext& context, ImVec2 size) {
+  viz::Panel* panel = find_panel(id);
+  const char* name = viz::panel_info(id).name;
   ImGui::BeginChild(name, size, true, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   panel_rects_.push_back({name, ImGui::GetWindowPos(), ImGui::GetWindowSize()});
   // The grid of panels is laid out with zero item spacing; inside a panel the theme's applies.
@@ -418,9 +421,6 @@ void Dashboard::draw_help_window() {
 // docs/dashboard.md: 1 input, 2 transport, 3 SSM state, 4 dynamics, 5 attention, 6 hidden
 // attention, 7 outputs, 8 cost, 9 controls.
 void Dashboard::draw_panel_numbers() {
-  static const std::pair<const char*, int> k_numbers[] = {{"tokens", 1},    {"ssm_state", 3},        {"ssm_dynamics", 4},
-                                                          {"attention", 5}, {"hidden_attention", 6}, {"outputs", 7},
-                                                          {"cost", 8}};
   ImDrawList* list = ImGui::GetForegroundDrawList();
   auto badge = [&](ImVec2 center, int number) {
     const float radius = ImGui::GetFontSize() * 0.75f;
@@ -432,8 +432,7 @@ void Dashboard::draw_panel_numbers() {
   };
   // On each panel's top-left corner, where they cover the least of its contents.
   for (const PanelRect& rect : panel_rects_)
-    for (const auto& [name, number] : k_numbers)
-      if (rect.name == name) badge(rect.min, number);
+    if (const auto id = viz::panel_from_name(rect.name)) badge(rect.min, viz::panel_info(*id).docs_number);
   if (!panel_rects_.empty()) {
     const PanelRect& tokens = panel_rects_.front();
     const float transport_mid = tokens.min.y + tokens.size.y + ImGui::GetFrameHeightWithSpacing() * 0.5f;
@@ -456,7 +455,8 @@ std::string Dashboard::panel_layout() const {
 // ---- single-panel export -------------------------------------------------------------------
 
 bool Dashboard::draw_single_panel(const std::string& name) {
-  viz::Panel* panel = find_panel(name);
+  const auto id = viz::panel_from_name(name);
+  viz::Panel* panel = id ? find_panel(*id) : nullptr;
   if (!panel || !gpu_.has_results()) return false;
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);

@@ -66,7 +66,7 @@ class Dashboard {
   void draw_menu_bar();
   void draw_top_strip(viz::PanelContext& context);
   void draw_columns(viz::PanelContext& context, float height);
-  void draw_panel_child(const char* name, viz::PanelContext& context, ImVec2 size);
+  void draw_panel_child(viz::PanelId id, viz::PanelContext& context, ImVec2 size);
   void draw_status_bar(const DashboardStatus& status);
   void draw_panel_numbers();
   void draw_help_window();
@@ -77,7 +77,7 @@ class Dashboard {
   viz::PanelContext panel_context();
   void start_lesson_sweep();
   void handle_sweep_request(const viz::PanelContext& context);
-  viz::Panel* find_panel(const std::string& name);
+  viz::Panel* find_panel(viz::PanelId id);
   viz::SsmDynamicsPanel* dynamics_panel();
 
   Workspace& workspace_;

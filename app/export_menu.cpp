@@ -12,7 +12,7 @@
 #include "compute/io/tensor_csv.h"
 #include "compute/io/tensor_export.h"
 #include "core/atomic_file.h"
-#include "viz/panels/panel_context.h"
+#include "viz/panels/panel_id.h"
 
 namespace seqscope::app {
 namespace {
@@ -97,9 +97,9 @@ void ExportMenu::draw_file_menu_items() {
     open_dialog_ = Dialog::Png;
   }
   if (ImGui::BeginMenu("Export panel PNG", !busy)) {
-    for (const char* name : viz::k_panel_names)
-      if (ImGui::MenuItem(name)) {
-        target_ = name;
+    for (const viz::PanelInfo& panel : viz::k_panels)
+      if (ImGui::MenuItem(panel.name)) {
+        target_ = panel.name;
         open_dialog_ = Dialog::Png;
       }
     ImGui::EndMenu();
@@ -171,8 +171,8 @@ bool ExportMenu::error_line_and_buttons(const char* action) {
 void ExportMenu::draw_target_and_scale() {
   if (ImGui::BeginCombo("figure", target_.empty() ? "dashboard" : target_.c_str())) {
     if (ImGui::Selectable("dashboard", target_.empty())) target_.clear();
-    for (const char* name : viz::k_panel_names)
-      if (ImGui::Selectable(name, target_ == name)) target_ = name;
+    for (const viz::PanelInfo& panel : viz::k_panels)
+      if (ImGui::Selectable(panel.name, target_ == panel.name)) target_ = panel.name;
     ImGui::EndCombo();
   }
   ImGui::Combo("scale", &scale_index_, "x1\0x2\0x4\0");

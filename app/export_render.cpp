@@ -10,7 +10,7 @@
 
 #include "app/dashboard.h"
 #include "core/version.h"
-#include "viz/panels/panel_context.h"
+#include "viz/panels/panel_id.h"
 #include "viz/render/headless_ui.h"
 #include "viz/widgets/imgui_context_scope.h"
 
@@ -19,8 +19,7 @@ namespace seqscope::app {
 // ---- figure spec ---------------------------------------------------------------------------
 
 void check_figure_spec(const FigureSpec& spec) {
-  if (!spec.panel.empty() && std::find(std::begin(viz::k_panel_names), std::end(viz::k_panel_names),
-                                       std::string_view(spec.panel)) == std::end(viz::k_panel_names))
+  if (!spec.panel.empty() && !viz::panel_from_name(spec.panel))
     throw compute::UserError("unknown panel '" + spec.panel + "' (see seqscope export --list-panels)");
   if (spec.scale != 1 && spec.scale != 2 && spec.scale != 4)
     throw compute::UserError("scale " + std::to_string(spec.scale) + " is not supported (use 1, 2 or 4)");

@@ -16,7 +16,7 @@
 #include "app/workspace.h"
 #include "compute/io/tensor_csv.h"
 #include "compute/io/tensor_export.h"
-#include "viz/panels/panel_context.h"
+#include "viz/panels/panel_id.h"
 #include "viz/render/gif_writer.h"
 #include "viz/render/image_export.h"
 
@@ -91,7 +91,7 @@ int run_list_devices() {
 
 int run_export(const Options& options) {
   if (options.list_panels) {
-    for (const char* name : viz::k_panel_names) std::printf("%s\n", name);
+    for (const viz::PanelInfo& panel : viz::k_panels) std::printf("%s\n", panel.name);
     return 0;
   }
   const FigureSpec spec = figure_spec(options);

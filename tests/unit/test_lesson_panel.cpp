@@ -33,8 +33,7 @@ size_t distinct_colors(const Image& image, uint32_t x0, uint32_t x1) {
 }
 
 bool is_panel_name(const std::string& name) {
-  return name == "scan_distances" ||
-         std::find(std::begin(k_panel_names), std::end(k_panel_names), std::string_view(name)) != std::end(k_panel_names);
+  return name == "scan_distances" || panel_from_name(name).has_value();
 }
 
 TEST(LessonPanel, EmphasizedNamesArePanels) {

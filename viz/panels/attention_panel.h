@@ -60,8 +60,7 @@ std::string attention_block_tooltip(const compute::Results& results, int head, i
 
 class AttentionPanel : public Panel {
  public:
-  const char* name() const override { return "attention"; }
-  const char* title() const override { return "Attention"; }
+  PanelId id() const override { return PanelId::Attention; }
   void draw(PanelContext& context) override;
 
   // Screen rectangle (min, max) of the single-head map in the last frame; empty in the grid view.

@@ -35,8 +35,7 @@ ByteUnit byte_unit(double max_bytes);
 
 class CostPanel : public Panel {
  public:
-  const char* name() const override { return "cost"; }
-  const char* title() const override { return "Cost: SSM vs attention"; }
+  PanelId id() const override { return PanelId::Cost; }
   void draw(PanelContext& context) override;
 };
 

@@ -10,8 +10,7 @@ namespace seqscope::viz {
 
 class HiddenAttentionPanel : public Panel {
  public:
-  const char* name() const override { return "hidden_attention"; }
-  const char* title() const override { return "Hidden attention α (SSM)"; }
+  PanelId id() const override { return PanelId::HiddenAttention; }
   void draw(PanelContext& context) override;
 
   // Where the last draw put the map, in screen pixels (tests sample colors there).

@@ -30,8 +30,7 @@ std::string outputs_header(int d, int t, int heads, int head_dim);
 
 class OutputsPanel : public Panel {
  public:
-  const char* name() const override { return "outputs"; }
-  const char* title() const override { return "Outputs"; }
+  PanelId id() const override { return PanelId::Outputs; }
   void draw(PanelContext& context) override;
 };
 

@@ -6,18 +6,20 @@
 #include <vector>
 
 #include "viz/panels/panel_context.h"
+#include "viz/panels/panel_id.h"
 
 namespace seqscope::viz {
 
 class Panel {
  public:
   virtual ~Panel() = default;
-  virtual const char* name() const = 0;   // export name, e.g. "ssm_state"
-  virtual const char* title() const = 0;  // shown in its header, e.g. "SSM state h_t"
+  virtual PanelId id() const = 0;
+  const char* name() const { return panel_info(id()).name; }    // export name, e.g. "ssm_state"
+  const char* title() const { return panel_info(id()).title; }  // its header, e.g. "SSM state"
   virtual void draw(PanelContext& context) = 0;
 };
 
-// Every result panel, in k_panel_names order (viz/panels/panels.cpp).
+// Every result panel, in k_panels order (viz/panels/panels.cpp).
 std::vector<std::unique_ptr<Panel>> make_panels();
 
 }  // namespace seqscope::viz

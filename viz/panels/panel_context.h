@@ -40,8 +40,4 @@ struct PanelContext {
   SweepRequest sweep_request = SweepRequest::None;
 };
 
-// Panel names as used by `seqscope export --panel NAME`.
-inline constexpr const char* k_panel_names[] = {"tokens", "ssm_state", "ssm_dynamics", "attention",
-                                                "hidden_attention", "outputs", "cost"};
-
 }  // namespace seqscope::viz

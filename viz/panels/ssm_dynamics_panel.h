@@ -11,8 +11,7 @@ namespace seqscope::viz {
 
 class SsmDynamicsPanel : public Panel {
  public:
-  const char* name() const override { return "ssm_dynamics"; }
-  const char* title() const override { return "A / B / C dynamics"; }
+  PanelId id() const override { return PanelId::SsmDynamics; }
   void draw(PanelContext& context) override;
 
   enum class Tab { Eigenvalues, Delta, Matrices, Kernel, Formulas };

@@ -12,8 +12,7 @@ namespace seqscope::viz {
 
 class SsmStatePanel : public Panel {
  public:
-  const char* name() const override { return "ssm_state"; }
-  const char* title() const override { return "SSM state"; }
+  PanelId id() const override { return PanelId::SsmState; }
   void draw(PanelContext& context) override;
 
   // Where the last draw put its maps, in screen pixels (tests sample colors there).

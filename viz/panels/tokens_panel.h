@@ -67,8 +67,7 @@ std::string token_tooltip(const compute::Inputs& inputs, int t);
 
 class TokensPanel : public Panel {
  public:
-  const char* name() const override { return "tokens"; }
-  const char* title() const override { return "Input"; }
+  PanelId id() const override { return PanelId::Tokens; }
   void draw(PanelContext& context) override;
 
   // Where the last frame put its token boxes or grid cells (what a click there selects).
