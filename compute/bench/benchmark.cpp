@@ -1,5 +1,6 @@
 // Benchmarks (benchmark.h). Sections: machine limits, timing and fitting, op inputs, the ops
-// with their byte and flop counts (docs/performance.md defines each), the Eigen run, output.
+// with their byte and flop counts (docs/performance.md defines each) and the dispatch of a case
+// table row (cases.h) to its op, the Eigen run, output.
 #include "compute/bench/benchmark.h"
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,8 @@
 #include <fstream>
 #include <limits>
 #include <random>
+#include <stdexcept>
+#include <string>
 
 #include "compute/attention/attention.h"
 #include "compute/backend/eigen_backend.h"
@@ -200,13 +203,18 @@ double time_op(const std::function<void()>& fn, bool quick) {
 
 constexpr double kF32 = 4.0;
 
-// Fused selective scan, y only (what a model layer needs); counts: selective_scan_cost.
-BenchResult selective_scan_op(int L, int D, int N, bool quick) {
-  ScanInputs s = scan_inputs(L, D, N, true);
+// A row of the bench: op and shape as the case table names them, backend "eigen".
+BenchResult eigen_row(BenchOp op, const BenchShape& shape) {
+  return {std::string(bench_op_name(op)), "eigen", shape};
+}
+
+// Fused selective scan [L, D], N, y only (what a model layer needs); counts: selective_scan_cost.
+BenchResult selective_scan_op(const BenchShape& shape, bool quick) {
+  ScanInputs s = scan_inputs(shape.L, shape.D, shape.N, true);
   const RealScanArgs args = scan_args(s, true);
-  BenchResult r{"selective_scan", "eigen", {L, D, N, 0, 0}};
+  BenchResult r = eigen_row(BenchOp::SelectiveScan, shape);
   r.ms = time_op([&] { scan_real_fused(args); }, quick);
-  const OpCost cost = selective_scan_cost(L, D, N);
+  const OpCost cost = selective_scan_cost(shape.L, shape.D, shape.N);
   r.bytes = cost.bytes, r.flops = cost.flops;
   return r;
 }
@@ -214,10 +222,11 @@ BenchResult selective_scan_op(int L, int D, int N, bool quick) {
 // LTI scan (real S4D, zoh), the same fused entry point with delta, B, C per channel: Abar and
 // Bbar once per mode (D N exps, negligible), then per (t, d, n) Abar h, +, Bbar u, C h, sum;
 // reads u, writes y (delta's first row only).
-BenchResult lti_scan_op(int L, int D, int N, bool quick) {
+BenchResult lti_scan_op(const BenchShape& shape, bool quick) {
+  const int L = shape.L, D = shape.D, N = shape.N;
   ScanInputs s = scan_inputs(L, D, N, false);
   const RealScanArgs args = scan_args(s, false);
-  BenchResult r{"lti_scan", "eigen", {L, D, N, 0, 0}};
+  BenchResult r = eigen_row(BenchOp::LtiScan, shape);
   r.ms = time_op([&] { scan_real_fused(args); }, quick);
   r.bytes = kF32 * (2.0 * L * D + 4.0 * D * N + 2.0 * D);
   r.flops = double(L) * D * N * 5.0 + 2.0 * L * D + D * N * (2.0 * kExpFlops + 4.0);
@@ -226,7 +235,8 @@ BenchResult lti_scan_op(int L, int D, int N, bool quick) {
 
 // Convolution kernel K [D, L] of a diagonal LTI model: per (d, k, n) a complex multiply in
 // double (6) and an add; writes K.
-BenchResult lti_kernel_op(int L, int D, int N, bool quick) {
+BenchResult lti_kernel_op(const BenchShape& shape, bool quick) {
+  const int L = shape.L, D = shape.D, N = shape.N;
   std::mt19937 rng(11);
   MatrixC Abar(D, N), Bbar(D, N), C(D, N);
   std::uniform_real_distribution<float> decay(0.9f, 0.999f);
@@ -236,7 +246,7 @@ BenchResult lti_kernel_op(int L, int D, int N, bool quick) {
       Bbar(d, n) = Complex(0.01f * static_cast<float>(n + 1), 0.0f);
       C(d, n) = Complex(1.0f, 0.0f);
     }
-  BenchResult r{"lti_kernel", "eigen", {L, D, N, 0, 0}};
+  BenchResult r = eigen_row(BenchOp::LtiKernel, shape);
   Matrix K;
   r.ms = time_op([&] { K = kernel_diagonal_all(Abar, Bbar, C, L, false); }, quick);
   r.bytes = kF32 * D * L + 3.0 * 8.0 * D * N;
@@ -248,7 +258,8 @@ BenchResult lti_kernel_op(int L, int D, int N, bool quick) {
 // C prod, + (3, in double); bytes: alpha written (4 L^2), the complex float inputs Abar, Bbar,
 // C [L, N] read. Steps are small (delta = 0.001) so the decay never reaches the early exit and
 // the whole triangle is computed.
-BenchResult hidden_attention_op(int L, int N, bool quick) {
+BenchResult hidden_attention_op(const BenchShape& shape, bool quick) {
+  const int L = shape.L, N = shape.N;
   std::mt19937 rng(13);
   TensorC Abar({L, 1, N}), Bbar({L, 1, N});
   MatrixC C(L, N), A(1, N);
@@ -261,7 +272,7 @@ BenchResult hidden_attention_op(int L, int N, bool quick) {
       Bbar.at(t, 0, n) = 0.001f * dist(rng);
       C(t, n) = dist(rng);
     }
-  BenchResult r{"hidden_attention", "eigen", {L, 1, N, 0, 0}};
+  BenchResult r = eigen_row(BenchOp::HiddenAttention, shape);
   Matrix alpha;
   r.ms = time_op(
       [&] { alpha = hidden_attention_diagonal(Abar, Bbar, C, RowsPer::Step, delta, A, 0, DecayMethod::Product, false); },
@@ -273,11 +284,12 @@ BenchResult hidden_attention_op(int L, int N, bool quick) {
 }
 
 // Causal softmax attention, one head, with the full maps; counts: softmax_attention_cost.
-BenchResult softmax_attention_op(int L, int dh, bool quick) {
+BenchResult softmax_attention_op(const BenchShape& shape, bool quick) {
+  const int L = shape.L, dh = shape.dh;
   std::mt19937 rng(17);
   const Matrix q = normal_matrix(rng, L, dh), k = normal_matrix(rng, L, dh), v = normal_matrix(rng, L, dh);
   Matrix scores(L, L), probs(L, L), out(L, dh);
-  BenchResult r{"softmax_attention", "eigen", {L, 0, 0, 1, dh}};
+  BenchResult r = eigen_row(BenchOp::SoftmaxAttention, shape);
   r.ms = time_op([&] { softmax_attention(q, k, v, MaskKind::Causal, 0, 1.0, 0.0, scores, probs, out); }, quick);
   const OpCost cost = softmax_attention_cost(L, dh);
   r.bytes = cost.bytes, r.flops = cost.flops;
@@ -289,7 +301,8 @@ BenchResult softmax_attention_op(int L, int dh, bool quick) {
 // query bin the exact probability rows (q k^T block, softmax), pooled into the P x P overview
 // (max |x| and sum: 2 more flops per pair), and p v. Bytes: u and the weights read, q, k, v,
 // out written, the two overview maps written; the [L, L] rows stay in cache.
-BenchResult pooled_overview_op(int L, int dh, bool quick) {
+BenchResult pooled_overview_op(const BenchShape& shape, bool quick) {
+  const int L = shape.L, dh = shape.dh;
   Session session;
   session.d_model = dh;
   session.attention.kind = AttentionKind::Softmax;
@@ -299,13 +312,25 @@ BenchResult pooled_overview_op(int L, int dh, bool quick) {
   session.attention.positional = Positional::None;
   std::mt19937 rng(19);
   const Matrix u = normal_matrix(rng, L, dh);
-  BenchResult r{"softmax_attention_pooled", "eigen", {L, 0, 0, 1, dh}};
+  BenchResult r = eigen_row(BenchOp::SoftmaxAttentionPooled, shape);
   Timings timings;
   r.ms = time_op([&] { (void)run_attention(session, u, timings); }, quick);
   const double pairs = 0.5 * L * (L + 1.0), P = std::min(L, kOverviewMaxSize);
   r.bytes = kF32 * (double(L) * dh + 3.0 * dh * dh + 4.0 * L * dh + 2.0 * P * P);
   r.flops = pairs * (4.0 * dh + 7.0 + kExpFlops) + 3.0 * 2.0 * L * double(dh) * dh;
   return r;
+}
+
+BenchResult run_bench_case(const BenchCase& c, bool quick) {
+  switch (c.op) {
+    case BenchOp::SelectiveScan: return selective_scan_op(c.shape, quick);
+    case BenchOp::LtiScan: return lti_scan_op(c.shape, quick);
+    case BenchOp::LtiKernel: return lti_kernel_op(c.shape, quick);
+    case BenchOp::HiddenAttention: return hidden_attention_op(c.shape, quick);
+    case BenchOp::SoftmaxAttention: return softmax_attention_op(c.shape, quick);
+    case BenchOp::SoftmaxAttentionPooled: return pooled_overview_op(c.shape, quick);
+  }
+  throw std::logic_error("unknown bench op");
 }
 
 double recompute_default_ms(bool quick) {
@@ -365,13 +390,7 @@ BenchReport run_eigen_bench(bool quick, const MachineLimits& machine,
     if (progress) progress(r);
     report.results.push_back(std::move(r));
   };
-  add(selective_scan_op(1024, 1536, 16, quick));  // Mamba-130m: d_inner 1536, d_state 16
-  for (int L = 256; L <= 65536; L *= 2) add(selective_scan_op(L, 64, 16, quick));
-  for (int L = 256; L <= 65536; L *= 4) add(lti_scan_op(L, 64, 16, quick));
-  for (int L = 256; L <= 65536; L *= 4) add(lti_kernel_op(L, 64, 16, quick));
-  for (int L = 256; L <= (quick ? 4096 : 8192); L *= 2) add(hidden_attention_op(L, 16, quick));
-  for (int L = 256; L <= 8192; L *= 2) add(softmax_attention_op(L, 64, quick));
-  for (int L = 16384; L <= (quick ? 16384 : 65536); L *= 2) add(pooled_overview_op(L, 64, quick));
+  for (const BenchCase& c : eigen_bench_cases(quick)) add(run_bench_case(c, quick));
   report.recompute_default_ms = recompute_default_ms(quick);
   fit_slopes(report);
   return report;
@@ -387,7 +406,7 @@ void fit_slopes(BenchReport& report) {
       }
     return loglog_slope(L, ms, 1024.0);
   };
-  report.slope_ssm = fit("selective_scan", 64);
+  report.slope_ssm = fit("selective_scan", kSweepShape.D);
   report.slope_attention = fit("softmax_attention", 0);
 }
 
@@ -402,7 +421,9 @@ SweepPlan quick_sweep_plan() {
 
 SweepTimer eigen_sweep_timer() {
   return [](SweepOp op, int L) {
-    return op == SweepOp::Ssm ? selective_scan_op(L, 64, 16, true).ms : softmax_attention_op(L, 64, true).ms;
+    BenchShape shape = kSweepShape;
+    shape.L = L;
+    return op == SweepOp::Ssm ? selective_scan_op(shape, true).ms : softmax_attention_op(shape, true).ms;
   };
 }
 
@@ -410,10 +431,10 @@ Session bench_sweep_session(int L) {
   Session s;
   s.input.kind = InputKind::Signal;
   s.input.length = L;
-  s.d_model = 64;
-  s.ssm.state_size = 16;
-  s.attention.heads = 1;
-  s.attention.head_dim = 64;
+  s.d_model = kSweepShape.D;
+  s.ssm.state_size = kSweepShape.N;
+  s.attention.heads = kSweepShape.H;
+  s.attention.head_dim = kSweepShape.dh;
   return s;
 }
 
@@ -452,8 +473,10 @@ CostSweep run_eigen_sweep(const std::function<void(int, int)>& progress, const s
   CostSweep sweep = run_cost_sweep(quick_sweep_plan(), eigen_sweep_timer(), progress, cancel);
   sweep.backend = "eigen";
   sweep.device = cpu_model();
-  sweep.ssm_op = "selective scan, D = 64, N = 16";
-  sweep.attention_op = "causal softmax, H = 1, dh = 64";
+  sweep.ssm_op =
+      "selective scan, D = " + std::to_string(kSweepShape.D) + ", N = " + std::to_string(kSweepShape.N);
+  sweep.attention_op =
+      "causal softmax, H = " + std::to_string(kSweepShape.H) + ", dh = " + std::to_string(kSweepShape.dh);
   return sweep;
 }
 

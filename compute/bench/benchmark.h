@@ -3,7 +3,8 @@
 // fused multiply-adds at the widest SIMD width Eigen compiles for, every core). Then each op
 // the Eigen backend runs, at fixed shapes, timed as the median of repeats, with the bound
 // bound_ms = max(bytes / copy bandwidth, flops / FMA peak) from the op's own byte and flop
-// counts (an exp counts as kExpFlops). No ImGui, no Vulkan: the app adds other backends' rows.
+// counts (an exp counts as kExpFlops). The shapes of the rows are the case table's
+// (cases.h). No ImGui, no Vulkan: the app adds other backends' rows.
 #pragma once
 #include <nlohmann/json_fwd.hpp>
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "compute/bench/cases.h"
 #include "compute/session/session.h"
 
 namespace seqscope::compute {
@@ -29,10 +31,6 @@ struct MachineLimits {
 MachineLimits measure_machine(bool quick);
 double measure_copy_gbps(int threads, bool quick);
 double measure_fma_gflops(int threads, bool quick);
-
-struct BenchShape {
-  int L = 0, D = 0, N = 0, H = 0, dh = 0;
-};
 
 struct BenchResult {
   std::string op;       // "selective_scan", "softmax_attention", ...
@@ -77,8 +75,8 @@ double median_ms(const std::function<void()>& fn, int repeats);
 // Least-squares slope of log y over log x for the points with x >= x_min (NaN if < 2 points).
 double loglog_slope(const std::vector<double>& x, const std::vector<double>& y, double x_min);
 
-// Every Eigen op at its shapes (quick: fewer repeats, shorter hidden-attention sweep), the
-// default session's recompute, and the slopes. progress (optional) gets one line per result.
+// Every row of eigen_bench_cases(quick) (quick: fewer repeats, and without the full_only rows),
+// the default session's recompute, and the slopes. progress (optional) gets one line per result.
 BenchReport run_eigen_bench(bool quick, const MachineLimits& machine,
                             const std::function<void(const BenchResult&)>& progress = {});
 // Recomputes slope_ssm and slope_attention from the eigen rows of report.results.
@@ -118,12 +116,12 @@ SweepPlan quick_sweep_plan();
 
 // Milliseconds of one op at length L.
 using SweepTimer = std::function<double(SweepOp op, int L)>;
-// The bench's selective_scan (D = 64, N = 16, y only) and causal softmax (H = 1, dh = 64, full
-// maps) ops, each the median of a few runs after a warm-up.
+// The bench's selective_scan (kSweepShape: D = 64, N = 16, y only) and causal softmax (H = 1,
+// dh = 64, full maps) ops, each the median of a few runs after a warm-up.
 SweepTimer eigen_sweep_timer();
 
-// The session the Vulkan rows of `seqscope bench` and the Vulkan sweep run: a signal of length L,
-// D = 64, N = 16 (the selective-scan sweep shape), one causal softmax head of width 64.
+// The session the Vulkan rows of `seqscope bench` and the Vulkan sweep run: a signal of length L
+// at kSweepShape (cases.h): D = 64, N = 16, one causal softmax head of width 64.
 Session bench_sweep_session(int L);
 
 // Times every point of the plan (SSM lengths first, then attention), calling progress(done,

@@ -1,17 +1,22 @@
 // Google Benchmark versions of the `seqscope bench` ops (compute/bench/benchmark.h defines their
-// byte and flop counts; docs/performance.md the shapes): the fused selective scan, the
-// blocked softmax attention with its full maps, and one channel's hidden attention.
+// byte and flop counts): the fused selective scan, the blocked softmax attention with its full
+// maps, and one channel's hidden attention, at the bench rows the case table marks `profiled`
+// (compute/bench/cases.h). Sections: inputs, the three benchmarks, registration and main.
 #include <benchmark/benchmark.h>
 
 #include <random>
+#include <string>
 
 #include "compute/attention/attention.h"
+#include "compute/bench/cases.h"
 #include "compute/ssm/hidden_attention.h"
 #include "compute/ssm/scan_fused.h"
 
 namespace {
 
 using namespace seqscope::compute;
+
+// ---- inputs --------------------------------------------------------------------------------
 
 Matrix normal(std::mt19937& rng, Eigen::Index rows, Eigen::Index cols) {
   std::normal_distribution<float> dist(0.0f, 1.0f);
@@ -20,9 +25,11 @@ Matrix normal(std::mt19937& rng, Eigen::Index rows, Eigen::Index cols) {
   return m;
 }
 
-// args: L, D; N = 16.
-void selective_scan(benchmark::State& state) {
-  const int L = static_cast<int>(state.range(0)), D = static_cast<int>(state.range(1)), N = 16;
+// ---- the three benchmarks ------------------------------------------------------------------
+
+// u [L, D], state size N.
+void selective_scan(benchmark::State& state, const BenchShape& shape) {
+  const int L = shape.L, D = shape.D, N = shape.N;
   std::mt19937 rng(7);
   const Matrix u = normal(rng, L, D), B = normal(rng, L, N), C = normal(rng, L, N);
   const Matrix delta = Matrix::Constant(L, D, 0.01f);
@@ -39,11 +46,10 @@ void selective_scan(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * int64_t{L} * D * N);
 }
-BENCHMARK(selective_scan)->Args({1024, 1536})->Args({4096, 64})->Args({65536, 64})->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// args: L; one causal head, dh = 64.
-void softmax_attention_full_map(benchmark::State& state) {
-  const int L = static_cast<int>(state.range(0)), dh = 64;
+// One causal head of width dh over L tokens.
+void softmax_attention_full_map(benchmark::State& state, const BenchShape& shape) {
+  const int L = shape.L, dh = shape.dh;
   std::mt19937 rng(17);
   const Matrix q = normal(rng, L, dh), k = normal(rng, L, dh), v = normal(rng, L, dh);
   Matrix scores(L, L), probs(L, L), out(L, dh);
@@ -53,11 +59,10 @@ void softmax_attention_full_map(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * int64_t{L} * (L + 1) / 2);
 }
-BENCHMARK(softmax_attention_full_map)->RangeMultiplier(4)->Range(256, 4096)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// args: L; one selective channel, N = 16.
-void hidden_attention_one_channel(benchmark::State& state) {
-  const int L = static_cast<int>(state.range(0)), N = 16;
+// One selective channel's alpha [L, L], state size N.
+void hidden_attention_one_channel(benchmark::State& state, const BenchShape& shape) {
+  const int L = shape.L, N = shape.N;
   TensorC Abar({L, 1, N}), Bbar({L, 1, N});
   MatrixC C = MatrixC::Constant(L, N, Complex(1.0f, 0.0f)), A(1, N);
   const Matrix delta = Matrix::Constant(L, 1, 0.001f);
@@ -72,8 +77,48 @@ void hidden_attention_one_channel(benchmark::State& state) {
     benchmark::DoNotOptimize(alpha.data());
   }
 }
-BENCHMARK(hidden_attention_one_channel)->RangeMultiplier(4)->Range(256, 4096)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// ---- registration and main -----------------------------------------------------------------
+
+using BenchmarkFn = void (*)(benchmark::State&, const BenchShape&);
+
+// The benchmark of a profiled row's op and its name, e.g. "selective_scan/1024/1536",
+// "softmax_attention_full_map/256", "hidden_attention_one_channel/256"; nullptr for other ops.
+BenchmarkFn benchmark_of(const BenchCase& c, std::string& name) {
+  const std::string L = std::to_string(c.shape.L);
+  switch (c.op) {
+    case BenchOp::SelectiveScan:
+      name = "selective_scan/" + L + "/" + std::to_string(c.shape.D);
+      return selective_scan;
+    case BenchOp::SoftmaxAttention:
+      name = "softmax_attention_full_map/" + L;
+      return softmax_attention_full_map;
+    case BenchOp::HiddenAttention:
+      name = "hidden_attention_one_channel/" + L;
+      return hidden_attention_one_channel;
+    default: return nullptr;
+  }
+}
+
+// One benchmark per row of the case table marked profiled: selective scan, then softmax, then
+// hidden attention (the order of the list before the table).
+void register_profiled_rows() {
+  for (BenchOp op : {BenchOp::SelectiveScan, BenchOp::SoftmaxAttention, BenchOp::HiddenAttention})
+    for (const BenchCase& c : eigen_bench_cases(true)) {
+      std::string name;
+      const BenchmarkFn fn = c.op == op && c.profiled ? benchmark_of(c, name) : nullptr;
+      if (!fn) continue;
+      benchmark::RegisterBenchmark(name.c_str(), fn, c.shape)->Unit(benchmark::kMillisecond)->UseRealTime();
+    }
+}
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  register_profiled_rows();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

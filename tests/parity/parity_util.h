@@ -1,6 +1,7 @@
 // Helpers of the parity tests: one VulkanBackend per test binary on the shared test context,
 // the normalized error ||a - b|| / max(||b||, tiny) (Frobenius norms over a whole tensor),
-// and a record of the worst error per op, printed at the end of the run.
+// a record of the worst error per op, printed at the end of the run, and the gtest names of
+// the case-table tests.
 #pragma once
 #include <gtest/gtest.h>
 
@@ -85,6 +86,15 @@ void expect_close_matrix(const std::string& op, const M& vulkan, const M& eigen)
   worst = std::max(worst, err);
   EXPECT_LE(err, kTolerance) << op;
 }
+
+// The name of a case-table test (INSTANTIATE_TEST_SUITE_P's last argument): the case's own
+// name from compute/bench/cases.h, so a failure names the case.
+struct CaseName {
+  template <typename Case>
+  std::string operator()(const ::testing::TestParamInfo<Case>& param_info) const {
+    return param_info.param.name;
+  }
+};
 
 class WorstErrorReport : public ::testing::Environment {
  public:

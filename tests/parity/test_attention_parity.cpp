@@ -1,37 +1,26 @@
 // Attention parity: scores, probs, out (and the projections) of VulkanBackend against
-// EigenBackend for softmax (causal, none, window; ALiBi, RoPE, sinusoidal, temperature),
-// linear attention (elu+1 and identity; causal, none, window) and the lag head, H = 1..8.
+// EigenBackend for every case of the case table's attention_parity_cases()
+// (compute/bench/cases.h): softmax (causal, none, window; ALiBi, RoPE, sinusoidal,
+// temperature), linear attention (elu+1 and identity; causal, none, window) and the lag head,
+// H = 1..8, one test per case, named after it. Then the pooled overviews past a full map.
+#include <ostream>
+
+#include "compute/bench/cases.h"
 #include "compute/session/inputs.h"
 #include "tests/parity/parity_util.h"
+
+namespace seqscope::compute {
+
+// gtest prints a case by its name (instead of its bytes) when a test fails.
+void PrintTo(const AttentionCase& c, std::ostream* os) { *os << c.name; }
+
+}  // namespace seqscope::compute
 
 namespace seqscope::parity {
 namespace {
 
-struct AttentionCase {
-  AttentionKind kind;
-  MaskKind mask;
-  Positional positional;
-  int L, H, dh;
-  int window = 32;
-  double temperature = 1.0;
-  FeatureMap feature_map = FeatureMap::Elu1;
-  int lag = 1;
-};
-
 void check_attention(const AttentionCase& c) {
-  Session s;
-  s.d_model = 6;
-  s.ssm.state_size = 1;
-  s.ssm.hidden_attention_channels.clear();
-  s.attention.kind = c.kind;
-  s.attention.mask = c.mask;
-  s.attention.positional = c.positional;
-  s.attention.heads = c.H;
-  s.attention.head_dim = c.dh;
-  s.attention.window = c.window;
-  s.attention.temperature = c.temperature;
-  s.attention.feature_map = c.feature_map;
-  s.attention.lag = c.lag;
+  const Session s = session_of(c);
   const Inputs inputs = inputs_of(random_u(c.L, s.d_model, 5));
   const Results eigen = run_eigen(s, inputs);
   const Results vulkan = vulkan_backend().run(s, inputs);
@@ -45,29 +34,12 @@ void check_attention(const AttentionCase& c) {
   EXPECT_EQ(vulkan.timings_ms.count("attention"), 1u);
 }
 
-TEST(AttentionParity, SoftmaxCausalLong) {
-  check_attention({AttentionKind::Softmax, MaskKind::Causal, Positional::None, 4099, 1, 8});
-}
+class AttentionParity : public ::testing::TestWithParam<AttentionCase> {};
 
-TEST(AttentionParity, SoftmaxMasksAndPositions) {
-  check_attention({AttentionKind::Softmax, MaskKind::None, Positional::Alibi, 257, 8, 16});
-  check_attention({AttentionKind::Softmax, MaskKind::Window, Positional::Rope, 500, 3, 5, 17, 0.7});
-  check_attention({AttentionKind::Softmax, MaskKind::Causal, Positional::Sinusoidal, 1, 2, 4});
-  check_attention({AttentionKind::Softmax, MaskKind::Causal, Positional::Alibi, 300, 5, 64, 32, 2.0});
-}
+TEST_P(AttentionParity, MatchesEigen) { check_attention(GetParam()); }
 
-TEST(AttentionParity, Linear) {
-  check_attention({AttentionKind::Linear, MaskKind::Causal, Positional::None, 1000, 2, 8});
-  check_attention({AttentionKind::Linear, MaskKind::None, Positional::Rope, 50, 1, 3, 32, 1.0, FeatureMap::Identity});
-  check_attention({AttentionKind::Linear, MaskKind::Window, Positional::None, 300, 4, 6, 17});
-  check_attention({AttentionKind::Linear, MaskKind::Causal, Positional::None, 1, 1, 1});
-}
-
-TEST(AttentionParity, LagHead) {
-  AttentionCase c{AttentionKind::Lag, MaskKind::Causal, Positional::None, 100, 2, 4};
-  c.lag = 3;
-  check_attention(c);
-}
+INSTANTIATE_TEST_SUITE_P(CaseTable, AttentionParity, ::testing::ValuesIn(attention_parity_cases()),
+                         CaseName());
 
 }  // namespace
 }  // namespace seqscope::parity
