@@ -1,0 +1,367 @@
+// Finite-difference tests of the model ops (compute/model/). Each op's loss is a fixed random
+// projection of its output, loss = sum(out .* R), so dL/dout = R; the backward's gradient for
+// every input and parameter is compared entry by entry with central differences in double,
+//   fd_i = (loss(p + h e_i) - loss(p - h e_i)) / 2h,   h = 1e-6,
+// by the relative error || grad - fd || / max(|| grad ||, || fd ||). The worst error of each
+// check is printed after the run (the numbers the tolerance is set from).
+//
+// [SECTION] helpers
+// [SECTION] embedding and tied head
+// [SECTION] rmsnorm, linear, conv1d, activations
+// [SECTION] cross-entropy
+// [SECTION] float vs double
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compute/model/conv1d.h"
+#include "compute/model/cross_entropy.h"
+#include "compute/model/embedding.h"
+#include "compute/model/gelu.h"
+#include "compute/model/linear.h"
+#include "compute/model/rmsnorm.h"
+#include "compute/model/silu.h"
+#include "core/param_rng.h"
+#include "core/types.h"
+
+namespace seqscope::compute::model {
+namespace {
+
+// [SECTION] helpers
+
+using Md = Mat<double>;
+using Vd = Vec<double>;
+using Mf = Mat<float>;
+using Vf = Vec<float>;
+
+constexpr double kStep = 1e-6;
+constexpr double kTol = 1e-6;
+
+// Entries ~ offset + scale * N(0, 1), seeded per name.
+Md random_mat(Eigen::Index rows, Eigen::Index cols, const std::string& name, double scale = 1.0,
+              double offset = 0.0) {
+  ParamRng rng(17, name);
+  Md m(rows, cols);
+  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = offset + scale * rng.normal();
+  return m;
+}
+Vd random_vec(Eigen::Index n, const std::string& name, double scale = 1.0, double offset = 0.0) {
+  return random_mat(n, 1, name, scale, offset).col(0);
+}
+
+std::map<std::string, double>& worst_errors() {
+  static std::map<std::string, double> worst;
+  return worst;
+}
+
+class PrintWorstErrors : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::printf("worst relative gradient error per check (bound %.0e):\n", kTol);
+    for (const auto& [name, err] : worst_errors()) std::printf("  %-32s %.2e\n", name.c_str(), err);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const print_worst =
+    ::testing::AddGlobalTestEnvironment(new PrintWorstErrors);
+
+// Central differences of loss() with respect to every entry of `param` (changed in place and
+// restored), compared with the backward's `grad`.
+template <typename P, typename F>
+void expect_grad(const std::string& name, P& param, const P& grad, F&& loss, double tol = kTol) {
+  ASSERT_EQ(param.rows(), grad.rows()) << name;
+  ASSERT_EQ(param.cols(), grad.cols()) << name;
+  P fd(param.rows(), param.cols());
+  for (Eigen::Index i = 0; i < param.size(); ++i) {
+    const double keep = param.data()[i];
+    param.data()[i] = keep + kStep;
+    const double plus = loss();
+    param.data()[i] = keep - kStep;
+    const double minus = loss();
+    param.data()[i] = keep;
+    fd.data()[i] = (plus - minus) / (2.0 * kStep);
+  }
+  const double scale = std::max({grad.norm(), fd.norm(), 1e-300});
+  const double err = (grad - fd).norm() / scale;
+  double& worst = worst_errors()[name];
+  worst = std::max(worst, err);
+  EXPECT_LE(err, tol) << name << ": |grad| " << grad.norm() << ", |fd| " << fd.norm();
+  // A zero gradient would pass against a zero difference: every checked one must be live.
+  EXPECT_GT(grad.norm(), 1e-8) << name << " has a zero gradient";
+}
+
+// sum(out .* R): the projected loss whose dL/dout is R.
+double project(const Md& out, const Md& R) { return out.cwiseProduct(R).sum(); }
+
+// [SECTION] embedding and tied head
+
+TEST(ModelOps, EmbeddingGathersAndScatters) {
+  const std::vector<int> ids = {2, 0, 2, 4, 1, 2};  // 2 repeats: its row sums three positions
+  Md W = random_mat(5, 3, "emb.W");
+  const Md x = embedding_forward<double>(ids, W);
+  for (size_t t = 0; t < ids.size(); ++t)
+    EXPECT_EQ(x.row(static_cast<Eigen::Index>(t)), W.row(ids[t]));
+  const Md R = random_mat(6, 3, "emb.R");
+  Md dW = Md::Zero(5, 3);
+  embedding_backward<double>(R, ids, dW);
+  EXPECT_EQ(dW.row(3), Md::Zero(1, 3)) << "id 3 is not in the sequence";
+  auto loss = [&] { return project(embedding_forward<double>(ids, W), R); };
+  expect_grad("embedding.W", W, dW, loss);
+}
+
+TEST(ModelOps, EmbeddingRefusesAnIdOutsideTheVocabulary) {
+  const Md W = random_mat(5, 3, "emb.W");
+  const std::vector<int> too_big = {1, 5};
+  const std::vector<int> negative = {-1};
+  EXPECT_THROW(embedding_forward<double>(too_big, W), UserError);
+  EXPECT_THROW(embedding_forward<double>(negative, W), UserError);
+}
+
+TEST(ModelOps, TiedHeadGradients) {
+  Md x = random_mat(7, 4, "head.x");
+  Md W = random_mat(6, 4, "head.W");
+  const Md R = random_mat(7, 6, "head.R");
+  Md dW = Md::Zero(6, 4);
+  const Md dx = tied_head_backward<double>(R, x, W, dW);
+  auto loss = [&] { return project(tied_head_forward<double>(x, W), R); };
+  expect_grad("tied_head.x", x, dx, loss);
+  expect_grad("tied_head.W", W, dW, loss);
+}
+
+// The tied weight collects its gradient from both the embedding and the head.
+TEST(ModelOps, TiedEmbeddingAndHeadShareOneGradient) {
+  const std::vector<int> ids = {3, 1, 3, 0, 5};
+  Md W = random_mat(6, 4, "tied.W");
+  const Md R = random_mat(5, 6, "tied.R");
+  const Md x = embedding_forward<double>(ids, W);
+  Md dW = Md::Zero(6, 4);
+  const Md dx = tied_head_backward<double>(R, x, W, dW);
+  embedding_backward<double>(dx, ids, dW);
+  auto loss = [&] { return project(tied_head_forward<double>(embedding_forward<double>(ids, W), W), R); };
+  expect_grad("tied_embedding_head.W", W, dW, loss);
+}
+
+// [SECTION] rmsnorm, linear, conv1d, activations
+
+TEST(ModelOps, RmsNormGradients) {
+  for (const int L : {1, 7}) {
+    SCOPED_TRACE("L " + std::to_string(L));
+    Md x = random_mat(L, 5, "rms.x");
+    Vd w = random_vec(5, "rms.w", 0.3, 1.0);
+    const Md R = random_mat(L, 5, "rms.R");
+    RmsNormAct<double> act;
+    const Md y = rmsnorm_forward(x, w, 1e-5, act);
+    for (int t = 0; t < L; ++t) {
+      const double rms = std::sqrt(x.row(t).squaredNorm() / 5.0 + 1e-5);
+      EXPECT_NEAR((y.row(t) - x.row(t).cwiseProduct(w.transpose()) / rms).norm(), 0.0, 1e-14);
+    }
+    Vd dw = Vd::Zero(5);
+    const Md dx = rmsnorm_backward(R, x, w, act, dw);
+    auto loss = [&] {
+      RmsNormAct<double> a;
+      return project(rmsnorm_forward(x, w, 1e-5, a), R);
+    };
+    expect_grad("rmsnorm.x", x, dx, loss);
+    expect_grad("rmsnorm.w", w, dw, loss);
+  }
+}
+
+TEST(ModelOps, LinearGradients) {
+  Md x = random_mat(6, 5, "lin.x");
+  Md W = random_mat(4, 5, "lin.W", 0.5);
+  Vd b = random_vec(4, "lin.b");
+  const Md R = random_mat(6, 4, "lin.R");
+  // With bias.
+  Md dW = Md::Zero(4, 5);
+  Vd db = Vd::Zero(4);
+  Md dx = linear_backward(R, x, W, dW, db);
+  auto loss_b = [&] { return project(linear_forward(x, W, b), R); };
+  expect_grad("linear.x", x, dx, loss_b);
+  expect_grad("linear.W", W, dW, loss_b);
+  expect_grad("linear.b", b, db, loss_b);
+  // Without bias; and the accumulation: a second backward adds the same again.
+  Md dW2 = Md::Zero(4, 5);
+  dx = linear_backward(R, x, W, dW2);
+  auto loss = [&] { return project(linear_forward(x, W), R); };
+  expect_grad("linear_nobias.x", x, dx, loss);
+  expect_grad("linear_nobias.W", W, dW2, loss);
+  linear_backward(R, x, W, dW2);
+  EXPECT_LT((dW2 - 2.0 * dW).norm(), 1e-12 * dW.norm());
+}
+
+TEST(ModelOps, Conv1dSiluMatchesTheZeroPaddedConvolution) {
+  const int L = 6, di = 3, k = 4;
+  const Md x = random_mat(L, di, "conv.x");
+  const Md w = random_mat(di, k, "conv.w", 0.5);
+  const Vd b = random_vec(di, "conv.b", 0.3);
+  // PyTorch's Conv1d(padding=k-1): pad k-1 zeros on both sides, keep the first L outputs.
+  Md padded = Md::Zero(L + 2 * (k - 1), di);
+  padded.middleRows(k - 1, L) = x;
+  Conv1dAct<double> act;
+  const Md y = conv1d_silu_forward(x, w, b, act);
+  for (int t = 0; t < L; ++t)
+    for (int c = 0; c < di; ++c) {
+      double pre = b(c);
+      for (int j = 0; j < k; ++j) pre += w(c, j) * padded(t + j, c);
+      EXPECT_NEAR(y(t, c), pre / (1.0 + std::exp(-pre)), 1e-14);
+    }
+}
+
+TEST(ModelOps, Conv1dSiluGradients) {
+  for (const int L : {1, 3, 8}) {  // shorter than, and longer than, the k = 4 taps
+    SCOPED_TRACE("L " + std::to_string(L));
+    Md x = random_mat(L, 4, "conv.x");
+    Md w = random_mat(4, 4, "conv.w", 0.5);
+    Vd b = random_vec(4, "conv.b", 0.3);
+    const Md R = random_mat(L, 4, "conv.R");
+    Conv1dAct<double> act;
+    conv1d_silu_forward(x, w, b, act);
+    Md dw = Md::Zero(4, 4);
+    Vd db = Vd::Zero(4);
+    const Md dx = conv1d_silu_backward(R, x, w, act, dw, db);
+    auto loss = [&] {
+      Conv1dAct<double> a;
+      return project(conv1d_silu_forward(x, w, b, a), R);
+    };
+    expect_grad("conv1d_silu.x", x, dx, loss);
+    if (L == 1) {  // only tap k-1 sees data: the others' gradients are exactly 0
+      EXPECT_EQ(dw.leftCols(3), Md::Zero(4, 3));
+      Md w_last = w.rightCols(1);
+      const Md dw_last = dw.rightCols(1);
+      auto loss_last = [&] {
+        Md w_full = w;
+        w_full.rightCols(1) = w_last;
+        Conv1dAct<double> a;
+        return project(conv1d_silu_forward(x, w_full, b, a), R);
+      };
+      expect_grad("conv1d_silu.w", w_last, dw_last, loss_last);
+    } else {
+      expect_grad("conv1d_silu.w", w, dw, loss);
+    }
+    expect_grad("conv1d_silu.b", b, db, loss);
+  }
+}
+
+TEST(ModelOps, GeluMatchesPyTorchsTanhFormula) {
+  // Values of 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), the formula of torch's
+  // gelu(approximate='tanh'), evaluated in double.
+  Md x(1, 5);
+  x << -3.0, -0.5, 0.0, 1.0, 2.5;
+  const Md y = gelu_forward(x);
+  const double expected[] = {-0.0036373920817729943, -0.15428599017485606, 0.0, 0.8411919906082768,
+                             2.484915733910001};
+  for (int i = 0; i < 5; ++i) EXPECT_NEAR(y(0, i), expected[i], 1e-15);
+}
+
+TEST(ModelOps, GeluAndSiluGradients) {
+  Md x = random_mat(6, 5, "act.x", 2.0);
+  const Md R = random_mat(6, 5, "act.R");
+  const Md dx_gelu = gelu_backward(R, x);
+  expect_grad("gelu.x", x, dx_gelu, [&] { return project(gelu_forward(x), R); });
+  const Md dx_silu = silu_backward(R, x);
+  expect_grad("silu.x", x, dx_silu, [&] { return project(silu_forward(x), R); });
+}
+
+// [SECTION] cross-entropy
+
+TEST(ModelOps, CrossEntropyLossCountAndAccuracy) {
+  Md logits(4, 3);
+  logits << 2.0, 0.0, -1.0,  //
+      0.5, 0.5, 0.0,         // a tie: argmax is the first maximum, 0
+      -1.0, 3.0, 1.0,        //
+      0.0, 0.0, 9.0;
+  const std::vector<int> targets = {0, 1, -1, 1};
+  CrossEntropyAct<double> act;
+  const CrossEntropyResult r = cross_entropy_forward(logits, targets, act);
+  EXPECT_EQ(r.count, 3);
+  EXPECT_EQ(r.correct, 1);  // row 0 only; row 2 has no target
+  EXPECT_DOUBLE_EQ(r.accuracy(), 1.0 / 3.0);
+  double expected = 0.0;
+  for (const int t : {0, 1, 3}) {
+    double sum = 0.0;  // std::exp, not Eigen's packet exp: GCC 12 bug 105593 warns inside it
+    for (int v = 0; v < 3; ++v) sum += std::exp(logits(t, v));
+    const double lse = std::log(sum);
+    expected += lse - logits(t, targets[static_cast<size_t>(t)]);
+  }
+  EXPECT_NEAR(r.loss, expected / 3.0, 1e-14);
+  const Md dlogits = cross_entropy_backward(targets, act);
+  EXPECT_EQ(dlogits.row(2), Md::Zero(1, 3)) << "a position without target gets no gradient";
+  EXPECT_NEAR(dlogits.sum(), 0.0, 1e-15);
+}
+
+TEST(ModelOps, CrossEntropyGradients) {
+  Md logits = random_mat(7, 6, "ce.logits", 2.0);
+  const std::vector<int> targets = {3, -1, 0, 5, -1, 5, 2};
+  CrossEntropyAct<double> act;
+  cross_entropy_forward(logits, targets, act);
+  const Md dlogits = cross_entropy_backward(targets, act, 0.7);
+  auto loss = [&] {
+    CrossEntropyAct<double> a;
+    return 0.7 * cross_entropy_forward(logits, targets, a).loss;
+  };
+  expect_grad("cross_entropy.logits", logits, dlogits, loss);
+}
+
+TEST(ModelOps, CrossEntropyWithoutTargets) {
+  const Md logits = random_mat(3, 4, "ce.logits");
+  const std::vector<int> none = {-1, -1, -1};
+  CrossEntropyAct<double> act;
+  const CrossEntropyResult r = cross_entropy_forward(logits, none, act);
+  EXPECT_EQ(r.count, 0);
+  EXPECT_EQ(r.loss, 0.0);
+  EXPECT_EQ(r.accuracy(), 0.0);
+  EXPECT_EQ(cross_entropy_backward(none, act), Md::Zero(3, 4));
+  const std::vector<int> bad = {-1, 4, 0};
+  const std::vector<int> below = {-2, 0, 0};
+  EXPECT_THROW(cross_entropy_forward(logits, bad, act), UserError);
+  EXPECT_THROW(cross_entropy_forward(logits, below, act), UserError);
+}
+
+// [SECTION] float vs double
+
+// max |a - b| / max |b|
+double error_over_scale(const Mf& a, const Md& b) {
+  return (a.cast<double>() - b).cwiseAbs().maxCoeff() / std::max(1e-30, b.cwiseAbs().maxCoeff());
+}
+
+TEST(ModelOps, FloatForwardMatchesDouble) {
+  const Md x = random_mat(8, 6, "fd.x");
+  const Vd w = random_vec(6, "fd.w", 0.3, 1.0);
+  const Md W = random_mat(5, 6, "fd.W", 0.5);
+  const Vd b = random_vec(5, "fd.b");
+  const Md cw = random_mat(6, 4, "fd.cw", 0.5);
+  const Vd cb = random_vec(6, "fd.cb", 0.3);
+  const Mf xf = x.cast<float>();
+  const Mf Wf = W.cast<float>();
+  const std::vector<int> ids = {0, 4, 2, 2, 1, 3, 0, 4};
+  const std::vector<int> targets = {1, -1, 4, 0, 0, -1, 2, 3};
+
+  RmsNormAct<double> rd;
+  RmsNormAct<float> rf;
+  EXPECT_LT(error_over_scale(rmsnorm_forward<float>(xf, w.cast<float>(), 1e-5f, rf),
+                             rmsnorm_forward(x, w, 1e-5, rd)),
+            1e-6);
+  EXPECT_LT(error_over_scale(linear_forward<float>(xf, Wf, b.cast<float>()), linear_forward(x, W, b)), 1e-6);
+  Conv1dAct<double> cd;
+  Conv1dAct<float> cf;
+  EXPECT_LT(error_over_scale(conv1d_silu_forward<float>(xf, cw.cast<float>(), cb.cast<float>(), cf),
+                             conv1d_silu_forward(x, cw, cb, cd)),
+            1e-6);
+  EXPECT_LT(error_over_scale(gelu_forward<float>(xf), gelu_forward(x)), 1e-6);
+  EXPECT_LT(error_over_scale(embedding_forward<float>(ids, Wf), embedding_forward<double>(ids, W)), 1e-7);
+  const Md logits = tied_head_forward<double>(x, W);
+  EXPECT_LT(error_over_scale(tied_head_forward<float>(xf, Wf), logits), 1e-6);
+  CrossEntropyAct<double> ed;
+  CrossEntropyAct<float> ef;
+  const CrossEntropyResult rd_ce = cross_entropy_forward(logits, targets, ed);
+  const CrossEntropyResult rf_ce = cross_entropy_forward<float>(logits.cast<float>(), targets, ef);
+  EXPECT_NEAR(rf_ce.loss, rd_ce.loss, 1e-6 * rd_ce.loss);
+  EXPECT_EQ(rf_ce.correct, rd_ce.correct);
+}
+
+}  // namespace
+}  // namespace seqscope::compute::model
