@@ -9,6 +9,8 @@
 // [SECTION] embedding and tied head
 // [SECTION] rmsnorm, linear, conv1d, activations
 // [SECTION] cross-entropy
+// [SECTION] selective scan (S6)
+// [SECTION] LTI scan (S4D, ZOH)
 // [SECTION] float vs double
 #include <gtest/gtest.h>
 
@@ -24,7 +26,9 @@
 #include "compute/model/embedding.h"
 #include "compute/model/gelu.h"
 #include "compute/model/linear.h"
+#include "compute/model/lti_scan.h"
 #include "compute/model/rmsnorm.h"
+#include "compute/model/selective_scan.h"
 #include "compute/model/silu.h"
 #include "core/param_rng.h"
 #include "core/types.h"
@@ -92,6 +96,22 @@ void expect_grad(const std::string& name, P& param, const P& grad, F&& loss, dou
   EXPECT_LE(err, tol) << name << ": |grad| " << grad.norm() << ", |fd| " << fd.norm();
   // A zero gradient would pass against a zero difference: every checked one must be live.
   EXPECT_GT(grad.norm(), 1e-8) << name << " has a zero gradient";
+}
+
+// A gradient that must be exactly 0 (a parameter the output does not depend on here), and the
+// finite difference agreeing.
+template <typename P, typename F>
+void expect_zero_grad(const std::string& name, P& param, const P& grad, F&& loss) {
+  EXPECT_EQ(grad, P::Zero(grad.rows(), grad.cols())) << name;
+  for (Eigen::Index i = 0; i < param.size(); ++i) {
+    const double keep = param.data()[i];
+    param.data()[i] = keep + kStep;
+    const double plus = loss();
+    param.data()[i] = keep - kStep;
+    const double minus = loss();
+    param.data()[i] = keep;
+    EXPECT_EQ(plus, minus) << name << " entry " << i;
+  }
 }
 
 // sum(out .* R): the projected loss whose dL/dout is R.
@@ -321,6 +341,210 @@ TEST(ModelOps, CrossEntropyWithoutTargets) {
   EXPECT_THROW(cross_entropy_forward(logits, below, act), UserError);
 }
 
+// [SECTION] selective scan (S6)
+
+double softplus_ref(double x) { return std::log1p(std::exp(x)); }
+double silu_ref(double x) { return x / (1.0 + std::exp(-x)); }
+
+struct S6Data {
+  Md u, delta_raw, A_log, B, C, z;
+  Vd delta_bias, D;
+  SelectiveScanInputs<double> inputs() const { return {u, delta_raw, delta_bias, A_log, B, C, D, z}; }
+};
+
+// Mamba-like ranges: delta = softplus(~N(-1, 0.5)) about 0.1-0.6, A_log = log(1..N) + noise.
+S6Data make_s6(int L, int di, int N) {
+  S6Data s;
+  s.u = random_mat(L, di, "s6.u");
+  s.delta_raw = random_mat(L, di, "s6.delta_raw", 0.5, -1.0);
+  s.delta_bias = random_vec(di, "s6.delta_bias", 0.3);
+  s.A_log = random_mat(di, N, "s6.A_log", 0.2);
+  for (int n = 0; n < N; ++n) s.A_log.col(n).array() += std::log(n + 1.0);
+  s.B = random_mat(L, N, "s6.B");
+  s.C = random_mat(L, N, "s6.C");
+  s.D = random_vec(di, "s6.D", 0.3, 1.0);
+  s.z = random_mat(L, di, "s6.z");
+  return s;
+}
+
+// selective_scan_ref's loop, written out with every state kept.
+Md selective_scan_reference(const S6Data& s) {
+  const Eigen::Index L = s.u.rows(), di = s.u.cols(), N = s.A_log.cols();
+  Md h = Md::Zero(di, N);
+  Md out(L, di);
+  for (Eigen::Index t = 0; t < L; ++t)
+    for (Eigen::Index c = 0; c < di; ++c) {
+      const double delta = softplus_ref(s.delta_raw(t, c) + s.delta_bias(c));
+      double y = s.D(c) * s.u(t, c);
+      for (Eigen::Index n = 0; n < N; ++n) {
+        h(c, n) = std::exp(delta * -std::exp(s.A_log(c, n))) * h(c, n) + delta * s.B(t, n) * s.u(t, c);
+        y += h(c, n) * s.C(t, n);
+      }
+      out(t, c) = y * silu_ref(s.z(t, c));
+    }
+  return out;
+}
+
+void check_selective_scan(int L, int chunk) {
+  SCOPED_TRACE("L " + std::to_string(L) + ", chunk " + std::to_string(chunk));
+  const int di = 4, N = 3;
+  S6Data s = make_s6(L, di, N);
+  const Md R = random_mat(L, di, "s6.R");
+  SelectiveScanAct<double> act;
+  const Md out = selective_scan_forward(s.inputs(), chunk, act);
+  EXPECT_EQ(act.h_start.size(), static_cast<size_t>((L + chunk - 1) / chunk));
+  EXPECT_LT((out - selective_scan_reference(s)).norm(), 1e-13 * out.norm());
+  Vd d_delta_bias = Vd::Zero(di);
+  Md dA_log = Md::Zero(di, N);
+  Vd dD = Vd::Zero(di);
+  SelectiveScanGrads<double> g = selective_scan_backward(R, s.inputs(), act, {d_delta_bias, dA_log, dD});
+  auto loss = [&] {
+    SelectiveScanAct<double> a;
+    return project(selective_scan_forward(s.inputs(), chunk, a), R);
+  };
+  expect_grad("selective_scan.u", s.u, g.u, loss);
+  expect_grad("selective_scan.delta_raw", s.delta_raw, g.delta_raw, loss);
+  expect_grad("selective_scan.delta_bias", s.delta_bias, d_delta_bias, loss);
+  expect_grad("selective_scan.B", s.B, g.B, loss);
+  expect_grad("selective_scan.C", s.C, g.C, loss);
+  expect_grad("selective_scan.D", s.D, dD, loss);
+  expect_grad("selective_scan.z", s.z, g.z, loss);
+  if (L == 1)  // h_{-1} = 0: A never multiplies a state
+    expect_zero_grad("selective_scan.A_log", s.A_log, dA_log, loss);
+  else
+    expect_grad("selective_scan.A_log", s.A_log, dA_log, loss);
+}
+
+TEST(ModelOps, SelectiveScanGradients) {
+  check_selective_scan(7, 3);   // 3 chunks, the last one short
+  check_selective_scan(6, 3);   // a whole number of chunks
+  check_selective_scan(9, 64);  // one chunk longer than the sequence
+  check_selective_scan(5, 1);   // a checkpoint at every step
+  check_selective_scan(1, 3);
+}
+
+// The checkpoints change what is stored, never the numbers: the recompute repeats the
+// forward's arithmetic, so every chunk size gives the same gradients bit for bit.
+TEST(ModelOps, SelectiveScanGradientsDoNotDependOnTheChunk) {
+  const S6Data s = make_s6(8, 3, 4);
+  const Md R = random_mat(8, 3, "s6.R");
+  std::vector<Md> grads;
+  for (const int chunk : {1, 3, 8, 64}) {
+    SelectiveScanAct<double> act;
+    selective_scan_forward(s.inputs(), chunk, act);
+    Vd d_delta_bias = Vd::Zero(3);
+    Md dA_log = Md::Zero(3, 4);
+    Vd dD = Vd::Zero(3);
+    const SelectiveScanGrads<double> g =
+        selective_scan_backward(R, s.inputs(), act, {d_delta_bias, dA_log, dD});
+    Md all(8, 3 * 5 + 4 * 2);  // every gradient side by side
+    all << g.u, g.delta_raw, g.z, d_delta_bias.transpose().replicate(8, 1), dD.transpose().replicate(8, 1),
+        g.B, g.C;
+    grads.push_back(all);
+    grads.push_back(dA_log);
+  }
+  for (size_t i = 2; i < grads.size(); ++i) EXPECT_EQ(grads[i], grads[i % 2]) << "chunk case " << i / 2;
+}
+
+// [SECTION] LTI scan (S4D, ZOH)
+
+struct LtiData {
+  Md u, A_log, B, C, z;
+  Vd log_dt, D;
+  LtiScanInputs<double> inputs() const { return {u, log_dt, A_log, B, C, D, z}; }
+};
+
+// S4D-like ranges: delta = exp(log_dt) about 0.1-0.4, A_log = log(0.5) + noise.
+LtiData make_lti(int L, int di, int N) {
+  LtiData s;
+  s.u = random_mat(L, di, "lti.u");
+  s.log_dt = random_vec(di, "lti.log_dt", 0.4, -1.6);
+  s.A_log = random_mat(di, N, "lti.A_log", 0.5, std::log(0.5));
+  s.B = random_mat(di, N, "lti.B");
+  s.C = random_mat(di, N, "lti.C");
+  s.D = random_vec(di, "lti.D", 0.3, 1.0);
+  s.z = random_mat(L, di, "lti.z");
+  return s;
+}
+
+// The convolution view, y = K * u + D u with K_k = sum_n C Abar^k Bbar (DESIGN.md), and
+// Bbar = (exp(delta A) - 1) / A B written out as is.
+Md lti_scan_reference(const LtiData& s) {
+  const Eigen::Index L = s.u.rows(), di = s.u.cols(), N = s.A_log.cols();
+  Md out(L, di);
+  for (Eigen::Index c = 0; c < di; ++c) {
+    std::vector<double> K(static_cast<size_t>(L), 0.0);
+    for (Eigen::Index n = 0; n < N; ++n) {
+      const double A = -std::exp(s.A_log(c, n));
+      const double delta = std::exp(s.log_dt(c));
+      const double Abar = std::exp(delta * A);
+      const double Bbar = (Abar - 1.0) / A * s.B(c, n);
+      for (Eigen::Index k = 0; k < L; ++k) K[static_cast<size_t>(k)] += s.C(c, n) * std::pow(Abar, k) * Bbar;
+    }
+    for (Eigen::Index t = 0; t < L; ++t) {
+      double y = s.D(c) * s.u(t, c);
+      for (Eigen::Index j = 0; j <= t; ++j) y += K[static_cast<size_t>(t - j)] * s.u(j, c);
+      out(t, c) = y * silu_ref(s.z(t, c));
+    }
+  }
+  return out;
+}
+
+void check_lti_scan(int L, int chunk) {
+  SCOPED_TRACE("L " + std::to_string(L) + ", chunk " + std::to_string(chunk));
+  const int di = 3, N = 4;
+  LtiData s = make_lti(L, di, N);
+  const Md R = random_mat(L, di, "lti.R");
+  LtiScanAct<double> act;
+  const Md out = lti_scan_forward(s.inputs(), chunk, act);
+  EXPECT_LT((out - lti_scan_reference(s)).norm(), 1e-12 * out.norm());
+  Vd dlog_dt = Vd::Zero(di);
+  Md dA_log = Md::Zero(di, N);
+  Md dB = Md::Zero(di, N);
+  Md dC = Md::Zero(di, N);
+  Vd dD = Vd::Zero(di);
+  LtiScanGrads<double> g = lti_scan_backward(R, s.inputs(), act, {dlog_dt, dA_log, dB, dC, dD});
+  auto loss = [&] {
+    LtiScanAct<double> a;
+    return project(lti_scan_forward(s.inputs(), chunk, a), R);
+  };
+  expect_grad("lti_scan.u", s.u, g.u, loss);
+  expect_grad("lti_scan.log_dt", s.log_dt, dlog_dt, loss);
+  expect_grad("lti_scan.A_log", s.A_log, dA_log, loss);
+  expect_grad("lti_scan.B", s.B, dB, loss);
+  expect_grad("lti_scan.C", s.C, dC, loss);
+  expect_grad("lti_scan.D", s.D, dD, loss);
+  expect_grad("lti_scan.z", s.z, g.z, loss);
+}
+
+TEST(ModelOps, LtiScanGradients) {
+  check_lti_scan(7, 3);
+  check_lti_scan(6, 3);
+  check_lti_scan(9, 64);
+  check_lti_scan(5, 1);
+  check_lti_scan(1, 3);
+}
+
+TEST(ModelOps, LtiScanGradientsDoNotDependOnTheChunk) {
+  const LtiData s = make_lti(8, 3, 2);
+  const Md R = random_mat(8, 3, "lti.R");
+  std::vector<Md> grads;
+  for (const int chunk : {1, 3, 8, 64}) {
+    LtiScanAct<double> act;
+    lti_scan_forward(s.inputs(), chunk, act);
+    Vd dlog_dt = Vd::Zero(3), dD = Vd::Zero(3);
+    Md dA_log = Md::Zero(3, 2), dB = Md::Zero(3, 2), dC = Md::Zero(3, 2);
+    const LtiScanGrads<double> g = lti_scan_backward(R, s.inputs(), act, {dlog_dt, dA_log, dB, dC, dD});
+    Md all(8, 3 * 2);
+    all << g.u, g.z;
+    Md params(3, 2 * 3 + 2);
+    params << dA_log, dB, dC, dlog_dt, dD;
+    grads.push_back(all);
+    grads.push_back(params);
+  }
+  for (size_t i = 2; i < grads.size(); ++i) EXPECT_EQ(grads[i], grads[i % 2]) << "chunk case " << i / 2;
+}
+
 // [SECTION] float vs double
 
 // max |a - b| / max |b|
@@ -361,6 +585,26 @@ TEST(ModelOps, FloatForwardMatchesDouble) {
   const CrossEntropyResult rf_ce = cross_entropy_forward<float>(logits.cast<float>(), targets, ef);
   EXPECT_NEAR(rf_ce.loss, rd_ce.loss, 1e-6 * rd_ce.loss);
   EXPECT_EQ(rf_ce.correct, rd_ce.correct);
+}
+
+TEST(ModelOps, ScansFloatForwardMatchesDouble) {
+  const S6Data s = make_s6(40, 6, 4);
+  const Mf u = s.u.cast<float>(), delta_raw = s.delta_raw.cast<float>(), A_log = s.A_log.cast<float>();
+  const Mf B = s.B.cast<float>(), C = s.C.cast<float>(), z = s.z.cast<float>();
+  const Vf delta_bias = s.delta_bias.cast<float>(), D = s.D.cast<float>();
+  SelectiveScanAct<double> ad;
+  SelectiveScanAct<float> af;
+  const Mf out = selective_scan_forward<float>({u, delta_raw, delta_bias, A_log, B, C, D, z}, 16, af);
+  EXPECT_LT(error_over_scale(out, selective_scan_forward(s.inputs(), 16, ad)), 1e-5);
+
+  const LtiData l = make_lti(40, 6, 4);
+  const Mf lu = l.u.cast<float>(), lA_log = l.A_log.cast<float>(), lB = l.B.cast<float>();
+  const Mf lC = l.C.cast<float>(), lz = l.z.cast<float>();
+  const Vf log_dt = l.log_dt.cast<float>(), lD = l.D.cast<float>();
+  LtiScanAct<double> ld;
+  LtiScanAct<float> lf;
+  const Mf lout = lti_scan_forward<float>({lu, log_dt, lA_log, lB, lC, lD, lz}, 16, lf);
+  EXPECT_LT(error_over_scale(lout, lti_scan_forward(l.inputs(), 16, ld)), 1e-5);
 }
 
 }  // namespace
