@@ -47,13 +47,15 @@ void add_vulkan_rows(bool quick, compute::BenchReport& report) {
   report.device_limits = vk::measure_device_limits(*context, quick);
   vk::VulkanBackend backend(*context);
   const std::string device = context->device_info().name;
-  for (int L = 256; L <= (quick ? 1024 : 4096); L *= 2) {
+  // The Vulkan rows' shapes come from the case table (compute/bench/cases.h), as the Eigen rows'.
+  for (const compute::BenchShape& shape : compute::vulkan_bench_shapes(quick)) {
+    const int L = shape.L;
     const compute::Session session = compute::bench_sweep_session(L);
     const compute::Inputs inputs = compute::make_inputs(session);
     backend.run(session, inputs);  // warm-up: pipelines, buffers
     const compute::Results results = backend.run(session, inputs);
     for (const auto& [op, ms] : results.timings_ms) {
-      compute::BenchResult r{"vulkan." + op, "vulkan", {L, 64, 16, 1, 64}};
+      compute::BenchResult r{"vulkan." + op, "vulkan", shape};
       r.ms = ms;
       r.note = "GPU timestamps on " + device;
       if (const auto cost = compute::sweep_session_op_cost(op, L)) {

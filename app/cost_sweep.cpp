@@ -1,4 +1,10 @@
-// CostSweepRunner (cost_sweep.h). Sections: the Vulkan timer, measuring, the worker, the view.
+// CostSweepRunner (cost_sweep.h).
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   the Vulkan timer
+//   measuring
+//   the worker
+//   the view
 #include "app/cost_sweep.h"
 
 #include <algorithm>
@@ -12,7 +18,7 @@
 namespace seqscope::app {
 namespace {
 
-// ---- the Vulkan timer ----------------------------------------------------------------------
+// [SECTION] the Vulkan timer
 
 // The bench's sweep sessions on the Vulkan backend: one run gives both kernels' GPU timestamps
 // ("ssm_scan", "attention"); each is the median of three runs. No α: the sweep
@@ -61,7 +67,7 @@ compute::SweepPlan vulkan_sweep_plan(bool cpu_device) {
 
 }  // namespace
 
-// ---- measuring -----------------------------------------------------------------------------
+// [SECTION] measuring
 
 CostSweepRunner::CostSweepRunner(std::optional<uint32_t> vulkan_device, bool blocking)
     : vulkan_device_(vulkan_device), blocking_(blocking) {}
@@ -92,7 +98,7 @@ compute::CostSweep CostSweepRunner::measure(const std::string& backend) {
   return sweep;
 }
 
-// ---- the worker ----------------------------------------------------------------------------
+// [SECTION] the worker
 
 void CostSweepRunner::start(const std::string& backend) {
   if (running_) return;
@@ -138,7 +144,7 @@ void CostSweepRunner::poll() {
   finished_.reset();
 }
 
-// ---- the view ------------------------------------------------------------------------------
+// [SECTION] the view
 
 const viz::SweepView& CostSweepRunner::view() {
   view_.available = !blocking_;  // headless figures have no button to press

@@ -1,3 +1,12 @@
+// Dashboard (dashboard.h): the panels laid out in one window, with menus and a status bar.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   construction
+//   per-frame draw
+//   layout
+//   menus
+//   status bar, dialogs
+//   single-panel export
 #include "app/dashboard.h"
 #include "app/model_source.h"
 
@@ -31,8 +40,7 @@ constexpr viz::PanelId k_attention_column[3] = {viz::PanelId::Attention, viz::Pa
 
 }  // namespace
 
-// ---- construction --------------------------------------------------------------------------
-
+// [SECTION] construction
 Dashboard::Dashboard(const gpu::Context& context, viz::HeatmapRenderer& heatmaps, Workspace& workspace)
     : workspace_(workspace),
       gpu_(context),
@@ -73,8 +81,7 @@ void Dashboard::open_lesson(const compute::Lesson& lesson, int step) {
   lessons_.open(lesson, step, workspace_, view_, dynamics_panel());
 }
 
-// ---- per-frame draw ------------------------------------------------------------------------
-
+// [SECTION] per-frame draw
 viz::PanelContext Dashboard::panel_context() {
   viz::PanelContext context{gpu_, heatmaps_, view_};
   context.sweep = &sweep_->view();
@@ -162,8 +169,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
   return !quit_;
 }
 
-// ---- layout --------------------------------------------------------------------------------
-
+// [SECTION] layout
 float Dashboard::splitter(const char* id, bool vertical, float* position, float min, float max, float length) {
   const float thickness = k_splitter * ui_scale();
   const ImVec2 size = vertical ? ImVec2(thickness, length) : ImVec2(length, thickness);
@@ -264,8 +270,7 @@ void Dashboard::draw_columns(viz::PanelContext& context, float height) {
   row_split_[1] = std::clamp(row_split_[1], row_split_[0] + 0.1f, 0.9f);
 }
 
-// ---- menus ---------------------------------------------------------------------------------
-
+// [SECTION] menus
 void Dashboard::draw_menu_bar() {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
@@ -311,8 +316,7 @@ void Dashboard::draw_menu_bar() {
   if (ImGui::IsKeyPressed(290 /* GLFW_KEY_F1 */, false)) show_help_ = true;
 }
 
-// ---- status bar, dialogs -------------------------------------------------------------------
-
+// [SECTION] status bar, dialogs
 void Dashboard::draw_status_bar(const DashboardStatus& status) {
   ImGui::Separator();
   ImGui::Text("device: %s", status.device.c_str());
@@ -452,8 +456,7 @@ std::string Dashboard::panel_layout() const {
   return text;
 }
 
-// ---- single-panel export -------------------------------------------------------------------
-
+// [SECTION] single-panel export
 bool Dashboard::draw_single_panel(const std::string& name) {
   const auto id = viz::panel_from_name(name);
   viz::Panel* panel = id ? find_panel(*id) : nullptr;

@@ -2,8 +2,6 @@
 // the transport; left: the controls; then the SSM column and the attention column side by
 // side, matching panels aligned (hidden attention α next to the attention map), with
 // draggable splitters; a menu bar, a status bar, a help window and an error modal.
-//
-// Sections: construction, per-frame draw, layout, menus, status bar, single-panel export.
 #pragma once
 #include <imgui.h>
 

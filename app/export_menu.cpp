@@ -1,5 +1,11 @@
-// ExportMenu (see export_menu.h). Sections: recent files, menu and corner button, dialogs,
-// actions (PNG, GIF job, tensors, open).
+// ExportMenu (see export_menu.h): recent files, the menu and corner button, the dialogs and
+// their actions (PNG, GIF job, tensors, open).
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   recent files
+//   menu and corner button
+//   dialogs
+//   actions
 #include "app/export_menu.h"
 
 #include <imgui_stdlib.h>
@@ -59,7 +65,7 @@ ExportMenu::ExportMenu(gpu::Context& context, Workspace& workspace, Dashboard& d
 
 ExportMenu::~ExportMenu() = default;
 
-// ---- recent files --------------------------------------------------------------------------
+// [SECTION] recent files
 
 void ExportMenu::remember(const std::string& path) {
   std::error_code error;
@@ -76,7 +82,7 @@ void ExportMenu::remember(const std::string& path) {
   }
 }
 
-// ---- menu and corner button ----------------------------------------------------------------
+// [SECTION] menu and corner button
 
 void ExportMenu::draw_file_menu_items() {
   const bool busy = gif_job_ != nullptr;
@@ -129,7 +135,7 @@ void ExportMenu::draw_panel_button(const char* panel) {
   ImGui::SetCursorPos(backup);
 }
 
-// ---- dialogs -------------------------------------------------------------------------------
+// [SECTION] dialogs
 
 namespace {
 const char* dialog_title(int dialog) {
@@ -274,7 +280,7 @@ void ExportMenu::draw_open_dialog() {
   ImGui::EndPopup();
 }
 
-// ---- actions -------------------------------------------------------------------------------
+// [SECTION] actions
 
 FigureSpec ExportMenu::figure_spec() const {
   FigureSpec spec;

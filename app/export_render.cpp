@@ -1,5 +1,8 @@
 // FigureRenderer and the PNG session metadata (see export_render.h).
-// Sections: figure spec, renderer, metadata.
+// Index (each part starts at a "// [SECTION] name" line):
+//   figure spec
+//   renderer
+//   metadata
 #include "app/export_render.h"
 
 #include <nlohmann/json.hpp>
@@ -16,7 +19,7 @@
 
 namespace seqscope::app {
 
-// ---- figure spec ---------------------------------------------------------------------------
+// [SECTION] figure spec
 
 void check_figure_spec(const FigureSpec& spec) {
   if (!spec.panel.empty() && !viz::panel_from_name(spec.panel))
@@ -30,7 +33,7 @@ void check_figure_spec(const FigureSpec& spec) {
                              " pixels is too large (at most 16384 per side: lower --scale or the size)");
 }
 
-// ---- renderer ------------------------------------------------------------------------------
+// [SECTION] renderer
 
 struct FigureRenderer::Parts {
   viz::HeadlessUi ui;
@@ -88,7 +91,7 @@ viz::Image FigureRenderer::render(int t) {
   return parts_->ui.render(spec_.width * scale, spec_.height * scale, draw, clear);
 }
 
-// ---- metadata ------------------------------------------------------------------------------
+// [SECTION] metadata
 
 namespace {
 

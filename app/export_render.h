@@ -3,6 +3,9 @@
 // `seqscope export`. Also the metadata every PNG carries: "seqscope.session" (the session JSON
 // with the cursor at the exported t, plus an optional "view" object: channel, head,
 // normalization, log scale) and "seqscope.version"; and reading a session back from such a PNG.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   session metadata in PNGs
 #pragma once
 #include <imgui.h>
 
@@ -58,7 +61,7 @@ class FigureRenderer {
   std::string device_label_;
 };
 
-// ---- session metadata in PNGs --------------------------------------------------------------
+// [SECTION] session metadata in PNGs
 
 // tEXt chunks for a figure of `session` with the cursor at view.cursor.
 viz::PngText figure_metadata(const compute::Session& session, const viz::ViewState& view);

@@ -1,7 +1,13 @@
 // Vulkan context setup: instance, validation messenger, device choice, logical device.
 //
-// Sections: names, environment, instance + messenger, physical device, logical device,
-// one-time submits, teardown.
+// Index (each part starts at a "// [SECTION] name" line):
+//   names
+//   environment
+//   instance + messenger
+//   physical device
+//   logical device
+//   one-time submits
+//   teardown
 #include "gpu/context.h"
 
 #include <algorithm>
@@ -89,7 +95,7 @@ std::optional<uint32_t> graphics_compute_family(VkPhysicalDevice device, uint32_
 
 }  // namespace
 
-// ---- names ---------------------------------------------------------------------------------
+// [SECTION] names
 
 const char* device_type_name(VkPhysicalDeviceType type) {
   switch (type) {
@@ -106,7 +112,7 @@ std::string api_version_string(uint32_t version) {
          std::to_string(VK_API_VERSION_PATCH(version));
 }
 
-// ---- environment ---------------------------------------------------------------------------
+// [SECTION] environment
 
 ContextOptions options_from_environment(ContextOptions options) {
   if (const char* validation = std::getenv("SEQSCOPE_VALIDATION"))
@@ -144,7 +150,7 @@ DeviceList list_devices() {
   return list;
 }
 
-// ---- instance + messenger ------------------------------------------------------------------
+// [SECTION] instance + messenger
 
 VKAPI_ATTR VkBool32 VKAPI_CALL Context::on_validation_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                                               VkDebugUtilsMessageTypeFlagsEXT,
@@ -202,7 +208,7 @@ VkStatus Context::create_instance(const ContextOptions& options) {
   return {};
 }
 
-// ---- physical device -----------------------------------------------------------------------
+// [SECTION] physical device
 
 VkStatus Context::choose_physical_device(const ContextOptions& options) {
   uint32_t count = 0;
@@ -243,7 +249,7 @@ VkStatus Context::choose_physical_device(const ContextOptions& options) {
   return {};
 }
 
-// ---- logical device ------------------------------------------------------------------------
+// [SECTION] logical device
 
 VkStatus Context::create_device(const ContextOptions& options) {
   const float priority = 1.0f;
@@ -284,7 +290,7 @@ std::optional<uint32_t> Context::find_memory_type(uint32_t type_bits, VkMemoryPr
   return std::nullopt;
 }
 
-// ---- one-time submits ----------------------------------------------------------------------
+// [SECTION] one-time submits
 
 VkCommandBuffer Context::begin_one_time() {
   VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
@@ -309,7 +315,7 @@ void Context::end_one_time(VkCommandBuffer cmd) {
   vkFreeCommandBuffers(device_, one_time_pool_, 1, &cmd);
 }
 
-// ---- teardown ------------------------------------------------------------------------------
+// [SECTION] teardown
 
 Context::~Context() {
   if (device_) {

@@ -1,7 +1,14 @@
-// Attention on the Eigen reference (see attention.h). Sections: positional schemes, masks,
-// softmax attention, linear attention (parallel, recurrent), the lag head, run_attention.
+// Attention on the Eigen reference (see attention.h).
 // Sums over keys accumulate in double: a softmax row or a linear-attention normalizer adds up
 // to L terms, and the Vulkan backend is held to 1e-5 relative against these numbers.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   positional schemes
+//   masks
+//   softmax attention
+//   probability rows on demand
+//   linear attention (parallel, recurrent)
+//   the layer: projections, heads, pooling, run_attention
 #include "compute/attention/attention.h"
 
 #include <algorithm>
@@ -20,6 +27,8 @@
 #include "core/param_rng.h"
 
 namespace seqscope::compute {
+
+// [SECTION] positional schemes
 
 Matrix sinusoidal_positions(int L, int D) {
   Matrix pe(L, D);
@@ -61,6 +70,8 @@ std::vector<double> alibi_slopes(int H) {
   return slopes;
 }
 
+// [SECTION] masks
+
 bool mask_allows(MaskKind mask, int window, int t, int s) {
   switch (mask) {
     case MaskKind::Causal: return s <= t;
@@ -69,6 +80,8 @@ bool mask_allows(MaskKind mask, int window, int t, int s) {
   }
   return false;
 }
+
+// [SECTION] softmax attention
 
 void softmax_attention(const Matrix& q, const Matrix& k, const Matrix& v, MaskKind mask, int window,
                        double temperature, double alibi_slope, Matrix& scores, Matrix& probs, Matrix& out) {
@@ -155,6 +168,8 @@ void softmax_attention_into(const Matrix& q, const Matrix& k, const Matrix& v, M
 
 namespace {
 
+// [SECTION] probability rows on demand
+
 // Rows t0 .. t1 - 1 of head h's probability map into rows [t1 - t0, L], in the columns
 // [*c0, *c1) that any of these rows may see (exact zeros where a row's own mask removes a
 // key); the columns outside are left as they were.
@@ -212,6 +227,8 @@ std::vector<float> attention_probs_row(const AttentionResults& a, const Attentio
   return std::vector<float>(row.data(), row.data() + row.size());
 }
 
+// [SECTION] linear attention (parallel, recurrent)
+
 Matrix feature_map(const Matrix& x, FeatureMap map) {
   if (map == FeatureMap::Identity) return x;
   return x.unaryExpr([](float a) { return a > 0.0f ? a + 1.0f : std::exp(a); });  // elu(a) + 1
@@ -254,6 +271,8 @@ Matrix linear_attention_recurrent(const Matrix& phi_q, const Matrix& phi_k, cons
 int lag_source(int t, int lag) { return t >= lag ? t - lag : t; }
 
 namespace {
+
+// [SECTION] the layer: projections, heads, pooling, run_attention
 
 void check_config(const AttentionConfig& c) {
   const auto positive = [](int value, const char* key) {

@@ -1,6 +1,15 @@
-// Benchmarks (benchmark.h). Sections: machine limits, timing and fitting, op inputs, the ops
-// with their byte and flop counts (docs/performance.md defines each) and the dispatch of a case
-// table row (cases.h) to its op, the Eigen run, output.
+// Benchmarks (benchmark.h): the ops with their byte and flop counts (docs/performance.md defines
+// each) and the dispatch of a case-table row (cases.h) to its op.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   machine limits
+//   timing and fitting
+//   op inputs
+//   the ops
+//   op costs
+//   the Eigen run
+//   the Cost panel's sweep
+//   output
 #include "compute/bench/benchmark.h"
 
 #include <nlohmann/json.hpp>
@@ -26,7 +35,7 @@
 
 namespace seqscope::compute {
 
-// ---- machine limits ------------------------------------------------------------------------
+// [SECTION] machine limits
 
 namespace {
 
@@ -107,7 +116,7 @@ MachineLimits measure_machine(bool quick) {
   return m;
 }
 
-// ---- timing and fitting --------------------------------------------------------------------
+// [SECTION] timing and fitting
 
 void apply_bound(BenchResult& r, const MachineLimits& m) {
   r.bound_ms = std::max(r.bytes / (m.copy_gbps * 1e9), r.flops / (m.fma_gflops * 1e9)) * 1e3;
@@ -138,7 +147,7 @@ double loglog_slope(const std::vector<double>& x, const std::vector<double>& y, 
   return (n * sxy - sx * sy) / den;
 }
 
-// ---- op inputs -----------------------------------------------------------------------------
+// [SECTION] op inputs
 
 namespace {
 
@@ -199,7 +208,7 @@ double time_op(const std::function<void()>& fn, bool quick) {
   return median_ms(fn, repeats_for(ms_since(start), quick));
 }
 
-// ---- the ops -------------------------------------------------------------------------------
+// [SECTION] the ops
 
 constexpr double kF32 = 4.0;
 
@@ -346,7 +355,7 @@ double recompute_default_ms(bool quick) {
 
 }  // namespace
 
-// ---- op costs ------------------------------------------------------------------------------
+// [SECTION] op costs
 
 // Reads u, delta [L, D], B, C [L, N], A [D, N], D [D]; writes y [L, D]. Per (t, d, n): delta A,
 // exp, delta B, x u, Abar h, +, C h, sum = 7 + exp; per (t, d): the skip's multiply-add.
@@ -379,7 +388,7 @@ std::optional<OpCost> sweep_session_op_cost(const std::string& op, int L) {
   return std::nullopt;
 }
 
-// ---- the Eigen run -------------------------------------------------------------------------
+// [SECTION] the Eigen run
 
 BenchReport run_eigen_bench(bool quick, const MachineLimits& machine,
                             const std::function<void(const BenchResult&)>& progress) {
@@ -410,7 +419,7 @@ void fit_slopes(BenchReport& report) {
   report.slope_attention = fit("softmax_attention", 0);
 }
 
-// ---- the Cost panel's sweep -----------------------------------------------------------------
+// [SECTION] the Cost panel's sweep
 
 SweepPlan quick_sweep_plan() {
   SweepPlan plan;
@@ -480,7 +489,7 @@ CostSweep run_eigen_sweep(const std::function<void(int, int)>& progress, const s
   return sweep;
 }
 
-// ---- output --------------------------------------------------------------------------------
+// [SECTION] output
 
 nlohmann::json bench_to_json(const BenchReport& report) {
   nlohmann::json results = nlohmann::json::array();

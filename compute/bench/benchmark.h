@@ -5,6 +5,9 @@
 // bound_ms = max(bytes / copy bandwidth, flops / FMA peak) from the op's own byte and flop
 // counts (an exp counts as kExpFlops). The shapes of the rows are the case table's
 // (cases.h). No ImGui, no Vulkan: the app adds other backends' rows.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   the Cost panel's measured sweep
 #pragma once
 #include <nlohmann/json_fwd.hpp>
 #include <atomic>
@@ -82,7 +85,7 @@ BenchReport run_eigen_bench(bool quick, const MachineLimits& machine,
 // Recomputes slope_ssm and slope_attention from the eigen rows of report.results.
 void fit_slopes(BenchReport& report);
 
-// ---- the Cost panel's measured sweep -------------------------------------------------------
+// [SECTION] the Cost panel's measured sweep
 // The bench's selective-scan and softmax sweeps at quick sizes on one backend, with the fitted
 // log-log slopes: what "Measure sweep" in the Cost panel shows (docs/performance.md). The Eigen
 // timer is here; the app supplies the Vulkan one (GPU timestamps of the backend's kernels).

@@ -1,10 +1,15 @@
-// The case table (cases.h). Sections: the SSM parity cases, the attention parity cases, the
-// sessions of a case, the bench rows.
+// The case table (cases.h).
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   SSM parity cases
+//   attention parity cases
+//   the sessions of a case
+//   bench rows
 #include "compute/bench/cases.h"
 
 namespace seqscope::compute {
 
-// ---- SSM parity cases ----------------------------------------------------------------------
+// [SECTION] SSM parity cases
 
 std::vector<SsmCase> ssm_parity_cases() {
   using V = SsmVariant;
@@ -32,7 +37,7 @@ std::vector<SsmCase> ssm_parity_cases() {
   };
 }
 
-// ---- attention parity cases ----------------------------------------------------------------
+// [SECTION] attention parity cases
 
 std::vector<AttentionCase> attention_parity_cases() {
   using K = AttentionKind;
@@ -53,7 +58,7 @@ std::vector<AttentionCase> attention_parity_cases() {
   };
 }
 
-// ---- the sessions of a case ----------------------------------------------------------------
+// [SECTION] the sessions of a case
 
 namespace {
 
@@ -100,7 +105,7 @@ Session session_of(const AttentionCase& c) {
   return s;
 }
 
-// ---- bench rows ----------------------------------------------------------------------------
+// [SECTION] bench rows
 
 std::string_view bench_op_name(BenchOp op) {
   switch (op) {

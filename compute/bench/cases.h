@@ -9,6 +9,10 @@
 //   BenchShape, BenchOp, BenchCase         one row of the bench: op, shape, in which runs
 //   kSweepShape, kMamba130mShape           the shapes the bench's rows are made of
 //   eigen_bench_cases, vulkan_bench_shapes the bench's rows, in their printed order
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   parity cases
+//   bench rows
 #pragma once
 #include <string>
 #include <string_view>
@@ -18,7 +22,7 @@
 
 namespace seqscope::compute {
 
-// ---- parity cases --------------------------------------------------------------------------
+// [SECTION] parity cases
 
 // One SSM configuration at one shape: u [L, D], state size N. `name` is the gtest name of the
 // case (letters, digits and '_' only) and unique in its list.
@@ -61,7 +65,7 @@ std::vector<AttentionCase> attention_parity_cases();
 Session session_of(const SsmCase& c);
 Session session_of(const AttentionCase& c);
 
-// ---- bench rows ----------------------------------------------------------------------------
+// [SECTION] bench rows
 
 // The shape columns of a bench row; 0 where the op has no such dimension.
 struct BenchShape {

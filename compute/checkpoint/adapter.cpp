@@ -1,7 +1,11 @@
 // Model runs -> Results: the session and inputs describe the real layer (L tokens, D = the
 // layer's channels, N, H, dh) so that every panel's sizes agree with the tensors it reads.
 //
-// Sections: opening and tokens, alignment, results, two models.
+// Index (each part starts at a "// [SECTION] name" line):
+//   opening and tokens
+//   alignment
+//   results
+//   two models
 #include "compute/checkpoint/adapter.h"
 
 #include <algorithm>
@@ -11,7 +15,7 @@
 
 namespace seqscope::compute::checkpoint {
 
-// ---- opening and tokens --------------------------------------------------------------------
+// [SECTION] opening and tokens
 
 LoadedModel LoadedModel::open(const std::filesystem::path& dir) {
   LoadedModel loaded;
@@ -67,7 +71,7 @@ std::string LoadedModel::token_label(int id) const {
   return out;
 }
 
-// ---- alignment -----------------------------------------------------------------------------
+// [SECTION] alignment
 
 std::vector<int> align_tokens(const std::vector<int>& from_offsets, const std::vector<int>& to_offsets) {
   const int to_count = static_cast<int>(to_offsets.size()) - 1;
@@ -82,7 +86,7 @@ std::vector<int> align_tokens(const std::vector<int>& from_offsets, const std::v
   return aligned;
 }
 
-// ---- results -------------------------------------------------------------------------------
+// [SECTION] results
 
 void fill_results(const Model& model, ModelRun&& run, const std::vector<std::string>& labels, Results& results) {
   const int L = static_cast<int>(run.tokens.size());
@@ -121,7 +125,7 @@ void fill_results(const Model& model, ModelRun&& run, const std::vector<std::str
   }
 }
 
-// ---- two models ----------------------------------------------------------------------------
+// [SECTION] two models
 
 namespace {
 

@@ -1,5 +1,10 @@
 // Model::open: config.json -> architecture and sizes, model.safetensors -> weights bound by
 // name with their expected shapes. Every mismatch is one UserError line naming the file.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   weights bound by name
+//   config.json
+//   Model::open, describe, run
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -8,6 +13,8 @@
 #include "compute/checkpoint/model.h"
 
 namespace seqscope::compute::checkpoint {
+
+// [SECTION] weights bound by name
 
 struct ModelLoader {
   const SafetensorsIndex& index;
@@ -64,6 +71,8 @@ struct ModelLoader {
 namespace {
 
 constexpr int64_t kMaxDim = 1 << 20;
+
+// [SECTION] config.json
 
 nlohmann::json read_config(const std::filesystem::path& path) {
   std::error_code ec;
@@ -171,6 +180,8 @@ bool is_mamba(const nlohmann::json& json) {
 }
 
 }  // namespace
+
+// [SECTION] Model::open, describe, run
 
 std::unique_ptr<Model> Model::open(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir)) throw UserError(dir.string() + ": not a model folder");

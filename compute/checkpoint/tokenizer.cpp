@@ -1,5 +1,12 @@
 // Byte-level BPE: text -> added-token split -> GPT-2 regex pieces -> bytes as the 256 printable
 // stand-in characters of bytes_to_unicode -> lowest-rank merges until none applies -> ids.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   UTF-8 and byte characters
+//   GPT-2 pre-tokenization
+//   loading tokenizer.json
+//   BPE encode and decode
+//   byte tokens and token lists
 #include "compute/checkpoint/tokenizer.h"
 
 #include <algorithm>
@@ -14,6 +21,8 @@
 
 namespace seqscope::compute::checkpoint {
 namespace {
+
+// [SECTION] UTF-8 and byte characters
 
 template <size_t Count>
 bool in_ranges(const CodeRange (&ranges)[Count], uint32_t cp) {
@@ -77,6 +86,8 @@ std::string merge_key(const std::string& a, const std::string& b) { return a + '
 
 }  // namespace
 
+// [SECTION] GPT-2 pre-tokenization
+
 std::vector<std::string_view> pretokenize(std::string_view text) {
   const CodePoints c = decode_utf8(text);
   const size_t n = c.cp.size();
@@ -123,6 +134,8 @@ std::vector<std::string_view> pretokenize(std::string_view text) {
   }
   return pieces;
 }
+
+// [SECTION] loading tokenizer.json
 
 Tokenizer Tokenizer::from_json(std::string_view json_text, const std::string& label) {
   auto fail = [&](const std::string& what) -> UserError { return UserError(label + ": " + what); };
@@ -192,6 +205,8 @@ Tokenizer Tokenizer::from_file(const std::filesystem::path& path) {
   text << in.rdbuf();
   return from_json(text.str(), path.string());
 }
+
+// [SECTION] BPE encode and decode
 
 std::vector<int> Tokenizer::encode_word(const std::string& bytes) const {
   if (const auto it = cache_.find(bytes); it != cache_.end()) return it->second;
@@ -284,6 +299,8 @@ std::string Tokenizer::decode(const std::vector<int>& ids) const {
   for (int id : ids) out += token_bytes(id);
   return out;
 }
+
+// [SECTION] byte tokens and token lists
 
 std::vector<int> byte_tokens(std::string_view text) {
   std::vector<int> ids;

@@ -3,6 +3,18 @@
 // discretization (3), the Toeplitz hidden attention (4), selective Δ (5), recall through a
 // fixed state (6), the exact hidden attention (7), linear attention's two forms (8), scan-order
 // distances (9) and memory during generation (10).
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   1: a state carried forward vs all pairs compared
+//   2: cost
+//   3: discretization
+//   4: convolution view
+//   5: selectivity
+//   6: fixed state vs lag head
+//   7: hidden attention vs softmax
+//   8: linear attention
+//   9: scan orders
+//   10: memory during generation
 #include "compute/lessons/lesson_claims.h"
 
 #include <algorithm>
@@ -39,7 +51,7 @@ double loglog_fit(const std::vector<double>& x, const std::vector<double>& y) {
   return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
 
-// ---- 1: a state carried forward vs all pairs compared ---------------------------------------
+// [SECTION] 1: a state carried forward vs all pairs compared
 
 ClaimResult state_vs_pairs(const Results& r) {
   const SsmResults& s = r.ssm;
@@ -77,7 +89,7 @@ ClaimResult state_vs_pairs(const Results& r) {
                          s.D * s.N, worst / scale, rows_ok ? "all rows" : "NOT all rows", t, t + 1)};
 }
 
-// ---- 2: cost ----------------------------------------------------------------------------------
+// [SECTION] 2: cost
 
 ClaimResult cost_slopes(const Results& r) {
   std::vector<double> L, ssm, attention;
@@ -91,7 +103,7 @@ ClaimResult cost_slopes(const Results& r) {
   return {passed, format("fitted log-log slopes over L = 1024..65536: SSM FLOPs ~ L^%.3f, attention FLOPs ~ L^%.3f", s, a)};
 }
 
-// ---- 3: discretization ------------------------------------------------------------------------
+// [SECTION] 3: discretization
 
 double radius_with(const SsmResults& s, Discretization method) {
   double radius = 0.0;
@@ -112,7 +124,7 @@ ClaimResult euler_unstable(const Results& r) {
                          static_cast<double>(s.delta(0, 0)), euler, zoh, bilinear)};
 }
 
-// ---- 4: convolution view ----------------------------------------------------------------------
+// [SECTION] 4: convolution view
 
 ClaimResult lti_toeplitz(const Results& r) {
   const SsmResults& s = r.ssm;
@@ -136,7 +148,7 @@ ClaimResult lti_toeplitz(const Results& r) {
                          d, kernel_error / scale, toeplitz_error / scale, scale)};
 }
 
-// ---- 5: selectivity ---------------------------------------------------------------------------
+// [SECTION] 5: selectivity
 
 // Per-step Δ averaged over the channels, and the largest difference between any noise step's
 // Δ row and the first one's (one-hot: the rows should be equal to float rounding).
@@ -183,7 +195,7 @@ ClaimResult selective_delta(const Results& r) {
                          d.noise_mean, d.noise, d.noise_spread)};
 }
 
-// ---- 6: fixed state vs lag head ---------------------------------------------------------------
+// [SECTION] 6: fixed state vs lag head
 
 ClaimResult fixed_state_recall(const Results& r) {
   const SsmResults& s = r.ssm;
@@ -212,7 +224,7 @@ ClaimResult fixed_state_recall(const Results& r) {
                          lag, 100.0 * head)};
 }
 
-// ---- 7: hidden attention vs softmax -----------------------------------------------------------
+// [SECTION] 7: hidden attention vs softmax
 
 ClaimResult hidden_attention_exact(const Results& r) {
   const SsmResults& s = r.ssm;
@@ -242,7 +254,7 @@ ClaimResult hidden_attention_exact(const Results& r) {
                          d, error / scale, softmax_row, row_min, row_max)};
 }
 
-// ---- 8: linear attention ----------------------------------------------------------------------
+// [SECTION] 8: linear attention
 
 ClaimResult linear_parallel_recurrent(const Results& r) {
   const AttentionResults& a = r.attention;
@@ -264,7 +276,7 @@ ClaimResult linear_parallel_recurrent(const Results& r) {
                                worst, dh, dh)};
 }
 
-// ---- 9: scan orders ---------------------------------------------------------------------------
+// [SECTION] 9: scan orders
 
 ClaimResult scan_distances(const Results& r) {
   if (r.session.input.kind != InputKind::Grid) return fail("needs a grid input");
@@ -278,7 +290,7 @@ ClaimResult scan_distances(const Results& r) {
                          hilbert.median, row.mean, snake.mean, hilbert.mean, row.max, snake.max, hilbert.max)};
 }
 
-// ---- 10: memory during generation -------------------------------------------------------------
+// [SECTION] 10: memory during generation
 
 ClaimResult memory_growth(const Results& r) {
   const auto& kv = r.attention.kv_cache_bytes;

@@ -13,6 +13,15 @@
 // (Box-Muller); the same seed gives the same inputs with any standard library. Each purpose
 // (embedding table, channel gains, noise signal, task tokens) draws from its own stream, so that
 // changing the task does not change the embedding table.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   Rng
+//   text
+//   token tasks
+//   signals
+//   grids and scan orders
+//   embedding
+//   make_inputs
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -29,6 +38,8 @@ namespace seqscope::compute {
 namespace {
 
 enum class Stream : uint64_t { Embedding = 1, Gains = 2, Noise = 3, Task = 4 };
+
+// [SECTION] Rng
 
 uint64_t splitmix64(uint64_t x) {
   x += 0x9E3779B97F4A7C15ull;
@@ -71,6 +82,8 @@ class Rng {
   double spare_ = 0.0;
   bool has_spare_ = false;
 };
+
+// [SECTION] text
 
 std::string format_value(double value) {
   char buffer[32];
@@ -125,6 +138,8 @@ void text_inputs(const std::string& text, Inputs& in) {
 // ---------------------------------------------------------------------------------------------
 // Token tasks. Ids 0..3 are blank '·', start '$', marker '|', query '?' (session_schema.h);
 // data symbols start at kTaskFirstData and are labelled a..z, A..Z, then s52, s53, ...
+
+// [SECTION] token tasks
 
 std::string task_label(int token) {
   switch (token) {
@@ -243,6 +258,8 @@ void task_inputs(const InputConfig& cfg, uint64_t seed, Inputs& in) {
 // ---------------------------------------------------------------------------------------------
 // Signals. f = cfg.frequency in cycles per step.
 
+// [SECTION] signals
+
 // -> signal: [L]
 std::vector<float> make_signal(const InputConfig& cfg, uint64_t seed) {
   const int length = cfg.length;
@@ -272,6 +289,8 @@ std::vector<float> make_signal(const InputConfig& cfg, uint64_t seed) {
 
 // ---------------------------------------------------------------------------------------------
 // Grids
+
+// [SECTION] grids and scan orders
 
 struct Cell {
   int x;
@@ -375,6 +394,8 @@ void grid_inputs(const GridConfig& grid, Inputs& in) {
 // ---------------------------------------------------------------------------------------------
 // To u
 
+// [SECTION] embedding
+
 // tokens: [L] -> u: [L, D]; table rows ~ N(0, 1/D) so that each row has norm about 1.
 Matrix embed_tokens(const std::vector<int>& tokens, int vocab, int d_model, Embedding embedding, uint64_t seed) {
   Matrix table = Matrix::Zero(vocab, d_model);
@@ -401,6 +422,8 @@ Matrix broadcast_signal(const std::vector<float>& signal, int d_model, uint64_t 
 }
 
 }  // namespace
+
+// [SECTION] make_inputs
 
 Inputs make_inputs(const Session& session) {
   validate_session(session);

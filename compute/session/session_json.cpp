@@ -12,6 +12,14 @@
 //   RangeChecker               checking visitor: field ranges again, for sessions built in code
 //   validate_session           field ranges + cross-field checks
 //   load_session               file -> session, errors prefixed with the file name
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   error text
+//   reading
+//   writing
+//   range checks
+//   cross-field checks
+//   public functions
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
@@ -36,6 +44,8 @@ namespace {
 using nlohmann::json;
 using schema::IntRange;
 using schema::RealRange;
+
+// [SECTION] error text
 
 [[noreturn]] void fail(const std::string& message) { throw UserError("session: " + message); }
 
@@ -84,6 +94,8 @@ void check_range(const RealRange& range, double value) {
 
 template <typename Section>
 void read_section(const json& object, const std::string& path, Section& section);
+
+// [SECTION] reading
 
 // One JSON object at a key path, and the visitor that reads a section's fields from it (a missing
 // key keeps the field's value). The constructor rejects keys outside `allowed`, so a typo is
@@ -222,6 +234,8 @@ std::string name_of(E value) {
   return std::string(schema::enum_name(value));
 }
 
+// [SECTION] writing
+
 // Writes every field of one section into a JSON object, enums by their schema names.
 class FieldWriter {
  public:
@@ -258,6 +272,8 @@ class FieldWriter {
   json& object_;
 };
 
+// [SECTION] range checks
+
 // Checks every field against its range in session_schema.h, for sessions built in code (the
 // reader has checked them already). Enums, strings, booleans and the seed have no range here.
 class RangeChecker {
@@ -281,6 +297,8 @@ class RangeChecker {
     visit_fields(value, *this);
   }
 };
+
+// [SECTION] cross-field checks
 
 void check_text(const std::string& text) {
   if (text.empty()) fail("input.text is empty (input.kind = text needs at least one character)");
@@ -362,6 +380,8 @@ int64_t sequence_length_wide(const Session& s) {
 }
 
 }  // namespace
+
+// [SECTION] public functions
 
 Session session_from_json(const json& top) {
   check_version(top);

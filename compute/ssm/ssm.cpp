@@ -1,6 +1,12 @@
-// run_ssm: the SSM layer on the Eigen reference (see ssm.h). Sections: inputs to the scan
-// (conv, gate input, delta, B, C), discretization + scan (diagonal | dense), the LTI kernel,
-// hidden attention, eigenvalues and stability, the gate.
+// run_ssm: the SSM layer on the Eigen reference (see ssm.h).
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   inputs to the scan (conv, gate input, delta, B, C)
+//   discretization + scan (diagonal | dense)
+//   the LTI kernel
+//   hidden attention
+//   eigenvalues and stability
+//   the layer: run_ssm
 #include "compute/ssm/ssm.h"
 
 #include <Eigen/Eigenvalues>
@@ -39,6 +45,8 @@ constexpr double kUnstableSlack = 1e-6;
 
 }  // namespace
 
+// [SECTION] inputs to the scan (conv, gate input, delta, B, C)
+
 void check_inputs(const Session& session, const Matrix& u) {
   if (u.cols() != session.d_model)
     throw UserError("inputs have " + std::to_string(u.cols()) + " channels but d_model is " +
@@ -71,6 +79,8 @@ void make_delta_B_C(const SsmParams& p, SsmResults& r) {
 }
 
 namespace {
+
+// [SECTION] discretization + scan (diagonal | dense)
 
 // Real diagonal modes with an exp discretization: the fused scan (scan_fused.h) fills Abar,
 // Bbar, h and y in one threaded pass; the backward direction runs it on the flipped sequence.
@@ -162,6 +172,8 @@ void run_dense(const SsmParams& p, Discretization method, SsmResults& r) {
     for (int n = 0; n < N; ++n) r.Bbar.data[static_cast<size_t>(d * N + n)] = Bbar(d, n);
 }
 
+// [SECTION] the LTI kernel
+
 // Abar of channel d of a dense result.
 Matrix dense_Abar(const SsmResults& r, int d) {
   const int N = r.N;
@@ -185,6 +197,8 @@ void make_kernel(const SsmResults& r, SsmResults& out) {
     out.kernel.row(d) = kernel_dense(dense_Abar(r, d), Bbar_d, r.C.row(d).real().transpose(), r.L);
   }
 }
+
+// [SECTION] hidden attention
 
 void make_hidden_attention(const SsmParams& p, SsmResults& r, bool pooled) {
   const std::vector<int>& channels = r.hidden_attention_channels;
@@ -218,6 +232,8 @@ void make_hidden_attention(const SsmParams& p, SsmResults& r, bool pooled) {
 }
 
 }  // namespace
+
+// [SECTION] eigenvalues and stability
 
 void make_eigenvalues(const SsmParams& p, SsmResults& r) {
   const int L = r.L, D = r.D, N = r.N;
@@ -270,6 +286,8 @@ VectorC eigenvalues(const Matrix& M) {
   });
   return eig;
 }
+
+// [SECTION] the layer: run_ssm
 
 SsmResults ssm_results_header(const Session& session, const Matrix& u_block) {
   check_inputs(session, u_block);

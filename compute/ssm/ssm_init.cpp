@@ -1,6 +1,11 @@
 // Parameter initialization for every SSM variant (see ssm_init.h and docs/math.md).
-// Sections: diagonal inits (S4D family), HiPPO-LegS, random stable A, the shift register,
-// selective projections (S6, Mamba-2), the block around the scan (conv, gate).
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   seeded draws and size checks
+//   hand-set Δ for task tokens
+//   HiPPO-LegS
+//   diagonal inits (S4D family)
+//   make_ssm_params: every variant, selective projections, the block around the scan
 #include "compute/session/cost_model.h"
 #include "compute/ssm/ssm_init.h"
 
@@ -18,6 +23,8 @@ namespace seqscope::compute {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
+
+// [SECTION] seeded draws and size checks
 
 // [rows, cols] with entries N(0, scale^2) from stream `name`.
 Matrix normal_matrix(uint64_t seed, const char* name, int rows, int cols, double scale) {
@@ -91,6 +98,8 @@ void check_sizes(const Session& session) {
 
 }  // namespace
 
+// [SECTION] hand-set Δ for task tokens
+
 void data_token_delta(const SsmConfig& cfg, int D, int G, Matrix& W_delta, Vector& b_delta) {
   // softplus(b) = dt_min for every input; input channel k >= 4 adds the gap that lifts it to
   // dt_max. A one-hot token v is u = e_v, so u W_delta + b picks row v: ids 0..3 (blank, $, |,
@@ -102,6 +111,8 @@ void data_token_delta(const SsmConfig& cfg, int D, int G, Matrix& W_delta, Vecto
 }
 
 double inverse_softplus(double x) { return x + std::log(-std::expm1(-x)); }
+
+// [SECTION] HiPPO-LegS
 
 Matrix hippo_legs_A(int N) {
   Matrix A = Matrix::Zero(N, N);
@@ -117,6 +128,8 @@ Vector hippo_legs_B(int N) {
   for (int n = 0; n < N; ++n) B(n) = static_cast<float>(std::sqrt(2.0 * n + 1.0));
   return B;
 }
+
+// [SECTION] diagonal inits (S4D family)
 
 VectorC diagonal_init(SsmInit init, int N) {
   VectorC a(N);
@@ -151,6 +164,8 @@ VectorC diagonal_init(SsmInit init, int N) {
   }
   return a;
 }
+
+// [SECTION] make_ssm_params: every variant, selective projections, the block around the scan
 
 SsmParams make_ssm_params(const Session& session) {
   check_sizes(session);

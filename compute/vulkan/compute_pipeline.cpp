@@ -1,4 +1,10 @@
 // ComputePipeline, BufferPool and Recorder (see compute_pipeline.h).
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   ComputePipeline
+//   BufferPool
+//   RecorderPools
+//   Recorder
 #include "compute/vulkan/compute_pipeline.h"
 
 #include <algorithm>
@@ -7,7 +13,7 @@
 
 namespace seqscope::vk {
 
-// ---- ComputePipeline -----------------------------------------------------------------------
+// [SECTION] ComputePipeline
 
 ComputePipeline::ComputePipeline(const gpu::Context& context, std::string_view shader, uint32_t bindings,
                                  std::vector<int32_t> constants)
@@ -44,7 +50,7 @@ ComputePipeline::ComputePipeline(const gpu::Context& context, std::string_view s
   SEQSCOPE_VK_CHECK(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, pipeline_.receive(device)));
 }
 
-// ---- BufferPool ----------------------------------------------------------------------------
+// [SECTION] BufferPool
 
 gpu::GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) {
   const VkDeviceSize limit = context_.properties().limits.maxStorageBufferRange;
@@ -62,7 +68,7 @@ gpu::GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) 
   return *slot;
 }
 
-// ---- RecorderPools -------------------------------------------------------------------------
+// [SECTION] RecorderPools
 
 RecorderPools::RecorderPools(const gpu::Context& context, uint32_t max_dispatches, uint32_t max_bindings,
                              uint32_t max_queries)
@@ -87,7 +93,7 @@ RecorderPools::~RecorderPools() { vkDeviceWaitIdle(context_.device()); }
 
 void RecorderPools::reset() { SEQSCOPE_VK_CHECK(vkResetDescriptorPool(context_.device(), descriptors_.get(), 0)); }
 
-// ---- Recorder ------------------------------------------------------------------------------
+// [SECTION] Recorder
 
 Recorder::Recorder(const gpu::Context& context, VkCommandBuffer cmd, const RecorderPools& pools)
     : context_(context), cmd_(cmd), pool_(pools.descriptors()), queries_(pools.queries()),

@@ -5,7 +5,11 @@
 // hidden attention. Eigenvalues and stability flags are computed on the CPU from the Abar
 // the GPU wrote.
 //
-// Sections: prepare, upload, record, read back.
+// Index (each part starts at a "// [SECTION] name" line):
+//   prepare
+//   upload
+//   record
+//   read back
 #include <cstring>
 
 #include "compute/ssm/discretize.h"
@@ -78,7 +82,7 @@ void check_limits(const gpu::Context& context, const SsmJob& job) {
 
 }  // namespace
 
-// ---- prepare -------------------------------------------------------------------------------
+// [SECTION] prepare
 
 SsmJob prepare_ssm(const gpu::Context& context, const compute::Session& session, const Matrix& u_block) {
   SsmJob job;
@@ -109,7 +113,7 @@ SsmJob prepare_model_ssm(const gpu::Context& context, compute::SsmResults r, boo
   return job;
 }
 
-// ---- upload --------------------------------------------------------------------------------
+// [SECTION] upload
 
 void upload_ssm(const SsmJob& job, BufferPool& buffers) {
   const SsmResults& r = job.r;
@@ -129,7 +133,7 @@ void upload_ssm(const SsmJob& job, BufferPool& buffers) {
   put(buffers, "ssm.channels", channels.data(), channels.size() * sizeof(int));
 }
 
-// ---- record --------------------------------------------------------------------------------
+// [SECTION] record
 
 namespace {
 
@@ -274,7 +278,7 @@ void record_ssm(Recorder& rec, const Kernels& kernels, BufferPool& buffers, cons
   }
 }
 
-// ---- read back -----------------------------------------------------------------------------
+// [SECTION] read back
 
 void read_ssm(const BufferPool& buffers, SsmJob& job) {
   SsmResults& r = job.r;

@@ -1,7 +1,12 @@
 // Google Benchmark versions of the `seqscope bench` ops (compute/bench/benchmark.h defines their
 // byte and flop counts): the fused selective scan, the blocked softmax attention with its full
 // maps, and one channel's hidden attention, at the bench rows the case table marks `profiled`
-// (compute/bench/cases.h). Sections: inputs, the three benchmarks, registration and main.
+// (compute/bench/cases.h).
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   inputs
+//   the three benchmarks
+//   registration and main
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -16,7 +21,7 @@ namespace {
 
 using namespace seqscope::compute;
 
-// ---- inputs --------------------------------------------------------------------------------
+// [SECTION] inputs
 
 Matrix normal(std::mt19937& rng, Eigen::Index rows, Eigen::Index cols) {
   std::normal_distribution<float> dist(0.0f, 1.0f);
@@ -25,7 +30,7 @@ Matrix normal(std::mt19937& rng, Eigen::Index rows, Eigen::Index cols) {
   return m;
 }
 
-// ---- the three benchmarks ------------------------------------------------------------------
+// [SECTION] the three benchmarks
 
 // u [L, D], state size N.
 void selective_scan(benchmark::State& state, const BenchShape& shape) {
@@ -78,7 +83,7 @@ void hidden_attention_one_channel(benchmark::State& state, const BenchShape& sha
   }
 }
 
-// ---- registration and main -----------------------------------------------------------------
+// [SECTION] registration and main
 
 using BenchmarkFn = void (*)(benchmark::State&, const BenchShape&);
 

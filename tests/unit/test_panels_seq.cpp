@@ -2,6 +2,13 @@
 // hit tests, ranges, headers, slopes) and headless renders on the test device: every panel
 // draws something for every kind of input, the attention map shows the colormap color of the
 // known probabilities, and clicks on a token, a grid cell or a map cell move the cursor.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   sessions
+//   pure helpers: tokens
+//   pure helpers: attention
+//   pure helpers: outputs and cost
+//   headless renders
 #include <gtest/gtest.h>
 #include <imgui.h>
 
@@ -24,7 +31,7 @@ namespace {
 
 using compute::Session;
 
-// ---- sessions ------------------------------------------------------------------------------
+// [SECTION] sessions
 
 Session text_session(const std::string& text = "State space models carry a state.") {
   Session s;
@@ -61,7 +68,7 @@ Session grid_session() {
   return s;
 }
 
-// ---- pure helpers: tokens ------------------------------------------------------------------
+// [SECTION] pure helpers: tokens
 
 TEST(TokenWindow, ShowsEverythingWhenItFits) {
   const TokenWindow w = token_window(10, 3, 16);
@@ -134,7 +141,7 @@ TEST(TokenTooltip, QueriesNameTheirTarget) {
   EXPECT_EQ(symbol_label(in, 9999), "#9999");
 }
 
-// ---- pure helpers: attention ---------------------------------------------------------------
+// [SECTION] pure helpers: attention
 
 TEST(AttentionMapRange, LinearLogAndSigned) {
   const MapRange linear = attention_map_range(0.0f, 0.5f, 0.5f, false);
@@ -201,7 +208,7 @@ TEST(AttentionTooltip, ShowsTokensProbabilityAndMask) {
   EXPECT_NE(attention_cell_tooltip(r, 0, 1, 3, MapNormalization::Raw).find("masked"), std::string::npos);
 }
 
-// ---- pure helpers: outputs and cost --------------------------------------------------------
+// [SECTION] pure helpers: outputs and cost
 
 TEST(AttentionColumn, ConcatenatedHeadsAndWrapping) {
   const AttentionColumn a = attention_column(9, 2, 8);
@@ -263,7 +270,7 @@ TEST(ByteUnit, KeepsNumbersBelowAThousand) {
   EXPECT_STREQ(byte_unit(7e9).name, "GB");
 }
 
-// ---- headless renders ----------------------------------------------------------------------
+// [SECTION] headless renders
 
 struct Rgb8 {
   int r, g, b;

@@ -2,6 +2,10 @@
 // slots, click mapping, hover values, formulas and hypothetical-Δ eigenvalues; and the panels
 // rendered headless for several variants, with map pixels checked against the colormap color
 // of the known value. Set SEQSCOPE_PANEL_PNG_DIR to also write the rendered images.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   helpers without a GPU
+//   rendered panels
 #include <gtest/gtest.h>
 #include <imgui.h>
 
@@ -32,7 +36,7 @@ using compute::Discretization;
 using compute::Session;
 using compute::SsmVariant;
 
-// ---- helpers without a GPU -----------------------------------------------------------------
+// [SECTION] helpers without a GPU
 
 Session small_session(SsmVariant variant, Discretization method = Discretization::Zoh) {
   Session s;
@@ -186,7 +190,7 @@ TEST(SsmFormulas, LinesCarryTheNumbersOfTheResults) {
   EXPECT_TRUE(formula_lines(r, 99, d, n).empty());
 }
 
-// ---- rendered panels -----------------------------------------------------------------------
+// [SECTION] rendered panels
 
 struct Rgb8 {
   int r, g, b;

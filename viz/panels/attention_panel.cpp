@@ -1,6 +1,11 @@
 // AttentionPanel (attention_panel.h).
 //
-// Sections: pure helpers, controls and KV meter, maps, query row, draw.
+// Index (each part starts at a "// [SECTION] name" line):
+//   pure helpers
+//   controls and KV meter
+//   maps
+//   query row
+//   draw
 #include "viz/panels/attention_panel.h"
 
 #include <algorithm>
@@ -19,7 +24,7 @@ namespace seqscope::viz {
 using compute::AttentionKind;
 using compute::Results;
 
-// ---- pure helpers --------------------------------------------------------------------------
+// [SECTION] pure helpers
 
 const compute::Inputs& attention_inputs(const Results& results) {
   return results.attention_tokens.active() ? results.attention_tokens.other : results.inputs;
@@ -124,7 +129,7 @@ std::string attention_block_tooltip(const Results& results, int head, int row, i
 
 namespace {
 
-// ---- controls and KV meter -----------------------------------------------------------------
+// [SECTION] controls and KV meter
 
 // Continues the row when `width` more pixels fit, else starts a new one.
 void same_line_if_fits(float width) {
@@ -188,7 +193,7 @@ void kv_meter(const compute::AttentionResults& a, int t, bool linear) {
                       now, full);
 }
 
-// ---- maps ----------------------------------------------------------------------------------
+// [SECTION] maps
 
 // White outline around row t of a map drawn at [min, min + size].
 void mark_row(ImVec2 min, ImVec2 size, int t, int L) {
@@ -284,7 +289,7 @@ void draw_head_grid(PanelContext& context, const MapRange& range, ImVec2 region)
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + grid.rows * (side + label_h + k_gap) - k_gap + 2.0f));
 }
 
-// ---- query row -----------------------------------------------------------------------------
+// [SECTION] query row
 
 void draw_query_row(PanelContext& context, ExactRowCache& cache, int t, ImVec2 size_in) {
   const Results& results = context.results;
@@ -318,7 +323,7 @@ void draw_query_row(PanelContext& context, ExactRowCache& cache, int t, ImVec2 s
 
 }  // namespace
 
-// ---- draw ----------------------------------------------------------------------------------
+// [SECTION] draw
 
 void AttentionPanel::draw(PanelContext& context) {
   const Results& results = context.results;

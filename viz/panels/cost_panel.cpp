@@ -1,6 +1,12 @@
 // CostPanel (cost_panel.h).
 //
-// Sections: pure helpers, scaling plot, memory plot, timings, draw.
+// Index (each part starts at a "// [SECTION] name" line):
+//   pure helpers
+//   scaling plot
+//   memory plot
+//   measured sweep
+//   timings
+//   draw
 #include "viz/panels/cost_panel.h"
 
 #include <imgui.h>
@@ -20,7 +26,7 @@
 
 namespace seqscope::viz {
 
-// ---- pure helpers --------------------------------------------------------------------------
+// [SECTION] pure helpers
 
 double loglog_slope(std::span<const double> x, std::span<const double> y, double x_min) {
   // The same least-squares fit as `seqscope bench` reports.
@@ -55,7 +61,7 @@ std::string slope_text(std::span<const double> x, std::span<const double> y) {
   return std::isnan(slope) ? "" : format_text(" ~ L^%.2f", slope);
 }
 
-// ---- scaling plot --------------------------------------------------------------------------
+// [SECTION] scaling plot
 
 void scaling_plot(const compute::Session& session, int L, ImVec2 size) {
   const CostCurves c = cost_curves(session);
@@ -80,7 +86,7 @@ void scaling_plot(const compute::Session& session, int L, ImVec2 size) {
                       format_si(attention.flops).c_str(), format_si(attention.bytes).c_str());
 }
 
-// ---- memory plot ---------------------------------------------------------------------------
+// [SECTION] memory plot
 
 void memory_plot(PanelContext& context, ImVec2 size) {
   const compute::Results& results = context.results;
@@ -123,7 +129,7 @@ void memory_plot(PanelContext& context, ImVec2 size) {
   }
 }
 
-// ---- measured sweep ------------------------------------------------------------------------
+// [SECTION] measured sweep
 
 // The title, with the sweep's controls at the right when the app can measure: "Measure sweep"
 // (or "Measure again"), or a progress bar and Cancel while it runs.
@@ -207,7 +213,7 @@ void scaling_column(PanelContext& context, int L, ImVec2 size) {
   ImGui::EndGroup();
 }
 
-// ---- timings -------------------------------------------------------------------------------
+// [SECTION] timings
 
 void timings_table(const compute::Results& results, ImVec2 size) {
   constexpr ImGuiTableFlags k_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_ScrollY |
@@ -235,7 +241,7 @@ void timings_table(const compute::Results& results, ImVec2 size) {
 
 }  // namespace
 
-// ---- draw ----------------------------------------------------------------------------------
+// [SECTION] draw
 
 void CostPanel::draw(PanelContext& context) {
   const compute::Results& results = context.results;

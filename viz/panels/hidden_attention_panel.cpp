@@ -1,5 +1,9 @@
 // HiddenAttentionPanel: header (channel, normalization, log scale), the square α map with its
 // colorbar and the query-row outline, the identity it demonstrates.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   header
+//   map
 #include "viz/panels/hidden_attention_panel.h"
 
 #include <imgui.h>
@@ -53,7 +57,7 @@ void HiddenAttentionPanel::update_range(const compute::SsmResults& ssm, int slot
   range_slot_ = slot;
 }
 
-// ---- header --------------------------------------------------------------------------------
+// [SECTION] header
 
 void HiddenAttentionPanel::draw_header(PanelContext& context, int slot) {
   const compute::SsmResults& ssm = context.results.ssm;
@@ -88,7 +92,7 @@ void HiddenAttentionPanel::draw_header(PanelContext& context, int slot) {
   if (ssm.bidirectional) ImGui::TextDisabled("bidirectional: α = forward + flipped backward (not causal)");
 }
 
-// ---- map -----------------------------------------------------------------------------------
+// [SECTION] map
 
 void HiddenAttentionPanel::tooltip(const PanelContext& context, int slot, int t, int s) const {
   const compute::SsmResults& ssm = context.results.ssm;

@@ -1,6 +1,9 @@
 // LessonPanel (lesson_panel.h).
 //
-// Sections: header (title, counter, progress), step text and buttons, claim, scan distances.
+// Index (each part starts at a "// [SECTION] name" line):
+//   header, text, buttons
+//   claim
+//   scan distances
 #include "viz/panels/lesson_panel.h"
 
 #include <imgui.h>
@@ -13,7 +16,7 @@
 
 namespace seqscope::viz {
 
-// ---- header, text, buttons -----------------------------------------------------------------
+// [SECTION] header, text, buttons
 
 LessonAction LessonPanel::draw(const compute::Lesson& lesson, int step, PanelContext& context, int generation,
                                bool session_matches) {
@@ -48,7 +51,7 @@ LessonAction LessonPanel::draw(const compute::Lesson& lesson, int step, PanelCon
   return action;
 }
 
-// ---- claim ---------------------------------------------------------------------------------
+// [SECTION] claim
 
 void LessonPanel::draw_claim(const compute::Lesson& lesson, int step, const compute::Results& results, int generation,
                              bool session_matches) {
@@ -77,7 +80,7 @@ void LessonPanel::draw_claim(const compute::Lesson& lesson, int step, const comp
   ImGui::PopTextWrapPos();
 }
 
-// ---- scan distances ------------------------------------------------------------------------
+// [SECTION] scan distances
 
 void LessonPanel::draw_scan_distances(const compute::Results& results, int generation, bool emphasized) {
   if (generation != distance_generation_) {

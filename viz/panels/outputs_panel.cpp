@@ -1,6 +1,9 @@
 // OutputsPanel (outputs_panel.h).
 //
-// Sections: pure helpers, plots, draw.
+// Index (each part starts at a "// [SECTION] name" line):
+//   pure helpers
+//   plots
+//   draw
 #include "viz/panels/outputs_panel.h"
 
 #include <imgui.h>
@@ -12,7 +15,7 @@
 
 namespace seqscope::viz {
 
-// ---- pure helpers --------------------------------------------------------------------------
+// [SECTION] pure helpers
 
 AttentionColumn attention_column(int d, int heads, int head_dim) {
   const int width = std::max(1, heads * head_dim);
@@ -44,7 +47,7 @@ std::string outputs_header(int d, int t, int heads, int head_dim) {
 
 namespace {
 
-// ---- plots ---------------------------------------------------------------------------------
+// [SECTION] plots
 
 // One stacked plot; clicking it moves the cursor.
 void plot(PanelContext& context, const char* id, std::span<const Series> series, float height, const char* y_label) {
@@ -64,7 +67,7 @@ void plot(PanelContext& context, const char* id, std::span<const Series> series,
 
 }  // namespace
 
-// ---- draw ----------------------------------------------------------------------------------
+// [SECTION] draw
 
 void OutputsPanel::draw(PanelContext& context) {
   const compute::Results& results = context.results;

@@ -1,5 +1,14 @@
-// SsmDynamicsPanel: header + stability warning, then tabs. Sections: helpers, header,
-// Eigenvalues, Δ over t, Abar Bbar C (diagonal | dense), Kernel K, Formulas, draw.
+// SsmDynamicsPanel: header + stability warning, then tabs (Eigenvalues, Δ over t, Abar Bbar C
+// (diagonal | dense), Kernel K, Formulas).
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   header
+//   Eigenvalues
+//   Δ over t
+//   Abar Bbar C
+//   Kernel K
+//   Formulas
+//   draw
 #include "viz/panels/ssm_dynamics_panel.h"
 
 #include <imgui.h>
@@ -66,7 +75,7 @@ void eigen_tooltip(int n, const char* what, std::complex<float> z, bool show_mod
 
 }  // namespace
 
-// ---- header --------------------------------------------------------------------------------
+// [SECTION] header
 
 void SsmDynamicsPanel::draw_header(PanelContext& context) {
   const compute::Results& results = context.results;
@@ -94,7 +103,7 @@ void SsmDynamicsPanel::sync_display(const PanelContext& context) {
   sync_cursor_ = context.view.cursor;
 }
 
-// ---- Eigenvalues ---------------------------------------------------------------------------
+// [SECTION] Eigenvalues
 
 // The display Δ slider, the Δ_t button and the discretization combo in `width`: one row, or
 // stacked (slider, then button + combo) when `stacked`.
@@ -195,7 +204,7 @@ void SsmDynamicsPanel::draw_eigenvalues(PanelContext& context) {
   if (!side) dim_wrapped(note);
 }
 
-// ---- Δ over t ------------------------------------------------------------------------------
+// [SECTION] Δ over t
 
 void SsmDynamicsPanel::draw_delta(PanelContext& context) {
   const compute::Results& results = context.results;
@@ -253,7 +262,7 @@ void SsmDynamicsPanel::draw_delta(PanelContext& context) {
   colorbar("##delta_colorbar", range.colormap, range.lo, range.hi, true, ImVec2(k_colorbar_bar, map_h));
 }
 
-// ---- Abar Bbar C ---------------------------------------------------------------------------
+// [SECTION] Abar Bbar C
 
 void SsmDynamicsPanel::draw_diagonal_matrices(PanelContext& context) {
   const compute::Results& results = context.results;
@@ -365,7 +374,7 @@ void SsmDynamicsPanel::draw_matrices(PanelContext& context) {
   else draw_diagonal_matrices(context);
 }
 
-// ---- Kernel K ------------------------------------------------------------------------------
+// [SECTION] Kernel K
 
 void SsmDynamicsPanel::draw_kernel(PanelContext& context) {
   const compute::SsmResults& ssm = context.results.ssm;
@@ -390,7 +399,7 @@ void SsmDynamicsPanel::draw_kernel(PanelContext& context) {
                       values[static_cast<size_t>(hover.index)], hover.index);
 }
 
-// ---- Formulas ------------------------------------------------------------------------------
+// [SECTION] Formulas
 
 void SsmDynamicsPanel::draw_formulas(PanelContext& context) {
   const compute::Results& results = context.results;
@@ -425,7 +434,7 @@ void SsmDynamicsPanel::draw_formulas(PanelContext& context) {
   ImGui::EndChild();
 }
 
-// ---- draw ----------------------------------------------------------------------------------
+// [SECTION] draw
 
 void SsmDynamicsPanel::draw(PanelContext& context) {
   const compute::SsmResults& ssm = context.results.ssm;

@@ -1,5 +1,10 @@
-// SsmStatePanel: header with the channel selector, the two state maps with one colorbar, the
-// norm plot. Sections: header, maps (+ hover), norms.
+// SsmStatePanel: header with the channel selector, the two state maps with one colorbar and
+// the norm plot.
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   header
+//   maps
+//   norms
 #include "viz/panels/ssm_state_panel.h"
 
 #include <imgui.h>
@@ -36,7 +41,7 @@ void state_tooltip(const PanelContext& context, int t, int d, int n) {
 
 }  // namespace
 
-// ---- header --------------------------------------------------------------------------------
+// [SECTION] header
 
 void SsmStatePanel::draw_header(PanelContext& context) {
   const compute::SsmResults& ssm = context.results.ssm;
@@ -59,7 +64,7 @@ void SsmStatePanel::draw_header(PanelContext& context) {
   if (!note.empty()) ImGui::TextDisabled("%s", note.c_str());
 }
 
-// ---- maps ----------------------------------------------------------------------------------
+// [SECTION] maps
 
 void SsmStatePanel::draw_maps(PanelContext& context, float height) {
   const compute::SsmResults& ssm = context.results.ssm;
@@ -117,7 +122,7 @@ void SsmStatePanel::draw_maps(PanelContext& context, float height) {
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + line + map_h + ImGui::GetStyle().ItemSpacing.y));
 }
 
-// ---- norms ---------------------------------------------------------------------------------
+// [SECTION] norms
 
 void SsmStatePanel::update_norms(const compute::SsmResults& ssm, int channel) {
   const void* key = ssm.h.data.data();

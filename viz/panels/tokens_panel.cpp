@@ -1,6 +1,12 @@
 // TokensPanel (tokens_panel.h).
 //
-// Sections: layout helpers, roles and labels, token strip, signal, grid, draw.
+// Index (each part starts at a "// [SECTION] name" line):
+//   layout helpers
+//   roles and labels
+//   token strip
+//   signal
+//   grid
+//   draw
 #include "viz/panels/tokens_panel.h"
 
 #include <algorithm>
@@ -16,7 +22,7 @@ namespace seqscope::viz {
 using compute::Inputs;
 using compute::TokenRole;
 
-// ---- layout helpers ------------------------------------------------------------------------
+// [SECTION] layout helpers
 
 TokenWindow token_window(int length, int cursor, int capacity, int align) {
   length = std::max(0, length);
@@ -77,7 +83,7 @@ std::vector<int> visit_steps(std::span<const int> scan_order, int cells) {
   return steps;
 }
 
-// ---- roles and labels ----------------------------------------------------------------------
+// [SECTION] roles and labels
 
 uint32_t role_color(TokenRole role) {
   switch (role) {
@@ -158,7 +164,7 @@ bool is_task(const Inputs& in) {
   return std::any_of(in.roles.begin(), in.roles.end(), [](TokenRole r) { return r != TokenRole::Text; });
 }
 
-// ---- token strip ---------------------------------------------------------------------------
+// [SECTION] token strip
 
 // The legend of the roles present in the sequence; returns its width (draws when `draw`).
 float role_legend(const Inputs& in, ImVec2 at, bool draw) {
@@ -370,7 +376,7 @@ void draw_aligned_strips(PanelContext& context, TokenLayout& layout, TokenLayout
   }
 }
 
-// ---- signal --------------------------------------------------------------------------------
+// [SECTION] signal
 
 // Short regions put the facts in a column left of the content, so the content gets the height.
 bool compact_layout() { return ImGui::GetContentRegionAvail().y < 6.0f * ImGui::GetTextLineHeightWithSpacing(); }
@@ -416,7 +422,7 @@ void draw_signal(PanelContext& context) {
   }
 }
 
-// ---- grid ----------------------------------------------------------------------------------
+// [SECTION] grid
 
 struct GridFacts {
   const Inputs& in;
@@ -552,7 +558,7 @@ void draw_grid(PanelContext& context, GridLayout& layout) {
 
 }  // namespace
 
-// ---- draw ----------------------------------------------------------------------------------
+// [SECTION] draw
 
 void TokensPanel::draw(PanelContext& context) {
   const Inputs& in = context.results.inputs;

@@ -1,4 +1,8 @@
-// GifWriter and quantize (see gif_writer.h). Sections: median cut, cgif plumbing.
+// GifWriter and quantize (see gif_writer.h).
+//
+// Index (each part starts at a "// [SECTION] name" line):
+//   median cut
+//   cgif plumbing
 #include "viz/render/gif_writer.h"
 
 #include <cgif.h>
@@ -14,7 +18,7 @@
 namespace seqscope::viz {
 namespace {
 
-// ---- median cut ----------------------------------------------------------------------------
+// [SECTION] median cut
 
 constexpr int k_bits = 5;  // histogram bins per channel: 32^3
 constexpr int k_levels = 1 << k_bits;
@@ -66,7 +70,7 @@ bool split(Box& box, Box& other, const std::vector<uint32_t>& histogram) {
   return true;
 }
 
-// ---- cgif plumbing -------------------------------------------------------------------------
+// [SECTION] cgif plumbing
 
 int write_to_file(void* context, const uint8_t* data, size_t bytes) {
   try {

@@ -1,6 +1,9 @@
 // GpuResults and GpuTensor (see gpu_results.h).
 //
-// Sections: helpers, GpuTensor views, GpuResults uploads.
+// Index (each part starts at a "// [SECTION] name" line):
+//   helpers
+//   GpuTensor views
+//   GpuResults uploads
 #include "viz/render/gpu_results.h"
 
 #include <algorithm>
@@ -13,7 +16,7 @@
 namespace seqscope::viz {
 namespace {
 
-// ---- helpers -------------------------------------------------------------------------------
+// [SECTION] helpers
 
 int64_t count_of(const std::vector<int64_t>& shape) {
   int64_t n = 1;
@@ -52,7 +55,7 @@ void measure_range(GpuTensor& tensor, const float* data, int64_t count) {
 
 }  // namespace
 
-// ---- GpuTensor views -----------------------------------------------------------------------
+// [SECTION] GpuTensor views
 
 int64_t GpuTensor::row_elements() const {
   if (shape.empty()) return 0;
@@ -88,7 +91,7 @@ std::vector<HeatmapPiece> GpuTensor::columns_along_axis0(uint32_t rows, uint32_t
   return pieces;
 }
 
-// ---- GpuResults uploads --------------------------------------------------------------------
+// [SECTION] GpuResults uploads
 
 GpuResults::GpuResults(const gpu::Context& context, VkDeviceSize max_buffer_bytes)
     : context_(context),

@@ -9,7 +9,9 @@
 // one first-axis index reads one chunk, and a view whose columns run along the first axis
 // (a channel over t) is drawn as one piece per chunk.
 //
-// Sections: GpuTensor (chunks and views), GpuResults.
+// Index (each part starts at a "// [SECTION] name" line):
+//   GpuTensor
+//   GpuResults
 #pragma once
 #include <memory>
 #include <vector>
@@ -22,7 +24,7 @@
 
 namespace seqscope::viz {
 
-// ---- GpuTensor -----------------------------------------------------------------------------
+// [SECTION] GpuTensor
 
 // One uploaded tensor: its chunks (split along axis 0), shape and the range of its values.
 struct GpuTensor {
@@ -44,7 +46,7 @@ struct GpuTensor {
   std::vector<HeatmapPiece> columns_along_axis0(uint32_t rows, uint32_t offset, uint32_t row_stride) const;
 };
 
-// ---- GpuResults ----------------------------------------------------------------------------
+// [SECTION] GpuResults
 
 class GpuResults {
  public:

@@ -2,7 +2,11 @@
 // drawn, freed a few frames after it was last drawn) and the ImDrawList callback that records
 // a heatmap quad into the command buffer ImGui is filling.
 //
-// Sections: pipeline creation, descriptor sets, queueing, recording.
+// Index (each part starts at a "// [SECTION] name" line):
+//   pipeline creation
+//   descriptor sets
+//   queueing
+//   recording
 #include "viz/render/heatmap.h"
 
 #include <algorithm>
@@ -16,7 +20,7 @@ namespace {
 constexpr uint64_t k_frames_before_freeing_a_set = 3;
 }  // namespace
 
-// ---- pipeline creation ---------------------------------------------------------------------
+// [SECTION] pipeline creation
 
 HeatmapRenderer::HeatmapRenderer(const gpu::Context& context, VkRenderPass render_pass) : context_(context) {
   VkDevice device = context.device();
@@ -108,7 +112,7 @@ void HeatmapRenderer::create_pipeline(VkRenderPass render_pass) {
 // The pipeline objects and the pool (with every set) go with the members once the GPU is idle.
 HeatmapRenderer::~HeatmapRenderer() { vkDeviceWaitIdle(context_.device()); }
 
-// ---- descriptor sets -----------------------------------------------------------------------
+// [SECTION] descriptor sets
 
 VkDescriptorSet HeatmapRenderer::descriptor_for(const gpu::GpuBuffer& buffer) {
   if (auto it = sets_.find(buffer.id()); it != sets_.end()) {
@@ -154,7 +158,7 @@ void HeatmapRenderer::free_unused_sets() {
   }
 }
 
-// ---- queueing ------------------------------------------------------------------------------
+// [SECTION] queueing
 
 void HeatmapRenderer::begin_frame() {
   ++frame_;
@@ -178,7 +182,7 @@ void HeatmapRenderer::begin_render(VkCommandBuffer cmd, const ImDrawData* draw_d
   framebuffer_scale_ = draw_data->FramebufferScale;
 }
 
-// ---- recording -----------------------------------------------------------------------------
+// [SECTION] recording
 
 void HeatmapRenderer::on_draw_callback(const ImDrawList*, const ImDrawCmd* cmd) {
   const auto* draw = static_cast<const QueuedDraw*>(cmd->UserCallbackData);

@@ -1,6 +1,10 @@
 // Plot widgets: a frame with margins for tick labels, data mapped into it, hover readouts.
 //
-// Sections: helpers, line_plot, bar_chart, complex_plane, log_log_plot.
+// Index (each part starts at a "// [SECTION] name" line):
+//   line_plot
+//   bar_chart
+//   complex_plane
+//   log_log_plot
 #include "viz/widgets/plot.h"
 
 #include <algorithm>
@@ -100,7 +104,7 @@ std::string format_si(double value) {
   return text;
 }
 
-// ---- line_plot -----------------------------------------------------------------------------
+// [SECTION] line_plot
 
 PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size, const LinePlotOptions& options) {
   PlotHover hover;
@@ -198,7 +202,7 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
   return hover;
 }
 
-// ---- bar_chart -----------------------------------------------------------------------------
+// [SECTION] bar_chart
 
 PlotHover bar_chart(const char* id, std::span<const float> values, std::span<const std::string> labels,
                     int highlight, ImVec2 size, float y_max) {
@@ -254,7 +258,7 @@ PlotHover bar_chart(const char* id, std::span<const float> values, std::span<con
   return hover;
 }
 
-// ---- complex_plane -------------------------------------------------------------------------
+// [SECTION] complex_plane
 
 PlotHover complex_plane(const char* id, std::span<const std::complex<float>> points, ImVec2 size,
                         const ComplexPlaneOptions& options) {
@@ -316,7 +320,7 @@ PlotHover complex_plane(const char* id, std::span<const std::complex<float>> poi
   return hover;
 }
 
-// ---- log_log_plot --------------------------------------------------------------------------
+// [SECTION] log_log_plot
 
 void log_log_plot(const char* id, std::span<const LogLogSeries> series, ImVec2 size, const char* x_label,
                   const char* y_label) {
