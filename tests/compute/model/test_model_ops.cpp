@@ -11,6 +11,7 @@
 // [SECTION] cross-entropy
 // [SECTION] selective scan (S6)
 // [SECTION] LTI scan (S4D, ZOH)
+// [SECTION] attention
 // [SECTION] float vs double
 #include <gtest/gtest.h>
 
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "compute/model/attention.h"
 #include "compute/model/conv1d.h"
 #include "compute/model/cross_entropy.h"
 #include "compute/model/embedding.h"
@@ -545,6 +547,108 @@ TEST(ModelOps, LtiScanGradientsDoNotDependOnTheChunk) {
   for (size_t i = 2; i < grads.size(); ++i) EXPECT_EQ(grads[i], grads[i % 2]) << "chunk case " << i / 2;
 }
 
+// [SECTION] attention
+
+// HF Llama's attention for one sequence, written as its code reads: cos, sin = cat(freqs,
+// freqs), x * cos + rotate_half(x) * sin, rotate_half(x) = cat(-x2, x1), then per head a
+// masked softmax over q k^T / sqrt(dh).
+Md attention_reference(const Md& q, const Md& k, const Md& v, int H, double theta) {
+  const Eigen::Index L = q.rows(), d = q.cols(), dh = d / H, half = dh / 2;
+  Md out(L, d);
+  for (int h = 0; h < H; ++h) {
+    Md qh = q.middleCols(h * dh, dh), kh = k.middleCols(h * dh, dh);
+    if (theta > 0.0) {
+      Md cos(L, dh), sin(L, dh);
+      for (Eigen::Index t = 0; t < L; ++t)
+        for (Eigen::Index j = 0; j < dh; ++j) {
+          const double inv_freq = 1.0 / std::pow(theta, 2.0 * static_cast<double>(j % half) / dh);
+          const double freq = static_cast<double>(t) * inv_freq;
+          cos(t, j) = std::cos(freq);
+          sin(t, j) = std::sin(freq);
+        }
+      auto rotate_half = [&](const Md& x) {
+        Md r(L, dh);
+        r << -x.rightCols(half), x.leftCols(half);
+        return r;
+      };
+      qh = (qh.cwiseProduct(cos) + rotate_half(qh).cwiseProduct(sin)).eval();
+      kh = (kh.cwiseProduct(cos) + rotate_half(kh).cwiseProduct(sin)).eval();
+    }
+    Md scores = qh * kh.transpose() / std::sqrt(static_cast<double>(dh));
+    for (Eigen::Index t = 0; t < L; ++t)
+      for (Eigen::Index s = t + 1; s < L; ++s) scores(t, s) = -INFINITY;
+    Md probs(L, L);
+    for (Eigen::Index t = 0; t < L; ++t) {
+      const double max = scores.row(t).maxCoeff();
+      double sum = 0.0;
+      for (Eigen::Index s = 0; s < L; ++s) sum += probs(t, s) = std::exp(scores(t, s) - max);
+      probs.row(t) /= sum;
+    }
+    out.middleCols(h * dh, dh) = probs * v.middleCols(h * dh, dh);
+  }
+  return out;
+}
+
+void check_attention(int L, int d, int H, double theta) {
+  SCOPED_TRACE("L " + std::to_string(L) + ", d " + std::to_string(d) + ", H " + std::to_string(H) +
+               ", rope_theta " + std::to_string(theta));
+  Md q = random_mat(L, d, "att.q"), k = random_mat(L, d, "att.k"), v = random_mat(L, d, "att.v");
+  const Md R = random_mat(L, d, "att.R");
+  AttentionAct<double> act;
+  const Md out = attention_forward(q, k, v, H, theta, act);
+  EXPECT_LT((out - attention_reference(q, k, v, H, theta)).norm(), 1e-13 * out.norm());
+  for (const Md& probs : act.probs) {
+    for (Eigen::Index t = 0; t < L; ++t) {
+      EXPECT_NEAR(probs.row(t).sum(), 1.0, 1e-15);
+      for (Eigen::Index s = t + 1; s < L; ++s) EXPECT_EQ(probs(t, s), 0.0) << "above the diagonal";
+    }
+  }
+  const AttentionGrads<double> g = attention_backward(R, v, act);
+  auto loss = [&] {
+    AttentionAct<double> a;
+    return project(attention_forward(q, k, v, H, theta, a), R);
+  };
+  expect_grad("attention.v", v, g.v, loss);
+  if (L == 1) {  // one key: probs = 1 whatever q and k are
+    expect_zero_grad("attention.q", q, g.q, loss);
+    expect_zero_grad("attention.k", k, g.k, loss);
+  } else {
+    expect_grad(theta > 0.0 ? "attention_rope.q" : "attention.q", q, g.q, loss);
+    expect_grad(theta > 0.0 ? "attention_rope.k" : "attention.k", k, g.k, loss);
+  }
+}
+
+TEST(ModelOps, AttentionGradients) {
+  for (const int L : {1, 6, 9}) {
+    check_attention(L, 8, 2, 0.0);       // no RoPE
+    check_attention(L, 8, 2, 10000.0);   // Llama's theta
+    check_attention(L, 8, 2, 10.0);      // a small theta: every pair turns fast
+    check_attention(L, 6, 2, 0.0);       // an odd head width, no RoPE
+  }
+}
+
+// RoPE makes q'.k' a function of q, k and the distance t - s alone.
+TEST(ModelOps, RopeScoresDependOnTheDistanceOnly) {
+  const int L = 7, d = 8;
+  const Md q = random_mat(1, d, "rope.q").replicate(L, 1);
+  const Md k = random_mat(1, d, "rope.k").replicate(L, 1);
+  const Md v = random_mat(L, d, "rope.v");
+  AttentionAct<double> act;
+  attention_forward(q, k, v, 2, 100.0, act);
+  const Md scores = act.q.leftCols(4) * act.k.leftCols(4).transpose();
+  for (int t = 1; t < L; ++t)
+    for (int s = 1; s <= t; ++s) EXPECT_NEAR(scores(t, s), scores(t - s, 0), 1e-12);
+  EXPECT_NEAR(act.q.row(5).norm(), q.row(5).norm(), 1e-12) << "a rotation keeps the norm";
+  EXPECT_GT((act.q.row(5) - q.row(5)).norm(), 0.1) << "and does turn";
+}
+
+TEST(ModelOps, AttentionRefusesBadHeads) {
+  const Md x = random_mat(3, 6, "att.x");
+  AttentionAct<double> act;
+  EXPECT_THROW(attention_forward(x, x, x, 4, 0.0, act), std::invalid_argument);      // 4 does not divide 6
+  EXPECT_THROW(attention_forward(x, x, x, 2, 10000.0, act), std::invalid_argument);  // dh 3 is odd
+}
+
 // [SECTION] float vs double
 
 // max |a - b| / max |b|
@@ -605,6 +709,17 @@ TEST(ModelOps, ScansFloatForwardMatchesDouble) {
   LtiScanAct<float> lf;
   const Mf lout = lti_scan_forward<float>({lu, log_dt, lA_log, lB, lC, lD, lz}, 16, lf);
   EXPECT_LT(error_over_scale(lout, lti_scan_forward(l.inputs(), 16, ld)), 1e-5);
+}
+
+TEST(ModelOps, AttentionFloatForwardMatchesDouble) {
+  const Md q = random_mat(24, 8, "fd.q"), k = random_mat(24, 8, "fd.k"), v = random_mat(24, 8, "fd.v");
+  for (const double theta : {0.0, 10000.0}) {
+    AttentionAct<double> ad;
+    AttentionAct<float> af;
+    const Mf out = attention_forward<float>(q.cast<float>(), k.cast<float>(), v.cast<float>(), 2, theta, af);
+    EXPECT_LT(error_over_scale(out, attention_forward(q, k, v, 2, theta, ad)), 1e-5)
+        << "rope_theta " << theta;
+  }
 }
 
 }  // namespace
