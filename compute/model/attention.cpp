@@ -129,10 +129,10 @@ AttentionGrads<T> attention_backward(const Mat<T>& dout, const Mat<T>& v, const 
   return g;
 }
 
-#define SEQSCOPE_INSTANTIATE(T)                                                                          \
-  template Mat<T> attention_forward(const Mat<T>& q, const Mat<T>& k, const Mat<T>& v, int n_heads,     \
-                                    double rope_theta, AttentionAct<T>& act);                           \
-  template AttentionGrads<T> attention_backward(const Mat<T>& dout, const Mat<T>& v,                     \
+#define SEQSCOPE_INSTANTIATE(T)                                                                     \
+  template Mat<T> attention_forward(const Mat<T>& q, const Mat<T>& k, const Mat<T>& v, int n_heads, \
+                                    double rope_theta, AttentionAct<T>& act);                       \
+  template AttentionGrads<T> attention_backward(const Mat<T>& dout, const Mat<T>& v,                \
                                                 const AttentionAct<T>& act);
 SEQSCOPE_INSTANTIATE(float)
 SEQSCOPE_INSTANTIATE(double)

@@ -38,9 +38,9 @@ Mat<T> conv1d_silu_backward(const Mat<T>& dy, const Mat<T>& x, const Mat<T>& w, 
   return dx;
 }
 
-#define SEQSCOPE_INSTANTIATE(T)                                                                           \
+#define SEQSCOPE_INSTANTIATE(T)                                                                              \
   template Mat<T> conv1d_silu_forward(const Mat<T>& x, const Mat<T>& w, const Vec<T>& b, Conv1dAct<T>& act); \
-  template Mat<T> conv1d_silu_backward(const Mat<T>& dy, const Mat<T>& x, const Mat<T>& w,                \
+  template Mat<T> conv1d_silu_backward(const Mat<T>& dy, const Mat<T>& x, const Mat<T>& w,                   \
                                        const Conv1dAct<T>& act, Mat<T>& dw, Vec<T>& db);
 SEQSCOPE_INSTANTIATE(float)
 SEQSCOPE_INSTANTIATE(double)

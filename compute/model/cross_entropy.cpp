@@ -14,8 +14,8 @@ CrossEntropyResult cross_entropy_forward(const Mat<T>& logits, std::span<const i
   const Eigen::Index L = logits.rows();
   const Eigen::Index V = logits.cols();
   if (static_cast<Eigen::Index>(targets.size()) != L)
-    throw std::invalid_argument("cross_entropy_forward: " + std::to_string(targets.size()) +
-                                " targets for " + std::to_string(L) + " positions");
+    throw std::invalid_argument("cross_entropy_forward: " + std::to_string(targets.size()) + " targets for " +
+                                std::to_string(L) + " positions");
   act.probs.resize(L, V);
   CrossEntropyResult result;
   double loss_sum = 0.0;
@@ -54,10 +54,10 @@ Mat<T> cross_entropy_backward(std::span<const int> targets, const CrossEntropyAc
   return dlogits;
 }
 
-#define SEQSCOPE_INSTANTIATE(T)                                                                   \
+#define SEQSCOPE_INSTANTIATE(T)                                                                         \
   template CrossEntropyResult cross_entropy_forward(const Mat<T>& logits, std::span<const int> targets, \
-                                                    CrossEntropyAct<T>& act);                     \
-  template Mat<T> cross_entropy_backward(std::span<const int> targets, const CrossEntropyAct<T>& act, \
+                                                    CrossEntropyAct<T>& act);                           \
+  template Mat<T> cross_entropy_backward(std::span<const int> targets, const CrossEntropyAct<T>& act,   \
                                          T dloss);
 SEQSCOPE_INSTANTIATE(float)
 SEQSCOPE_INSTANTIATE(double)

@@ -36,10 +36,10 @@ Mat<T> tied_head_backward(const Mat<T>& dlogits, const Mat<T>& x, const Mat<T>& 
   return dlogits * W;
 }
 
-#define SEQSCOPE_INSTANTIATE(T)                                                         \
-  template Mat<T> embedding_forward(std::span<const int> ids, const Mat<T>& W);         \
+#define SEQSCOPE_INSTANTIATE(T)                                                             \
+  template Mat<T> embedding_forward(std::span<const int> ids, const Mat<T>& W);             \
   template void embedding_backward(const Mat<T>& dx, std::span<const int> ids, Mat<T>& dW); \
-  template Mat<T> tied_head_forward(const Mat<T>& x, const Mat<T>& W);                  \
+  template Mat<T> tied_head_forward(const Mat<T>& x, const Mat<T>& W);                      \
   template Mat<T> tied_head_backward(const Mat<T>& dlogits, const Mat<T>& x, const Mat<T>& W, Mat<T>& dW);
 SEQSCOPE_INSTANTIATE(float)
 SEQSCOPE_INSTANTIATE(double)

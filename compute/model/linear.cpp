@@ -26,12 +26,11 @@ Mat<T> linear_backward(const Mat<T>& dy, const Mat<T>& x, const Mat<T>& W, Mat<T
   return linear_backward(dy, x, W, dW);
 }
 
-#define SEQSCOPE_INSTANTIATE(T)                                                                        \
-  template Mat<T> linear_forward(const Mat<T>& x, const Mat<T>& W);                                    \
-  template Mat<T> linear_forward(const Mat<T>& x, const Mat<T>& W, const Vec<T>& b);                   \
-  template Mat<T> linear_backward(const Mat<T>& dy, const Mat<T>& x, const Mat<T>& W, Mat<T>& dW);     \
-  template Mat<T> linear_backward(const Mat<T>& dy, const Mat<T>& x, const Mat<T>& W, Mat<T>& dW,      \
-                                  Vec<T>& db);
+#define SEQSCOPE_INSTANTIATE(T)                                                                    \
+  template Mat<T> linear_forward(const Mat<T>& x, const Mat<T>& W);                                \
+  template Mat<T> linear_forward(const Mat<T>& x, const Mat<T>& W, const Vec<T>& b);               \
+  template Mat<T> linear_backward(const Mat<T>& dy, const Mat<T>& x, const Mat<T>& W, Mat<T>& dW); \
+  template Mat<T> linear_backward(const Mat<T>& dy, const Mat<T>& x, const Mat<T>& W, Mat<T>& dW, Vec<T>& db);
 SEQSCOPE_INSTANTIATE(float)
 SEQSCOPE_INSTANTIATE(double)
 #undef SEQSCOPE_INSTANTIATE

@@ -142,9 +142,9 @@ LtiScanGrads<T> lti_scan_backward(const Mat<T>& dout, const LtiScanInputs<T>& in
   return g;
 }
 
-#define SEQSCOPE_INSTANTIATE(T)                                                                          \
-  template Mat<T> lti_scan_forward(const LtiScanInputs<T>& in, int chunk, LtiScanAct<T>& act);          \
-  template LtiScanGrads<T> lti_scan_backward(const Mat<T>& dout, const LtiScanInputs<T>& in,            \
+#define SEQSCOPE_INSTANTIATE(T)                                                                \
+  template Mat<T> lti_scan_forward(const LtiScanInputs<T>& in, int chunk, LtiScanAct<T>& act); \
+  template LtiScanGrads<T> lti_scan_backward(const Mat<T>& dout, const LtiScanInputs<T>& in,   \
                                              const LtiScanAct<T>& act, LtiScanParamGrads<T> grads);
 SEQSCOPE_INSTANTIATE(float)
 SEQSCOPE_INSTANTIATE(double)

@@ -31,9 +31,9 @@ Mat<T> rmsnorm_backward(const Mat<T>& dy, const Mat<T>& x, const Vec<T>& w, cons
   return dx;
 }
 
-#define SEQSCOPE_INSTANTIATE(T)                                                                    \
-  template Mat<T> rmsnorm_forward(const Mat<T>& x, const Vec<T>& w, T eps, RmsNormAct<T>& act);    \
-  template Mat<T> rmsnorm_backward(const Mat<T>& dy, const Mat<T>& x, const Vec<T>& w,             \
+#define SEQSCOPE_INSTANTIATE(T)                                                                 \
+  template Mat<T> rmsnorm_forward(const Mat<T>& x, const Vec<T>& w, T eps, RmsNormAct<T>& act); \
+  template Mat<T> rmsnorm_backward(const Mat<T>& dy, const Mat<T>& x, const Vec<T>& w,          \
                                    const RmsNormAct<T>& act, Vec<T>& dw);
 SEQSCOPE_INSTANTIATE(float)
 SEQSCOPE_INSTANTIATE(double)

@@ -132,11 +132,11 @@ SelectiveScanGrads<T> selective_scan_backward(const Mat<T>& dout, const Selectiv
   return g;
 }
 
-#define SEQSCOPE_INSTANTIATE(T)                                                                          \
-  template Mat<T> selective_scan_forward(const SelectiveScanInputs<T>& in, int chunk,                    \
-                                         SelectiveScanAct<T>& act);                                      \
-  template SelectiveScanGrads<T> selective_scan_backward(                                               \
-      const Mat<T>& dout, const SelectiveScanInputs<T>& in, const SelectiveScanAct<T>& act,              \
+#define SEQSCOPE_INSTANTIATE(T)                                                             \
+  template Mat<T> selective_scan_forward(const SelectiveScanInputs<T>& in, int chunk,       \
+                                         SelectiveScanAct<T>& act);                         \
+  template SelectiveScanGrads<T> selective_scan_backward(                                   \
+      const Mat<T>& dout, const SelectiveScanInputs<T>& in, const SelectiveScanAct<T>& act, \
       SelectiveScanParamGrads<T> grads);
 SEQSCOPE_INSTANTIATE(float)
 SEQSCOPE_INSTANTIATE(double)

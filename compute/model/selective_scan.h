@@ -34,8 +34,8 @@ struct SelectiveScanInputs {
 template <typename T>
 struct SelectiveScanAct {
   int chunk = 0;
-  Mat<T> delta;                // [L, di] after the softplus
-  Mat<T> y;                    // [L, di] before the gate
+  Mat<T> delta;                 // [L, di] after the softplus
+  Mat<T> y;                     // [L, di] before the gate
   std::vector<Mat<T>> h_start;  // [ceil(L / chunk)] x [di, N]: h entering step k * chunk
 };
 

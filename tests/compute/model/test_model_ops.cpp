@@ -117,7 +117,9 @@ void expect_zero_grad(const std::string& name, P& param, const P& grad, F&& loss
 }
 
 // sum(out .* R): the projected loss whose dL/dout is R.
-double project(const Md& out, const Md& R) { return out.cwiseProduct(R).sum(); }
+double project(const Md& out, const Md& R) {
+  return out.cwiseProduct(R).sum();
+}
 
 // [SECTION] embedding and tied head
 
@@ -125,8 +127,7 @@ TEST(ModelOps, EmbeddingGathersAndScatters) {
   const std::vector<int> ids = {2, 0, 2, 4, 1, 2};  // 2 repeats: its row sums three positions
   Md W = random_mat(5, 3, "emb.W");
   const Md x = embedding_forward<double>(ids, W);
-  for (size_t t = 0; t < ids.size(); ++t)
-    EXPECT_EQ(x.row(static_cast<Eigen::Index>(t)), W.row(ids[t]));
+  for (size_t t = 0; t < ids.size(); ++t) EXPECT_EQ(x.row(static_cast<Eigen::Index>(t)), W.row(ids[t]));
   const Md R = random_mat(6, 3, "emb.R");
   Md dW = Md::Zero(5, 3);
   embedding_backward<double>(R, ids, dW);
@@ -345,8 +346,12 @@ TEST(ModelOps, CrossEntropyWithoutTargets) {
 
 // [SECTION] selective scan (S6)
 
-double softplus_ref(double x) { return std::log1p(std::exp(x)); }
-double silu_ref(double x) { return x / (1.0 + std::exp(-x)); }
+double softplus_ref(double x) {
+  return std::log1p(std::exp(x));
+}
+double silu_ref(double x) {
+  return x / (1.0 + std::exp(-x));
+}
 
 struct S6Data {
   Md u, delta_raw, A_log, B, C, z;
@@ -620,10 +625,10 @@ void check_attention(int L, int d, int H, double theta) {
 
 TEST(ModelOps, AttentionGradients) {
   for (const int L : {1, 6, 9}) {
-    check_attention(L, 8, 2, 0.0);       // no RoPE
-    check_attention(L, 8, 2, 10000.0);   // Llama's theta
-    check_attention(L, 8, 2, 10.0);      // a small theta: every pair turns fast
-    check_attention(L, 6, 2, 0.0);       // an odd head width, no RoPE
+    check_attention(L, 8, 2, 0.0);      // no RoPE
+    check_attention(L, 8, 2, 10000.0);  // Llama's theta
+    check_attention(L, 8, 2, 10.0);     // a small theta: every pair turns fast
+    check_attention(L, 6, 2, 0.0);      // an odd head width, no RoPE
   }
 }
 
