@@ -1,18 +1,20 @@
 // Finite-difference tests of the model ops (compute/model/). Each op's loss is a fixed random
-// projection of its output, loss = sum(out .* R), so dL/dout = R; the backward's gradient for
-// every input and parameter is compared entry by entry with central differences in double,
+// projection of its output, loss = sum(out .* R), so dL/dout = R. The backward's gradient for
+// every input and parameter is compared with central differences in double, taken for every
+// entry of the tensor,
 //   fd_i = (loss(p + h e_i) - loss(p - h e_i)) / 2h,   h = 1e-6,
-// by the relative error || grad - fd || / max(|| grad ||, || fd ||). The worst error of each
-// check is printed after the run (the numbers the tolerance is set from).
+// by the relative error per tensor || grad - fd || / max(|| grad ||, || fd ||) <= 1e-6. The
+// worst error of each check is printed after the run (the numbers the bound is set from).
 //
-// [SECTION] helpers
-// [SECTION] embedding and tied head
-// [SECTION] rmsnorm, linear, conv1d, activations
-// [SECTION] cross-entropy
-// [SECTION] selective scan (S6)
-// [SECTION] LTI scan (S4D, ZOH)
-// [SECTION] attention
-// [SECTION] float vs double
+// Index (each part starts at a "// [SECTION] name" line):
+//   helpers
+//   embedding and tied head
+//   rmsnorm, linear, conv1d, activations
+//   cross-entropy
+//   selective scan (S6)
+//   LTI scan (S4D, ZOH)
+//   attention
+//   float vs double
 #include <gtest/gtest.h>
 
 #include <algorithm>
