@@ -10,7 +10,7 @@
 // 9 instructions for exp2 where pexp takes 17; exp(x) adds the multiply t = x log2(e) (the
 // scan folds log2(e) into A once per channel instead). Rounding t costs up to one ulp of x, so
 // exp(x) is within (2e-7 + 1.2e-7 |x|) relative: the error that rounding x itself to float
-// already implies, since exp's relative condition number is |x|. tests/math/test_simd_exp.cpp
+// already implies, since exp's relative condition number is |x|. tests/core/test_simd_exp.cpp
 // checks that bound against std::exp over the float range, and the edges (0, inf, NaN).
 #pragma once
 

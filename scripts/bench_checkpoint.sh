@@ -9,7 +9,7 @@ BUILD="${1:-$ROOT/build}"
 WORK="${2:-/tmp/seqscope_mamba130m}"
 if [ ! -f "$WORK/model.safetensors" ]; then
   /usr/bin/python3 -c "
-import sys; sys.path.insert(0, '$ROOT/tests/checkpoint')
+import sys; sys.path.insert(0, '$ROOT/tests/compute/checkpoint')
 import checkpoints as c
 c.make_mamba('$WORK', hf=False, dtype='F32', d_model=768, n_layer=24, vocab=50280, d_state=16, d_conv=4, expand=2, dt_rank=48)
 "
@@ -20,6 +20,6 @@ cmake --build "$BUILD" --target bench_checkpoint >/dev/null
 # Each scenario runs in its own process (twice), so each peak resident memory is its own.
 for scenario in export dashboard; do
   for run in 1 2; do
-    "$BUILD/tests/checkpoint/bench_checkpoint" "$WORK" 256 0 "$scenario" | tail -1
+    "$BUILD/tests/compute/checkpoint/bench_checkpoint" "$WORK" 256 0 "$scenario" | tail -1
   done
 done

@@ -1,5 +1,5 @@
 // The case table: the shapes and configurations that the Vulkan-vs-Eigen parity tests
-// (tests/parity/) check and that `seqscope bench` (benchmark.cpp) and its Google Benchmark
+// (tests/compute/vulkan/) check and that `seqscope bench` (benchmark.cpp) and its Google Benchmark
 // twin (tests/bench/bench_ops.cpp) time, in one place (docs/testing.md, "The case table").
 // Every case is plain data, so that a generator can cross the fields into more cases.
 //

@@ -1,6 +1,6 @@
 // The numeric checks behind each lesson's claim (lessons.h): each reads the Results of one
 // lesson step (what is on screen) and says whether the claim holds, with the numbers. The
-// Lesson panel shows them live; tests/math/test_lessons.cpp requires every one to pass.
+// Lesson panel shows them live; tests/compute/lessons/test_lessons.cpp requires every one to pass.
 #pragma once
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // Session field tables: one visit_fields per section (top level, input, input.grid, ssm,
 // attention) names every field once, with its JSON key, its kind and its range. The JSON reader,
 // the JSON writer, validate_session's per-field range checks and the "allowed here:" key list
-// (session_json.cpp) are visitors over these tables, and tests/math/test_session_fields.cpp checks
+// (session_json.cpp) are visitors over these tables, and tests/compute/session/test_session_fields.cpp checks
 // docs/session.md against them. A new field is one line here, its range in session_schema.h and
 // its row in docs/session.md.
 //

@@ -10,7 +10,7 @@
 #include "compute/session/session_schema.h"
 #include "compute/ssm/ssm.h"
 #include "compute/ssm/ssm_init.h"
-#include "tests/math/math_test_util.h"
+#include "tests/compute/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

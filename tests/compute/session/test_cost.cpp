@@ -8,7 +8,7 @@
 #include "compute/attention/attention.h"
 #include "compute/session/cost_model.h"
 #include "compute/ssm/ssm.h"
-#include "tests/math/math_test_util.h"
+#include "tests/compute/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "compute/attention/attention.h"
 #include "compute/session/cost_model.h"
-#include "tests/math/math_test_util.h"
+#include "tests/compute/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

@@ -1,4 +1,4 @@
-// Model API on a tiny generated checkpoint (tests/checkpoint/checkpoints.py): what a layer's
+// Model API on a tiny generated checkpoint (tests/compute/checkpoint/checkpoints.py): what a layer's
 // SsmResults / AttentionResults hold for the panels, the top-k list, bad requests.
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "compute/checkpoint/model.h"
-#include "tests/checkpoint/checkpoint_folders.h"
+#include "tests/compute/checkpoint/checkpoint_folders.h"
 
 namespace ckpt = seqscope::compute::checkpoint;
 using seqscope::compute::UserError;

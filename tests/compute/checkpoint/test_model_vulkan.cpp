@@ -11,8 +11,8 @@
 #include "app/workspace.h"
 #include "compute/checkpoint/model.h"
 #include "compute/vulkan/model_kernels.h"
-#include "tests/checkpoint/checkpoint_folders.h"
-#include "tests/parity/parity_util.h"
+#include "tests/compute/checkpoint/checkpoint_folders.h"
+#include "tests/compute/vulkan/parity_util.h"
 
 namespace seqscope {
 namespace {

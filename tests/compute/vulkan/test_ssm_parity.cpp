@@ -5,7 +5,7 @@
 #include <ostream>
 
 #include "compute/bench/cases.h"
-#include "tests/parity/parity_util.h"
+#include "tests/compute/vulkan/parity_util.h"
 
 namespace seqscope::compute {
 

@@ -21,7 +21,7 @@
 #include "compute/ssm/discretize.h"
 #include "compute/ssm/scan_fused.h"
 #include "core/parallel.h"
-#include "tests/math/math_test_util.h"
+#include "tests/compute/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

@@ -36,7 +36,7 @@ inline Matrix random_u(int L, int D, uint64_t seed = 1) {
   return u;
 }
 
-// max |a - b| / max |b| (tests/parity's relative_l2_error is the L2 version): an error
+// max |a - b| / max |b| (tests/compute/vulkan's relative_l2_error is the L2 version): an error
 // relative to the scale of the reference, so that entries near 0 (decayed kernel taps, masked
 // probs) do not make a relative test meaningless.
 template <typename A, typename B>

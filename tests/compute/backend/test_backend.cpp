@@ -11,7 +11,7 @@
 #include "compute/io/npy.h"
 #include "compute/io/tensor_export.h"
 #include "compute/session/inputs.h"
-#include "tests/math/math_test_util.h"
+#include "tests/compute/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

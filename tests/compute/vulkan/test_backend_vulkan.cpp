@@ -4,7 +4,7 @@
 
 #include "compute/vulkan/backend_factory.h"
 #include "compute/vulkan/device_limits.h"
-#include "tests/parity/parity_util.h"
+#include "tests/compute/vulkan/parity_util.h"
 
 namespace seqscope::parity {
 namespace {

@@ -1,4 +1,4 @@
-// Tiny checkpoint folders for the tests, made by tests/checkpoint/checkpoints.py (real key
+// Tiny checkpoint folders for the tests, made by tests/compute/checkpoint/checkpoints.py (real key
 // names and config fields, random weights): make_folder("make_mamba_at") writes one into a
 // fresh folder of this process and returns its path.
 #pragma once

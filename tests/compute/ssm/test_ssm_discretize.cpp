@@ -9,7 +9,7 @@
 #include "compute/ssm/discretize.h"
 #include "compute/ssm/ssm.h"
 #include "compute/ssm/ssm_init.h"
-#include "tests/math/math_test_util.h"
+#include "tests/compute/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

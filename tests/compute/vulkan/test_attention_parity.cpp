@@ -7,7 +7,7 @@
 
 #include "compute/bench/cases.h"
 #include "compute/session/inputs.h"
-#include "tests/parity/parity_util.h"
+#include "tests/compute/vulkan/parity_util.h"
 
 namespace seqscope::compute {
 

@@ -13,7 +13,7 @@
 #include "compute/ssm/discretize.h"
 #include "compute/ssm/hidden_attention.h"
 #include "compute/ssm/ssm.h"
-#include "tests/math/math_test_util.h"
+#include "tests/compute/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

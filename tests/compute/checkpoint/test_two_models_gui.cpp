@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "tests/checkpoint/checkpoint_folders.h"
+#include "tests/compute/checkpoint/checkpoint_folders.h"
 #include "tests/support/process.h"
 #include "viz/panels/attention_panel.h"
 #include "viz/render/image_export.h"

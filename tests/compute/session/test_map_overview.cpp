@@ -12,7 +12,7 @@
 #include "compute/session/inputs.h"
 #include "compute/session/session.h"
 #include "compute/ssm/hidden_attention.h"
-#include "tests/math/math_test_util.h"
+#include "tests/compute/math_test_util.h"
 
 namespace seqscope::compute {
 namespace {

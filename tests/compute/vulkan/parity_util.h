@@ -48,7 +48,7 @@ inline std::map<std::string, double>& worst_errors() {
 }
 
 // ||a - b||_2 / max(||b||_2, tiny) over a whole tensor (the parity suite's "normalized error";
-// tests/math's max_error_over_scale is the max-norm version).
+// tests/compute's max_error_over_scale is the max-norm version).
 template <typename T, typename A>
 double relative_l2_error(const std::vector<T, A>& a, const std::vector<T, A>& b) {
   double diff = 0.0, ref = 0.0;
