@@ -13,12 +13,16 @@ SEQSCOPE_PACKAGES=(
   xvfb xauth xdotool fonts-dejavu-core python3 python3-numpy
   clang libclang-rt-14-dev
 )
+# Only the tests need these: PyTorch is the independent reference for the model's gradients
+# (tests/compute/model/check_torch_grads.py) and the peer of the benchmarks.
+SEQSCOPE_TEST_PACKAGES=(python3-torch)
 
-# Installs the packages that are not installed yet, with sudo when not root.
+# Installs the packages that are not installed yet, with sudo when not root. Arguments: more
+# packages to install than SEQSCOPE_PACKAGES (scripts/test.sh passes SEQSCOPE_TEST_PACKAGES).
 seqscope_install_deps() {
   local missing=()
   local pkg
-  for pkg in "${SEQSCOPE_PACKAGES[@]}"; do
+  for pkg in "${SEQSCOPE_PACKAGES[@]}" "$@"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$pkg")
     fi

@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-seqscope_install_deps
+seqscope_install_deps "${SEQSCOPE_TEST_PACKAGES[@]}"
 cd "$SEQSCOPE_ROOT"
 seqscope_build ci
 # Every test runs with the Vulkan validation layer on; a message from it fails the test.
