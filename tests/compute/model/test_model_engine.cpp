@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "compute/checkpoint/model.h"
 #include "compute/checkpoint/safetensors.h"
 #include "compute/model/folder.h"
 #include "compute/model/model.h"
@@ -510,6 +511,35 @@ TEST(ModelFolder, AllMambaFolderHasTheStateSpacesLayout) {
   EXPECT_TRUE(names.count("backbone.layers.1.mixer.dt_proj.bias"));
   EXPECT_FALSE(names.count("lm_head.weight"));
   EXPECT_EQ(file.index().at("backbone.layers.0.mixer.conv1d.weight").shape, (std::vector<int64_t>{16, 1, 4}));
+}
+
+// The all-M folder's tensors are state-spaces' Mamba: seqscope's existing Mamba checkpoint
+// forward (compute/checkpoint) runs them to the same logits. That loader keys on model_type, so
+// the copy it opens has "model_type" removed (it then recognizes the state-spaces fields).
+TEST(ModelFolder, AllMambaFolderRunsOnTheCheckpointMambaForward) {
+  const TempDir tmp("allm_checkpoint");
+  ModelConfig c = tiny_config("MM");
+  c.d_model = 32;  // dt_rank 2
+  c.dt_rank = 0;
+  c.d_ff = 0;
+  resolve_defaults(c);
+  Parameters<float> p = init_parameters(c, 21);
+  perturb(p, 0.1, 5);
+  save_model_folder(tmp.path() / "m", p);
+  fs::create_directories(tmp.path() / "plain");
+  fs::copy_file(tmp.path() / "m" / "model.safetensors", tmp.path() / "plain" / "model.safetensors");
+  nlohmann::json j = config_to_json(c);
+  j.erase("model_type");
+  std::ofstream(tmp.path() / "plain" / "config.json") << j.dump();
+  const auto model = checkpoint::Model::open(tmp.path() / "plain");
+  const std::vector<int> tokens = {3, 0, 7, 10, 3, 5, 1, 9, 2};
+  checkpoint::RunOptions options;
+  const checkpoint::ModelRun run = model->run(tokens, options);
+  ModelActivations<float> act;
+  const Mat<float> ours = model_forward(p, tokens, act);
+  ASSERT_EQ(run.logits.rows(), ours.rows());
+  ASSERT_EQ(run.logits.cols(), ours.cols());
+  EXPECT_LT((run.logits - ours).cwiseAbs().maxCoeff(), 1e-5f * ours.cwiseAbs().maxCoeff());
 }
 
 TEST(ModelFolder, RefusesWhatIsNotASeqscopeFolder) {
