@@ -78,11 +78,16 @@ void validate_config(const ModelConfig& c) {
   check_range({"d_conv", c.d_conv, 1, 64});
   check_range({"expand", c.expand, 1, 16});
   check_range({"dt_rank", c.dt_rank, 1, c.d_model});
-  check_range({"n_heads", c.n_heads, 1, c.d_model});
   check_range({"d_ff", c.d_ff, 1, 65536});
-  if (c.d_model % c.n_heads != 0)
-    throw UserError("model config: d_model " + std::to_string(c.d_model) + " is not divisible by n_heads " +
-                    std::to_string(c.n_heads));
+  // The heads matter only to a `*` layer: an SSM-only model of any width keeps the default.
+  if (c.has_kind('*')) {
+    check_range({"n_heads", c.n_heads, 1, c.d_model});
+    if (c.d_model % c.n_heads != 0)
+      throw UserError("model config: d_model " + std::to_string(c.d_model) + " is not divisible by n_heads " +
+                      std::to_string(c.n_heads));
+  } else if (c.n_heads < 1) {
+    check_range({"n_heads", c.n_heads, 1, c.d_model});
+  }
   if (!(c.rope_theta == 0.0 || (c.rope_theta >= 1.0 && c.rope_theta <= 1e9)))
     throw UserError("model config: rope_theta " + std::to_string(c.rope_theta) +
                     " must be 0 (no positions) or in [1, 1e9]");

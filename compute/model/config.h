@@ -40,8 +40,8 @@ struct ModelConfig {
 void resolve_defaults(ModelConfig& config);
 
 // Throws UserError with one line on the first problem: an unknown pattern character (named,
-// with its position), d_model not divisible by n_heads, an odd head width with RoPE, a size
-// out of its range (docs/training.md lists them). Expects resolved defaults.
+// with its position), d_model not divisible by n_heads (with a `*` layer), an odd head width
+// with RoPE, a size out of its range (docs/training.md lists them). Expects resolved defaults.
 void validate_config(const ModelConfig& config);
 
 // config.json's object: "model_type": "seqscope", the fields above, "settings"; for an all-`M`
