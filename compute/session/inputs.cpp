@@ -1,21 +1,16 @@
 // make_inputs (inputs.h): the sequence u [L, D] of a session, with tokens, roles, labels, targets,
 // the scalar signal and the grid scan order. Everything is deterministic in session.seed.
 //
-//   Rng                 mt19937_64 + own uniform / normal draws (portable, see below)
 //   text_inputs         UTF-8 bytes as tokens, one label per character
-//   copy / selective_copy / induction / delayed_recall    token tasks with targets
+//   task_inputs         the token tasks, from their generators in tasks.h
 //   signal_inputs       impulse, step, sine, square, chirp, noise, sines
 //   spatial_scan, grid_inputs   frames of a pattern flattened in a scan order
 //   embed_tokens, broadcast_signal   tokens or a scalar signal -> u [L, D]
 //
-// Randomness: std::mt19937_64 is specified bit for bit by the standard, but the std
-// distributions are not, so draws go through Rng's own uniform (rejection sampling) and normal
-// (Box-Muller); the same seed gives the same inputs with any standard library. Each purpose
-// (embedding table, channel gains, noise signal, task tokens) draws from its own stream, so that
-// changing the task does not change the embedding table.
+// Randomness: InputRng (input_rng.h), one stream per purpose (embedding table, channel gains,
+// noise signal, task tokens), so that changing the task does not change the embedding table.
 //
 // Index (each part starts at a "// [SECTION] name" line):
-//   Rng
 //   text
 //   token tasks
 //   signals
@@ -26,62 +21,18 @@
 #include <cmath>
 #include <cstdio>
 #include <numbers>
-#include <random>
+#include <utility>
 #include <string>
 #include <vector>
 
+#include "compute/session/input_rng.h"
 #include "compute/session/inputs.h"
 #include "compute/session/session_schema.h"
+#include "compute/session/tasks.h"
 #include "core/utf8.h"
 
 namespace seqscope::compute {
 namespace {
-
-enum class Stream : uint64_t { Embedding = 1, Gains = 2, Noise = 3, Task = 4 };
-
-// [SECTION] Rng
-
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
-class Rng {
- public:
-  Rng(uint64_t seed, Stream stream) : engine_(splitmix64(seed ^ splitmix64(static_cast<uint64_t>(stream)))) {}
-
-  double uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }  // [0, 1)
-
-  // Uniform in [0, n): rejection removes the modulo bias.
-  int below(int n) {
-    const uint64_t range = static_cast<uint64_t>(n);
-    const uint64_t limit = UINT64_MAX - UINT64_MAX % range;
-    uint64_t x = engine_();
-    while (x >= limit) x = engine_();
-    return static_cast<int>(x % range);
-  }
-
-  double normal() {
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
-    }
-    const double u1 = 1.0 - uniform();  // (0, 1], so log() is finite
-    const double u2 = uniform();
-    const double radius = std::sqrt(-2.0 * std::log(u1));
-    const double angle = 2.0 * std::numbers::pi * u2;
-    spare_ = radius * std::sin(angle);
-    has_spare_ = true;
-    return radius * std::cos(angle);
-  }
-
- private:
-  std::mt19937_64 engine_;
-  double spare_ = 0.0;
-  bool has_spare_ = false;
-};
 
 // [SECTION] text
 
@@ -135,124 +86,17 @@ void text_inputs(const std::string& text, Inputs& in) {
   in.targets.assign(length, -1);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Token tasks. Ids 0..3 are blank '·', start '$', marker '|', query '?' (session_schema.h);
-// data symbols start at kTaskFirstData and are labelled a..z, A..Z, then s52, s53, ...
-
 // [SECTION] token tasks
 
-std::string task_label(int token) {
-  switch (token) {
-    case schema::kTaskBlank: return "\u00b7";
-    case schema::kTaskStart: return "$";
-    case schema::kTaskMarker: return "|";
-    case schema::kTaskQuery: return "?";
-    default: break;
-  }
-  const int symbol = token - schema::kTaskFirstData;
-  if (symbol < 26) return std::string(1, static_cast<char>('a' + symbol));
-  if (symbol < 52) return std::string(1, static_cast<char>('A' + symbol - 26));
-  return std::string("s") + std::to_string(symbol);
-}
-
-class TaskBuilder {
- public:
-  TaskBuilder(Inputs& in, int length) : in_(in) {
-    in_.tokens.assign(static_cast<size_t>(length), schema::kTaskBlank);
-    in_.roles.assign(static_cast<size_t>(length), TokenRole::Noise);
-    in_.targets.assign(static_cast<size_t>(length), -1);
-  }
-  void set(int t, int token, TokenRole role, int target = -1) {
-    in_.tokens[static_cast<size_t>(t)] = token;
-    in_.roles[static_cast<size_t>(t)] = role;
-    in_.targets[static_cast<size_t>(t)] = target;
-  }
-
- private:
-  Inputs& in_;
-};
-
-int random_data(Rng& rng, int vocab) { return schema::kTaskFirstData + rng.below(vocab - schema::kTaskFirstData); }
-
-// $ d1..dn · · · | ? ? ?   targets of the n trailing '?' are d1..dn (copy across a gap).
-void copy_task(const InputConfig& cfg, Rng& rng, Inputs& in) {
-  const int n = cfg.num_tokens;
-  const int length = cfg.length;
-  TaskBuilder task(in, length);
-  task.set(0, schema::kTaskStart, TokenRole::Marker);
-  std::vector<int> data(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    data[static_cast<size_t>(i)] = random_data(rng, cfg.vocab);
-    task.set(1 + i, data[static_cast<size_t>(i)], TokenRole::Data);
-  }
-  task.set(length - n - 1, schema::kTaskMarker, TokenRole::Marker);
-  for (int i = 0; i < n; ++i) task.set(length - n + i, schema::kTaskQuery, TokenRole::Query, data[static_cast<size_t>(i)]);
-}
-
-// Mamba's selective copying: n data tokens at random positions among the first L-n steps
-// (noise elsewhere), then n markers whose targets are the data tokens in order.
-void selective_copy_task(const InputConfig& cfg, Rng& rng, Inputs& in) {
-  const int n = cfg.num_tokens;
-  const int length = cfg.length;
-  const int span = length - n;
-  TaskBuilder task(in, length);
-  // Partial Fisher-Yates: the first n entries become a uniform sample of distinct positions.
-  std::vector<int> positions(static_cast<size_t>(span));
-  for (int i = 0; i < span; ++i) positions[static_cast<size_t>(i)] = i;
-  for (int i = 0; i < n; ++i) std::swap(positions[static_cast<size_t>(i)], positions[static_cast<size_t>(i + rng.below(span - i))]);
-  positions.resize(static_cast<size_t>(n));
-  std::sort(positions.begin(), positions.end());
-  for (int i = 0; i < n; ++i) {
-    const int token = random_data(rng, cfg.vocab);
-    task.set(positions[static_cast<size_t>(i)], token, TokenRole::Data);
-    task.set(span + i, schema::kTaskMarker, TokenRole::Marker, token);
-  }
-}
-
-// Associative recall: k1 v1 k2 v2 .. kn vn · · · kq   with distinct keys; the target of the
-// final query key kq (one of the keys) is its value.
-void induction_task(const InputConfig& cfg, Rng& rng, Inputs& in) {
-  const int n = cfg.num_tokens;
-  const int length = cfg.length;
-  const int symbols = cfg.vocab - schema::kTaskFirstData;
-  TaskBuilder task(in, length);
-  std::vector<int> keys(static_cast<size_t>(symbols));
-  for (int i = 0; i < symbols; ++i) keys[static_cast<size_t>(i)] = schema::kTaskFirstData + i;
-  for (int i = 0; i < n; ++i) std::swap(keys[static_cast<size_t>(i)], keys[static_cast<size_t>(i + rng.below(symbols - i))]);
-  std::vector<int> values(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) {
-    values[static_cast<size_t>(i)] = random_data(rng, cfg.vocab);
-    task.set(2 * i, keys[static_cast<size_t>(i)], TokenRole::Data);
-    task.set(2 * i + 1, values[static_cast<size_t>(i)], TokenRole::Data);
-  }
-  const int asked = rng.below(n);
-  task.set(length - 1, keys[static_cast<size_t>(asked)], TokenRole::Query, values[static_cast<size_t>(asked)]);
-}
-
-// Random data tokens; the target at t >= lag is the token at t - lag. Positions with a target are
-// Query (they are also data for later steps).
-void delayed_recall_task(const InputConfig& cfg, Rng& rng, Inputs& in) {
-  const int length = cfg.length;
-  TaskBuilder task(in, length);
-  for (int t = 0; t < length; ++t) {
-    const int token = random_data(rng, cfg.vocab);
-    if (t < cfg.lag)
-      task.set(t, token, TokenRole::Data);
-    else
-      task.set(t, token, TokenRole::Query, in.tokens[static_cast<size_t>(t - cfg.lag)]);
-  }
-}
-
+// The session's task from the generator that training draws its batches from (tasks.h), so the
+// dashboard shows exactly the training format: here the sample of the session's seed.
 void task_inputs(const InputConfig& cfg, uint64_t seed, Inputs& in) {
-  Rng rng(seed, Stream::Task);
-  switch (cfg.task) {
-    case TaskKind::Copy: copy_task(cfg, rng, in); break;
-    case TaskKind::SelectiveCopy: selective_copy_task(cfg, rng, in); break;
-    case TaskKind::Induction: induction_task(cfg, rng, in); break;
-    case TaskKind::DelayedRecall: delayed_recall_task(cfg, rng, in); break;
-  }
+  TaskSample sample = make_task_sample(task_spec(cfg), seed);
+  in.tokens = std::move(sample.tokens);
+  in.targets = std::move(sample.targets);
+  in.roles = std::move(sample.roles);
   in.vocab = cfg.vocab;
-  for (int token : in.tokens) in.labels.push_back(task_label(token));
+  for (int token : in.tokens) in.labels.push_back(task_token_label(token));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,7 +110,7 @@ std::vector<float> make_signal(const InputConfig& cfg, uint64_t seed) {
   const double f = cfg.frequency;
   const double two_pi = 2.0 * std::numbers::pi;
   std::vector<float> s(static_cast<size_t>(length));
-  Rng rng(seed, Stream::Noise);
+  InputRng rng(seed, InputStream::Noise);
   for (int t = 0; t < length; ++t) {
     double value = 0.0;
     switch (cfg.signal) {
@@ -402,7 +246,7 @@ Matrix embed_tokens(const std::vector<int>& tokens, int vocab, int d_model, Embe
   if (embedding == Embedding::OneHot) {
     for (int v = 0; v < vocab; ++v) table(v, v) = 1.0f;
   } else {
-    Rng rng(seed, Stream::Embedding);
+    InputRng rng(seed, InputStream::Embedding);
     const double scale = 1.0 / std::sqrt(static_cast<double>(d_model));
     for (int v = 0; v < vocab; ++v)
       for (int d = 0; d < d_model; ++d) table(v, d) = static_cast<float>(rng.normal() * scale);
@@ -414,7 +258,7 @@ Matrix embed_tokens(const std::vector<int>& tokens, int vocab, int d_model, Embe
 
 // signal: [L] -> u: [L, D], u[t, d] = gain[d] * signal[t] with gain[d] ~ N(1, 0.25^2).
 Matrix broadcast_signal(const std::vector<float>& signal, int d_model, uint64_t seed) {
-  Rng rng(seed, Stream::Gains);
+  InputRng rng(seed, InputStream::Gains);
   Eigen::RowVectorXf gains(d_model);
   for (int d = 0; d < d_model; ++d) gains(d) = static_cast<float>(1.0 + 0.25 * rng.normal());
   const Eigen::Map<const Eigen::VectorXf> s(signal.data(), static_cast<Eigen::Index>(signal.size()));

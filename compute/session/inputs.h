@@ -6,11 +6,10 @@
 #include <vector>
 
 #include "compute/session/session.h"
+#include "compute/session/tasks.h"  // TokenRole; a task input is make_task_sample's sample
 #include "core/types.h"
 
 namespace seqscope::compute {
-
-enum class TokenRole { Text, Data, Noise, Marker, Query, Signal, Cell };
 
 struct Inputs {
   Matrix u;                          // u: [L, D]

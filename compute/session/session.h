@@ -16,7 +16,10 @@ enum class BackendChoice { Auto, Eigen, Vulkan };
 enum class InputKind { Text, Signal, Task, Grid };
 enum class Embedding { Random, OneHot };
 enum class SignalKind { Impulse, Step, Sine, Square, Chirp, Noise, Sines };
-enum class TaskKind { Copy, SelectiveCopy, Induction, DelayedRecall };
+// The token tasks (compute/session/tasks.h, docs/session.md). Induction is the Mamba paper's
+// induction heads; Mqar is Zoology's multi-query associative recall (a version 1 file's
+// "induction" is Mqar with one query).
+enum class TaskKind { Copy, SelectiveCopy, Induction, Mqar, DelayedRecall };
 enum class GridPattern { MovingSquare, Gradient, Checker };
 enum class ScanOrder { RowMajor, ColumnMajor, Snake, Hilbert };
 enum class VideoOrder { SpatialFirst, TemporalFirst };
@@ -50,7 +53,8 @@ struct InputConfig {
   double frequency = 0.05;  // cycles per step for periodic signals
   TaskKind task = TaskKind::SelectiveCopy;
   int vocab = 16;
-  int num_tokens = 4;  // data tokens to remember (copy / selective copy / induction pairs)
+  int num_tokens = 4;   // K: symbols to copy (copy, selective copy) or key-value pairs (mqar)
+  int num_queries = 0;  // mqar: keys asked again at the end; 0 = all num_tokens of them
   int lag = 8;         // delayed recall lag k
   GridConfig grid;
 };
@@ -82,7 +86,7 @@ struct AttentionConfig {
 };
 
 struct Session {
-  int version = 1;
+  int version = 2;  // schema::kSupportedVersion; version 1 files are migrated when read
   uint64_t seed = 7;
   BackendChoice backend = BackendChoice::Auto;
   int cursor = 0;

@@ -27,7 +27,8 @@ namespace seqscope::compute {
 
 // A visitor has one method per kind of field; `field` is a reference to the session's member,
 // const when a const section is visited (writing, range checks) and mutable when reading.
-//   version(key, field)                               int, the format version
+//   version(key, field)                               int, the format version (the reader has
+//                                                     checked and migrated older files first)
 //   unsigned64(key, field)                            uint64_t, any value (the seed)
 //   integer(key, const IntRange&, field)              int
 //   real(key, const RealRange&, field)                double
@@ -61,6 +62,7 @@ void visit_fields(Input& input, Visitor&& visit) {
   visit.enumeration("task", input.task);
   visit.integer("vocab", schema::kVocab, input.vocab);
   visit.integer("num_tokens", schema::kNumTokens, input.num_tokens);
+  visit.integer("num_queries", schema::kNumQueries, input.num_queries);
   visit.integer("lag", schema::kInputLag, input.lag);
   visit.section("grid", input.grid);
 }

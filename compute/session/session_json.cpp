@@ -10,6 +10,7 @@
 //   read_section               a section's object -> its fields (nested sections recurse)
 //   FieldWriter                writing visitor: every field written out
 //   RangeChecker               checking visitor: field ranges again, for sessions built in code
+//   check_version, migrate_v1  the file's version; version 1 files become version 2
 //   validate_session           field ranges + cross-field checks
 //   load_session               file -> session, errors prefixed with the file name
 //
@@ -36,6 +37,7 @@
 #include "compute/session/session.h"
 #include "compute/session/session_fields.h"
 #include "compute/session/session_schema.h"
+#include "compute/session/tasks.h"
 #include "core/utf8.h"
 
 namespace seqscope::compute {
@@ -123,7 +125,8 @@ class ObjectReader {
     return it == object_.end() ? nullptr : &*it;
   }
 
-  // check_version has run before the unknown-key check; the only supported value is the default.
+  // check_version has run before the unknown-key check and older files are migrated: a session
+  // read from any supported version is held as the current one (the field's default).
   void version(std::string_view, int&) const {}
 
   void integer(std::string_view key, const IntRange& range, int& out) const {
@@ -218,15 +221,44 @@ void read_section(const json& object, const std::string& path, Section& section)
   visit_fields(section, reader);
 }
 
-// The version is checked before unknown keys, so a file from a newer seqscope says so plainly.
-void check_version(const json& top) {
-  if (!top.is_object() || !top.contains("version")) return;
+std::string supported_versions() {
+  std::string text;
+  for (int v = schema::kOldestVersion; v <= schema::kSupportedVersion; ++v)
+    text += (text.empty() ? "" : ", ") + std::to_string(v);
+  return text;
+}
+
+// The file's format version, checked before unknown keys so that a file from a newer seqscope
+// says so plainly. A file without "version" is the current version (every key is optional).
+int check_version(const json& top) {
+  if (!top.is_object() || !top.contains("version")) return schema::kSupportedVersion;
   const json& version = top["version"];
   if (!version.is_number_integer())
-    fail("version must be the integer " + std::to_string(schema::kSupportedVersion) + ", got " + describe(version));
-  if (version.get<int64_t>() != schema::kSupportedVersion)
-    fail("version = " + show(version) + " is not supported (supported versions: " +
-         std::to_string(schema::kSupportedVersion) + ")");
+    fail("version must be an integer (supported versions: " + supported_versions() + "), got " + describe(version));
+  const int64_t value = version.get<int64_t>();
+  if (value < schema::kOldestVersion || value > schema::kSupportedVersion)
+    fail("version = " + show(version) + " is not supported (supported versions: " + supported_versions() + ")");
+  return static_cast<int>(value);
+}
+
+// Version 1 -> 2. Version 1's "induction" (key-value pairs, blanks, one of the keys at the last
+// step) is mqar with one query: it loads as input.task = mqar, input.num_queries = 1 and gives the
+// same tokens (tasks.cpp draws mqar as version 1 drew "induction"). Version 1 had neither mqar
+// nor input.num_queries, so they are refused there rather than guessed at.
+json migrate_v1(json top) {
+  top["version"] = 2;
+  auto input = top.find("input");
+  if (input == top.end() || !input->is_object()) return top;
+  if (input->contains("num_queries"))
+    fail("unknown key \"input.num_queries\" in a version 1 file (it came with version 2)");
+  auto task = input->find("task");
+  if (task == input->end() || !task->is_string()) return top;
+  if (*task == "mqar") fail("input.task = \"mqar\" is not a task of version 1 files (it came with version 2)");
+  if (*task == "induction") {
+    *task = "mqar";
+    (*input)["num_queries"] = 1;
+  }
+  return top;
 }
 
 template <typename E>
@@ -279,9 +311,10 @@ class FieldWriter {
 class RangeChecker {
  public:
   void version(std::string_view, int value) const {
+    // Older files are migrated when read; a session in memory is always the current version.
     if (value != schema::kSupportedVersion)
-      fail("version = " + std::to_string(value) + " is not supported (supported versions: " +
-           std::to_string(schema::kSupportedVersion) + ")");
+      fail("version = " + std::to_string(value) + " is not supported in a session (only " +
+           std::to_string(schema::kSupportedVersion) + "; older files are migrated when read)");
   }
   void unsigned64(std::string_view, uint64_t) const {}
   void integer(std::string_view, const IntRange& range, int value) const { check_range(range, value); }
@@ -309,34 +342,10 @@ void check_text(const std::string& text) {
     fail("input.text is not valid UTF-8 (byte " + std::to_string(*bad) + ")");
 }
 
-// Each task needs room for its parts; the numbers match the layouts in inputs.cpp.
+// Each task needs room for its parts (tasks.cpp, task_problem), named by the session's key paths.
 void check_task_fits(const InputConfig& in) {
-  const int n = in.num_tokens;
-  const int length = in.length;
-  const int data_symbols = in.vocab - schema::kTaskFirstData;
-  auto too_short = [&](int needed, const std::string& layout) {
-    fail("input.length = " + std::to_string(length) + " is too short for task " + name_of(in.task) + " with " +
-         "num_tokens = " + std::to_string(n) + " (" + layout + " needs at least " + std::to_string(needed) + ")");
-  };
-  switch (in.task) {
-    case TaskKind::Copy:
-      if (length < 2 * n + 2) too_short(2 * n + 2, "start + data + separator + recall");
-      break;
-    case TaskKind::SelectiveCopy:
-      if (length < 2 * n) too_short(2 * n, "data among noise + recall markers");
-      break;
-    case TaskKind::Induction:
-      if (length < 2 * n + 1) too_short(2 * n + 1, "key-value pairs + query");
-      if (n > data_symbols)
-        fail("input.num_tokens = " + std::to_string(n) + " is too large for task induction: keys are distinct " +
-             "data symbols and input.vocab = " + std::to_string(in.vocab) + " has " + std::to_string(data_symbols));
-      break;
-    case TaskKind::DelayedRecall:
-      if (in.lag >= length)
-        fail("input.lag = " + std::to_string(in.lag) + " is out of range (1.." + std::to_string(length - 1) +
-             " for input.length = " + std::to_string(length) + ")");
-      break;
-  }
+  const TaskFieldNames names{"input.length", "input.num_tokens", "input.vocab", "input.num_queries", "input.lag", " = "};
+  if (std::string problem = task_problem(task_spec(in), names); !problem.empty()) fail(problem);
 }
 
 void check_embedding(const Session& s) {
@@ -384,9 +393,12 @@ int64_t sequence_length_wide(const Session& s) {
 // [SECTION] public functions
 
 Session session_from_json(const json& top) {
-  check_version(top);
+  const int version = check_version(top);
   Session s;
-  read_section(top, "", s);
+  if (version == 1)
+    read_section(migrate_v1(top), "", s);
+  else
+    read_section(top, "", s);
   validate_session(s);
   return s;
 }

@@ -32,7 +32,12 @@ struct RealRange {
   double hi;
 };
 
-inline constexpr int kSupportedVersion = 1;
+// Files of every version from kOldestVersion to kSupportedVersion load; a session is always held
+// (and written) as kSupportedVersion. Version 1 -> 2: the task "induction" (key-value pairs and
+// one final query) became "mqar" with num_queries = 1, and "induction" is the Mamba paper's
+// induction heads (session_json.cpp, migrate_v1).
+inline constexpr int kSupportedVersion = 2;
+inline constexpr int kOldestVersion = 1;
 inline constexpr int kMaxLength = 65536;  // longest sequence L any input may produce
 
 inline constexpr IntRange kCursor{"cursor", 0, kMaxLength - 1};
@@ -40,6 +45,7 @@ inline constexpr IntRange kInputLength{"input.length", 1, kMaxLength};
 inline constexpr RealRange kFrequency{"input.frequency", 0.0, 0.5};
 inline constexpr IntRange kVocab{"input.vocab", 5, 1024};
 inline constexpr IntRange kNumTokens{"input.num_tokens", 1, 1024};
+inline constexpr IntRange kNumQueries{"input.num_queries", 0, 1024};
 inline constexpr IntRange kInputLag{"input.lag", 1, kMaxLength - 1};
 inline constexpr IntRange kGridWidth{"input.grid.width", 1, 256};
 inline constexpr IntRange kGridHeight{"input.grid.height", 1, 256};
@@ -63,7 +69,7 @@ inline constexpr IntRange kFullMapMaxLength{"full_map_max_length", 1, kMaxFullMa
 inline constexpr int kTaskBlank = 0;      // '·' noise / padding
 inline constexpr int kTaskStart = 1;      // '$' start of a copy sequence
 inline constexpr int kTaskMarker = 2;     // '|' copy separator, selective-copy recall marker
-inline constexpr int kTaskQuery = 3;      // '?' copy recall position
+inline constexpr int kTaskQuery = 3;      // '?' induction trigger (shown twice: before the value, at the end)
 inline constexpr int kTaskFirstData = 4;  // 'a', 'b', ...
 inline constexpr int kTextVocab = 256;    // text inputs are UTF-8 bytes
 
@@ -91,9 +97,10 @@ inline constexpr EnumNames<SignalKind, 7> kSignalNames{{{SignalKind::Impulse, "i
                                                         {SignalKind::Chirp, "chirp"},
                                                         {SignalKind::Noise, "noise"},
                                                         {SignalKind::Sines, "sines"}}};
-inline constexpr EnumNames<TaskKind, 4> kTaskNames{{{TaskKind::Copy, "copy"},
+inline constexpr EnumNames<TaskKind, 5> kTaskNames{{{TaskKind::Copy, "copy"},
                                                     {TaskKind::SelectiveCopy, "selective_copy"},
                                                     {TaskKind::Induction, "induction"},
+                                                    {TaskKind::Mqar, "mqar"},
                                                     {TaskKind::DelayedRecall, "delayed_recall"}}};
 inline constexpr EnumNames<GridPattern, 3> kGridPatternNames{{{GridPattern::MovingSquare, "moving_square"},
                                                               {GridPattern::Gradient, "gradient"},

@@ -43,7 +43,7 @@ void expect_consistent_sizes(const Inputs& in, int d_model) {
   EXPECT_EQ(in.targets.size(), length);
 }
 
-TEST(TaskInputs, CopyHasStartDataSeparatorAndRecall) {
+TEST(TaskInputs, CopyHasStartDataSeparatorAndTheCopy) {
   for (uint64_t seed : {1u, 2u, 3u}) {
     const Inputs in = make_inputs(task_session(TaskKind::Copy, 20, 4, seed));
     ASSERT_EQ(in.length(), 20);
@@ -52,12 +52,14 @@ TEST(TaskInputs, CopyHasStartDataSeparatorAndRecall) {
     EXPECT_EQ(in.labels[0], "$");
     EXPECT_EQ(in.tokens[15], schema::kTaskMarker);
     EXPECT_EQ(in.labels[15], "|");
+    EXPECT_EQ(in.targets[15], in.tokens[1]);  // at the separator: the first symbol
     for (int i = 0; i < 4; ++i) {
       EXPECT_TRUE(is_data(in.tokens[1 + i]));
       EXPECT_EQ(in.roles[1 + i], TokenRole::Data);
-      EXPECT_EQ(in.tokens[16 + i], schema::kTaskQuery);
-      EXPECT_EQ(in.roles[16 + i], TokenRole::Query);
-      EXPECT_EQ(in.targets[16 + i], in.tokens[1 + i]);  // recall in order
+      EXPECT_EQ(in.tokens[16 + i], in.tokens[1 + i]);  // the copy, in order
+      EXPECT_EQ(in.labels[16 + i], in.labels[1 + i]);
+      EXPECT_EQ(in.targets[16 + i], i < 3 ? in.tokens[2 + i] : -1);  // then the next symbol
+      EXPECT_EQ(in.roles[15 + i], TokenRole::Query);
     }
     for (int t = 5; t < 15; ++t) EXPECT_EQ(in.roles[t], TokenRole::Noise);
     EXPECT_EQ(std::count_if(in.targets.begin(), in.targets.end(), [](int x) { return x >= 0; }), 4);
@@ -100,10 +102,12 @@ TEST(TaskInputs, SelectiveCopyPositionsDependOnTheSeed) {
   EXPECT_NE(positions(5), positions(6));
 }
 
-TEST(TaskInputs, InductionQueryTargetsTheValueOfItsKey) {
+TEST(TaskInputs, MqarQueriesTargetTheValuesOfTheirKeys) {
   for (uint64_t seed : {1u, 2u, 3u, 4u, 5u}) {
     const int length = 30, n = 5;
-    const Inputs in = make_inputs(task_session(TaskKind::Induction, length, n, seed));
+    Session s = task_session(TaskKind::Mqar, length, n, seed);
+    s.input.num_queries = 1;  // version 1's "induction": one final query
+    const Inputs in = make_inputs(s);
     std::set<int> keys;
     for (int i = 0; i < n; ++i) keys.insert(in.tokens[2 * i]);
     EXPECT_EQ(keys.size(), static_cast<size_t>(n)) << "keys must be distinct";
@@ -115,6 +119,17 @@ TEST(TaskInputs, InductionQueryTargetsTheValueOfItsKey) {
     EXPECT_NE(value, -1) << "the query must be one of the keys";
     EXPECT_EQ(in.targets[length - 1], value);
     for (int t = 2 * n; t < length - 1; ++t) EXPECT_EQ(in.roles[t], TokenRole::Noise);
+  }
+}
+
+TEST(TaskInputs, InductionTargetsTheValueAfterTheTrigger) {
+  for (uint64_t seed : {1u, 2u, 3u, 4u, 5u}) {
+    const Inputs in = make_inputs(task_session(TaskKind::Induction, 30, 4, seed));
+    EXPECT_EQ(in.tokens[29], schema::kTaskQuery);
+    EXPECT_EQ(in.labels[29], "?");
+    const auto first = std::find(in.tokens.begin(), in.tokens.end(), schema::kTaskQuery) - in.tokens.begin();
+    ASSERT_LT(first, 28);
+    EXPECT_EQ(in.targets[29], in.tokens[first + 1]);
   }
 }
 

@@ -46,9 +46,10 @@ Session non_default_session() {
   s.input.signal = SignalKind::Chirp;
   s.input.length = 40;
   s.input.frequency = 0.1234567890123;
-  s.input.task = TaskKind::Induction;
+  s.input.task = TaskKind::Mqar;
   s.input.vocab = 12;
   s.input.num_tokens = 3;
+  s.input.num_queries = 2;
   s.input.lag = 4;
   s.input.grid = {5, 3, 2, GridPattern::Checker, ScanOrder::Hilbert, VideoOrder::TemporalFirst};
   s.d_model = 32;
@@ -61,10 +62,10 @@ Session non_default_session() {
 
 TEST(SessionJson, DefaultsWriteEveryFieldWithSchemaNames) {
   const json expected = json::parse(R"({
-    "version": 1, "seed": 7, "backend": "auto", "cursor": 0,
+    "version": 2, "seed": 7, "backend": "auto", "cursor": 0,
     "input": {"kind": "text", "text": "State space models carry a state; attention compares all pairs.",
               "embedding": "random", "signal": "sines", "length": 256, "frequency": 0.05,
-              "task": "selective_copy", "vocab": 16, "num_tokens": 4, "lag": 8,
+              "task": "selective_copy", "vocab": 16, "num_tokens": 4, "num_queries": 0, "lag": 8,
               "grid": {"width": 8, "height": 8, "frames": 1, "pattern": "moving_square",
                        "order": "row_major", "video_order": "spatial_first"}},
     "d_model": 16,
@@ -178,8 +179,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{R"({"ssm": {"delta_init": "learned"}})", R"(ssm.delta_init = "learned" is not one of random|data_tokens)"},
         ErrorCase{R"({"ssm": {"delta_init": 1}})", "ssm.delta_init must be one of random|data_tokens"},
         // version
-        ErrorCase{R"({"version": 2, "future_key": 1})", "version = 2 is not supported (supported versions: 1)"},
-        ErrorCase{R"({"version": "1"})", "version must be the integer 1"},
+        ErrorCase{R"({"version": 3, "future_key": 1})", "version = 3 is not supported (supported versions: 1, 2)"},
+        ErrorCase{R"({"version": "1"})", "version must be an integer (supported versions: 1, 2), got \"1\" (string)"},
         // cross-field checks, reported through session_from_json too
         ErrorCase{R"({"input": {"embedding": "onehot"}})", "input.embedding = onehot needs vocab <= d_model"},
         ErrorCase{R"({"ssm": {"dt_min": 0.5, "dt_max": 0.1}})", "ssm.dt_min = 0.5 is larger than ssm.dt_max = 0.1"},
@@ -189,13 +190,15 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{R"({"cursor": 300, "input": {"kind": "signal", "length": 256}})", "cursor = 300 is out of range"},
         ErrorCase{R"({"input": {"kind": "text", "text": ""}})", "input.text is empty"},
         ErrorCase{R"({"input": {"kind": "task", "task": "copy", "length": 9, "num_tokens": 4}})",
-                  "input.length = 9 is too short for task copy"},
+                  "input.length = 9 is too short for copy with input.num_tokens = 4 (needs at least 10"},
         ErrorCase{R"({"input": {"kind": "task", "task": "selective_copy", "length": 7, "num_tokens": 4}})",
-                  "input.length = 7 is too short for task selective_copy"},
-        ErrorCase{R"({"input": {"kind": "task", "task": "induction", "vocab": 6, "num_tokens": 3}})",
-                  "input.num_tokens = 3 is too large for task induction"},
+                  "input.length = 7 is too short for selective_copy with input.num_tokens = 4 (needs at least 8"},
+        ErrorCase{R"({"input": {"kind": "task", "task": "mqar", "vocab": 6, "num_tokens": 3}})",
+                  "input.num_tokens = 3 is too large for mqar with input.vocab = 6"},
+        ErrorCase{R"({"input": {"kind": "task", "task": "induction", "length": 2}})",
+                  "input.length = 2 is too short for induction (needs at least 3"},
         ErrorCase{R"({"input": {"kind": "task", "task": "delayed_recall", "length": 8, "lag": 8}})",
-                  "input.lag = 8 is out of range (1..7"},
+                  "input.lag = 8 is out of range for delayed_recall with input.length = 8 (1..7)"},
         ErrorCase{R"({"input": {"kind": "grid", "grid": {"width": 256, "height": 256, "frames": 2}}})",
                   "at most 65536"},
         ErrorCase{R"({"attention": {"kind": "lag", "lag": 300}, "input": {"kind": "signal"}})",

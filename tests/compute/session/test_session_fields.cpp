@@ -180,7 +180,7 @@ TEST(SessionFields, UnknownKeyListsTheAllowedKeysInTableOrder) {
       {{{"x", 1}},
        "(allowed here: version, seed, backend, cursor, input, d_model, ssm, attention, full_map_max_length)"},
       {{{"input", {{"x", 1}}}},
-       "(allowed here: kind, text, embedding, signal, length, frequency, task, vocab, num_tokens, lag, "
+       "(allowed here: kind, text, embedding, signal, length, frequency, task, vocab, num_tokens, num_queries, lag, "
        "grid)"},
       {{{"input", {{"grid", {{"x", 1}}}}}},
        "(allowed here: width, height, frames, pattern, order, video_order)"},
