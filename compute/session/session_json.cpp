@@ -234,7 +234,8 @@ int check_version(const json& top) {
   if (!top.is_object() || !top.contains("version")) return schema::kSupportedVersion;
   const json& version = top["version"];
   if (!version.is_number_integer())
-    fail("version must be an integer (supported versions: " + supported_versions() + "), got " + describe(version));
+    fail("version must be an integer (supported versions: " + supported_versions() + "), got " +
+         describe(version));
   const int64_t value = version.get<int64_t>();
   if (value < schema::kOldestVersion || value > schema::kSupportedVersion)
     fail("version = " + show(version) + " is not supported (supported versions: " + supported_versions() + ")");
@@ -253,7 +254,8 @@ json migrate_v1(json top) {
     fail("unknown key \"input.num_queries\" in a version 1 file (it came with version 2)");
   auto task = input->find("task");
   if (task == input->end() || !task->is_string()) return top;
-  if (*task == "mqar") fail("input.task = \"mqar\" is not a task of version 1 files (it came with version 2)");
+  if (*task == "mqar")
+    fail("input.task = \"mqar\" is not a task of version 1 files (it came with version 2)");
   if (*task == "induction") {
     *task = "mqar";
     (*input)["num_queries"] = 1;
@@ -344,7 +346,12 @@ void check_text(const std::string& text) {
 
 // Each task needs room for its parts (tasks.cpp, task_problem), named by the session's key paths.
 void check_task_fits(const InputConfig& in) {
-  const TaskFieldNames names{"input.length", "input.num_tokens", "input.vocab", "input.num_queries", "input.lag", " = "};
+  const TaskFieldNames names{.length = "input.length",
+                             .num_tokens = "input.num_tokens",
+                             .vocab = "input.vocab",
+                             .num_queries = "input.num_queries",
+                             .lag = "input.lag",
+                             .is = " = "};
   if (std::string problem = task_problem(task_spec(in), names); !problem.empty()) fail(problem);
 }
 

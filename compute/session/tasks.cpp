@@ -22,9 +22,13 @@
 namespace seqscope::compute {
 namespace {
 
-std::string task_name(TaskKind kind) { return std::string(schema::enum_name(kind)); }
+std::string task_name(TaskKind kind) {
+  return std::string(schema::enum_name(kind));
+}
 
-std::string num(int64_t value) { return std::to_string(value); }
+std::string num(int64_t value) {
+  return std::to_string(value);
+}
 
 }  // namespace
 
@@ -43,7 +47,9 @@ std::string task_problem(const TaskSpec& spec, const TaskFieldNames& names) {
   const int length = spec.length;
   const int k = spec.num_tokens;
   const int symbols = spec.vocab - schema::kTaskFirstData;
-  auto subject = [&](std::string_view name, int64_t value) { return std::string(name) + std::string(names.is) + num(value); };
+  auto subject = [&](std::string_view name, int64_t value) {
+    return std::string(name) + std::string(names.is) + num(value);
+  };
   auto with = [&](std::string_view name, int64_t value) { return std::string(name) + " = " + num(value); };
 
   if (symbols < 1)
@@ -51,7 +57,8 @@ std::string task_problem(const TaskSpec& spec, const TaskFieldNames& names) {
            num(schema::kTaskFirstData + 1) + ": ids 0.." + num(schema::kTaskFirstData - 1) +
            " are reserved, data symbols start at " + num(schema::kTaskFirstData) + ")";
   if (length < 1) return subject(names.length, length) + " is out of range (at least 1)";
-  const bool uses_k = spec.kind == TaskKind::Copy || spec.kind == TaskKind::SelectiveCopy || spec.kind == TaskKind::Mqar;
+  const bool uses_k =
+      spec.kind == TaskKind::Copy || spec.kind == TaskKind::SelectiveCopy || spec.kind == TaskKind::Mqar;
   if (uses_k && k < 1) return subject(names.num_tokens, k) + " is out of range for " + task + " (at least 1)";
 
   auto too_short = [&](int needed, const std::string& with_sizes, const std::string& layout) -> std::string {
@@ -115,7 +122,9 @@ class SampleBuilder {
   TaskSample sample_;
 };
 
-int random_data(InputRng& rng, int vocab) { return schema::kTaskFirstData + rng.below(vocab - schema::kTaskFirstData); }
+int random_data(InputRng& rng, int vocab) {
+  return schema::kTaskFirstData + rng.below(vocab - schema::kTaskFirstData);
+}
 
 // Partial Fisher-Yates: the first `count` entries of `items` become a uniform sample without
 // repeats, in random order (one draw per entry).
@@ -235,11 +244,16 @@ TaskSample delayed_recall_task(const TaskSpec& spec, InputRng& rng) {
 TaskSample make_task_sample(const TaskSpec& spec, InputRng& rng) {
   check_task(spec);
   switch (spec.kind) {
-    case TaskKind::Copy: return copy_task(spec, rng);
-    case TaskKind::SelectiveCopy: return selective_copy_task(spec, rng);
-    case TaskKind::Induction: return induction_task(spec, rng);
-    case TaskKind::Mqar: return mqar_task(spec, rng);
-    case TaskKind::DelayedRecall: return delayed_recall_task(spec, rng);
+    case TaskKind::Copy:
+      return copy_task(spec, rng);
+    case TaskKind::SelectiveCopy:
+      return selective_copy_task(spec, rng);
+    case TaskKind::Induction:
+      return induction_task(spec, rng);
+    case TaskKind::Mqar:
+      return mqar_task(spec, rng);
+    case TaskKind::DelayedRecall:
+      return delayed_recall_task(spec, rng);
   }
   throw UserError("unknown task " + num(static_cast<int>(spec.kind)));
 }
@@ -264,7 +278,8 @@ TaskBatch make_task_batch(const TaskSpec& spec, uint64_t seed, uint64_t first, i
   batch.tokens.reserve(size);
   batch.targets.reserve(size);
   for (int b = 0; b < count; ++b) {
-    const TaskSample sample = make_task_sample(spec, task_sample_seed(seed, first + static_cast<uint64_t>(b)));
+    const TaskSample sample =
+        make_task_sample(spec, task_sample_seed(seed, first + static_cast<uint64_t>(b)));
     batch.tokens.insert(batch.tokens.end(), sample.tokens.begin(), sample.tokens.end());
     batch.targets.insert(batch.targets.end(), sample.targets.begin(), sample.targets.end());
   }
@@ -275,11 +290,16 @@ TaskBatch make_task_batch(const TaskSpec& spec, uint64_t seed, uint64_t first, i
 
 std::string task_token_label(int token) {
   switch (token) {
-    case schema::kTaskBlank: return "\u00b7";
-    case schema::kTaskStart: return "$";
-    case schema::kTaskMarker: return "|";
-    case schema::kTaskQuery: return "?";
-    default: break;
+    case schema::kTaskBlank:
+      return "\u00b7";
+    case schema::kTaskStart:
+      return "$";
+    case schema::kTaskMarker:
+      return "|";
+    case schema::kTaskQuery:
+      return "?";
+    default:
+      break;
   }
   const int symbol = token - schema::kTaskFirstData;
   if (symbol < 26) return std::string(1, static_cast<char>('a' + symbol));

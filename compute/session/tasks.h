@@ -37,17 +37,17 @@ enum class TokenRole { Text, Data, Noise, Marker, Query, Signal, Cell };
 
 struct TaskSpec {
   TaskKind kind = TaskKind::SelectiveCopy;
-  int vocab = 16;        // ids 0..3 reserved, data symbols 4 .. vocab-1
-  int length = 256;      // L
-  int num_tokens = 4;    // K: copy / selective_copy symbols, mqar key-value pairs
-  int num_queries = 0;   // mqar: keys asked again at the end; 0 = all K
-  int lag = 8;           // delayed_recall
+  int vocab = 16;       // ids 0..3 reserved, data symbols 4 .. vocab-1
+  int length = 256;     // L
+  int num_tokens = 4;   // K: copy / selective_copy symbols, mqar key-value pairs
+  int num_queries = 0;  // mqar: keys asked again at the end; 0 = all K
+  int lag = 8;          // delayed_recall
 };
 
 struct TaskSample {
-  std::vector<int> tokens;        // [L] token ids
-  std::vector<int> targets;       // [L] expected output at t, -1 = no target
-  std::vector<TokenRole> roles;   // [L]
+  std::vector<int> tokens;       // [L] token ids
+  std::vector<int> targets;      // [L] expected output at t, -1 = no target
+  std::vector<TokenRole> roles;  // [L]
 };
 
 // Flat batch of `count` samples: sample b is tokens[b*L .. b*L + L-1].

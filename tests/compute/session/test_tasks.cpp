@@ -11,6 +11,7 @@
 //   dashboard          make_inputs = make_task_sample
 //   version 1 files    migration of "induction", unchanged tasks, copy's new recall
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -19,7 +20,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "compute/session/inputs.h"
@@ -49,7 +49,9 @@ TaskSpec spec_of(TaskKind kind, int length, int k, int vocab = 16, int queries =
   return spec;
 }
 
-bool is_data(int token) { return token >= schema::kTaskFirstData; }
+bool is_data(int token) {
+  return token >= schema::kTaskFirstData;
+}
 
 int target_count(const TaskSample& s) {
   return static_cast<int>(std::count_if(s.targets.begin(), s.targets.end(), [](int x) { return x >= 0; }));
@@ -70,7 +72,9 @@ void expect_sizes(const TaskSample& s, const TaskSpec& spec) {
   }
 }
 
-std::string problem_of(const TaskSpec& spec) { return task_problem(spec); }
+std::string problem_of(const TaskSpec& spec) {
+  return task_problem(spec);
+}
 
 std::string session_error(const json& top) {
   try {
@@ -83,7 +87,13 @@ std::string session_error(const json& top) {
 
 json task_json(std::string_view task, int length, int vocab, int k, int lag, uint64_t seed) {
   return {{"seed", seed},
-          {"input", {{"kind", "task"}, {"task", task}, {"length", length}, {"vocab", vocab}, {"num_tokens", k}, {"lag", lag}}}};
+          {"input",
+           {{"kind", "task"},
+            {"task", task},
+            {"length", length},
+            {"vocab", vocab},
+            {"num_tokens", k},
+            {"lag", lag}}}};
 }
 
 // FNV-1a over every step's (token, target, role), each as 8 little-endian bytes: the hash of
@@ -138,8 +148,9 @@ TEST(Tasks, CopyIsStartSymbolsSeparatorAndTheCopy) {
 }
 
 TEST(Tasks, SelectiveCopyPutsTheSymbolsAmongBlanksThenMarkers) {
-  for (const TaskSpec& spec : {spec_of(TaskKind::SelectiveCopy, 64, 6), spec_of(TaskKind::SelectiveCopy, 8, 4, 5),
-                               spec_of(TaskKind::SelectiveCopy, 256, 16, 40)}) {
+  for (const TaskSpec& spec :
+       {spec_of(TaskKind::SelectiveCopy, 64, 6), spec_of(TaskKind::SelectiveCopy, 8, 4, 5),
+        spec_of(TaskKind::SelectiveCopy, 256, 16, 40)}) {
     const int k = spec.num_tokens, span = spec.length - k;
     std::set<int> positions_seen;
     for (uint64_t seed = 0; seed < kSeeds; ++seed) {
@@ -171,8 +182,9 @@ TEST(Tasks, SelectiveCopyPutsTheSymbolsAmongBlanksThenMarkers) {
 
 // Random symbols, ? v somewhere, ? at the last step with target v.
 TEST(Tasks, InductionHasTheTriggerTwiceAndTargetsItsValue) {
-  for (const TaskSpec& spec : {spec_of(TaskKind::Induction, 8, 4), spec_of(TaskKind::Induction, 3, 4, 5),
-                               spec_of(TaskKind::Induction, 256, 4), spec_of(TaskKind::Induction, 100, 1, 30)}) {
+  for (const TaskSpec& spec :
+       {spec_of(TaskKind::Induction, 8, 4), spec_of(TaskKind::Induction, 3, 4, 5),
+        spec_of(TaskKind::Induction, 256, 4), spec_of(TaskKind::Induction, 100, 1, 30)}) {
     const int length = spec.length;
     std::set<int> triggers_seen;
     for (uint64_t seed = 0; seed < kSeeds; ++seed) {
@@ -209,9 +221,9 @@ TEST(Tasks, InductionHasTheTriggerTwiceAndTargetsItsValue) {
 
 // k1 v1 .. kK vK · · · then Q distinct keys in random order, each targeting its value.
 TEST(Tasks, MqarAsksTheKeysAgainAndTargetsTheirValues) {
-  for (const TaskSpec& spec :
-       {spec_of(TaskKind::Mqar, 64, 8), spec_of(TaskKind::Mqar, 12, 4, 8), spec_of(TaskKind::Mqar, 40, 6, 10, 3),
-        spec_of(TaskKind::Mqar, 7, 3, 7, 1), spec_of(TaskKind::Mqar, 512, 64, 128)}) {
+  for (const TaskSpec& spec : {spec_of(TaskKind::Mqar, 64, 8), spec_of(TaskKind::Mqar, 12, 4, 8),
+                               spec_of(TaskKind::Mqar, 40, 6, 10, 3), spec_of(TaskKind::Mqar, 7, 3, 7, 1),
+                               spec_of(TaskKind::Mqar, 512, 64, 128)}) {
     const int k = spec.num_tokens, length = spec.length, q = task_query_count(spec);
     EXPECT_EQ(q, spec.num_queries == 0 ? k : spec.num_queries);
     bool some_reordered = false;
@@ -254,8 +266,8 @@ TEST(Tasks, MqarAsksTheKeysAgainAndTargetsTheirValues) {
 }
 
 TEST(Tasks, DelayedRecallTargetsTheSymbolLagStepsBack) {
-  for (const TaskSpec& spec : {spec_of(TaskKind::DelayedRecall, 50, 4, 16, 0, 4),
-                               spec_of(TaskKind::DelayedRecall, 2, 4, 5, 0, 1)}) {
+  for (const TaskSpec& spec :
+       {spec_of(TaskKind::DelayedRecall, 50, 4, 16, 0, 4), spec_of(TaskKind::DelayedRecall, 2, 4, 5, 0, 1)}) {
     for (uint64_t seed = 0; seed < kSeeds; ++seed) {
       const TaskSample s = make_task_sample(spec, seed);
       expect_sizes(s, spec);
@@ -282,8 +294,9 @@ TEST(Tasks, LabelsOfTheReservedIdsAndTheSymbols) {
 // [SECTION] determinism
 
 std::vector<TaskSpec> one_spec_per_task() {
-  return {spec_of(TaskKind::Copy, 30, 5), spec_of(TaskKind::SelectiveCopy, 30, 5), spec_of(TaskKind::Induction, 30, 5),
-          spec_of(TaskKind::Mqar, 30, 5), spec_of(TaskKind::DelayedRecall, 30, 5, 16, 0, 3)};
+  return {spec_of(TaskKind::Copy, 30, 5), spec_of(TaskKind::SelectiveCopy, 30, 5),
+          spec_of(TaskKind::Induction, 30, 5), spec_of(TaskKind::Mqar, 30, 5),
+          spec_of(TaskKind::DelayedRecall, 30, 5, 16, 0, 3)};
 }
 
 bool same(const TaskSample& a, const TaskSample& b) {
@@ -351,18 +364,31 @@ TEST(Tasks, SizesThatDoNotFitAreOneLineNamingTheProblem) {
     std::string line;
   };
   const Case cases[] = {
-      {spec_of(TaskKind::Copy, 12, 8), "length 12 is too short for copy with K = 8 (needs at least 18: $, K symbols, |, K copies)"},
+      {spec_of(TaskKind::Copy, 12, 8),
+       "length 12 is too short for copy with K = 8 (needs at least 18: $, K symbols, |, K copies)"},
       {spec_of(TaskKind::SelectiveCopy, 7, 4),
-       "length 7 is too short for selective_copy with K = 4 (needs at least 8: K symbols among blanks, then K markers)"},
-      {spec_of(TaskKind::Induction, 2, 4), "length 2 is too short for induction (needs at least 3: the trigger ?, its value, ? again at the end)"},
-      {spec_of(TaskKind::Mqar, 11, 4), "length 11 is too short for mqar with K = 4 and 4 queries (needs at least 12: K key-value pairs, then the queries)"},
-      {spec_of(TaskKind::Mqar, 8, 4, 16, 1), "length 8 is too short for mqar with K = 4 and 1 queries (needs at least 9: K key-value pairs, then the queries)"},
-      {spec_of(TaskKind::Mqar, 64, 13), "K 13 is too large for mqar with vocab = 16: keys are distinct data symbols and there are 12"},
-      {spec_of(TaskKind::Mqar, 64, 4, 16, 5), "queries 5 is out of range for mqar with K = 4 (0..4, 0 = all K keys)"},
-      {spec_of(TaskKind::DelayedRecall, 8, 4, 16, 0, 8), "lag 8 is out of range for delayed_recall with length = 8 (1..7)"},
-      {spec_of(TaskKind::DelayedRecall, 8, 4, 16, 0, 0), "lag 0 is out of range for delayed_recall with length = 8 (1..7)"},
+       "length 7 is too short for selective_copy with K = 4 "
+       "(needs at least 8: K symbols among blanks, then K markers)"},
+      {spec_of(TaskKind::Induction, 2, 4),
+       "length 2 is too short for induction "
+       "(needs at least 3: the trigger ?, its value, ? again at the end)"},
+      {spec_of(TaskKind::Mqar, 11, 4),
+       "length 11 is too short for mqar with K = 4 and 4 queries "
+       "(needs at least 12: K key-value pairs, then the queries)"},
+      {spec_of(TaskKind::Mqar, 8, 4, 16, 1),
+       "length 8 is too short for mqar with K = 4 and 1 queries "
+       "(needs at least 9: K key-value pairs, then the queries)"},
+      {spec_of(TaskKind::Mqar, 64, 13),
+       "K 13 is too large for mqar with vocab = 16: keys are distinct data symbols and there are 12"},
+      {spec_of(TaskKind::Mqar, 64, 4, 16, 5),
+       "queries 5 is out of range for mqar with K = 4 (0..4, 0 = all K keys)"},
+      {spec_of(TaskKind::DelayedRecall, 8, 4, 16, 0, 8),
+       "lag 8 is out of range for delayed_recall with length = 8 (1..7)"},
+      {spec_of(TaskKind::DelayedRecall, 8, 4, 16, 0, 0),
+       "lag 0 is out of range for delayed_recall with length = 8 (1..7)"},
       {spec_of(TaskKind::Copy, 20, 0), "K 0 is out of range for copy (at least 1)"},
-      {spec_of(TaskKind::Copy, 20, 2, 4), "vocab 4 is too small for copy (needs at least 5: ids 0..3 are reserved, data symbols start at 4)"},
+      {spec_of(TaskKind::Copy, 20, 2, 4),
+       "vocab 4 is too small for copy (needs at least 5: ids 0..3 are reserved, data symbols start at 4)"},
       {spec_of(TaskKind::Induction, 0, 2), "length 0 is out of range (at least 1)"},
   };
   for (const Case& c : cases) {
@@ -389,15 +415,16 @@ TEST(Tasks, SizesThatDoNotFitAreOneLineNamingTheProblem) {
 // A session names the same problems by their key paths.
 TEST(Tasks, SessionsNameTheProblemsByTheirKeyPaths) {
   EXPECT_EQ(session_error(task_json("copy", 12, 16, 8, 8, 7)),
-            "session: input.length = 12 is too short for copy with input.num_tokens = 8 (needs at least 18: $, K symbols, "
-            "|, K copies)");
+            "session: input.length = 12 is too short for copy with input.num_tokens = 8 "
+            "(needs at least 18: $, K symbols, |, K copies)");
   json mqar = task_json("mqar", 64, 16, 4, 8, 7);
   mqar["input"]["num_queries"] = 5;
   EXPECT_EQ(session_error(mqar),
-            "session: input.num_queries = 5 is out of range for mqar with input.num_tokens = 4 (0..4, 0 = all K keys)");
+            "session: input.num_queries = 5 is out of range for mqar with input.num_tokens = 4 "
+            "(0..4, 0 = all K keys)");
   EXPECT_EQ(session_error(task_json("mqar", 64, 6, 3, 8, 7)),
-            "session: input.num_tokens = 3 is too large for mqar with input.vocab = 6: keys are distinct data symbols "
-            "and there are 2");
+            "session: input.num_tokens = 3 is too large for mqar with input.vocab = 6: "
+            "keys are distinct data symbols and there are 2");
   EXPECT_EQ(session_error(task_json("delayed_recall", 64, 16, 4, 64, 7)),
             "session: input.lag = 64 is out of range for delayed_recall with input.length = 64 (1..63)");
   // Sizes are checked for the chosen task only.
@@ -428,7 +455,8 @@ TEST(Tasks, TheDashboardShowsTheGeneratorsSample) {
       EXPECT_EQ(in.roles, sample.roles);
       EXPECT_EQ(in.vocab, spec.vocab);
       ASSERT_EQ(in.labels.size(), sample.tokens.size());
-      for (size_t t = 0; t < in.labels.size(); ++t) EXPECT_EQ(in.labels[t], task_token_label(sample.tokens[t]));
+      for (size_t t = 0; t < in.labels.size(); ++t)
+        EXPECT_EQ(in.labels[t], task_token_label(sample.tokens[t]));
     }
   }
 }
@@ -468,7 +496,8 @@ TEST(TasksV1, InductionLoadsAsMqarWithTheSameTokens) {
 TEST(TasksV1, AMigratedFileWritesBackAsVersion2) {
   const v1_capture::Capture& c = v1_capture::kCaptures.front();
   ASSERT_EQ(c.task, "induction");
-  const auto path = std::filesystem::temp_directory_path() / ("seqscope_v1_induction_" + std::to_string(::getpid()) + ".json");
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("seqscope_v1_induction_" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << v1_json(c).dump(1);
   const Session loaded = load_session(path);
   std::filesystem::remove(path);
@@ -519,14 +548,19 @@ TEST(TasksV1, CopyKeepsItsSymbolsAndShowsThemInTheRecall) {
 TEST(TasksV1, WhatVersion1DidNotHaveIsRefused) {
   json top = task_json("mqar", 24, 16, 3, 8, 7);
   top["version"] = 1;
-  EXPECT_EQ(session_error(top), "session: input.task = \"mqar\" is not a task of version 1 files (it came with version 2)");
+  EXPECT_EQ(session_error(top),
+            "session: input.task = \"mqar\" is not a task of version 1 files (it came with version 2)");
   top["input"]["task"] = "induction";
   top["input"]["num_queries"] = 2;
-  EXPECT_EQ(session_error(top), "session: unknown key \"input.num_queries\" in a version 1 file (it came with version 2)");
-  EXPECT_EQ(session_error({{"version", 3}}), "session: version = 3 is not supported (supported versions: 1, 2)");
-  EXPECT_EQ(session_error({{"version", 0}}), "session: version = 0 is not supported (supported versions: 1, 2)");
+  EXPECT_EQ(session_error(top),
+            "session: unknown key \"input.num_queries\" in a version 1 file (it came with version 2)");
+  EXPECT_EQ(session_error({{"version", 3}}),
+            "session: version = 3 is not supported (supported versions: 1, 2)");
+  EXPECT_EQ(session_error({{"version", 0}}),
+            "session: version = 0 is not supported (supported versions: 1, 2)");
   // Version 2 (and a file without a version) means the new tasks.
-  for (const json& v2 : {task_json("induction", 24, 16, 3, 8, 7), json{{"version", 2}, {"input", {{"kind", "task"}, {"task", "induction"}}}}}) {
+  for (const json& v2 : {task_json("induction", 24, 16, 3, 8, 7),
+                         json{{"version", 2}, {"input", {{"kind", "task"}, {"task", "induction"}}}}}) {
     const Session s = session_from_json(v2);
     EXPECT_EQ(s.input.task, TaskKind::Induction);
     EXPECT_EQ(make_inputs(s).tokens.back(), schema::kTaskQuery);
