@@ -102,7 +102,14 @@ bool ControlsPanel::draw_input(compute::InputConfig& input) {
       changed |= enum_combo("task", input.task);
       changed |= int_field("length L", input.length, schema::kInputLength, k_interactive_length);
       changed |= int_field("vocab", input.vocab, schema::kVocab, 64);
-      changed |= int_field("tokens", input.num_tokens, schema::kNumTokens, 32);
+      // Induction has one trigger and one value: the count of tokens does not apply.
+      if (input.task != compute::TaskKind::Induction)
+        changed |= int_field(input.task == compute::TaskKind::Mqar ? "pairs K" : "tokens", input.num_tokens,
+                             schema::kNumTokens, 32);
+      if (input.task == compute::TaskKind::Mqar) {
+        changed |= int_field("queries", input.num_queries, schema::kNumQueries, 32);
+        help_marker("Keys asked again at the end (0: all K of them, in random order).");
+      }
       if (input.task == compute::TaskKind::DelayedRecall) changed |= int_field("lag k", input.lag, schema::kInputLag, 256);
       break;
     case compute::InputKind::Grid:
