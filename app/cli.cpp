@@ -68,6 +68,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   add_model_flags(*export_cmd, options);
   CLI::App* tokenize_cmd = add_tokenize_command(cli, options);
   CLI::App* bench_cmd = add_bench_command(cli, options.bench);
+  CLI::App* train_cmd = add_train_command(cli, options.train);
+  CLI::App* eval_cmd = add_eval_command(cli, options.eval);
 
   try {
     cli.parse(argc, argv);
@@ -86,6 +88,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   if (lessons_cmd->parsed()) options.command = Command::Lessons;
   if (tokenize_cmd->parsed()) options.command = Command::Tokenize;
   if (bench_cmd->parsed()) options.command = Command::Bench;
+  if (train_cmd->parsed()) options.command = Command::Train;
+  if (eval_cmd->parsed()) options.command = Command::Eval;
   if (export_cmd->parsed()) {
     options.command = Command::Export;
     if (options.png.empty() && options.gif.empty() && options.tensors_dir.empty() && options.csv_dir.empty() &&

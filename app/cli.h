@@ -6,10 +6,11 @@
 #include <string>
 
 #include "app/cmd_bench.h"
+#include "app/cmd_train.h"
 
 namespace seqscope::app {
 
-enum class Command { Gui, ListDevices, Export, Lessons, Tokenize, Bench };
+enum class Command { Gui, ListDevices, Export, Lessons, Tokenize, Bench, Train, Eval };
 
 struct Options {
   Command command = Command::Gui;
@@ -46,6 +47,8 @@ struct Options {
   int layer2 = 0;                     // --layer2 I: the layer of --model2
   std::string tokenizer;              // tokenize --tokenizer FILE.json
   BenchOptions bench;        // `seqscope bench`
+  TrainOptions train;        // `seqscope train` (app/cmd_train.cpp)
+  EvalOptions eval;          // `seqscope eval`
 };
 
 // Fills `options`; returns nullopt to go on, or the exit code to return now (0 after --help

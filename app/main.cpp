@@ -6,6 +6,7 @@
 #include "app/cli.h"
 #include "app/cmd_lessons.h"
 #include "app/cmd_model.h"
+#include "app/cmd_train.h"
 #include "app/run.h"
 #include "core/types.h"
 #include "gpu/check.h"
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
       case app::Command::Gui: return app::run_gui(options);
       case app::Command::Lessons: return app::run_lessons();
       case app::Command::Bench: return app::run_bench(options.bench);
+      case app::Command::Train: return app::run_train(options.train);
+      case app::Command::Eval: return app::run_eval(options.eval);
     }
   } catch (const compute::UserError& e) {
     std::fprintf(stderr, "seqscope: %s\n", e.what());

@@ -1,0 +1,235 @@
+// `seqscope train` and `seqscope eval` through the real binary (label cli), on tiny models
+// (d 8, L 16) so that each test takes about a second: the folder and its logs, --steps 0 and
+// eval, same seed same bytes, one-line errors with exit code 2, a refused foreign folder, and
+// Ctrl-C (exit 130 with a loadable folder of the steps done).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "compute/checkpoint/safetensors.h"
+#include "compute/model/folder.h"
+#include "tests/support/process.h"
+
+namespace seqscope {
+namespace {
+
+namespace fs = std::filesystem;
+using compute::model::Parameters;
+
+const std::string k_bin = SEQSCOPE_BINARY;
+const std::string k_tiny = " --d-model 8 --state 4 --heads 2 --length 16 --tokens 4 --batch 4";
+
+fs::path scratch(const std::string& name) {
+  const fs::path path = testing::scratch_dir("test_train_cli") / name;
+  fs::remove_all(path);
+  return path;
+}
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+int line_count(const std::string& text) {
+  return static_cast<int>(lines_of(text).size());
+}
+
+testing::ProcessResult train(const fs::path& out, const std::string& args) {
+  return testing::run_process(k_bin + " train --out " + out.string() + args);
+}
+
+// The folder's weights through the bounds-checked reader, as the app reads them.
+Parameters<float> load_folder(const fs::path& dir) {
+  const auto config = compute::model::read_model_config(dir);
+  const compute::checkpoint::SafetensorsFile file(dir / "model.safetensors");
+  return compute::model::parameters_from_tensors(
+      config,
+      [&](const std::string& name) -> std::optional<compute::model::TensorData> {
+        if (!file.index().contains(name)) return std::nullopt;
+        const auto& view = file.index().at(name);
+        compute::model::TensorData t;
+        t.shape = view.shape;
+        t.values.resize(static_cast<size_t>(view.count()));
+        std::memcpy(t.values.data(), view.data, view.nbytes);
+        return t;
+      },
+      "model.safetensors");
+}
+
+TEST(TrainCli, ShortRunWritesTheFolderAndTheLogs) {
+  const fs::path out = scratch("short"), copy = scratch("copy.jsonl");
+  const auto r = train(
+      out, " --task selective_copy --pattern MM --steps 5 --eval-every 0 --json " + copy.string() + k_tiny);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* file : {"config.json", "model.safetensors", "train_log.jsonl", "eval.json"})
+    EXPECT_TRUE(fs::exists(out / file)) << file;
+
+  const std::string log = read_bytes(out / "train_log.jsonl");
+  EXPECT_EQ(read_bytes(copy), log);
+  const auto lines = lines_of(log);
+  ASSERT_EQ(lines.size(), 5u);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const auto j = nlohmann::json::parse(lines[i]);
+    EXPECT_EQ(j.at("step"), static_cast<int>(i) + 1);
+    for (const char* field : {"loss", "accuracy", "lr", "tokens_per_s", "elapsed_s"})
+      EXPECT_TRUE(j.contains(field) && j[field].is_number()) << field << " in " << lines[i];
+  }
+
+  const auto eval = nlohmann::json::parse(read_bytes(out / "eval.json"));
+  ASSERT_EQ(eval.at("lengths").size(), 1u);
+  EXPECT_EQ(eval["lengths"][0].at("length"), 16);
+  EXPECT_TRUE(eval["lengths"][0].at("accuracy").is_number());
+  EXPECT_TRUE(eval["lengths"][0].at("sequence_accuracy").is_number());
+
+  const auto config = nlohmann::json::parse(read_bytes(out / "config.json"));
+  EXPECT_EQ(config.at("pattern"), "MM");
+  EXPECT_EQ(config.at("d_model"), 8);
+  EXPECT_EQ(config.at("vocab_size"), 16);
+  EXPECT_EQ(config.at("settings").at("task").at("task"), "selective_copy");
+  EXPECT_EQ(config["settings"]["task"].at("length"), 16);
+  EXPECT_EQ(config["settings"].at("train").at("steps"), 5);
+  EXPECT_EQ(config["settings"].at("steps_done"), 5);
+  EXPECT_EQ(config["settings"].at("status"), "finished");
+  // Not a TTY: one line per evaluation and a final line on stdout, nothing on stderr.
+  EXPECT_EQ(line_count(r.out), 2) << r.out;
+  EXPECT_EQ(r.err, "");
+
+  // `seqscope eval` with the defaults reproduces the run's eval.json (the same evaluation set).
+  const fs::path eval_json = scratch("eval_out.json");
+  const auto e =
+      testing::run_process(k_bin + " eval --model " + out.string() + " --json " + eval_json.string());
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const auto again = nlohmann::json::parse(read_bytes(eval_json));
+  EXPECT_EQ(again.at("lengths")[0].at("accuracy"), eval["lengths"][0]["accuracy"]);
+  EXPECT_EQ(again["lengths"][0].at("sequence_accuracy"), eval["lengths"][0]["sequence_accuracy"]);
+}
+
+TEST(TrainCli, StepsZeroWritesALoadableModelThatEvalReads) {
+  const fs::path out = scratch("init");
+  const auto r = train(out, " --task delayed_recall --pattern 'M*' --steps 0" + k_tiny);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Parameters<float> p = load_folder(out);
+  EXPECT_EQ(p.config.pattern, "M*");
+  EXPECT_EQ(read_bytes(out / "train_log.jsonl"), "");  // no step
+  EXPECT_TRUE(fs::exists(out / "eval.json"));          // the initialised model is evaluated
+
+  const auto e =
+      testing::run_process(k_bin + " eval --model " + out.string() + " --lengths 16,32 --samples 16");
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find("accuracy"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("\n      16       16 "), std::string::npos) << e.out;  // length, samples
+  EXPECT_NE(e.out.find("\n      32       16 "), std::string::npos) << e.out;
+  // Another task on the same model, and an unknown one.
+  EXPECT_EQ(
+      testing::run_process(k_bin + " eval --model " + out.string() + " --task copy --samples 8").exit_code,
+      0);
+  const auto bad = testing::run_process(k_bin + " eval --model " + out.string() + " --task nope");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(line_count(bad.err), 1) << bad.err;
+}
+
+TEST(TrainCli, SameSeedGivesTheSameBytes) {
+  const fs::path a = scratch("seed_a"), b = scratch("seed_b"), c = scratch("seed_c");
+  const std::string args = " --task copy --pattern 'M-' --steps 6" + k_tiny;
+  ASSERT_EQ(train(a, args + " --seed 3").exit_code, 0);
+  ASSERT_EQ(train(b, args + " --seed 3").exit_code, 0);
+  ASSERT_EQ(train(c, args + " --seed 4").exit_code, 0);
+  const std::string bytes = read_bytes(a / "model.safetensors");
+  EXPECT_FALSE(bytes.empty());
+  EXPECT_EQ(bytes, read_bytes(b / "model.safetensors"));
+  EXPECT_NE(bytes, read_bytes(c / "model.safetensors"));
+}
+
+TEST(TrainCli, MistakesAreOneLineWithExitCode2AndWriteNothing) {
+  const struct {
+    std::string args, needle;
+  } cases[] = {
+      {" --pattern MxM", "'x'"},
+      {" --task nope", "nope"},
+      {" --task copy --tokens 8 --length 10", "too short"},
+      {" --vocab 1", "vocab"},
+      {" --eval-lengths 16,abc", "abc"},
+  };
+  for (const auto& c : cases) {
+    const fs::path out = scratch("bad");
+    const auto r = train(out, c.args + " --steps 3 --d-model 8");
+    EXPECT_EQ(r.exit_code, 2) << c.args;
+    EXPECT_EQ(line_count(r.err), 1) << c.args << ": " << r.err;
+    EXPECT_NE(r.err.find(c.needle), std::string::npos) << c.args << ": " << r.err;
+    EXPECT_FALSE(fs::exists(out)) << c.args;
+  }
+}
+
+TEST(TrainCli, AForeignFolderIsRefusedAndKept) {
+  const fs::path out = scratch("foreign");
+  fs::create_directories(out);
+  { std::ofstream(out / "notes.txt") << "keep me\n"; }
+  const auto r = train(out, " --steps 2" + k_tiny);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(line_count(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("refusing"), std::string::npos) << r.err;
+  EXPECT_EQ(read_bytes(out / "notes.txt"), "keep me\n");
+  EXPECT_EQ(std::distance(fs::directory_iterator(out), fs::directory_iterator{}), 1);
+}
+
+TEST(TrainCli, CtrlCSavesTheStepsDoneAndExits130) {
+  const fs::path out = scratch("interrupted"), stdout_path = scratch("interrupted.out");
+  const std::vector<std::string> args = {
+      k_bin,       "train", "--out",   out.string(), "--steps",  "1000000", "--eval-every", "3",
+      "--d-model", "8",     "--state", "4",          "--length", "16",      "--batch",      "4"};
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int fd = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, STDOUT_FILENO);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDERR_FILENO);
+    ::signal(SIGINT, SIG_DFL);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  // Wait for the first evaluation line: training is under way, the handler installed.
+  const auto start = std::chrono::steady_clock::now();
+  while (testing::count_lines_with(read_bytes(stdout_path), "eval") < 1 &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(30))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+
+  const auto config = nlohmann::json::parse(read_bytes(out / "config.json"));
+  EXPECT_EQ(config.at("settings").at("status"), "stopped");
+  const int64_t done = config["settings"].at("steps_done");
+  EXPECT_GE(done, 3);
+  EXPECT_EQ(line_count(read_bytes(out / "train_log.jsonl")), done);
+  EXPECT_EQ(load_folder(out).config.d_model, 8);
+  EXPECT_NE(read_bytes(stdout_path).find("interrupted"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace seqscope
