@@ -180,6 +180,22 @@ TEST(TrainCli, MistakesAreOneLineWithExitCode2AndWriteNothing) {
   }
 }
 
+TEST(TrainCli, ANonFiniteStepIsOneLineAndSavesTheLastGoodStep) {
+  const fs::path out = scratch("nan");
+  const auto r = train(out, " --steps 5 --lr 1e30" + k_tiny);  // the second step's loss is nan
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(line_count(r.err), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("seqscope: step ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("finite"), std::string::npos) << r.err;
+  const auto config = nlohmann::json::parse(read_bytes(out / "config.json"));
+  EXPECT_EQ(config.at("settings").at("status"), "failed");
+  const int64_t done = config["settings"].at("steps_done");
+  EXPECT_LT(done, 5);
+  EXPECT_EQ(line_count(read_bytes(out / "train_log.jsonl")), done);
+  const Parameters<float> p = load_folder(out);
+  EXPECT_TRUE(p.embedding.allFinite());
+}
+
 TEST(TrainCli, AForeignFolderIsRefusedAndKept) {
   const fs::path out = scratch("foreign");
   fs::create_directories(out);
