@@ -16,7 +16,7 @@ xvfb-run -a -s "-screen 0 3400x2400x24" ctest --preset ci -j 2 --timeout 600
 if [ "${SEQSCOPE_SKIP_SANITIZERS:-0}" != "1" ]; then
   # Only what the sanitizer pass runs: the math and unit tests (and the binary the math
   # label's Python checks call), not the GUI, golden, parity or checkpoint suites.
-  seqscope_build_targets asan-ubsan seqscope test_math test_model_ops test_model_engine test_unit
+  seqscope_build_targets asan-ubsan seqscope test_math test_model_ops test_model_engine model_grads_export test_unit
   # Mesa's lavapipe and LLVM keep allocations until exit: suppress only their leaks. In this
   # build gpu/context.cpp keeps the Vulkan driver and layers mapped until exit, so the leak
   # stacks can name them (docs/testing.md, "Why the sanitizer build pins the Vulkan driver").
