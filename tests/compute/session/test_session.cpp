@@ -10,29 +10,18 @@
 
 #include "compute/session/session.h"
 #include "compute/session/session_schema.h"
+#include "tests/compute/session/session_test_util.h"
 
 namespace seqscope::compute {
 namespace {
 
 using nlohmann::json;
 
+using testing::validate_error;
+
 // The message of the UserError that parsing `text` throws ("" if none).
 std::string parse_error(const std::string& text) {
-  try {
-    session_from_json(json::parse(text));
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-std::string validate_error(const Session& s) {
-  try {
-    validate_session(s);
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "";
+  return testing::user_error_of([&] { session_from_json(json::parse(text)); });
 }
 
 Session non_default_session() {

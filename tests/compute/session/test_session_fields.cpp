@@ -22,6 +22,7 @@
 #include "compute/session/session.h"
 #include "compute/session/session_fields.h"
 #include "compute/session/session_schema.h"
+#include "tests/compute/session/session_test_util.h"
 
 namespace seqscope::compute {
 namespace {
@@ -61,22 +62,10 @@ std::map<std::string, std::vector<std::string>> documented_keys(const std::files
   return sections;
 }
 
-std::string parse_error(const json& top) {
-  try {
-    session_from_json(top);
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::validate_error;
 
-std::string validate_error(const Session& s) {
-  try {
-    validate_session(s);
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "";
+std::string parse_error(const json& top) {
+  return testing::user_error_of([&] { session_from_json(top); });
 }
 
 template <typename Range, typename Value>
