@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "compute/bench/benchmark.h"
+#include "compute/bench/train_bench.h"
 #include "compute/session/inputs.h"
 #include "compute/vulkan/device_limits.h"
 #include "compute/vulkan/vulkan_backend.h"
@@ -23,6 +24,8 @@ CLI::App* add_bench_command(CLI::App& cli, BenchOptions& options) {
   bench->add_flag("--quick", options.quick, "Fewer repeats and a shorter hidden-attention sweep (< 1 min)");
   bench->add_option("--backend", options.backend, "Backends to time")->check(CLI::IsMember({"eigen", "vulkan", "all"}));
   bench->add_option("--json", options.json, "Also write the report as JSON to FILE");
+  bench->add_flag("--train", options.train,
+                  "Time a training step of MM and *-*- (d_model 64, L 256, batch 32) instead of the ops");
   return bench;
 }
 
@@ -77,8 +80,12 @@ int run_bench(const BenchOptions& options) {
   const compute::MachineLimits machine = compute::measure_machine(options.quick);
   compute::BenchReport report;
   report.machine = machine;
-  if (options.backend != "vulkan") report = compute::run_eigen_bench(options.quick, machine, print_row);
-  if (options.backend != "eigen") add_vulkan_rows(options.quick, report);
+  if (options.train) {
+    report.results = compute::run_train_bench(options.quick, machine, print_row);
+  } else {
+    if (options.backend != "vulkan") report = compute::run_eigen_bench(options.quick, machine, print_row);
+    if (options.backend != "eigen") add_vulkan_rows(options.quick, report);
+  }
   std::fputs(compute::bench_table(report).c_str(), stdout);
   if (!options.json.empty()) compute::write_file_atomic(options.json, compute::bench_to_json(report).dump(2) + "\n");
   return 0;

@@ -8,11 +8,13 @@
 #include "app/cmd_model.h"
 #include "app/cmd_train.h"
 #include "app/run.h"
+#include "core/allocator.h"
 #include "core/types.h"
 #include "gpu/check.h"
 
 int main(int argc, char** argv) {
   using namespace seqscope;
+  keep_freed_memory_for_reuse();
   app::Options options;
   if (const auto exit_code = app::parse_command_line(argc, argv, options)) return *exit_code;
   try {

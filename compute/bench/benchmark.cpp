@@ -505,6 +505,12 @@ nlohmann::json bench_to_json(const BenchReport& report) {
       j["bound_ms"] = bounded ? number(r.bound_ms) : nlohmann::json(nullptr);
       j["fraction_of_bound"] = bounded ? number(r.fraction_of_bound) : nlohmann::json(nullptr);
     }
+    if (!r.pattern.empty()) {
+      j["pattern"] = r.pattern;
+      j["batch"] = r.batch;
+      j["tokens_per_s"] = number(r.tokens_per_s);
+      j["peak_memory_mb"] = number(r.peak_memory_mb);
+    }
     if (!r.note.empty()) j["note"] = r.note;
     results.push_back(std::move(j));
   }

@@ -46,6 +46,12 @@ struct BenchResult {
   double flops = 0.0;
   double bound_ms = 0.0;            // 0: no bound modeled (GPU rows)
   double fraction_of_bound = 0.0;  // bound_ms / ms
+  // Training-step rows only (train_bench.h; pattern empty elsewhere): the model's pattern,
+  // sequences per step, tokens per second, and the peak resident memory the steps added.
+  std::string pattern;
+  int batch = 0;
+  double tokens_per_s = 0.0;
+  double peak_memory_mb = 0.0;
 };
 
 struct BenchReport {

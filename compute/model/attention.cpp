@@ -51,12 +51,9 @@ Mat<T> causal_softmax(const Mat<T>& scores) {
   Mat<T> probs = Mat<T>::Zero(L, L);
   for (Eigen::Index t = 0; t < L; ++t) {
     const T max = scores.row(t).head(t + 1).maxCoeff();
-    T sum = 0;
-    for (Eigen::Index s = 0; s <= t; ++s) {
-      probs(t, s) = std::exp(scores(t, s) - max);
-      sum += probs(t, s);
-    }
-    probs.row(t).head(t + 1) /= sum;
+    auto row = probs.row(t).head(t + 1);
+    row = (scores.row(t).head(t + 1).array() - max).exp().matrix();
+    row /= row.sum();
   }
   return probs;
 }

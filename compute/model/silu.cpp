@@ -3,16 +3,23 @@
 namespace seqscope::compute::model {
 
 template <typename T>
+Mat<T> sigmoid_of(const Mat<T>& x) {
+  return (T(1) + (-x.array()).exp()).inverse().matrix();
+}
+
+template <typename T>
 Mat<T> silu_forward(const Mat<T>& x) {
-  return x.unaryExpr([](T v) { return silu(v); });
+  return x.cwiseProduct(sigmoid_of(x));
 }
 
 template <typename T>
 Mat<T> silu_backward(const Mat<T>& dy, const Mat<T>& x) {
-  return dy.cwiseProduct(x.unaryExpr([](T v) { return silu_grad(v); }));
+  const Mat<T> s = sigmoid_of(x);
+  return (dy.array() * s.array() * (T(1) + x.array() * (T(1) - s.array()))).matrix();
 }
 
 #define SEQSCOPE_INSTANTIATE(T)                  \
+  template Mat<T> sigmoid_of(const Mat<T>& x);   \
   template Mat<T> silu_forward(const Mat<T>& x); \
   template Mat<T> silu_backward(const Mat<T>& dy, const Mat<T>& x);
 SEQSCOPE_INSTANTIATE(float)

@@ -14,6 +14,7 @@
 
 #include "compute/model/model.h"
 #include "compute/train/optimizer.h"
+#include "core/allocator.h"
 #include "core/parallel.h"
 #include "core/param_rng.h"
 #include "core/types.h"
@@ -304,6 +305,7 @@ TrainResult train(const ModelConfig& config, const TrainSettings& settings, cons
 
 TrainResult train(Parameters<float> params, const TrainSettings& settings, const TrainCallbacks& callbacks) {
   check_settings(params.config, settings);
+  keep_freed_memory_for_reuse();
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   const auto seconds_since = [](Clock::time_point t) {

@@ -394,9 +394,9 @@ Md selective_scan_reference(const S6Data& s) {
   return out;
 }
 
-void check_selective_scan(int L, int chunk) {
-  SCOPED_TRACE("L " + std::to_string(L) + ", chunk " + std::to_string(chunk));
-  const int di = 4, N = 3;
+void check_selective_scan(int L, int chunk, int N = 3) {
+  SCOPED_TRACE("L " + std::to_string(L) + ", chunk " + std::to_string(chunk) + ", N " + std::to_string(N));
+  const int di = 4;
   S6Data s = make_s6(L, di, N);
   const Md R = random_mat(L, di, "s6.R");
   SelectiveScanAct<double> act;
@@ -430,6 +430,12 @@ TEST(ModelOps, SelectiveScanGradients) {
   check_selective_scan(9, 64);  // one chunk longer than the sequence
   check_selective_scan(5, 1);   // a checkpoint at every step
   check_selective_scan(1, 3);
+  // The state widths the scan compiles for (selective_scan.cpp's with_state_width); 3 above
+  // is the run-time width.
+  check_selective_scan(7, 3, 8);
+  check_selective_scan(5, 2, 16);
+  check_selective_scan(4, 3, 32);
+  check_selective_scan(3, 2, 64);
 }
 
 // The checkpoints change what is stored, never the numbers: the recompute repeats the
