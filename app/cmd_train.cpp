@@ -64,6 +64,8 @@ CLI::App* add_train_command(CLI::App& cli, TrainOptions& o) {
       ->capture_default_str();
   c->add_option("--length", o.length, "Training sequence length L")->capture_default_str();
   c->add_option("--tokens", o.tokens, "K: symbols to copy, key-value pairs")->capture_default_str();
+  c->add_option("--queries", o.queries, "mqar: keys asked again at the end (0: all K)")->capture_default_str();
+  c->add_option("--lag", o.lag, "delayed_recall: how far back the target is")->capture_default_str();
   c->add_option("--steps", o.steps, "Optimizer steps (0: save the initialised model)")->capture_default_str();
   c->add_option("--batch", o.batch, "Sequences per step")->capture_default_str();
   c->add_option("--lr", o.lr, "Peak learning rate")->capture_default_str();
@@ -76,6 +78,8 @@ CLI::App* add_train_command(CLI::App& cli, TrainOptions& o) {
   c->add_option("--eval-lengths", o.eval_lengths,
                 "Evaluation lengths L1,L2,... (default: the training length)")
       ->delimiter(',');
+  c->add_option("--eval-samples", o.eval_samples, "Samples per evaluation length (0: no evaluation)")
+      ->capture_default_str();
   c->add_option("--json", o.json, "Also write the step log (train_log.jsonl) to this file");
   return c;
 }
@@ -291,6 +295,8 @@ int run_train(const TrainOptions& o) {
   s.task.vocab = o.vocab;
   s.task.length = o.length;
   s.task.num_tokens = o.tokens;
+  s.task.num_queries = o.queries;
+  s.task.lag = o.lag;
   s.steps = o.steps;
   s.batch = o.batch;
   s.lr = o.lr;
@@ -299,6 +305,7 @@ int run_train(const TrainOptions& o) {
   s.seed = o.seed;
   s.eval_every = o.eval_every;
   s.eval_lengths = o.eval_lengths;
+  s.eval_samples = o.eval_samples;
 
   ModelConfig config;
   config.pattern = o.pattern;

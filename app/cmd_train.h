@@ -23,7 +23,9 @@ struct TrainOptions {
   double rope_theta = 10000.0;
   int vocab = 16;
   int length = 256;
-  int tokens = 4;  // K
+  int tokens = 4;   // K
+  int queries = 0;  // mqar: keys asked again; 0 = all K
+  int lag = 8;      // delayed_recall
   int64_t steps = 2000;
   int batch = 32;
   double lr = 1e-3;
@@ -32,6 +34,7 @@ struct TrainOptions {
   uint64_t seed = 0;
   int64_t eval_every = 500;
   std::vector<int> eval_lengths;  // empty = the training length
+  int eval_samples = 512;         // per length
   std::string json;               // --json LOG.jsonl: a copy of train_log.jsonl
 };
 

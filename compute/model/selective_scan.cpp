@@ -42,7 +42,7 @@ void check_shapes(const SelectiveScanInputs<T>& in, int chunk) {
 }
 
 // One channel's N states: a row of a row-major [di, N] (or [L, N]) matrix, contiguous. kN is
-// N at compile time where the dispatch below knows it (8, 16, 32, 64), else Eigen::Dynamic:
+// N at compile time where the dispatch below knows it (2, 4, 8, 16, 32, 64), else Eigen::Dynamic:
 // with a fixed width a row is whole SIMD registers and each line below is a few
 // instructions; a dynamic-size row expression costs more in setup than in arithmetic.
 template <typename T, int kN>
@@ -157,6 +157,8 @@ void scan_backward(const SelectiveScanInputs<T>& in, const Mat<T>& A, const Mat<
 template <typename Fn>
 void with_state_width(Eigen::Index N, Fn&& fn) {
   switch (N) {
+    case 2: return fn(std::integral_constant<int, 2>{});
+    case 4: return fn(std::integral_constant<int, 4>{});
     case 8: return fn(std::integral_constant<int, 8>{});
     case 16: return fn(std::integral_constant<int, 16>{});
     case 32: return fn(std::integral_constant<int, 32>{});

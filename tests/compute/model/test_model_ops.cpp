@@ -432,6 +432,8 @@ TEST(ModelOps, SelectiveScanGradients) {
   check_selective_scan(1, 3);
   // The state widths the scan compiles for (selective_scan.cpp's with_state_width); 3 above
   // is the run-time width.
+  check_selective_scan(6, 4, 2);
+  check_selective_scan(5, 3, 4);
   check_selective_scan(7, 3, 8);
   check_selective_scan(5, 2, 16);
   check_selective_scan(4, 3, 32);
