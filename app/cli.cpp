@@ -59,6 +59,9 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   export_cmd->add_flag("--panel-numbers", options.panel_numbers, "Number the panels as in docs/dashboard.md");
   export_cmd->add_option("--tensors", options.tensors_dir, "Write every tensor as .npy + manifest.json into DIR");
   export_cmd->add_option("--save-session", options.save_session, "Write the full normalized session (.json)");
+  export_cmd->add_option("--grads", options.grads_dir,
+                         "With a seqscope --model, --tokens and --targets: write loss and d loss / d parameter to DIR");
+  export_cmd->add_option("--targets", options.targets, "Target ids for --grads, one per token, -1 = no loss there");
   add_session_flags(*export_cmd, options);
   export_cmd->add_option("--lesson", options.lesson, "Render lesson NAME (see seqscope lessons) at --lesson-step");
   export_cmd->add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::Range(1, 999));
@@ -93,8 +96,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   if (export_cmd->parsed()) {
     options.command = Command::Export;
     if (options.png.empty() && options.gif.empty() && options.tensors_dir.empty() && options.csv_dir.empty() &&
-        options.save_session.empty() && !options.list_panels) {
-      std::fprintf(stderr, "seqscope: export needs --png FILE, --gif FILE, --tensors DIR, --csv DIR or --save-session FILE\n");
+        options.save_session.empty() && options.grads_dir.empty() && !options.list_panels) {
+      std::fprintf(stderr,
+                   "seqscope: export needs --png FILE, --gif FILE, --tensors DIR, --csv DIR, --save-session FILE or "
+                   "--grads DIR\n");
       return 2;
     }
   }

@@ -43,6 +43,8 @@ struct Options {
   std::string model, model2;  // --model DIR, --model2 DIR: Hugging Face folders
   std::optional<std::string> text;    // --text STR
   std::string tokens;                 // --tokens 1,2,3
+  std::string targets;                // export --grads: --targets 3,-1,4 (-1 = no loss there)
+  std::string grads_dir;              // export --grads DIR: d loss / d parameter (grads_export.h)
   int layer = 0;                      // --layer I
   int layer2 = 0;                     // --layer2 I: the layer of --model2
   std::string tokenizer;              // tokenize --tokenizer FILE.json

@@ -18,12 +18,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "compute/checkpoint/safetensors.h"
+#include "compute/checkpoint/seqscope_folder.h"
 #include "compute/model/config.h"
 #include "compute/model/folder.h"
 #include "compute/session/session_schema.h"
@@ -262,28 +261,6 @@ std::string log_text(const std::vector<compute::train::StepRecord>& log) {
   return text;
 }
 
-// The weights through the bounds-checked reader of compute/checkpoint.
-Parameters<float> load_model_folder(const fs::path& dir) {
-  const ModelConfig config = compute::model::read_model_config(dir);
-  const fs::path path = dir / "model.safetensors";
-  const compute::checkpoint::SafetensorsFile file(path);
-  const auto& index = file.index();
-  return compute::model::parameters_from_tensors(
-      config,
-      [&](const std::string& name) -> std::optional<compute::model::TensorData> {
-        if (!index.contains(name)) return std::nullopt;
-        const compute::checkpoint::TensorView& view = index.at(name);
-        if (view.dtype != compute::checkpoint::Dtype::F32)
-          throw UserError(path.string() + ": tensor '" + name + "' is " +
-                          compute::checkpoint::dtype_name(view.dtype) + ", expected F32");
-        compute::model::TensorData t;
-        t.shape = view.shape;
-        t.values.resize(static_cast<size_t>(view.count()));
-        std::memcpy(t.values.data(), view.data, view.nbytes);
-        return t;
-      },
-      path.string());
-}
 
 }  // namespace
 
@@ -372,7 +349,7 @@ int run_train(const TrainOptions& o) {
 
 int run_eval(const EvalOptions& o) {
   const fs::path dir = o.model;
-  const Parameters<float> params = load_model_folder(dir);
+  const Parameters<float> params = compute::checkpoint::load_model_folder(dir);
   const nlohmann::json& settings = params.config.settings;
   const nlohmann::json* trained =
       settings.contains("task") && settings["task"].is_object() ? &settings["task"] : nullptr;

@@ -10,6 +10,7 @@
 #include "app/cmd_model.h"
 #include "app/dashboard.h"
 #include "app/export_render.h"
+#include "app/grads_export.h"
 #include "app/model_source.h"
 #include "app/run.h"
 #include "app/session_setup.h"
@@ -155,6 +156,12 @@ std::unique_ptr<gpu::Context> make_headless_context(const Options& options) {
 }
 
 int run_any_export(const Options& options) {
+  if (!options.grads_dir.empty()) {
+    if (options.model.empty()) throw compute::UserError("export --grads needs --model DIR (a seqscope model folder)");
+    if (!options.png.empty() || !options.gif.empty() || !options.tensors_dir.empty() || !options.csv_dir.empty())
+      throw compute::UserError("export --grads writes the gradients alone; run --png / --tensors as another export");
+    return run_grads_export(options);
+  }
   if (options.model.empty()) return run_export(options);
   if (!options.gif.empty()) throw compute::UserError("export --gif is not available with --model: use --png");
   if (!options.csv_dir.empty()) throw compute::UserError("export --csv is not available with --model: use --tensors");

@@ -566,6 +566,9 @@ std::string bench_table(const BenchReport& report) {
     std::snprintf(buffer, sizeof buffer, format, x);
     return std::isfinite(x) ? std::string(buffer) : std::string("n/a");
   };
+  const bool training_only = !report.results.empty() && std::all_of(report.results.begin(), report.results.end(),
+                                                                      [](const BenchResult& r) { return !r.pattern.empty(); });
+  if (training_only) return out;  // `bench --train`: no op sweep, no recompute
   out += "slopes (log-log, L >= 1024): ssm " + text(report.slope_ssm, "%.2f") + ", attention " +
          text(report.slope_attention, "%.2f") + "\n";
   out += "recompute of the default session (eigen): " + text(report.recompute_default_ms, "%.2f ms") + "\n";

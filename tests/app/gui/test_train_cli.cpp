@@ -1,7 +1,8 @@
-// `seqscope train` and `seqscope eval` through the real binary (label cli), on tiny models
-// (d 8, L 16) so that each test takes about a second: the folder and its logs, --steps 0 and
-// eval, same seed same bytes, one-line errors with exit code 2, a refused foreign folder, and
-// Ctrl-C (exit 130 with a loadable folder of the steps done).
+// `seqscope train`, `seqscope eval` and `export --grads` through the real binary (label cli),
+// on tiny models (d 8, L 16) so that each test takes about a second: the folder and its logs,
+// --steps 0 and eval, same seed same bytes, one-line errors with exit code 2, a refused foreign
+// folder, Ctrl-C (exit 130 with a loadable folder of the steps done), and the exported
+// gradients against the library's own on the same folder.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -9,7 +10,6 @@
 
 #include <chrono>
 #include <csignal>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,8 +17,10 @@
 #include <thread>
 #include <vector>
 
-#include "compute/checkpoint/safetensors.h"
+#include "compute/checkpoint/seqscope_folder.h"
+#include "compute/io/npy.h"
 #include "compute/model/folder.h"
+#include "compute/model/model.h"
 #include "tests/support/process.h"
 
 namespace seqscope {
@@ -58,23 +60,6 @@ testing::ProcessResult train(const fs::path& out, const std::string& args) {
   return testing::run_process(k_bin + " train --out " + out.string() + args);
 }
 
-// The folder's weights through the bounds-checked reader, as the app reads them.
-Parameters<float> load_folder(const fs::path& dir) {
-  const auto config = compute::model::read_model_config(dir);
-  const compute::checkpoint::SafetensorsFile file(dir / "model.safetensors");
-  return compute::model::parameters_from_tensors(
-      config,
-      [&](const std::string& name) -> std::optional<compute::model::TensorData> {
-        if (!file.index().contains(name)) return std::nullopt;
-        const auto& view = file.index().at(name);
-        compute::model::TensorData t;
-        t.shape = view.shape;
-        t.values.resize(static_cast<size_t>(view.count()));
-        std::memcpy(t.values.data(), view.data, view.nbytes);
-        return t;
-      },
-      "model.safetensors");
-}
 
 TEST(TrainCli, ShortRunWritesTheFolderAndTheLogs) {
   const fs::path out = scratch("short"), copy = scratch("copy.jsonl");
@@ -128,7 +113,7 @@ TEST(TrainCli, StepsZeroWritesALoadableModelThatEvalReads) {
   const fs::path out = scratch("init");
   const auto r = train(out, " --task delayed_recall --pattern 'M*' --steps 0" + k_tiny);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Parameters<float> p = load_folder(out);
+  const Parameters<float> p = compute::checkpoint::load_model_folder(out);
   EXPECT_EQ(p.config.pattern, "M*");
   EXPECT_EQ(read_bytes(out / "train_log.jsonl"), "");  // no step
   EXPECT_TRUE(fs::exists(out / "eval.json"));          // the initialised model is evaluated
@@ -192,7 +177,7 @@ TEST(TrainCli, ANonFiniteStepIsOneLineAndSavesTheLastGoodStep) {
   const int64_t done = config["settings"].at("steps_done");
   EXPECT_LT(done, 5);
   EXPECT_EQ(line_count(read_bytes(out / "train_log.jsonl")), done);
-  const Parameters<float> p = load_folder(out);
+  const Parameters<float> p = compute::checkpoint::load_model_folder(out);
   EXPECT_TRUE(p.embedding.allFinite());
 }
 
@@ -243,8 +228,69 @@ TEST(TrainCli, CtrlCSavesTheStepsDoneAndExits130) {
   const int64_t done = config["settings"].at("steps_done");
   EXPECT_GE(done, 3);
   EXPECT_EQ(line_count(read_bytes(out / "train_log.jsonl")), done);
-  EXPECT_EQ(load_folder(out).config.d_model, 8);
+  EXPECT_EQ(compute::checkpoint::load_model_folder(out).config.d_model, 8);
   EXPECT_NE(read_bytes(stdout_path).find("interrupted"), std::string::npos);
+}
+
+// ---- export --grads ----
+
+const std::string k_grads_tokens = " --tokens 1,4,5,6,7,0,0,0,2,4,5,6,7,0";
+const std::string k_grads_targets = " --targets -1,-1,-1,-1,-1,-1,-1,-1,4,5,6,7,-1,-1";
+
+testing::ProcessResult export_grads(const fs::path& model, const fs::path& out, const std::string& args) {
+  return testing::run_process(k_bin + " export --model " + model.string() + " --grads " + out.string() + args);
+}
+
+TEST(GradsCli, WritesTheLossAndEveryParametersGradientAsTheLibraryComputesThem) {
+  const fs::path model = scratch("grads_model"), out = scratch("grads");
+  ASSERT_EQ(train(model, " --task copy --pattern 'M*' --steps 3 --eval-every 0" + k_tiny).exit_code, 0);
+  const auto r = export_grads(model, out, k_grads_tokens + k_grads_targets);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  const Parameters<float> params = compute::checkpoint::load_model_folder(model);
+  Parameters<float> grads = compute::model::zeros_like(params);
+  const std::vector<int> tokens = {1, 4, 5, 6, 7, 0, 0, 0, 2, 4, 5, 6, 7, 0};
+  const std::vector<int> targets = {-1, -1, -1, -1, -1, -1, -1, -1, 4, 5, 6, 7, -1, -1};
+  const auto expected = compute::model::loss_and_gradients<float>(params, tokens, targets, grads);
+
+  const nlohmann::json manifest = nlohmann::json::parse(read_bytes(out / "manifest.json"));
+  EXPECT_EQ(manifest["tokens"].get<std::vector<int>>(), tokens);
+  EXPECT_EQ(manifest["targets"].get<std::vector<int>>(), targets);
+  EXPECT_EQ(manifest["targeted_positions"], 4);
+  EXPECT_DOUBLE_EQ(manifest["loss"].get<double>(), expected.loss);
+  EXPECT_EQ(compute::read_npy(out / "loss.npy").floats(), std::vector<float>{static_cast<float>(expected.loss)});
+  size_t tensors = 0;
+  compute::model::for_each_tensor(grads, [&](const compute::model::TensorSpec& spec, const float* data) {
+    const compute::NpyArray a = compute::read_npy(out / (spec.name + ".npy"));
+    EXPECT_EQ(a.shape, spec.shape) << spec.name;
+    EXPECT_EQ(a.floats(), std::vector<float>(data, data + spec.count())) << spec.name;
+    ++tensors;
+  });
+  EXPECT_EQ(manifest["tensors"].size(), tensors + 1);  // and loss
+  EXPECT_GT(tensors, 10u);
+}
+
+TEST(GradsCli, BadInputIsOneLineWithExitCode2) {
+  const fs::path model = scratch("grads_bad_model"), out = scratch("grads_bad");
+  ASSERT_EQ(train(model, " --task copy --pattern M --steps 0 --eval-samples 0" + k_tiny).exit_code, 0);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {" --tokens 1,4 --targets 1", "--targets has 1 ids for 2 tokens"},
+      {" --tokens 1,4 --targets -1,-1", "--targets has no target"},
+      {" --tokens 1,4 --targets 1,x", "\"x\" is not a token id or -1"},
+      {" --tokens 1,99 --targets 1,2", "token id 99 at position 1 is outside the vocabulary"},
+      {" --tokens 1,4 --targets 1,99", "--targets: 99 is outside the model's vocabulary"},
+      {" --targets 1,2", "export --grads needs --tokens"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto r = export_grads(model, out, args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(line_count(r.err), 1) << args << ": " << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
+  }
+  const auto foreign = export_grads(fs::temp_directory_path(), out, " --tokens 1 --targets 1");
+  EXPECT_EQ(foreign.exit_code, 2);
+  EXPECT_NE(foreign.err.find("is not one"), std::string::npos) << foreign.err;
+  EXPECT_FALSE(fs::exists(out / "manifest.json"));
 }
 
 }  // namespace

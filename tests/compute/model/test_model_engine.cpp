@@ -28,6 +28,7 @@
 
 #include "compute/checkpoint/model.h"
 #include "compute/checkpoint/safetensors.h"
+#include "compute/checkpoint/seqscope_folder.h"
 #include "compute/model/folder.h"
 #include "compute/model/model.h"
 #include "core/param_rng.h"
@@ -119,25 +120,6 @@ class TempDir {
   fs::path path_;
 };
 
-// The folder's weights through the bounds-checked reader above this library.
-Parameters<float> load_folder(const fs::path& dir) {
-  const ModelConfig config = read_model_config(dir);
-  const checkpoint::SafetensorsFile file(dir / "model.safetensors");
-  const auto& index = file.index();
-  return parameters_from_tensors(
-      config,
-      [&](const std::string& name) -> std::optional<TensorData> {
-        if (!index.contains(name)) return std::nullopt;
-        const checkpoint::TensorView& view = index.at(name);
-        if (view.dtype != checkpoint::Dtype::F32) throw UserError(name + " is not F32");
-        TensorData t;
-        t.shape = view.shape;
-        t.values.resize(static_cast<size_t>(view.count()));
-        std::memcpy(t.values.data(), view.data, view.nbytes);
-        return t;
-      },
-      (dir / "model.safetensors").string());
-}
 
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -501,7 +483,7 @@ TEST(ModelFolder, SaveThenLoadGivesIdenticalLogits) {
   perturb(p, 0.1, 2);
   save_model_folder(tmp.path() / "m", p);
   EXPECT_TRUE(is_seqscope_folder(tmp.path() / "m"));
-  const Parameters<float> back = load_folder(tmp.path() / "m");
+  const Parameters<float> back = checkpoint::load_model_folder(tmp.path() / "m");
   EXPECT_EQ(back.config.settings["task"], "copy");
   EXPECT_EQ(safetensors_bytes(back), safetensors_bytes(p));
   ModelActivations<float> a1, a2;
@@ -513,7 +495,7 @@ TEST(ModelFolder, SaveThenLoadGivesIdenticalLogits) {
   EXPECT_EQ(file.index().tensors().size(), parameter_specs(c).size());
   // Overwriting a seqscope folder is allowed.
   EXPECT_NO_THROW(save_model_folder(tmp.path() / "m", init_parameters(c, 12)));
-  EXPECT_NE(safetensors_bytes(load_folder(tmp.path() / "m")), safetensors_bytes(p));
+  EXPECT_NE(safetensors_bytes(checkpoint::load_model_folder(tmp.path() / "m")), safetensors_bytes(p));
 }
 
 TEST(ModelFolder, AllMambaFolderHasTheStateSpacesLayout) {
