@@ -174,7 +174,21 @@ bool is_gpt2(const nlohmann::json& json) {
   return json.contains("n_embd");
 }
 
+// A folder made by `seqscope train` (docs/training.md, "The folder"): model_type "seqscope".
+bool is_seqscope(const nlohmann::json& json) {
+  return json.contains("model_type") && json["model_type"] == "seqscope";
+}
+
+// A seqscope folder whose pattern is all `M` also carries the state-spaces fields (d_model,
+// n_layer, ssm_cfg, ...) and the same tensor names: it is a Mamba to this loader.
+bool is_all_mamba_pattern(const nlohmann::json& json) {
+  if (!json.contains("pattern") || !json["pattern"].is_string()) return false;
+  const std::string pattern = json["pattern"];
+  return !pattern.empty() && pattern.find_first_not_of('M') == std::string::npos;
+}
+
 bool is_mamba(const nlohmann::json& json) {
+  if (is_seqscope(json)) return is_all_mamba_pattern(json);
   if (json.contains("model_type") && json["model_type"].is_string()) return json["model_type"] == "mamba";
   return json.contains("d_model") || json.contains("state_size");
 }
@@ -195,8 +209,12 @@ std::unique_ptr<Model> Model::open(const std::filesystem::path& dir) {
   } else if (is_mamba(json)) {
     model->arch_ = Architecture::Mamba;
     model->mamba_ = parse_mamba(json, label);
+  } else if (is_seqscope(json)) {
+    throw UserError(label + ": a seqscope model of pattern " + json.value("pattern", std::string("?")) +
+                    "; the dashboard opens all-M patterns so far (seqscope eval and export --grads take every "
+                    "pattern)");
   } else {
-    throw UserError(label + ": unknown architecture (supported: mamba, gpt2)");
+    throw UserError(label + ": unknown architecture (supported: mamba, gpt2, seqscope all-M)");
   }
   const auto weights_path = dir / "model.safetensors";
   if (!std::filesystem::exists(weights_path)) throw UserError(weights_path.string() + ": missing");

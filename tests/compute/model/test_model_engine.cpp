@@ -521,8 +521,8 @@ TEST(ModelFolder, AllMambaFolderHasTheStateSpacesLayout) {
 }
 
 // The all-M folder's tensors are state-spaces' Mamba: seqscope's existing Mamba checkpoint
-// forward (compute/checkpoint) runs them to the same logits. That loader keys on model_type, so
-// the copy it opens has "model_type" removed (it then recognizes the state-spaces fields).
+// forward (compute/checkpoint, what `--model DIR` runs) opens the folder as written and runs it
+// to the same logits. A folder of another pattern is refused with one line naming it.
 TEST(ModelFolder, AllMambaFolderRunsOnTheCheckpointMambaForward) {
   const TempDir tmp("allm_checkpoint");
   ModelConfig c = tiny_config("MM");
@@ -533,12 +533,7 @@ TEST(ModelFolder, AllMambaFolderRunsOnTheCheckpointMambaForward) {
   Parameters<float> p = init_parameters(c, 21);
   perturb(p, 0.1, 5);
   save_model_folder(tmp.path() / "m", p);
-  fs::create_directories(tmp.path() / "plain");
-  fs::copy_file(tmp.path() / "m" / "model.safetensors", tmp.path() / "plain" / "model.safetensors");
-  nlohmann::json j = config_to_json(c);
-  j.erase("model_type");
-  std::ofstream(tmp.path() / "plain" / "config.json") << j.dump();
-  const auto model = checkpoint::Model::open(tmp.path() / "plain");
+  const auto model = checkpoint::Model::open(tmp.path() / "m");
   const std::vector<int> tokens = {3, 0, 7, 10, 3, 5, 1, 9, 2};
   checkpoint::RunOptions options;
   const checkpoint::ModelRun run = model->run(tokens, options);
@@ -547,6 +542,10 @@ TEST(ModelFolder, AllMambaFolderRunsOnTheCheckpointMambaForward) {
   ASSERT_EQ(run.logits.rows(), ours.rows());
   ASSERT_EQ(run.logits.cols(), ours.cols());
   EXPECT_LT((run.logits - ours).cwiseAbs().maxCoeff(), 1e-5f * ours.cwiseAbs().maxCoeff());
+
+  save_model_folder(tmp.path() / "hybrid", init_parameters(tiny_config("M*"), 1));
+  const std::string e = error_of([&] { checkpoint::Model::open(tmp.path() / "hybrid"); });
+  EXPECT_NE(e.find("a seqscope model of pattern M*"), std::string::npos) << e;
 }
 
 TEST(ModelFolder, RefusesWhatIsNotASeqscopeFolder) {
