@@ -178,5 +178,30 @@ TEST(Cli, BenchVulkanRowsAreBoundedByTheDevicesLimits) {
   EXPECT_EQ(bounded, 6);  // L = 256, 512, 1024
 }
 
+// `bench --train --quick --json`: a row per pattern with its step time, throughput, fraction
+// of the FMA bound and peak memory (no timing is asserted, only that the figures exist).
+TEST(Cli, BenchTrainRowsCarryThroughputAndMemory) {
+  const auto json_path = testing::scratch_dir("cli_tests") / "bench_train.json";
+  std::filesystem::remove(json_path);
+  const auto result = testing::run_process(k_bin + " bench --train --quick --json " + json_path.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.find("slopes"), std::string::npos) << result.out;
+  std::ifstream in(json_path);
+  const nlohmann::json report = nlohmann::json::parse(in);
+  std::vector<std::string> patterns;
+  for (const auto& row : report["results"]) {
+    EXPECT_EQ(row["op"], "train_step");
+    EXPECT_EQ(row["L"], 256);
+    EXPECT_EQ(row["D"], 64);
+    EXPECT_EQ(row["batch"], 32);
+    EXPECT_GT(row["ms"].get<double>(), 0.0);
+    EXPECT_GT(row["tokens_per_s"].get<double>(), 0.0);
+    EXPECT_GT(row["fraction_of_bound"].get<double>(), 0.0);
+    EXPECT_GE(row["peak_memory_mb"].get<double>(), 0.0);
+    patterns.push_back(row["pattern"]);
+  }
+  EXPECT_EQ(patterns, (std::vector<std::string>{"MM", "*-*-"}));
+}
+
 }  // namespace
 }  // namespace seqscope
