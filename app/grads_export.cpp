@@ -22,22 +22,6 @@ namespace seqscope::app {
 namespace fs = std::filesystem;
 using compute::UserError;
 
-std::vector<int> parse_target_list(std::string_view text) {
-  std::vector<int> ids;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    const size_t comma = std::min(text.find(',', pos), text.size());
-    const std::string item(text.substr(pos, comma - pos));
-    const bool no_target = item == "-1";
-    if (!no_target &&
-        (item.empty() || item.size() > 9 || item.find_first_not_of("0123456789") != std::string::npos))
-      throw UserError("--targets: \"" + item + "\" is not a token id or -1 (expected e.g. 3,-1,4)");
-    ids.push_back(std::stoi(item));
-    pos = comma + 1;
-  }
-  return ids;
-}
-
 namespace {
 
 // The inputs, checked before any work: one line per problem.
@@ -48,7 +32,7 @@ struct GradsInputs {
 GradsInputs checked_inputs(const Options& options, int vocab) {
   if (options.tokens.empty()) throw UserError("export --grads needs --tokens IDS (e.g. 4,7,2)");
   if (options.targets.empty()) throw UserError("export --grads needs --targets IDS (-1 = no loss there)");
-  GradsInputs in{compute::checkpoint::parse_token_list(options.tokens), parse_target_list(options.targets)};
+  GradsInputs in{compute::checkpoint::parse_token_list(options.tokens), compute::checkpoint::parse_id_list(options.targets, "--targets", true)};
   if (in.targets.size() != in.tokens.size())
     throw UserError("--targets has " + std::to_string(in.targets.size()) + " ids for " +
                     std::to_string(in.tokens.size()) + " tokens; give one per token (-1 = no loss there)");

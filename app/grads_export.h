@@ -6,15 +6,9 @@
 //   manifest.json  the model, tokens, targets, loss and the tensors ({name, shape, dtype})
 // Targets are comma-separated ids, -1 meaning no loss at that position.
 #pragma once
-#include <string_view>
-#include <vector>
-
 #include "app/cli.h"
 
 namespace seqscope::app {
-
-// "3,-1,4" -> {3, -1, 4}; UserError with one line on anything but ids >= -1.
-std::vector<int> parse_target_list(std::string_view text);
 
 int run_grads_export(const Options& options);
 

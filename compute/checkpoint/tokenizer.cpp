@@ -308,18 +308,24 @@ std::vector<int> byte_tokens(std::string_view text) {
   return ids;
 }
 
-std::vector<int> parse_token_list(std::string_view text) {
+std::vector<int> parse_id_list(std::string_view text, std::string_view flag, bool allow_minus_one) {
   std::vector<int> ids;
   size_t pos = 0;
   while (pos <= text.size()) {
     const size_t comma = std::min(text.find(',', pos), text.size());
     const std::string item(text.substr(pos, comma - pos));
-    if (item.empty() || item.size() > 9 || item.find_first_not_of("0123456789") != std::string::npos)
-      throw UserError("--tokens: \"" + item + "\" is not a token id (expected e.g. 1,2,3)");
+    const bool id = !item.empty() && item.size() <= 9 && item.find_first_not_of("0123456789") == std::string::npos;
+    if (!id && !(allow_minus_one && item == "-1"))
+      throw UserError(std::string(flag) + ": \"" + item + "\" is not a token id" +
+                      (allow_minus_one ? " or -1 (expected e.g. 3,-1,4)" : " (expected e.g. 1,2,3)"));
     ids.push_back(std::stoi(item));
     pos = comma + 1;
   }
   return ids;
+}
+
+std::vector<int> parse_token_list(std::string_view text) {
+  return parse_id_list(text, "--tokens", false);
 }
 
 }  // namespace seqscope::compute::checkpoint

@@ -46,4 +46,8 @@ std::vector<int> byte_tokens(std::string_view text);
 // Parses "1,2,3" into ids; UserError on anything else.
 std::vector<int> parse_token_list(std::string_view text);
 
+// The same for a flag that also takes -1 (no target there): "3,-1,4" for `--targets`.
+// UserError naming `flag` on anything else.
+std::vector<int> parse_id_list(std::string_view text, std::string_view flag, bool allow_minus_one);
+
 }  // namespace seqscope::compute::checkpoint
