@@ -47,6 +47,7 @@ struct Options {
   std::string grads_dir;              // export --grads DIR: d loss / d parameter (grads_export.h)
   int layer = 0;                      // --layer I
   int layer2 = 0;                     // --layer2 I: the layer of --model2
+  uint64_t sample = 0;                // --sample N: the task sample a seqscope model is shown on
   std::string tokenizer;              // tokenize --tokenizer FILE.json
   BenchOptions bench;        // `seqscope bench`
   TrainOptions train;        // `seqscope train` (app/cmd_train.cpp)

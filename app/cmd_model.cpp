@@ -20,9 +20,16 @@ namespace {
 namespace ckpt = compute::checkpoint;
 namespace fs = std::filesystem;
 
-// The model folder's tokenizer, or UTF-8 bytes with a notice when it has none.
-std::vector<int> tokens_for(const Options& options, const fs::path& dir) {
+// --tokens; else a seqscope model's task sample (--sample); else the text through the model
+// folder's tokenizer, or as UTF-8 bytes with a notice when it has none.
+std::vector<int> tokens_for(const Options& options, const fs::path& dir, const ckpt::Model& model) {
   if (!options.tokens.empty()) return ckpt::parse_token_list(options.tokens);
+  if (model.architecture() == ckpt::Architecture::Seqscope) {
+    if (options.text) throw compute::UserError("--text: " + dir.string() + " reads task samples, not text (--sample N or --tokens IDS)");
+    if (!model.trained_task())
+      throw compute::UserError(dir.string() + ": its config.json names no task to sample; pass --tokens IDS");
+    return compute::make_task_sample(*model.trained_task(), options.sample).tokens;
+  }
   if (!options.text) throw compute::UserError("export --model needs --text STR or --tokens 1,2,3");
   const fs::path tokenizer = dir / "tokenizer.json";
   if (fs::exists(tokenizer)) return ckpt::Tokenizer::from_file(tokenizer).encode(*options.text);
@@ -36,6 +43,10 @@ std::vector<int> tokens_for(const Options& options, const fs::path& dir) {
 nlohmann::json run_description(const fs::path& dir, const ckpt::Model& model, const ckpt::ModelRun& run) {
   nlohmann::json description = {{"model", dir.string()}, {"description", model.describe()}, {"layer", run.layer},
                                 {"tokens", run.tokens}};
+  // Which layers the SSM and attention tensors come from (null: none of that kind).
+  const auto layer_or_null = [](int i) { return i >= 0 ? nlohmann::json(i) : nlohmann::json(); };
+  description["ssm_layer"] = layer_or_null(run.ssm_layer);
+  description["attention_layer"] = layer_or_null(run.attention_layer);
   nlohmann::json top = nlohmann::json::array();
   for (const auto& [id, logit] : ckpt::top_k(run.logits.row(run.logits.rows() - 1), 5))
     top.push_back({{"id", id}, {"logit", logit}});
@@ -55,6 +66,8 @@ void add_model_flags(CLI::App& cli, Options& options) {
   cli.add_option("--tokens", options.tokens, "Token ids instead of text, e.g. 1,2,3");
   cli.add_option("--layer", options.layer, "Layer to show or export")->check(CLI::NonNegativeNumber);
   cli.add_option("--layer2", options.layer2, "Layer of --model2 to show")->check(CLI::NonNegativeNumber)->needs(model2);
+  cli.add_option("--sample", options.sample, "Task sample a model made by seqscope train is shown on (default 0)")
+      ->needs(model);
 }
 
 CLI::App* add_tokenize_command(CLI::App& cli, Options& options) {
@@ -77,7 +90,7 @@ int run_model_export(const Options& options) {
   if (options.tensors_dir.empty()) throw compute::UserError("export --model needs --tensors DIR");
   const fs::path dir = options.model;
   const auto model = ckpt::Model::open(dir);
-  const std::vector<int> tokens = tokens_for(options, dir);
+  const std::vector<int> tokens = tokens_for(options, dir, *model);
   ckpt::RunOptions run_options;
   run_options.layer = options.layer;
   run_options.eigenvalues = false;  // not exported

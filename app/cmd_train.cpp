@@ -108,17 +108,11 @@ std::string task_name(TaskKind kind) {
   return std::string(compute::schema::enum_name(kind));
 }
 
-nlohmann::json task_to_json(const TaskSpec& t) {
-  return {{"task", task_name(t.kind)},    {"vocab", t.vocab},
-          {"length", t.length},           {"num_tokens", t.num_tokens},
-          {"num_queries", t.num_queries}, {"lag", t.lag}};
-}
-
 // The folder's "settings": what the dashboard and `seqscope eval` need to show the model on its
 // task, and how it was trained.
 nlohmann::json settings_to_json(const TrainSettings& s, const TrainResult* result) {
   nlohmann::json j;
-  j["task"] = task_to_json(s.task);
+  j["task"] = compute::task_to_json(s.task);
   j["train"] = {{"steps", s.steps},
                 {"batch", s.batch},
                 {"lr", s.lr},
@@ -355,20 +349,15 @@ int run_eval(const EvalOptions& o) {
       settings.contains("task") && settings["task"].is_object() ? &settings["task"] : nullptr;
   const std::string label = (dir / "config.json").string();
 
-  TaskSpec task;
-  task.vocab = params.config.vocab_size;
-  if (o.task.empty() && !trained)
+  TaskSpec base;
+  base.vocab = params.config.vocab_size;
+  const std::optional<TaskSpec> trained_task = trained ? compute::task_from_json(*trained, base) : std::nullopt;
+  if (o.task.empty() && !trained_task)
     throw UserError(label + ": the settings name no task (not made by seqscope train); pass --task");
-  const std::string name = o.task.empty() ? trained->value("task", std::string()) : o.task;
-  task.kind = task_kind(name);
+  const std::string name = o.task.empty() ? task_name(trained_task->kind) : o.task;
   // The trained task's sizes, when it is the same task.
-  if (trained && trained->value("task", std::string()) == name) {
-    task.length = trained->value("length", task.length);
-    task.num_tokens = trained->value("num_tokens", task.num_tokens);
-    task.num_queries = trained->value("num_queries", task.num_queries);
-    task.lag = trained->value("lag", task.lag);
-    task.vocab = trained->value("vocab", task.vocab);
-  }
+  TaskSpec task = trained_task && task_name(trained_task->kind) == name ? *trained_task : base;
+  task.kind = task_kind(name);
   const nlohmann::json how = settings.value("train", nlohmann::json::object());
   std::vector<int> lengths = o.lengths;
   if (lengths.empty()) lengths = how.value("eval_lengths", std::vector<int>{task.length});
@@ -396,7 +385,7 @@ int run_eval(const EvalOptions& o) {
     nlohmann::json j = compute::train::to_json(record);
     j["step"] = settings.value("steps_done", int64_t{0});
     j["model"] = dir.string();
-    j["task"] = task_to_json(task);
+    j["task"] = compute::task_to_json(task);
     j["seed"] = seed;
     compute::write_file_atomic(o.json, j.dump(2) + "\n");
   }

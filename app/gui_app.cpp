@@ -80,7 +80,8 @@ int run_gui(const Options& options) {
   std::unique_ptr<ModelSource> model;  // --model: a bad folder fails before any window opens too
   if (!options.model.empty())
     model = std::make_unique<ModelSource>(options.model, options.model2,
-                                          options.text.value_or(kDefaultModelText), options.layer, options.layer2);
+                                          options.text, options.layer, options.layer2,
+                                          options.sample);
   std::string reason;
   if (!Window::init_glfw(&reason)) {
     std::fprintf(stderr, "seqscope: no display available (%s); without a display use: %s\n", reason.c_str(),

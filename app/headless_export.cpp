@@ -115,8 +115,8 @@ int run_export(const Options& options) {
   const bool model = !options.model.empty();  // figures only: run_any_export writes its tensors
   if (model)
     workspace.use_model(std::make_unique<ModelSource>(options.model, options.model2,
-                                                      options.text.value_or(kDefaultModelText), options.layer,
-                                                      options.layer2));
+                                                      options.text, options.layer,
+                                                      options.layer2, options.sample));
   if (model || !options.tensors_dir.empty() || !options.csv_dir.empty() || figures) {
     workspace.update();
     if (!workspace.error().empty()) throw compute::UserError(workspace.error());

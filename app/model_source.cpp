@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "compute/session/session_schema.h"
+
 namespace seqscope::app {
 
 namespace ckpt = compute::checkpoint;
@@ -19,15 +21,33 @@ void check_layer(const char* flag, int layer, const ckpt::LoadedModel& model) {
                              std::to_string(model.model->n_layer()) + ")");
 }
 
+// The task a seqscope folder shows its samples of; UserError for one that names none.
+std::optional<compute::TaskSpec> task_of(const ckpt::LoadedModel& loaded) {
+  if (loaded.model->architecture() != ckpt::Architecture::Seqscope) return std::nullopt;
+  if (!loaded.model->trained_task())
+    throw compute::UserError(loaded.name +
+                             ": its config.json names no task whose sizes fit the model (seqscope train writes one)");
+  return loaded.model->trained_task();
+}
+
 }  // namespace
 
-ModelSource::ModelSource(const std::string& model, const std::string& model2, std::string text, int layer,
-                         int layer2)
-    : primary_(ckpt::LoadedModel::open(model)), text_(std::move(text)), layer_(layer), layer2_(layer2) {
+ModelSource::ModelSource(const std::string& model, const std::string& model2, std::optional<std::string> text,
+                         int layer, int layer2, uint64_t sample)
+    : primary_(ckpt::LoadedModel::open(model)), layer_(layer), layer2_(layer2), sample_(sample) {
   if (!model2.empty()) secondary_ = std::make_unique<ckpt::LoadedModel>(ckpt::LoadedModel::open(model2));
   check_layer("--layer", layer_, primary_);
   if (secondary_) check_layer("--layer2", layer2_, *secondary_);
   else if (layer2_ != 0) throw compute::UserError("--layer2 needs --model2");
+  task_ = task_of(primary_);
+  if (task_) {
+    if (text) throw compute::UserError("--text: " + primary_.name + " reads samples of its task, not text (--sample N picks one)");
+    if (secondary_ && !task_of(*secondary_))
+      throw compute::UserError("--model2 " + secondary_->name + " reads text; a task model compares with another task model");
+  } else if (secondary_ && task_of(*secondary_)) {
+    throw compute::UserError("--model2 " + secondary_->name + " reads task samples; a text model compares with a text model");
+  }
+  text_ = text.value_or(kDefaultModelText);
   // The first run here, so that a text no model can read (empty, longer than GPT-2's positions)
   // fails on the command line with one line and exit code 2, before any window opens.
   run_models();
@@ -36,7 +56,12 @@ ModelSource::ModelSource(const std::string& model, const std::string& model2, st
 
 void ModelSource::run_models() {
   const auto start = std::chrono::steady_clock::now();
-  last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_, kernels_);
+  if (task_) {
+    const compute::TaskSample sample = compute::make_task_sample(*task_, sample_);
+    last_ = ckpt::view_task_models(primary_, secondary_.get(), sample, *task_, layer_, layer2_);
+  } else {
+    last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_, kernels_);
+  }
   last_run_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
@@ -65,9 +90,58 @@ void ModelSource::draw_predictions(const ckpt::Predictions& predictions, const v
     ImGui::Text("  %5.1f%%  '%s'", 100.0 * next.probability, next.label.c_str());
 }
 
-bool ModelSource::draw_controls(const viz::ViewState& view) {
+namespace {
+
+// "0 M", "1 *": the layers of a seqscope model with their kind; plain numbers for others.
+std::string layer_name(const ckpt::LoadedModel& loaded, int i) {
+  if (loaded.model->architecture() != ckpt::Architecture::Seqscope) return std::to_string(i);
+  const char kind = loaded.model->seqscope().config.pattern[static_cast<size_t>(i)];
+  const char* what = kind == 'M' ? "Mamba" : kind == 'S' ? "S4D" : kind == '*' ? "attention" : "MLP";
+  return std::to_string(i) + " " + kind + " (" + what + ")";
+}
+
+bool layer_combo(const char* label, int& layer, const ckpt::LoadedModel& loaded) {
   bool changed = false;
-  ImGui::TextWrapped("%s", last_.describe.c_str());
+  if (ImGui::BeginCombo(label, layer_name(loaded, layer).c_str())) {
+    for (int i = 0; i < loaded.model->n_layer(); ++i)
+      if (ImGui::Selectable(layer_name(loaded, i).c_str(), i == layer)) {
+        changed |= i != layer;
+        layer = i;
+      }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+}  // namespace
+
+void ModelSource::draw_task_predictions(const ckpt::Predictions& predictions, const viz::ViewState& view) const {
+  const compute::Inputs& in = last_.results.inputs;
+  int right = 0, total = 0;
+  for (size_t t = 0; t < in.targets.size() && t < predictions.top5.size(); ++t) {
+    if (in.targets[t] < 0) continue;
+    ++total;
+    right += predictions.top5[t].front().id == in.targets[t];
+  }
+  ImGui::Text("%s: %d of %d targets right", predictions.model.c_str(), right, total);
+  const int t = view.cursor;
+  if (t < 0 || t >= static_cast<int>(predictions.top5.size())) return;
+  const ckpt::NextToken& best = predictions.top5[static_cast<size_t>(t)].front();
+  const int target = t < static_cast<int>(in.targets.size()) ? in.targets[static_cast<size_t>(t)] : -1;
+  if (target < 0) {
+    ImGui::TextWrapped("  at t = %d: predicts '%s' (%.1f%%), no target here", t, best.label.c_str(),
+                       100.0 * best.probability);
+    return;
+  }
+  const bool ok = best.id == target;
+  ImGui::PushStyleColor(ImGuiCol_Text, ok ? ImVec4(0.35f, 0.8f, 0.45f, 1.0f) : ImVec4(0.95f, 0.45f, 0.35f, 1.0f));
+  ImGui::TextWrapped("  at t = %d: predicts '%s' (%.1f%%), target '%s': %s", t, best.label.c_str(),
+                     100.0 * best.probability, compute::task_token_label(target).c_str(), ok ? "right" : "wrong");
+  ImGui::PopStyleColor();
+}
+
+bool ModelSource::draw_text_controls() {
+  bool changed = false;
   static char buffer[4096];
   if (std::strncmp(buffer, text_.c_str(), sizeof(buffer)) != 0) std::snprintf(buffer, sizeof(buffer), "%s", text_.c_str());
   if (ImGui::InputTextMultiline("##text", buffer, sizeof(buffer), ImVec2(-1, ImGui::GetTextLineHeight() * 3),
@@ -78,8 +152,31 @@ bool ModelSource::draw_controls(const viz::ViewState& view) {
   }
   changed |= ImGui::SliderInt("layer", &layer_, 0, primary_.model->n_layer() - 1);
   if (secondary_) changed |= ImGui::SliderInt("layer 2", &layer2_, 0, secondary_->model->n_layer() - 1);
+  return changed;
+}
+
+bool ModelSource::draw_task_controls() {
+  bool changed = false;
+  ImGui::Text("Sample %llu of task %s", static_cast<unsigned long long>(sample_),
+              std::string(compute::schema::enum_name(task_->kind)).c_str());
+  if (ImGui::Button("New sample")) {
+    ++sample_;
+    changed = true;
+  }
+  changed |= layer_combo("layer", layer_, primary_);
+  if (secondary_) changed |= layer_combo("layer 2", layer2_, *secondary_);
+  ImGui::TextWrapped("%s", last_.shown_layers.c_str());
+  return changed;
+}
+
+bool ModelSource::draw_controls(const viz::ViewState& view) {
+  ImGui::TextWrapped("%s", last_.describe.c_str());
+  const bool changed = task_mode() ? draw_task_controls() : draw_text_controls();
   ImGui::Separator();
-  for (const auto& predictions : last_.predictions) draw_predictions(predictions, view);
+  for (const auto& predictions : last_.predictions) {
+    if (task_mode()) draw_task_predictions(predictions, view);
+    else draw_predictions(predictions, view);
+  }
   for (const auto& notice : last_.notices) ImGui::TextWrapped("Note: %s", notice.c_str());
   return changed;
 }

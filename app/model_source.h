@@ -2,8 +2,14 @@
 // The Workspace asks it for Results instead of running the synthetic backend, and the Controls
 // column shows its controls (draw_controls): the text, the layers, and each model's top-5 next
 // tokens after the token at the cursor.
+//
+// A model made by `seqscope train` reads samples of the task it was trained on instead of text:
+// the controls then show the sample's number (a "New sample" button), the layers by kind, and
+// at the cursor each model's prediction against the target, with its score on the sample.
 #pragma once
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "compute/checkpoint/adapter.h"
@@ -16,9 +22,11 @@ inline constexpr const char* kDefaultModelText = "The cat sat on the mat.";
 
 class ModelSource {
  public:
-  // Opens the folders (model2 may be empty) and runs them on the text at `layer` of model and
-  // `layer2` of model2; UserError on a bad folder, layer or text.
-  ModelSource(const std::string& model, const std::string& model2, std::string text, int layer, int layer2 = 0);
+  // Opens the folders (model2 may be empty) and runs them on the text (nullopt: the default
+  // text) at `layer` of model and `layer2` of model2; UserError on a bad folder, layer or text.
+  // Task models (seqscope folders) run on sample `sample` of their task and refuse a text.
+  ModelSource(const std::string& model, const std::string& model2, std::optional<std::string> text, int layer,
+              int layer2 = 0, uint64_t sample = 0);
 
   compute::Results compute();  // runs the model(s) on the current text; UserError on bad input
   // Where the layers' scans and attention heads run from the next compute() on (null: CPU).
@@ -32,10 +40,17 @@ class ModelSource {
  private:
   void run_models();
   void draw_predictions(const compute::checkpoint::Predictions& predictions, const viz::ViewState& view) const;
+  // Task models: the prediction at the cursor against its target, and the sample's score.
+  void draw_task_predictions(const compute::checkpoint::Predictions& predictions, const viz::ViewState& view) const;
+  bool draw_text_controls();
+  bool draw_task_controls();
+  bool task_mode() const { return task_.has_value(); }
   compute::checkpoint::LoadedModel primary_;
   std::unique_ptr<compute::checkpoint::LoadedModel> secondary_;
   std::string text_;
   int layer_ = 0, layer2_ = 0;
+  std::optional<compute::TaskSpec> task_;  // task models: the task their samples come from
+  uint64_t sample_ = 0;                    // task models: which sample (make_task_sample's seed)
   compute::checkpoint::ModelView last_;
   const compute::checkpoint::LayerKernels* kernels_ = nullptr;
   bool first_run_pending_ = false;  // last_ holds the constructor's run, not yet handed out

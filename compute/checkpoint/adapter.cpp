@@ -22,6 +22,7 @@ LoadedModel LoadedModel::open(const std::filesystem::path& dir) {
   loaded.model = Model::open(dir);
   // "models/gpt2/" has an empty filename(): name it by its last component.
   loaded.name = (dir.has_filename() ? dir : dir.parent_path()).filename().string();
+  if (loaded.model->architecture() == Architecture::Seqscope) return loaded;  // task symbols, no text
   const auto path = dir / "tokenizer.json";
   if (std::filesystem::exists(path)) loaded.tokenizer = Tokenizer::from_file(path);
   else loaded.notice = loaded.name + " has no tokenizer.json: token ids are the text's UTF-8 bytes";
@@ -33,6 +34,8 @@ std::vector<int> LoadedModel::encode(const std::string& text) const {
 }
 
 std::string LoadedModel::token_kind() const {
+  if (model->architecture() == Architecture::Seqscope)
+    return "task symbols (vocab " + std::to_string(model->vocab_size()) + ")";
   if (!tokenizer) return "UTF-8 bytes (no tokenizer.json)";
   return "tokens (byte-level BPE, vocab " + std::to_string(tokenizer->vocab_size()) + ")";
 }
@@ -54,6 +57,7 @@ std::vector<int> LoadedModel::text_offsets(const std::vector<int>& ids, const st
 }
 
 std::string LoadedModel::token_label(int id) const {
+  if (model->architecture() == Architecture::Seqscope) return task_token_label(id);
   const std::string bytes = tokenizer ? tokenizer->token_bytes(id) : std::string(1, static_cast<char>(id));
   // Keep valid UTF-8 only; a partial character (one byte of an emoji) shows as U+FFFD.
   std::string out;
@@ -88,6 +92,36 @@ std::vector<int> align_tokens(const std::vector<int>& from_offsets, const std::v
 
 // [SECTION] results
 
+namespace {
+
+// The SSM panels' session fields for the layer in results.ssm.
+void describe_ssm_side(const Model& model, Session& s, const SsmResults& r) {
+  const bool lti = r.lti;  // a seqscope `S` layer
+  s.d_model = r.D;
+  s.ssm.variant = lti ? SsmVariant::S4D : SsmVariant::S6;
+  s.ssm.state_size = r.N;
+  s.ssm.discretization = lti ? Discretization::Zoh : Discretization::Mamba;
+  s.ssm.conv_width = model.architecture() == Architecture::Mamba ? model.mamba().d_conv
+                                                                  : model.seqscope().config.d_conv;
+  s.ssm.gate = true;
+  s.ssm.bidirectional = false;
+  s.ssm.hidden_attention_channels = r.hidden_attention_channels;
+}
+
+// The attention panels' session fields for the heads in results.attention.
+void describe_attention_side(const Model& model, Session& s, const AttentionResults& a) {
+  s.attention.kind = AttentionKind::Softmax;
+  s.attention.heads = a.H;
+  s.attention.head_dim = a.dh;
+  s.attention.mask = MaskKind::Causal;
+  // GPT-2's learned positions are already in the stream; seqscope's `*` layers rotate q and k.
+  const bool rope = model.architecture() == Architecture::Seqscope && model.seqscope().config.rope_theta > 0.0;
+  s.attention.positional = rope ? Positional::Rope : Positional::None;
+  s.attention.temperature = 1.0;
+}
+
+}  // namespace
+
 void fill_results(const Model& model, ModelRun&& run, const std::vector<std::string>& labels, Results& results) {
   const int L = static_cast<int>(run.tokens.size());
   Session& s = results.session;
@@ -99,29 +133,16 @@ void fill_results(const Model& model, ModelRun&& run, const std::vector<std::str
   in.vocab = model.vocab_size();
   s.input.kind = InputKind::Text;
   s.input.length = L;
-  if (model.architecture() == Architecture::Mamba) {
-    results.ssm = std::move(run.ssm);  // moved, not copied: h, Abar, Bbar are [L, E, N] each
-    const SsmResults& r = results.ssm;
-    in.u = r.u;  // the scan's input: the panels pair channel d of u with channel d of y
-    s.d_model = r.D;
-    s.ssm.variant = SsmVariant::S6;
-    s.ssm.state_size = r.N;
-    s.ssm.discretization = Discretization::Mamba;
-    s.ssm.conv_width = model.mamba().d_conv;
-    s.ssm.gate = true;
-    s.ssm.bidirectional = false;
-    s.ssm.hidden_attention_channels = r.hidden_attention_channels;
-  } else {
+  if (run.attention_layer >= 0) {
     results.attention = std::move(run.attention);
-    const AttentionResults& a = results.attention;
-    in.u = std::move(run.layer_input);
+    describe_attention_side(model, s, results.attention);
     s.d_model = model.d_model();
-    s.attention.kind = AttentionKind::Softmax;
-    s.attention.heads = a.H;
-    s.attention.head_dim = a.dh;
-    s.attention.mask = MaskKind::Causal;
-    s.attention.positional = Positional::None;  // GPT-2's learned positions are already in the stream
-    s.attention.temperature = 1.0;
+    in.u = std::move(run.layer_input);
+  }
+  if (run.ssm_layer >= 0) {
+    results.ssm = std::move(run.ssm);  // moved, not copied: h, Abar, Bbar are [L, E, N] each
+    describe_ssm_side(model, s, results.ssm);
+    in.u = results.ssm.u;  // the scan's input: the panels pair channel d of u with channel d of y
   }
 }
 
@@ -142,6 +163,7 @@ std::vector<NextToken> top5_of(const LoadedModel& loaded, const Eigen::Ref<const
 struct Shown {
   Results results;
   Predictions predictions;
+  std::string ssm_layer, attention_layer;  // task models: "layer 0 M of mm", "" when none
 };
 
 Shown show_model(const LoadedModel& loaded, const std::string& text, int layer, const LayerKernels* kernels) {
@@ -204,6 +226,92 @@ ModelView view_models(const LoadedModel& primary, const LoadedModel* secondary, 
     view.describe += " | " + secondary->model->describe();
   }
   view.results.backend = kernels ? "checkpoint + " + kernels->name() : "checkpoint";
+  return view;
+}
+
+// [SECTION] task models
+
+namespace {
+
+Shown show_task_model(const LoadedModel& loaded, const TaskSample& sample, const TaskSpec& spec, int layer,
+                      int attention_layer) {
+  if (loaded.model->architecture() != Architecture::Seqscope)
+    throw UserError(loaded.name + " is not a seqscope model: task samples need a model made by seqscope train");
+  RunOptions options;
+  options.layer = layer;
+  options.attention_layer = attention_layer;
+  ModelRun run = loaded.model->run(sample.tokens, options);
+  const std::string& pattern = loaded.model->seqscope().config.pattern;
+  const auto layer_text = [&](int i) {
+    return i < 0 ? std::string() : "layer " + std::to_string(i) + " " + pattern[static_cast<size_t>(i)] + " of " + loaded.name;
+  };
+  std::vector<std::string> labels;
+  for (int id : sample.tokens) labels.push_back(task_token_label(id));
+  Shown shown;
+  shown.ssm_layer = layer_text(run.ssm_layer);
+  shown.attention_layer = layer_text(run.attention_layer);
+  shown.predictions.model = loaded.name;
+  for (Eigen::Index t = 0; t < run.logits.rows(); ++t) shown.predictions.top5.push_back(top5_of(loaded, run.logits.row(t)));
+  shown.results.logits = run.logits;
+  fill_results(*loaded.model, std::move(run), labels, shown.results);
+  Inputs& in = shown.results.inputs;
+  in.roles = sample.roles;
+  in.targets = sample.targets;
+  in.vocab = spec.vocab;
+  InputConfig& input = shown.results.session.input;
+  input.kind = InputKind::Task;
+  input.task = spec.kind;
+  input.vocab = spec.vocab;
+  input.num_tokens = spec.num_tokens;
+  input.num_queries = spec.num_queries;
+  input.lag = spec.lag;
+  return shown;
+}
+
+// The side of `to` that `from` fills: its SSM layer where `to` has none, its heads likewise.
+void fill_missing_side(Shown& from, Shown& to, std::vector<std::string>& notices, const std::string& name) {
+  const bool ssm = to.results.ssm.L == 0 && from.results.ssm.L > 0;
+  const bool attention = to.results.attention.L == 0 && from.results.attention.L > 0;
+  if (!ssm && !attention) {
+    notices.push_back("--model2 adds no panels: --model already fills the SSM and attention panels it can (" + name +
+                      " is in the predictions only)");
+    return;
+  }
+  if (ssm) {
+    to.results.ssm = std::move(from.results.ssm);
+    to.results.session.ssm = from.results.session.ssm;
+    to.results.session.d_model = from.results.session.d_model;
+    to.results.inputs.u = from.results.inputs.u;
+    to.ssm_layer = from.ssm_layer;
+  }
+  if (attention) {
+    to.results.attention = std::move(from.results.attention);
+    to.results.session.attention = from.results.session.attention;
+    to.attention_layer = from.attention_layer;
+  }
+}
+
+}  // namespace
+
+ModelView view_task_models(const LoadedModel& primary, const LoadedModel* secondary, const TaskSample& sample,
+                           const TaskSpec& spec, int layer, int layer2) {
+  ModelView view;
+  Shown first = show_task_model(primary, sample, spec, layer, -1);
+  view.describe = primary.model->describe();
+  std::optional<Shown> second;
+  if (secondary) {
+    second = show_task_model(*secondary, sample, spec, layer2, -1);
+    fill_missing_side(*second, first, view.notices, secondary->name);
+    view.describe += " | " + secondary->model->describe();
+  }
+  view.shown_layers = "SSM panels: " + (first.ssm_layer.empty() ? std::string("none") : first.ssm_layer) +
+                      " · attention panels: " +
+                      (first.attention_layer.empty() ? std::string("none") : first.attention_layer);
+  view.results = std::move(first.results);
+  view.predictions.push_back(std::move(first.predictions));
+  if (second) view.predictions.push_back(std::move(second->predictions));
+  view.results.inputs.source = primary.name + (secondary ? " | " + secondary->name : "");
+  view.results.backend = "model engine";
   return view;
 }
 

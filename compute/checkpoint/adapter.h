@@ -55,8 +55,17 @@ struct ModelView {
   Results results;
   std::vector<Predictions> predictions;  // one per model shown
   std::string describe;
+  std::string shown_layers;  // task models: "SSM panels: layer 0 M of mm · attention panels: layer 1 * of attn"
   std::vector<std::string> notices;
 };
+
+// Seqscope models trained on a task, on one sample of it: the strip shows the sample's roles
+// and targets, and each model's predictions. primary fills the panels of the layers it shows
+// (RunOptions: layer picks its kind's side, attention_layer the attention side); secondary
+// (may be null) fills the side primary has no layer for, on the same tokens. UserError when a
+// model is not a seqscope model or the sample has ids outside its vocabulary.
+ModelView view_task_models(const LoadedModel& primary, const LoadedModel* secondary, const TaskSample& sample,
+                           const TaskSpec& spec, int layer, int layer2);
 
 // primary fills the panels of its kind (Mamba -> SSM panels, GPT-2 -> attention panels);
 // secondary (may be null) of the other kind fills the other panels with its own tokens.

@@ -52,6 +52,7 @@ ModelRun Model::run_gpt2(const std::vector<int>& tokens, const RunOptions& optio
   ModelRun run;
   run.tokens = tokens;
   run.layer = options.layer;
+  run.attention_layer = options.layer;
   Matrix x(L, d);  // [L, d] residual stream
   for (int t = 0; t < L; ++t) x.row(t) = wte.mat().row(tokens[static_cast<size_t>(t)]) + wpe.mat().row(t);
   for (int i = 0; i < g.n_layer; ++i) {

@@ -54,13 +54,6 @@ Matrix fused_scan(const Matrix& u, const Matrix& delta, const Matrix& A, const M
   return A.cols() == 16 ? fused_scan_n<16>(u, delta, A, B, C, Dskip) : fused_scan_n<Eigen::Dynamic>(u, delta, A, B, C, Dskip);
 }
 
-std::vector<int> default_channels(int E) {
-  std::vector<int> channels;
-  for (int c : {0, E / 3, (2 * E) / 3, E - 1})
-    if (std::find(channels.begin(), channels.end(), c) == channels.end()) channels.push_back(c);
-  return channels;
-}
-
 // The layer as the project's gated S6 layer: its parameters and the scan's inputs, which the
 // CPU (compute_captured_layer) and a LayerKernels both read. channels: hidden attention rows.
 void layer_inputs(const MambaConfig& m, const MambaLayer& w, const Matrix& u, const Matrix& delta, const Matrix& A,
@@ -126,12 +119,20 @@ void compute_captured_layer(const RunOptions& options, SsmResults& r) {
 
 }  // namespace
 
+std::vector<int> default_hidden_attention_channels(int E) {
+  std::vector<int> channels;
+  for (int c : {0, E / 3, (2 * E) / 3, E - 1})
+    if (std::find(channels.begin(), channels.end(), c) == channels.end()) channels.push_back(c);
+  return channels;
+}
+
 ModelRun Model::run_mamba(const std::vector<int>& tokens, const RunOptions& options) const {
   const MambaConfig& m = mamba_;
   const Eigen::Index L = static_cast<Eigen::Index>(tokens.size()), E = m.d_inner(), N = m.d_state, R = m.dt_rank;
   ModelRun run;
   run.tokens = tokens;
   run.layer = options.layer;
+  run.ssm_layer = options.layer;
   const auto emb = embedding.mat();
   Matrix x(L, m.d_model);  // [L, d] residual stream
   for (Eigen::Index t = 0; t < L; ++t) x.row(t) = emb.row(tokens[static_cast<size_t>(t)]);
@@ -152,7 +153,7 @@ ModelRun Model::run_mamba(const std::vector<int>& tokens, const RunOptions& opti
     Matrix y;
     if (i == options.layer) {
       layer_inputs(m, w, u, delta, A, B, C, z,
-                   options.hidden_attention_channels.empty() ? default_channels(static_cast<int>(E))
+                   options.hidden_attention_channels.empty() ? default_hidden_attention_channels(static_cast<int>(E))
                                                              : options.hidden_attention_channels,
                    run.ssm);
       panel_params(m, w, run.ssm.params);

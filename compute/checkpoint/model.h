@@ -1,22 +1,27 @@
 // A real checkpoint folder (config.json + model.safetensors [+ tokenizer.json]) opened for a
-// forward pass on the CPU: Mamba (state-spaces and transformers "-hf" layouts) and GPT-2 (with
-// or without the "transformer." prefix). Weights stay in the memory-mapped file when they are
+// forward pass on the CPU: Mamba (state-spaces and transformers "-hf" layouts), GPT-2 (with
+// or without the "transformer." prefix) and seqscope's own folders of every pattern (made by
+// `seqscope train`; they run on the model engine, compute/model/model.h). Weights stay in the memory-mapped file when they are
 // aligned F32; F16 and BF16 are widened to fp32 once at load. A forward pass returns the logits
 // of every position and, for one chosen layer, the layer's tensors as the project's
 // SsmResults (Mamba) or AttentionResults (GPT-2), so the dashboard panels show the real model.
+// A seqscope hybrid fills both: an `M`/`S` layer the SSM panels, a `*` layer the attention panels.
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "compute/backend/results.h"
 #include "compute/checkpoint/safetensors.h"
+#include "compute/model/params.h"
+#include "compute/session/tasks.h"
 #include "core/types.h"
 
 namespace seqscope::compute::checkpoint {
 
-enum class Architecture { Mamba, Gpt2 };
+enum class Architecture { Mamba, Gpt2, Seqscope };
 
 // A 2-D fp32 weight: a view into the mapping (aligned F32) or an owned, widened copy.
 struct Weight {
@@ -54,6 +59,9 @@ struct ModelRun {
   std::vector<int> tokens;  // [L]
   Matrix logits;            // [L, V]
   int layer = 0;
+  // The layers behind ssm and attention (-1: not filled). Mamba: layer, -1; GPT-2: -1, layer;
+  // seqscope: the chosen `M`/`S` and `*` layers (RunOptions::layer, attention_layer).
+  int ssm_layer = -1, attention_layer = -1;
   SsmResults ssm;              // Mamba: the layer as the project's SSM layer (gated, selective)
   AttentionResults attention;  // GPT-2: the layer's heads
   Matrix layer_input;          // [L, d_model] the residual stream entering the layer
@@ -77,6 +85,11 @@ class LayerKernels {
 
 struct RunOptions {
   int layer = 0;
+  // Seqscope models: `layer` picks the panels of its kind (an `M`/`S` layer the SSM panels, a
+  // `*` layer the attention panels); the other side shows attention_layer when it is >= 0 (it
+  // must be a `*` layer), else the first layer of that kind. An MLP layer (`-`) has nothing to
+  // show: both sides take their first layer.
+  int attention_layer = -1;
   // Hidden attention channels of the Mamba layer (empty = the first min(4, D) channels).
   std::vector<int> hidden_attention_channels;
   bool all_logits = true;  // false: logits of the last position only (rows L-1)
@@ -99,6 +112,10 @@ class Model {
   std::string describe() const;  // "mamba: 24 layers, d_model 768, ..."
   const MambaConfig& mamba() const { return mamba_; }
   const Gpt2Config& gpt2() const { return gpt2_; }
+  const model::Parameters<float>& seqscope() const { return seqscope_; }
+  // Seqscope folders: the task the model was trained on (its settings), when the folder names
+  // one whose sizes fit; the dashboard shows the model on samples of it.
+  const std::optional<TaskSpec>& trained_task() const { return task_; }
 
   // tokens: [L] ids in [0, vocab) -> logits and the chosen layer's tensors. UserError on an
   // empty sequence, an id out of range, a layer out of range or (GPT-2) L > n_positions.
@@ -108,6 +125,7 @@ class Model {
   Model() = default;
   ModelRun run_mamba(const std::vector<int>& tokens, const RunOptions& options) const;
   ModelRun run_gpt2(const std::vector<int>& tokens, const RunOptions& options) const;
+  ModelRun run_seqscope(const std::vector<int>& tokens, const RunOptions& options) const;
 
   std::unique_ptr<SafetensorsFile> file_;
   Architecture arch_ = Architecture::Mamba;
@@ -117,8 +135,14 @@ class Model {
   std::vector<MambaLayer> mamba_layers_;
   Weight wte, wpe, lnf_w, lnf_b;  // GPT-2
   std::vector<Gpt2Layer> gpt2_layers_;
+  model::Parameters<float> seqscope_;
+  std::optional<TaskSpec> task_;
   friend struct ModelLoader;
 };
+
+// The hidden-attention channels shown by default: the first, a third, two thirds and the last
+// of `channels` (fewer when they coincide).
+std::vector<int> default_hidden_attention_channels(int channels);
 
 // Top k (id, logit) of one logits row, highest first.
 std::vector<std::pair<int, float>> top_k(const Eigen::Ref<const Eigen::RowVectorXf>& logits, int k);

@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "compute/checkpoint/model.h"
+#include "compute/checkpoint/seqscope_folder.h"
+#include "compute/session/session_schema.h"
 
 namespace seqscope::compute::checkpoint {
 
@@ -179,18 +181,20 @@ bool is_seqscope(const nlohmann::json& json) {
   return json.contains("model_type") && json["model_type"] == "seqscope";
 }
 
-// A seqscope folder whose pattern is all `M` also carries the state-spaces fields (d_model,
-// n_layer, ssm_cfg, ...) and the same tensor names: it is a Mamba to this loader.
-bool is_all_mamba_pattern(const nlohmann::json& json) {
-  if (!json.contains("pattern") || !json["pattern"].is_string()) return false;
-  const std::string pattern = json["pattern"];
-  return !pattern.empty() && pattern.find_first_not_of('M') == std::string::npos;
-}
-
 bool is_mamba(const nlohmann::json& json) {
-  if (is_seqscope(json)) return is_all_mamba_pattern(json);
+  if (is_seqscope(json)) return false;  // even all-M ones: they run on the model engine
   if (json.contains("model_type") && json["model_type"].is_string()) return json["model_type"] == "mamba";
   return json.contains("d_model") || json.contains("state_size");
+}
+
+// The task in a seqscope folder's settings, when its sizes fit the model's vocabulary.
+std::optional<TaskSpec> task_in_settings(const model::ModelConfig& config) {
+  if (!config.settings.contains("task")) return std::nullopt;
+  TaskSpec base;
+  base.vocab = config.vocab_size;
+  std::optional<TaskSpec> task = task_from_json(config.settings["task"], base);
+  if (!task || task->vocab > config.vocab_size || !task_problem(*task).empty()) return std::nullopt;
+  return task;
 }
 
 }  // namespace
@@ -203,18 +207,20 @@ std::unique_ptr<Model> Model::open(const std::filesystem::path& dir) {
   const nlohmann::json json = read_config(config_path);
   std::unique_ptr<Model> model(new Model());
   const std::string label = config_path.string();
+  if (is_seqscope(json)) {
+    model->arch_ = Architecture::Seqscope;
+    model->seqscope_ = load_model_folder(dir);
+    model->task_ = task_in_settings(model->seqscope_.config);
+    return model;
+  }
   if (is_gpt2(json)) {
     model->arch_ = Architecture::Gpt2;
     model->gpt2_ = parse_gpt2(json, label);
   } else if (is_mamba(json)) {
     model->arch_ = Architecture::Mamba;
     model->mamba_ = parse_mamba(json, label);
-  } else if (is_seqscope(json)) {
-    throw UserError(label + ": a seqscope model of pattern " + json.value("pattern", std::string("?")) +
-                    "; the dashboard opens all-M patterns so far (seqscope eval and export --grads take every "
-                    "pattern)");
   } else {
-    throw UserError(label + ": unknown architecture (supported: mamba, gpt2, seqscope all-M)");
+    throw UserError(label + ": unknown architecture (supported: mamba, gpt2, seqscope)");
   }
   const auto weights_path = dir / "model.safetensors";
   if (!std::filesystem::exists(weights_path)) throw UserError(weights_path.string() + ": missing");
@@ -280,11 +286,42 @@ std::unique_ptr<Model> Model::open(const std::filesystem::path& dir) {
   return model;
 }
 
-int Model::n_layer() const { return arch_ == Architecture::Mamba ? mamba_.n_layer : gpt2_.n_layer; }
-int Model::vocab_size() const { return arch_ == Architecture::Mamba ? mamba_.vocab_size : gpt2_.vocab_size; }
-int Model::d_model() const { return arch_ == Architecture::Mamba ? mamba_.d_model : gpt2_.n_embd; }
+int Model::n_layer() const {
+  switch (arch_) {
+    case Architecture::Mamba: return mamba_.n_layer;
+    case Architecture::Gpt2: return gpt2_.n_layer;
+    case Architecture::Seqscope: return seqscope_.config.n_layer();
+  }
+  return 0;
+}
+int Model::vocab_size() const {
+  switch (arch_) {
+    case Architecture::Mamba: return mamba_.vocab_size;
+    case Architecture::Gpt2: return gpt2_.vocab_size;
+    case Architecture::Seqscope: return seqscope_.config.vocab_size;
+  }
+  return 0;
+}
+int Model::d_model() const {
+  switch (arch_) {
+    case Architecture::Mamba: return mamba_.d_model;
+    case Architecture::Gpt2: return gpt2_.n_embd;
+    case Architecture::Seqscope: return seqscope_.config.d_model;
+  }
+  return 0;
+}
 
 std::string Model::describe() const {
+  if (arch_ == Architecture::Seqscope) {
+    const model::ModelConfig& c = seqscope_.config;
+    std::string text = "seqscope " + c.pattern + ": " + std::to_string(c.n_layer()) + " layers, d_model " +
+                       std::to_string(c.d_model);
+    if (c.has_kind('M') || c.has_kind('S')) text += ", d_state " + std::to_string(c.d_state);
+    if (c.has_kind('*')) text += ", " + std::to_string(c.n_heads) + " heads";
+    text += ", vocab " + std::to_string(c.vocab_size);
+    if (task_) text += ", trained on " + std::string(schema::enum_name(task_->kind));
+    return text;
+  }
   if (arch_ == Architecture::Mamba)
     return "mamba (" + std::string(mamba_.hf_layout ? "transformers" : "state-spaces") + " layout): " +
            std::to_string(mamba_.n_layer) + " layers, d_model " + std::to_string(mamba_.d_model) + ", d_state " +
@@ -301,7 +338,12 @@ ModelRun Model::run(const std::vector<int>& tokens, const RunOptions& options) c
                       std::to_string(vocab_size()) + ")");
   if (options.layer < 0 || options.layer >= n_layer())
     throw UserError("model: layer " + std::to_string(options.layer) + " is outside [0, " + std::to_string(n_layer()) + ")");
-  return arch_ == Architecture::Mamba ? run_mamba(tokens, options) : run_gpt2(tokens, options);
+  switch (arch_) {
+    case Architecture::Mamba: return run_mamba(tokens, options);
+    case Architecture::Gpt2: return run_gpt2(tokens, options);
+    case Architecture::Seqscope: break;
+  }
+  return run_seqscope(tokens, options);
 }
 
 std::vector<std::pair<int, float>> top_k(const Eigen::Ref<const Eigen::RowVectorXf>& logits, int k) {

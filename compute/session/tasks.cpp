@@ -4,6 +4,7 @@
 //   size checks      task_problem, check_task
 //   generators       copy, selective_copy, induction, mqar, delayed_recall
 //   samples          make_task_sample, task_sample_seed, make_task_batch
+//   settings         task_to_json, task_from_json
 //   labels           task_token_label
 //
 // The draw order of each generator is part of the format: the dashboard of a saved session shows
@@ -284,6 +285,33 @@ TaskBatch make_task_batch(const TaskSpec& spec, uint64_t seed, uint64_t first, i
     batch.targets.insert(batch.targets.end(), sample.targets.begin(), sample.targets.end());
   }
   return batch;
+}
+
+// [SECTION] settings
+
+nlohmann::json task_to_json(const TaskSpec& t) {
+  return {{"task", std::string(schema::enum_name(t.kind))},
+          {"vocab", t.vocab},
+          {"length", t.length},
+          {"num_tokens", t.num_tokens},
+          {"num_queries", t.num_queries},
+          {"lag", t.lag}};
+}
+
+std::optional<TaskSpec> task_from_json(const nlohmann::json& task, TaskSpec base) {
+  if (!task.is_object() || !task.contains("task") || !task["task"].is_string()) return std::nullopt;
+  const auto kind = schema::enum_from_name<TaskKind>(task["task"].get<std::string>());
+  if (!kind) return std::nullopt;
+  const auto size = [&](const char* key, int fallback) {
+    return task.contains(key) && task[key].is_number_integer() ? task[key].get<int>() : fallback;
+  };
+  base.kind = *kind;
+  base.vocab = size("vocab", base.vocab);
+  base.length = size("length", base.length);
+  base.num_tokens = size("num_tokens", base.num_tokens);
+  base.num_queries = size("num_queries", base.num_queries);
+  base.lag = size("lag", base.lag);
+  return base;
 }
 
 // [SECTION] labels

@@ -21,6 +21,8 @@
 // the samples over threads gives the same batch.
 #pragma once
 #include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +92,14 @@ TaskSample make_task_sample(const TaskSpec& spec, uint64_t seed);
 uint64_t task_sample_seed(uint64_t seed, uint64_t index);
 // Samples first .. first+count-1 of the stream of `seed`, each from task_sample_seed.
 TaskBatch make_task_batch(const TaskSpec& spec, uint64_t seed, uint64_t first, int count);
+
+// How a model folder's settings spell its task (docs/training.md, "The folder"):
+// {"task": "copy", "vocab": 16, "length": 40, "num_tokens": 16, "num_queries": 0, "lag": 8}.
+nlohmann::json task_to_json(const TaskSpec& spec);
+// The reverse, from settings["task"] of a folder: nullopt when there is none (a folder not made
+// by seqscope train) or its task name is unknown; missing sizes keep `base`'s. Not checked:
+// call task_problem on the result.
+std::optional<TaskSpec> task_from_json(const nlohmann::json& task, TaskSpec base = {});
 
 // The label the token strip shows: '·', '$', '|', '?', then a..z, A..Z, s52, s53, ...
 std::string task_token_label(int token);

@@ -315,15 +315,9 @@ void fill_scan_inputs(const Matrix& u_block, SsmResults& r) {
   r.Dskip = p.Dskip;
 }
 
-SsmResults run_ssm(const Session& session, const Matrix& u_block, Timings& timings) {
+void run_ssm_from_inputs(SsmResults& r, Discretization method, bool pooled, Timings& timings) {
   Stopwatch clock(timings);
-  SsmResults r = ssm_results_header(session, u_block);
   const SsmParams& p = r.params;
-  const Discretization method = session.ssm.discretization;
-  clock.lap("ssm.params");
-  fill_scan_inputs(u_block, r);
-  clock.lap("ssm.projections");
-
   if (p.dense)
     run_dense(p, method, r);
   else
@@ -332,12 +326,21 @@ SsmResults run_ssm(const Session& session, const Matrix& u_block, Timings& timin
 
   if (r.lti) make_kernel(r, r);
   clock.lap("ssm.kernel");
-  make_hidden_attention(p, r, maps_pooled(session, r.L));
+  make_hidden_attention(p, r, pooled);
   clock.lap("ssm.hidden_attention");
   make_eigenvalues(p, r);
   clock.lap("ssm.eigenvalues");
 
   if (p.gate) r.y_gated = r.y.cwiseProduct(r.z.unaryExpr([](float x) { return silu(x); }));
+}
+
+SsmResults run_ssm(const Session& session, const Matrix& u_block, Timings& timings) {
+  Stopwatch clock(timings);
+  SsmResults r = ssm_results_header(session, u_block);
+  clock.lap("ssm.params");
+  fill_scan_inputs(u_block, r);
+  clock.lap("ssm.projections");
+  run_ssm_from_inputs(r, session.ssm.discretization, maps_pooled(session, r.L), timings);
   return r;
 }
 

@@ -34,6 +34,11 @@ void make_delta_B_C(const SsmParams& p, SsmResults& r);
 // u_block: [L, D]
 SsmResults ssm_results_header(const Session& session, const Matrix& u_block);
 void fill_scan_inputs(const Matrix& u_block, SsmResults& r);
+// The rest of run_ssm for a layer whose scan inputs are already in r (what
+// ssm_results_header and fill_scan_inputs fill: params, sizes, flags, u, z, delta, B, C, A,
+// Dskip), such as a trained model's layer: the scan, the LTI kernel, the hidden attention
+// (pooled: no [L, L] maps, map_overview.h), the eigenvalues and the gate.
+void run_ssm_from_inputs(SsmResults& r, Discretization method, bool pooled, Timings& timings);
 // Fills eig_continuous, eig_discrete (dense A only), max_abs_eig_discrete, unstable_channels
 // from p and r.Abar.
 void make_eigenvalues(const SsmParams& p, SsmResults& r);
