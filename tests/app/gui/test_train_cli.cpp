@@ -21,6 +21,7 @@
 #include "compute/io/npy.h"
 #include "compute/model/folder.h"
 #include "compute/model/model.h"
+#include "compute/session/tasks.h"
 #include "tests/support/process.h"
 
 namespace seqscope {
@@ -291,6 +292,44 @@ TEST(GradsCli, BadInputIsOneLineWithExitCode2) {
   EXPECT_EQ(foreign.exit_code, 2);
   EXPECT_NE(foreign.err.find("is not one"), std::string::npos) << foreign.err;
   EXPECT_FALSE(fs::exists(out / "manifest.json"));
+}
+
+// [SECTION] a trained model on its task, through export --model
+
+TEST(TaskModelCli, ExportShowsAHybridOnASampleOfItsTask) {
+  const fs::path model = scratch("view_hybrid"), out = scratch("view_tensors"), png = scratch("view.png");
+  ASSERT_EQ(train(model, " --task selective_copy --pattern 'M*S' --steps 2 --eval-samples 0" + k_tiny).exit_code, 0);
+  auto r = testing::run_process(k_bin + " export --model " + model.string() + " --sample 5 --layer 2 --tensors " +
+                                out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json description = nlohmann::json::parse(read_bytes(out / "model.json"));
+  EXPECT_EQ(description["ssm_layer"], 2);
+  EXPECT_EQ(description["attention_layer"], 1);
+  compute::TaskSpec spec;
+  spec.kind = compute::TaskKind::SelectiveCopy;
+  spec.length = 16;
+  spec.num_tokens = 4;
+  spec.vocab = 16;
+  EXPECT_EQ(description["tokens"].get<std::vector<int>>(), compute::make_task_sample(spec, uint64_t{5}).tokens);
+  for (const char* name : {"u.npy", "kernel.npy", "hidden_attn.npy", "probs.npy", "logits.npy"})
+    EXPECT_TRUE(fs::exists(out / name)) << name;
+  EXPECT_EQ(compute::read_npy(out / "probs.npy").shape, (std::vector<int64_t>{2, 16, 16}));
+
+  r = testing::run_process(k_bin + " export --model " + model.string() + " --png " + png.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(fs::file_size(png), 10000u);
+
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {" --text hello --tensors " + out.string(), "reads task samples, not text"},
+      {" --layer 7 --tensors " + out.string(), "layer 7 is outside [0, 3)"},
+      {" --tokens 1,99 --tensors " + out.string(), "token id 99 is outside the vocabulary [0, 16)"},
+  };
+  for (const auto& [args, message] : cases) {
+    r = testing::run_process(k_bin + " export --model " + model.string() + args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(line_count(r.err), 1) << args << ": " << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
+  }
 }
 
 }  // namespace
