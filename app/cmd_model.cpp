@@ -93,7 +93,6 @@ int run_model_export(const Options& options) {
   const std::vector<int> tokens = tokens_for(options, dir, *model);
   ckpt::RunOptions run_options;
   run_options.layer = options.layer;
-  run_options.eigenvalues = false;  // not exported
   // --backend vulkan: every layer's scan and attention heads on the Vulkan backend.
   std::unique_ptr<gpu::Context> context;
   std::unique_ptr<vk::VulkanModelKernels> kernels;

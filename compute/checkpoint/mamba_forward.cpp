@@ -1,61 +1,66 @@
 // Mamba forward pass (Gu & Dao 2023, the reference mamba_simple.py without the fused kernels):
 // per layer x += out_proj(y * silu(z)), y = selective_scan(u, delta, A, B, C, D),
-// u = silu(conv1d(in_proj(rmsnorm(x))[:E])). The chosen layer goes through the project's own
-// discretize/scan/hidden-attention code and lands in SsmResults; the other layers use a fused
-// scan that never stores [L, E, N].
+// u = silu(conv1d(in_proj(rmsnorm(x))[:E])). The norm, the conv + SiLU, softplus and the gated
+// scan are the model engine's ops (compute/model), the ones training differentiates, so each
+// formula exists once; the weight products are this folder's threaded GEMM (matmul.h). The
+// captured layer's panel tensors (Abar, Bbar, h, hidden attention, eigenvalues) come from
+// compute/ssm, the synthetic sessions' code, into SsmResults.
 #include <cmath>
 
 #include "compute/checkpoint/matmul.h"
 #include "compute/checkpoint/model.h"
-#include "compute/ssm/hidden_attention.h"
+#include "compute/model/conv1d.h"
+#include "compute/model/rmsnorm.h"
+#include "compute/model/selective_scan.h"
 #include "compute/ssm/ssm.h"
-#include "compute/ssm/ssm_scan.h"
 #include "core/parallel.h"
 
 namespace seqscope::compute::checkpoint {
 namespace {
 
-// x: [L, d], w: [d] -> x / sqrt(mean(x^2) + eps) * w
+// x: [L, d] -> rmsnorm(x) w, the model engine's op (compute/model/rmsnorm.h).
 Matrix rms_norm(const Matrix& x, const Weight& w, double eps) {
-  Matrix out(x.rows(), x.cols());
-  const auto weight = w.vec();
-  for (Eigen::Index t = 0; t < x.rows(); ++t) {
-    const float scale = 1.0f / std::sqrt(x.row(t).squaredNorm() / static_cast<float>(x.cols()) + static_cast<float>(eps));
-    out.row(t) = (x.row(t) * scale).cwiseProduct(weight.transpose());
-  }
-  return out;
+  model::RmsNormAct<float> act;
+  return model::rmsnorm_forward<float>(x, w.vec(), static_cast<float>(eps), act);
 }
 
-// u, delta: [L, E], A: [E, N], B, C: [L, N], Dskip: [E] -> y: [L, E]; h lives in registers, one
-// channel at a time (exp vectorized over the N modes; N = 16, Mamba's default, at a fixed size),
-// channels split over the cores.
-template <int Fixed>
-Matrix fused_scan_n(const Matrix& u, const Matrix& delta, const Matrix& A, const Matrix& B, const Matrix& C,
-                    const Eigen::Map<const Vector>& Dskip) {
-  using Modes = Eigen::Array<float, Fixed, 1>;
-  const Eigen::Index L = u.rows(), E = u.cols(), N = A.cols();
+// x_in: [L, E] -> silu(conv1d(x_in)), the model engine's op (compute/model/conv1d.h); w is
+// conv1d.weight [E, 1, d_conv] viewed as [E, d_conv].
+Matrix conv_silu(const Matrix& x_in, const Weight& w, const Weight& b) {
+  const Vector bias = b.empty() ? Vector(Vector::Zero(x_in.cols())) : Vector(b.vec());
+  model::Conv1dAct<float> act;
+  return model::conv1d_silu_forward<float>(x_in, w.mat(), bias, act);
+}
+
+// The layer's gated scan y * silu(z): [L, E] on the model engine's selective scan
+// (compute/model/selective_scan.h), its channels split into blocks over the cores. Channels
+// are independent, so the split changes no bit. delta (when asked) gets softplus(delta_raw +
+// dt_bias), as the op computes it.
+Matrix gated_scan(const MambaLayer& w, const Matrix& u, const Matrix& delta_raw, const Matrix& B, const Matrix& C,
+                  const Matrix& z, Matrix* delta) {
+  const Eigen::Index L = u.rows(), E = u.cols(), N = B.cols();
   Matrix y(L, E);
-  compute::parallel_for(E, 1, [&](int64_t first, int64_t last, int) {
-    for (Eigen::Index e = first; e < last; ++e) {
-      Modes h = Modes::Zero(N);
-      const Modes a = A.row(e).transpose().array();
-      for (Eigen::Index t = 0; t < L; ++t) {
-        const float dt = delta(t, e), ut = u(t, e);
-        h = (dt * a).exp() * h + (dt * ut) * B.row(t).transpose().array();  // Abar = exp(dt A), Bbar = dt B
-        y(t, e) = (C.row(t).transpose().array() * h).sum() + Dskip[e] * ut;
-      }
-    }
-  });
+  if (delta) delta->resize(L, E);
+  const auto A_log = w.A_log.mat();
+  const auto dt_bias = w.dt_b.vec(), D = w.D.vec();
+  constexpr int64_t kWorkPerModeStep = 12;
+  const int64_t per_channel = std::max<int64_t>(1, int64_t{L} * N * kWorkPerModeStep);
+  compute::parallel_for(E, std::max<int64_t>(1, compute::kMinWorkPerThread / per_channel),
+                        [&](int64_t first, int64_t last, int) {
+                          const Eigen::Index n = last - first;
+                          const Matrix u_b = u.middleCols(first, n), raw_b = delta_raw.middleCols(first, n),
+                                       z_b = z.middleCols(first, n), A_log_b = A_log.middleRows(first, n);
+                          const Vector bias_b = dt_bias.segment(first, n), D_b = D.segment(first, n);
+                          model::SelectiveScanAct<float> act;
+                          y.middleCols(first, n) = model::selective_scan_forward<float>(
+                              {u_b, raw_b, bias_b, A_log_b, B, C, D_b, z_b}, model::kScanChunk, act);
+                          if (delta) delta->middleCols(first, n) = act.delta;
+                        });
   return y;
 }
 
-Matrix fused_scan(const Matrix& u, const Matrix& delta, const Matrix& A, const Matrix& B, const Matrix& C,
-                  const Eigen::Map<const Vector>& Dskip) {
-  return A.cols() == 16 ? fused_scan_n<16>(u, delta, A, B, C, Dskip) : fused_scan_n<Eigen::Dynamic>(u, delta, A, B, C, Dskip);
-}
-
 // The layer as the project's gated S6 layer: its parameters and the scan's inputs, which the
-// CPU (compute_captured_layer) and a LayerKernels both read. channels: hidden attention rows.
+// CPU (run_ssm_from_inputs) and a LayerKernels both read. channels: hidden attention rows.
 void layer_inputs(const MambaConfig& m, const MambaLayer& w, const Matrix& u, const Matrix& delta, const Matrix& A,
                   const Matrix& B, const Matrix& C, const Matrix& z, std::vector<int> channels, SsmResults& r) {
   const int L = static_cast<int>(u.rows()), E = m.d_inner(), N = m.d_state;
@@ -98,25 +103,6 @@ void panel_params(const MambaConfig& m, const MambaLayer& w, SsmParams& p) {
   p.W_C = xp.bottomRows(m.d_state).transpose();
 }
 
-// Every tensor the SSM panels read, on the CPU: Abar, Bbar, h, y, y_gated, hidden attention.
-void compute_captured_layer(const RunOptions& options, SsmResults& r) {
-  const int L = r.L;
-  discretize_diagonal(r.A, r.delta, r.B, RowsPer::Step, Discretization::Mamba, r.Abar, r.Bbar);
-  ScanResult scan = scan_diagonal(r.Abar, r.Bbar, r.u, r.C, RowsPer::Step, r.Dskip, false);
-  r.h = std::move(scan.h);
-  r.y = std::move(scan.y);
-  r.y_gated = r.y.array() * r.z.unaryExpr([](float v) { return silu(v); }).array();
-  const int64_t count = static_cast<int64_t>(r.hidden_attention_channels.size());
-  r.hidden_attention = Tensor({count, L, L});
-  for (int64_t i = 0; i < count; ++i) {
-    const Matrix alpha = hidden_attention_diagonal(r.Abar, r.Bbar, r.C, RowsPer::Step, r.delta, r.A,
-                                                   r.hidden_attention_channels[static_cast<size_t>(i)],
-                                                   DecayMethod::Product, false);
-    std::copy(alpha.data(), alpha.data() + alpha.size(), r.hidden_attention.data.begin() + i * L * L);
-  }
-  if (options.eigenvalues) make_eigenvalues(r.params, r);
-}
-
 }  // namespace
 
 std::vector<int> default_hidden_attention_channels(int E) {
@@ -125,6 +111,15 @@ std::vector<int> default_hidden_attention_channels(int E) {
     if (std::find(channels.begin(), channels.end(), c) == channels.end()) channels.push_back(c);
   return channels;
 }
+
+namespace {
+
+std::vector<int> shown_channels(const RunOptions& options, Eigen::Index E) {
+  return options.hidden_attention_channels.empty() ? default_hidden_attention_channels(static_cast<int>(E))
+                                                   : options.hidden_attention_channels;
+}
+
+}  // namespace
 
 ModelRun Model::run_mamba(const std::vector<int>& tokens, const RunOptions& options) const {
   const MambaConfig& m = mamba_;
@@ -138,37 +133,36 @@ ModelRun Model::run_mamba(const std::vector<int>& tokens, const RunOptions& opti
   for (Eigen::Index t = 0; t < L; ++t) x.row(t) = emb.row(tokens[static_cast<size_t>(t)]);
   for (int i = 0; i < m.n_layer; ++i) {
     const MambaLayer& w = mamba_layers_[static_cast<size_t>(i)];
-    if (i == options.layer) run.layer_input = x;
+    const bool capture = i == options.layer;
+    if (capture) run.layer_input = x;
     Matrix xz = matmul_nt(rms_norm(x, w.norm, m.eps), w.in_proj.mat());  // [L, 2E]
     if (!w.in_proj_bias.empty()) xz.rowwise() += w.in_proj_bias.vec().transpose();
-    const Vector conv_bias = w.conv_b.empty() ? Vector(Vector::Zero(E)) : Vector(w.conv_b.vec());
-    const Matrix u = causal_conv_silu(xz.leftCols(E), w.conv_w.mat(), conv_bias);  // [L, E]
+    const Matrix u = conv_silu(xz.leftCols(E), w.conv_w, w.conv_b);  // [L, E]
     const Matrix z = xz.rightCols(E);
     const Matrix x_dbl = matmul_nt(u, w.x_proj.mat());  // [L, R + 2N]
-    Matrix delta = matmul_nt(x_dbl.leftCols(R), w.dt_w.mat());  // [L, E]
-    delta.rowwise() += w.dt_b.vec().transpose();
-    delta = delta.unaryExpr([](float v) { return softplus(v); });
+    const Matrix delta_raw = matmul_nt(x_dbl.leftCols(R), w.dt_w.mat());  // [L, E], without dt_proj's bias
     const Matrix A = -w.A_log.mat().array().exp().matrix();  // [E, N]
     const Matrix B = x_dbl.middleCols(R, N), C = x_dbl.rightCols(N);
-    Matrix y;
-    if (i == options.layer) {
-      layer_inputs(m, w, u, delta, A, B, C, z,
-                   options.hidden_attention_channels.empty() ? default_hidden_attention_channels(static_cast<int>(E))
-                                                             : options.hidden_attention_channels,
-                   run.ssm);
-      panel_params(m, w, run.ssm.params);
-      if (options.kernels)
-        options.kernels->mamba_layer(run.ssm, true);
-      else
-        compute_captured_layer(options, run.ssm);
-      y = run.ssm.y_gated;
-    } else if (options.kernels) {
+    Matrix y;  // [L, E]: y * silu(z)
+    if (options.kernels) {
+      const Matrix delta = model::selective_scan_delta<float>(delta_raw, w.dt_b.vec());
       SsmResults layer;
-      layer_inputs(m, w, u, delta, A, B, C, z, {}, layer);
-      options.kernels->mamba_layer(layer, false);
-      y = std::move(layer.y_gated);
+      SsmResults& r = capture ? run.ssm : layer;
+      layer_inputs(m, w, u, delta, A, B, C, z, capture ? shown_channels(options, E) : std::vector<int>{}, r);
+      if (capture) panel_params(m, w, r.params);
+      options.kernels->mamba_layer(r, capture);
+      y = capture ? r.y_gated : std::move(r.y_gated);
     } else {
-      y = fused_scan(u, delta, A, B, C, w.D.vec()).array() * z.unaryExpr([](float v) { return silu(v); }).array();
+      Matrix delta;
+      y = gated_scan(w, u, delta_raw, B, C, z, capture ? &delta : nullptr);
+      if (capture) {
+        // The panels' tensors (Abar, Bbar, h, alpha, eigenvalues) through compute/ssm, the
+        // synthetic sessions' code; the stream goes on with the op's output.
+        layer_inputs(m, w, u, delta, A, B, C, z, shown_channels(options, E), run.ssm);
+        panel_params(m, w, run.ssm.params);
+        Timings timings;
+        run_ssm_from_inputs(run.ssm, Discretization::Mamba, false, timings);
+      }
     }
     Matrix out = matmul_nt(y, w.out_proj.mat());  // [L, d]
     if (!w.out_proj_bias.empty()) out.rowwise() += w.out_proj_bias.vec().transpose();

@@ -93,9 +93,6 @@ struct RunOptions {
   // Hidden attention channels of the Mamba layer (empty = the first min(4, D) channels).
   std::vector<int> hidden_attention_channels;
   bool all_logits = true;  // false: logits of the last position only (rows L-1)
-  // Mamba: fill eig_continuous and the spectral radius (the dynamics panel; its discrete
-  // eigenvalues are Abar itself). The export does not need them.
-  bool eigenvalues = true;
   const LayerKernels* kernels = nullptr;  // null: every layer on the CPU
 };
 

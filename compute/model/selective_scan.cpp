@@ -170,11 +170,18 @@ void with_state_width(Eigen::Index N, Fn&& fn) {
 }  // namespace
 
 template <typename T>
+Mat<T> selective_scan_delta(const Mat<T>& delta_raw, const Vec<T>& delta_bias) {
+  if (delta_bias.size() != delta_raw.cols())
+    throw std::invalid_argument("selective_scan: delta_bias does not match delta_raw's channels");
+  return softplus_of<T>(delta_raw.rowwise() + delta_bias.transpose());
+}
+
+template <typename T>
 Mat<T> selective_scan_forward(const SelectiveScanInputs<T>& in, int chunk, SelectiveScanAct<T>& act) {
   check_shapes(in, chunk);
   const Mat<T> A = -in.A_log.array().exp();
   act.chunk = chunk;
-  act.delta = softplus_of<T>(in.delta_raw.rowwise() + in.delta_bias.transpose());
+  act.delta = selective_scan_delta(in.delta_raw, in.delta_bias);
   act.y.resize(in.u.rows(), in.u.cols());
   act.h_start.clear();
   with_state_width(A.cols(), [&](auto kN) { scan_forward<T, decltype(kN)::value>(in, A, chunk, act); });
@@ -215,6 +222,7 @@ SelectiveScanGrads<T> selective_scan_backward(const Mat<T>& dout, const Selectiv
 }
 
 #define SEQSCOPE_INSTANTIATE(T)                                                             \
+  template Mat<T> selective_scan_delta(const Mat<T>& delta_raw, const Vec<T>& delta_bias);  \
   template Mat<T> selective_scan_forward(const SelectiveScanInputs<T>& in, int chunk,       \
                                          SelectiveScanAct<T>& act);                         \
   template SelectiveScanGrads<T> selective_scan_backward(                                   \

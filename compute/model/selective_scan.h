@@ -55,6 +55,11 @@ struct SelectiveScanParamGrads {
 
 constexpr int kScanChunk = 64;
 
+// delta_raw: [L, di], delta_bias: [di] -> delta = softplus(delta_raw + delta_bias): [L, di],
+// the forward's first step (for callers that show delta or hand it to another scan).
+template <typename T>
+Mat<T> selective_scan_delta(const Mat<T>& delta_raw, const Vec<T>& delta_bias);
+
 // in (shapes above), chunk >= 1 -> out: [L, di]
 template <typename T>
 Mat<T> selective_scan_forward(const SelectiveScanInputs<T>& in, int chunk, SelectiveScanAct<T>& act);

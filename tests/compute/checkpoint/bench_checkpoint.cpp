@@ -17,14 +17,12 @@ namespace ckpt = seqscope::compute::checkpoint;
 
 namespace {
 
-// export: every row's logits [L, V] and the layer's tensors, no eigenvalues (app/cmd_model.cpp);
-// dashboard: every row's logits (its top-5 follows the cursor) and the eigenvalues
-// (compute/checkpoint/adapter.cpp).
-ckpt::RunOptions options_for(const std::string& scenario, int layer) {
+// export (app/cmd_model.cpp) and dashboard (compute/checkpoint/adapter.cpp) both ask for every
+// row's logits [L, V] and the layer's tensors; the scenario names the measurement only.
+ckpt::RunOptions options_for(const std::string& /*scenario*/, int layer) {
   ckpt::RunOptions options;
   options.layer = layer;
   options.all_logits = true;
-  options.eigenvalues = scenario == "dashboard";
   return options;
 }
 
