@@ -61,6 +61,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   export_cmd->add_option("--save-session", options.save_session, "Write the full normalized session (.json)");
   export_cmd->add_option("--grads", options.grads_dir,
                          "With a seqscope --model, --tokens and --targets: write loss and d loss / d parameter to DIR");
+  export_cmd->add_option("--curves", options.curves,
+                         "Training curves of folders written by seqscope train (DIR,DIR,...) as --png");
   export_cmd->add_option("--targets", options.targets, "Target ids for --grads, one per token, -1 = no loss there");
   add_session_flags(*export_cmd, options);
   export_cmd->add_option("--lesson", options.lesson, "Render lesson NAME (see seqscope lessons) at --lesson-step");
@@ -95,6 +97,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   if (eval_cmd->parsed()) options.command = Command::Eval;
   if (export_cmd->parsed()) {
     options.command = Command::Export;
+    if (!options.curves.empty() && options.png.empty()) {
+      std::fprintf(stderr, "seqscope: export --curves needs --png FILE\n");
+      return 2;
+    }
     if (options.png.empty() && options.gif.empty() && options.tensors_dir.empty() && options.csv_dir.empty() &&
         options.save_session.empty() && options.grads_dir.empty() && !options.list_panels) {
       std::fprintf(stderr,

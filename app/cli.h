@@ -45,6 +45,7 @@ struct Options {
   std::string tokens;                 // --tokens 1,2,3
   std::string targets;                // export --grads: --targets 3,-1,4 (-1 = no loss there)
   std::string grads_dir;              // export --grads DIR: d loss / d parameter (grads_export.h)
+  std::string curves;                 // export --curves DIR,DIR: training curves (curves_export.h)
   int layer = 0;                      // --layer I
   int layer2 = 0;                     // --layer2 I: the layer of --model2
   uint64_t sample = 0;                // --sample N: the task sample a seqscope model is shown on

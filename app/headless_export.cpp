@@ -8,6 +8,7 @@
 
 #include "app/cmd_lessons.h"
 #include "app/cmd_model.h"
+#include "app/curves_export.h"
 #include "app/dashboard.h"
 #include "app/export_render.h"
 #include "app/grads_export.h"
@@ -156,6 +157,7 @@ std::unique_ptr<gpu::Context> make_headless_context(const Options& options) {
 }
 
 int run_any_export(const Options& options) {
+  if (!options.curves.empty()) return run_curves_export(options);
   if (!options.grads_dir.empty()) {
     if (options.model.empty()) throw compute::UserError("export --grads needs --model DIR (a seqscope model folder)");
     if (!options.png.empty() || !options.gif.empty() || !options.tensors_dir.empty() || !options.csv_dir.empty())

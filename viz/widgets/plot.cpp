@@ -167,8 +167,9 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
       list->AddText(ImVec2(x, f.max.y + 2.0f), at_cursor ? text_color() : dim_color(), label);
     }
   } else {
-    const std::string last = std::to_string(n - 1);
-    list->AddText(ImVec2(f.min.x, f.max.y + 2.0f), dim_color(), "0");
+    const std::string first = std::to_string(options.x_first);
+    const std::string last = std::to_string(options.x_first + static_cast<int64_t>(n) - 1);
+    list->AddText(ImVec2(f.min.x, f.max.y + 2.0f), dim_color(), first.c_str());
     list->AddText(ImVec2(f.max.x - ImGui::CalcTextSize(last.c_str()).x, f.max.y + 2.0f), dim_color(), last.c_str());
     const char* x_label = options.x_label ? options.x_label : "";
     list->AddText(ImVec2(0.5f * (f.min.x + f.max.x) - ImGui::CalcTextSize(x_label).x * 0.5f, f.max.y + 2.0f),

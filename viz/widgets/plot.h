@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <complex>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@ struct LinePlotOptions {
   float y_min = 0.0f, y_max = 0.0f;  // fixed y range when y_min < y_max; else from the data
   bool symmetric = false;    // data range made symmetric around 0
   const char* x_label = "t";
+  int64_t x_first = 0;  // the tick under x index 0 (e.g. 1 for training steps 1, 2, ...)
   const char* y_label = "";
   // Labels under x = 0..n-1 (e.g. tokens), shown instead of the index ticks when every one
   // fits in its slot; the one at the cursor is highlighted.

@@ -332,5 +332,34 @@ TEST(TaskModelCli, ExportShowsAHybridOnASampleOfItsTask) {
   }
 }
 
+// [SECTION] training curves as a figure
+
+TEST(CurvesCli, DrawsSeveralRunsAndRefusesWhatItCannotRead) {
+  const fs::path a = scratch("curves_a"), b = scratch("curves_b"), png = scratch("curves.png");
+  ASSERT_EQ(train(a, " --task copy --pattern M --steps 4 --eval-every 0" + k_tiny).exit_code, 0);
+  ASSERT_EQ(train(b, " --task copy --pattern '*' --steps 6 --eval-every 0" + k_tiny).exit_code, 0);
+  auto r = testing::run_process(k_bin + " export --curves " + a.string() + "," + b.string() + " --png " + png.string() +
+                                " --width 900 --height 600");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("(900x600, 2 runs)"), std::string::npos) << r.out;
+  EXPECT_GT(fs::file_size(png), 10000u);
+
+  const fs::path broken = scratch("curves_broken");
+  ASSERT_EQ(train(broken, " --task copy --pattern M --steps 2 --eval-every 0" + k_tiny).exit_code, 0);
+  std::ofstream(broken / "train_log.jsonl", std::ios::app) << "{\"step\": 3}\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {" --curves " + a.string(), "export --curves needs --png FILE"},
+      {" --curves " + a.string() + ",," + b.string() + " --png " + png.string(), "--curves: an empty folder name"},
+      {" --curves " + (a / "nothing").string() + " --png " + png.string(), "config.json"},
+      {" --curves " + broken.string() + " --png " + png.string(), "train_log.jsonl line 3: no number 'loss'"},
+  };
+  for (const auto& [args, message] : cases) {
+    r = testing::run_process(k_bin + " export" + args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(line_count(r.err), 1) << args << ": " << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace seqscope

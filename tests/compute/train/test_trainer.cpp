@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "compute/model/model.h"
+#include "compute/train/history.h"
 #include "compute/train/trainer.h"
 #include "core/types.h"
 
@@ -352,6 +353,33 @@ TEST(TrainLog, JsonRecords) {
   EXPECT_EQ(to_json(eval).dump(),
             R"({"lengths":[{"accuracy":0.75,"length":24,"loss":0.5,"samples":4,"sequence_accuracy":0.25,)"
             R"("targets":88}],"step":100})");
+}
+
+TEST(TrainLog, RecordsReadBackAsWritten) {
+  const StepRecord step{.step = 7, .loss = 1.5, .accuracy = 0.25, .lr = 0.001, .grad_norm = 2.0,
+                        .tokens_per_s = 1000.0, .elapsed_s = 3.5};
+  const StepRecord back = step_record_from_json(to_json(step), "log");
+  EXPECT_EQ(to_json(back).dump(), to_json(step).dump());
+  const EvalRecord eval{.step = 9, .points = {EvalPoint{.length = 24, .samples = 4, .targets = 88, .loss = 0.5,
+                                                        .accuracy = 0.75, .sequence_accuracy = 0.25}}};
+  EXPECT_EQ(to_json(eval_record_from_json(to_json(eval), "eval")).dump(), to_json(eval).dump());
+  nlohmann::json broken = to_json(step);
+  broken.erase("loss");
+  try {
+    step_record_from_json(broken, "train_log.jsonl line 3");
+    ADD_FAILURE() << "no UserError";
+  } catch (const UserError& e) {
+    EXPECT_STREQ(e.what(), "train_log.jsonl line 3: no number 'loss'");
+  }
+}
+
+TEST(TrainLog, SmoothingIsAnExponentialMovingAverage) {
+  EXPECT_EQ(smoothed({}, 5), std::vector<float>{});
+  EXPECT_EQ(smoothed({1.0f, 2.0f, 3.0f}, 1), (std::vector<float>{1.0f, 2.0f, 3.0f}));  // alpha 1
+  const std::vector<float> s = smoothed({0.0f, 3.0f, 3.0f}, 2);                       // alpha 2/3
+  EXPECT_FLOAT_EQ(s[0], 0.0f);
+  EXPECT_FLOAT_EQ(s[1], 2.0f);
+  EXPECT_FLOAT_EQ(s[2], 2.0f + (3.0f - 2.0f) * 2.0f / 3.0f);
 }
 
 // ---- evaluate ----
