@@ -22,6 +22,7 @@ struct Options {
   int frames = 0;  // quit after N frames; 0 = until the window is closed
   std::string screenshot;
   bool stats = false;
+  bool train_window = false;  // --train: open the Train window
   std::optional<int> step;             // --step T: the cursor t (overrides the session's)
   std::optional<std::string> backend;  // --backend auto|eigen|vulkan (overrides the session's)
   // export

@@ -27,6 +27,7 @@
 #include "compute/model/folder.h"
 #include "compute/session/session_schema.h"
 #include "compute/session/tasks.h"
+#include "compute/train/trained_folder.h"
 #include "compute/train/trainer.h"
 #include "core/atomic_file.h"
 #include "core/types.h"
@@ -106,42 +107,6 @@ TaskKind task_kind(const std::string& name) {
 
 std::string task_name(TaskKind kind) {
   return std::string(compute::schema::enum_name(kind));
-}
-
-// The folder's "settings": what the dashboard and `seqscope eval` need to show the model on its
-// task, and how it was trained.
-nlohmann::json settings_to_json(const TrainSettings& s, const TrainResult* result) {
-  nlohmann::json j;
-  j["task"] = compute::task_to_json(s.task);
-  j["train"] = {{"steps", s.steps},
-                {"batch", s.batch},
-                {"lr", s.lr},
-                {"warmup", s.warmup},
-                {"weight_decay", s.weight_decay},
-                {"grad_clip", s.grad_clip},
-                {"seed", s.seed},
-                {"eval_every", s.eval_every},
-                {"eval_lengths", s.eval_lengths.empty() ? std::vector<int>{s.task.length} : s.eval_lengths},
-                {"eval_samples", s.eval_samples}};
-  if (result) {
-    j["steps_done"] = result->steps_done;
-    j["status"] = result->status == TrainStatus::Finished  ? "finished"
-                  : result->status == TrainStatus::Stopped ? "stopped"
-                                                           : "failed";
-  }
-  return j;
-}
-
-// The same refusal as save_model_folder's, made before any training so that a bad --out costs
-// nothing.
-void check_out_folder(const fs::path& dir) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return;
-  if (!fs::is_directory(dir, ec))
-    throw UserError(dir.string() + ": exists and is not a folder; refusing to overwrite it");
-  if (!fs::is_empty(dir, ec) && !compute::model::is_seqscope_folder(dir))
-    throw UserError(dir.string() + ": exists and is not a seqscope model folder (no config.json with " +
-                    "\"model_type\": \"seqscope\"); refusing to overwrite it");
 }
 
 // ---- progress --------------------------------------------------------------------------------
@@ -247,15 +212,6 @@ class SigintGuard {
   struct sigaction old_ {};
 };
 
-// ---- folders ---------------------------------------------------------------------------------
-
-std::string log_text(const std::vector<compute::train::StepRecord>& log) {
-  std::string text;
-  for (const auto& r : log) text += compute::train::to_json(r).dump() + "\n";
-  return text;
-}
-
-
 }  // namespace
 
 // ---- run_train -------------------------------------------------------------------------------
@@ -289,7 +245,7 @@ int run_train(const TrainOptions& o) {
   compute::model::validate_config(config);
   compute::train::check_settings(config, s);
   const fs::path out = o.out;
-  check_out_folder(out);
+  compute::train::check_out_folder(out);
   // Both written files must be writable before the run, not after it.
   if (!o.json.empty()) compute::write_file_atomic(o.json, "");
 
@@ -309,17 +265,8 @@ int run_train(const TrainOptions& o) {
   }
 
   // Save what there is, whatever the outcome: the weights of the last good step and the logs.
-  result.params.config.settings = settings_to_json(s, &result);
-  compute::model::save_model_folder(out, result.params);
-  const std::string log = log_text(result.log);
-  compute::write_file_atomic(out / "train_log.jsonl", log);
-  if (!o.json.empty()) compute::write_file_atomic(o.json, log);
-  std::error_code ec;
-  if (!result.evals.empty())
-    compute::write_file_atomic(out / "eval.json",
-                               compute::train::to_json(result.evals.back()).dump(2) + "\n");
-  else
-    fs::remove(out / "eval.json", ec);  // an older run's: it would not describe these weights
+  compute::train::save_trained_folder(out, s, result);
+  if (!o.json.empty()) compute::write_file_atomic(o.json, compute::train::log_text(result.log));
 
   switch (result.status) {
     case TrainStatus::Finished:

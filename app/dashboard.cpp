@@ -165,6 +165,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
   ImGui::End();
   draw_help_window();
   lessons_.draw_start_window(workspace_, view_, dynamics_panel());
+  train_window_.draw(workspace_);
   if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q')) quit_ = true;  // 1.86 + GLFW: ASCII key codes
   return !quit_;
 }
@@ -293,6 +294,7 @@ void Dashboard::draw_menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Train...", nullptr, train_window_.is_open())) train_window_.open();
     ImGui::MenuItem("Controls", nullptr, &show_controls_);
     ImGui::MenuItem("Panel numbers (as in the docs)", nullptr, &show_panel_numbers_);
     if (ImGui::BeginMenu("Map normalization")) {

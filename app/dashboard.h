@@ -13,6 +13,7 @@
 
 #include "app/cost_sweep.h"
 #include "app/lesson_controller.h"
+#include "app/train_window.h"
 #include "app/workspace.h"
 #include "compute/session/presets.h"
 #include "gpu/context.h"
@@ -52,6 +53,7 @@ class Dashboard {
   // Lessons (app/lesson_controller.h): open one at a step (0-based); show the "Start here" list.
   void open_lesson(const compute::Lesson& lesson, int step);
   void show_lesson_list() { lessons_.request_start_window(); }
+  TrainWindow& train_window() { return train_window_; }
   // The app's export and open menus (File menu items, panel corner buttons, their dialogs);
   // figures rendered offscreen have none.
   void set_export_menu(ExportMenu* menu) { export_menu_ = menu; }
@@ -87,6 +89,7 @@ class Dashboard {
   viz::ViewState view_;
   std::vector<compute::Preset> presets_;
   LessonController lessons_;
+  TrainWindow train_window_;
   ImVec2 item_spacing_{8.0f, 5.0f};  // the theme's, restored inside each panel
   ExportMenu* export_menu_ = nullptr;
   float controls_width_ = 300.0f;  // at scale 1 (a 15 px font); drawn times the font scale

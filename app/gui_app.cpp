@@ -125,6 +125,7 @@ int run_gui(const Options& options) {
     if (options.screenshot.empty()) workspace.run_in_background(kInlineRecomputeWait);
     Dashboard dashboard(*context, renderer.heatmaps(), workspace);
     if (!options.lesson.empty()) open_lesson_step(dashboard, options);
+    else if (options.train_window) dashboard.train_window().open();
     else if (!options.session_path && options.frames == 0) dashboard.show_lesson_list();  // docs/lessons.md
     if (loaded.view && workspace.has_results()) {
       apply_saved_view(*loaded.view, dashboard.view());

@@ -25,6 +25,8 @@ Workspace::~Workspace() {
 
 void Workspace::replace(compute::Session session) {
   session_ = std::move(session);
+  model_.reset();  // a preset or a lesson is a synthetic session: a model shown so far closes
+  model_kernels_.reset();
   dirty_ = true;
 }
 

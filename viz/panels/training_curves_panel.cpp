@@ -68,7 +68,7 @@ double accuracy_at(const TrainingHistory& run, int length) {
 void length_plot(std::span<const TrainingHistory> runs, ImVec2 size) {
   const std::vector<int> lengths = common_lengths(runs);
   if (lengths.empty()) {
-    ImGui::TextDisabled("accuracy against length: no evaluation common to every run (eval.json)");
+    ImGui::TextDisabled("accuracy against length: each run is evaluated at its lengths when it ends");
     return;
   }
   std::vector<std::vector<float>> values;

@@ -1,0 +1,62 @@
+// Writing a training run into a model folder (trained_folder.h).
+#include "compute/train/trained_folder.h"
+
+#include "compute/model/folder.h"
+#include "core/atomic_file.h"
+#include "core/types.h"
+
+namespace seqscope::compute::train {
+
+namespace fs = std::filesystem;
+
+nlohmann::json settings_to_json(const TrainSettings& s, const TrainResult* result) {
+  nlohmann::json j;
+  j["task"] = task_to_json(s.task);
+  j["train"] = {{"steps", s.steps},
+                {"batch", s.batch},
+                {"lr", s.lr},
+                {"warmup", s.warmup},
+                {"weight_decay", s.weight_decay},
+                {"grad_clip", s.grad_clip},
+                {"seed", s.seed},
+                {"eval_every", s.eval_every},
+                {"eval_lengths", s.eval_lengths.empty() ? std::vector<int>{s.task.length} : s.eval_lengths},
+                {"eval_samples", s.eval_samples}};
+  if (result) {
+    j["steps_done"] = result->steps_done;
+    j["status"] = result->status == TrainStatus::Finished  ? "finished"
+                  : result->status == TrainStatus::Stopped ? "stopped"
+                                                           : "failed";
+  }
+  return j;
+}
+
+void check_out_folder(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec))
+    throw UserError(dir.string() + ": exists and is not a folder; refusing to overwrite it");
+  if (!fs::is_empty(dir, ec) && !model::is_seqscope_folder(dir))
+    throw UserError(dir.string() + ": exists and is not a seqscope model folder (no config.json with " +
+                    "\"model_type\": \"seqscope\"); refusing to overwrite it");
+}
+
+std::string log_text(const std::vector<StepRecord>& log) {
+  std::string text;
+  for (const auto& r : log) text += to_json(r).dump() + "\n";
+  return text;
+}
+
+void save_trained_folder(const fs::path& dir, const TrainSettings& settings, const TrainResult& result) {
+  model::Parameters<float> params = result.params;
+  params.config.settings = settings_to_json(settings, &result);
+  model::save_model_folder(dir, params);
+  write_file_atomic(dir / "train_log.jsonl", log_text(result.log));
+  std::error_code ec;
+  if (!result.evals.empty())
+    write_file_atomic(dir / "eval.json", to_json(result.evals.back()).dump(2) + "\n");
+  else
+    fs::remove(dir / "eval.json", ec);
+}
+
+}  // namespace seqscope::compute::train

@@ -1,0 +1,31 @@
+// Writing a training run into a model folder (docs/cli.md, "train"; docs/training.md, "The
+// folder"): the weights with the task and training settings in config.json's "settings",
+// train_log.jsonl and eval.json, each file atomically. `seqscope train` and the Train window
+// both save through here, so their folders are the same.
+#pragma once
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "compute/train/trainer.h"
+
+namespace seqscope::compute::train {
+
+// config.json's "settings": the task (task_to_json), how it was trained, and with a result its
+// steps_done and status ("finished", "stopped", "failed").
+nlohmann::json settings_to_json(const TrainSettings& settings, const TrainResult* result);
+
+// The refusal save_model_folder makes, before any training so that a bad folder costs nothing:
+// UserError when dir exists and is a file, or a non-empty folder that is not a seqscope model.
+void check_out_folder(const std::filesystem::path& dir);
+
+// train_log.jsonl's text: one to_json(StepRecord) per line.
+std::string log_text(const std::vector<StepRecord>& log);
+
+// result.params (with the settings) -> dir/config.json + model.safetensors, result.log ->
+// train_log.jsonl, the last of result.evals -> eval.json (an older eval.json is removed when
+// there is none: it would not describe these weights). UserError on a folder it may not write.
+void save_trained_folder(const std::filesystem::path& dir, const TrainSettings& settings, const TrainResult& result);
+
+}  // namespace seqscope::compute::train
