@@ -115,7 +115,9 @@ TEST(TrainRuns, PauseHoldsAndStopKeepsWhatThereIs) {
   }
   // Taken in turn where the budget is smaller than the runs (2 cores: one step at a time):
   // neither run is more than a few steps ahead of the other.
-  if (compute::worker_count() - 1 < 2) EXPECT_LE(std::abs(views[0].steps_done - views[1].steps_done), 3);
+  if (compute::worker_count() - 1 < 2) {
+    EXPECT_LE(std::abs(views[0].steps_done - views[1].steps_done), 3);
+  }
 }
 
 TEST(StepTurns, AtMostTheBudgetAtOnceAndStopWakesEveryone) {
