@@ -13,20 +13,36 @@ namespace train = compute::train;
 
 // [SECTION] turns
 
-bool StepTurns::acquire() {
+bool StepTurns::acquire(int run) {
   std::unique_lock<std::mutex> lock(mutex_);
-  const uint64_t ticket = next_ticket_++;
-  changed_.wait(lock, [&] { return stopping_ || (!paused_ && ticket < released_ + static_cast<uint64_t>(budget_)); });
-  if (!stopping_) return true;
-  ++released_;  // the ticket's place goes to the next one
-  changed_.notify_all();
-  return false;
+  changed_.wait(lock, [&] { return stopping_ || (!paused_ && (!gated_ || turn_ == run)); });
+  return !stopping_;
 }
 
-void StepTurns::release() {
+void StepTurns::pass_turn_from(int run) {
+  const int n = static_cast<int>(active_.size());
+  for (int k = 1; k <= n; ++k) {
+    const int next = (run + k) % n;
+    if (active_[static_cast<size_t>(next)]) {
+      turn_ = next;
+      return;
+    }
+  }
+}
+
+void StepTurns::release(int run) {
   {
     const std::lock_guard<std::mutex> lock(mutex_);
-    ++released_;
+    if (turn_ == run) pass_turn_from(run);
+  }
+  changed_.notify_all();
+}
+
+void StepTurns::leave(int run) {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    active_[static_cast<size_t>(run)] = false;
+    if (turn_ == run) pass_turn_from(run);
   }
   changed_.notify_all();
 }
@@ -54,10 +70,20 @@ bool StepTurns::paused() const {
 
 // [SECTION] runs
 
+namespace {
+
+// The places: every hardware thread but the UI's.
+int training_places() { return std::max(1, compute::worker_count() - 1); }
+
+}  // namespace
+
 TrainRuns::TrainRuns(std::vector<compute::model::ModelConfig> models, train::TrainSettings settings)
-    : settings_(std::move(settings)), turns_(std::max(1, compute::worker_count() - 1)), runs_(models.size()) {
-  // Each run's own step on as many workers as its share of the budget.
-  settings_.threads = std::max(1, (compute::worker_count() - 1) / std::max<int>(1, static_cast<int>(models.size())));
+    : settings_(std::move(settings)),
+      turns_(static_cast<int>(models.size()), training_places() < static_cast<int>(models.size())),
+      runs_(models.size()) {
+  // Gated: one step at a time on every place; else each run on its share of them.
+  const int places = training_places(), count = std::max<int>(1, static_cast<int>(models.size()));
+  settings_.threads = places < count ? places : places / count;
   for (size_t i = 0; i < models.size(); ++i) {
     runs_[i].config = std::move(models[i]);
     runs_[i].result.params = compute::model::init_parameters(runs_[i].config, settings_.seed);
@@ -81,10 +107,11 @@ bool TrainRuns::running() const {
 // should_stop holds a turn until the step's on_step (or the evaluation's next poll) gives it back.
 void TrainRuns::train_one(size_t i) {
   bool holding = false;
+  const int me = static_cast<int>(i);
   train::TrainCallbacks callbacks;
   callbacks.should_stop = [&] {
-    if (holding) turns_.release();
-    holding = turns_.acquire();
+    if (holding) turns_.release(me);
+    holding = turns_.acquire(me);
     return !holding;
   };
   callbacks.on_step = [&](const train::StepRecord& record, const compute::model::Parameters<float>& params) {
@@ -95,7 +122,7 @@ void TrainRuns::train_one(size_t i) {
       run.result.steps_done = record.step;
       run.result.params = params;
     }
-    if (holding) turns_.release();
+    if (holding) turns_.release(me);
     holding = false;
   };
   callbacks.on_eval = [&](const train::EvalRecord& record) {
@@ -114,7 +141,7 @@ void TrainRuns::train_one(size_t i) {
     result.status = train::TrainStatus::Failed;
     result.error = e.what();
   }
-  if (holding) turns_.release();
+  turns_.leave(me);
   const std::lock_guard<std::mutex> lock(mutex_);
   Run& run = runs_[i];
   run.result.status = result.status;

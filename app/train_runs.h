@@ -1,7 +1,7 @@
 // The Train window's runs (docs/dashboard.md, "Train window"): up to four patterns trained on
 // one task side by side, on the same batches (one seed), by background threads. At most
 // worker_count() - 1 steps run at once, so the UI keeps a hardware thread, and the runs take
-// their steps in turn (a ticket queue), so they advance together. Pause holds every run before
+// their steps in turn (round robin, each step on every place), so they advance together. Pause holds every run before
 // its next step; stop ends each with what it has (the trainer's Stopped status); the
 // destructor stops and joins, so closing the window ends the training cleanly.
 #pragma once
@@ -19,22 +19,28 @@
 
 namespace seqscope::app {
 
-// Steps in turn: a fair queue with `budget` places (tickets are served in the order taken).
+// Steps in turn. Gated (fewer places than runs): one step at a time, the runs strictly in
+// round robin; ungated: every run steps freely. Pause holds every run before its next step.
 class StepTurns {
  public:
-  explicit StepTurns(int budget) : budget_(budget < 1 ? 1 : budget) {}
-  // Waits for a place (and while paused); false when stopping instead.
-  bool acquire();
-  void release();
+  StepTurns(int runs, bool gated) : active_(static_cast<size_t>(runs), true), gated_(gated) {}
+  // Waits for run's turn (and while paused); false when stopping instead.
+  bool acquire(int run);
+  // The turn passes to the next run still going.
+  void release(int run);
+  // A finished run leaves the round.
+  void leave(int run);
   void pause(bool on);
   void stop();
   bool paused() const;
 
  private:
+  void pass_turn_from(int run);  // under the lock
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  uint64_t next_ticket_ = 0, released_ = 0;
-  int budget_;
+  std::vector<bool> active_;
+  int turn_ = 0;
+  bool gated_;
   bool paused_ = false, stopping_ = false;
 };
 
