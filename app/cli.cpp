@@ -39,7 +39,8 @@ void add_figure_flags(CLI::App& cli, Options& options) {
 
 std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   CLI::App cli{"seqscope: see how a state space model and attention process the same sequence"};
-  cli.set_version_flag("--version", std::string("seqscope ") + compute::version());
+  cli.set_version_flag("--version", std::string("seqscope ") + compute::version() + " (Eigen SIMD: " +
+                                        compute::simd_instruction_sets() + ")");
   bool list_devices = false;
   cli.add_flag("--list-devices", list_devices, "List Vulkan devices (index, name, type, API version) and exit");
   add_session_flags(cli, options);

@@ -8,6 +8,8 @@
 //   status bar, dialogs
 //   single-panel export
 #include "app/dashboard.h"
+
+#include "app/model_source.h"
 #include "app/model_source.h"
 
 #include <imgui.h>
@@ -272,6 +274,16 @@ void Dashboard::draw_columns(viz::PanelContext& context, float height) {
 }
 
 // [SECTION] menus
+void Dashboard::open_zoo_model(const ZooModel& model) {
+  try {
+    lessons_.close();
+    workspace_.use_model(std::make_unique<ModelSource>(model.dir.string(), "", std::nullopt, 0));
+    view_.cursor = 0;
+  } catch (const compute::UserError& e) {
+    workspace_.report_error(model.name + ": " + e.what());
+  }
+}
+
 void Dashboard::draw_menu_bar() {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
@@ -284,10 +296,14 @@ void Dashboard::draw_menu_bar() {
   if (ImGui::BeginMenu("Presets")) {
     for (const compute::Preset& preset : presets_)
       if (ImGui::MenuItem(preset.title.c_str())) {
+        lessons_.close();  // a preset is a session of its own: the lesson's text would not fit it
         workspace_.replace(preset.session);
         view_.cursor = preset.session.cursor;
       }
     ImGui::Separator();
+    for (const ZooModel& model : zoo_)
+      if (ImGui::MenuItem(("Trained: " + model.title).c_str())) open_zoo_model(model);
+    if (!zoo_.empty()) ImGui::Separator();
     lessons_.draw_menu_items(workspace_, view_, dynamics_panel());
     ImGui::Separator();
     if (ImGui::MenuItem("Reset to the default session")) workspace_.replace(compute::Session{});

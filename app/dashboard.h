@@ -13,6 +13,7 @@
 
 #include "app/cost_sweep.h"
 #include "app/lesson_controller.h"
+#include "app/model_zoo.h"
 #include "app/train_window.h"
 #include "app/workspace.h"
 #include "compute/session/presets.h"
@@ -64,6 +65,7 @@ class Dashboard {
 
  private:
   void draw_menu_bar();
+  void open_zoo_model(const ZooModel& model);
   void draw_top_strip(viz::PanelContext& context);
   void draw_columns(viz::PanelContext& context, float height);
   void draw_panel_child(viz::PanelId id, viz::PanelContext& context, ImVec2 size);
@@ -90,6 +92,7 @@ class Dashboard {
   std::vector<compute::Preset> presets_;
   LessonController lessons_;
   TrainWindow train_window_;
+  std::vector<ZooModel> zoo_ = zoo_models();  // the Presets menu's "Trained: ..." entries
   ImVec2 item_spacing_{8.0f, 5.0f};  // the theme's, restored inside each panel
   ExportMenu* export_menu_ = nullptr;
   float controls_width_ = 300.0f;  // at scale 1 (a 15 px font); drawn times the font scale

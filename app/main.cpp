@@ -7,6 +7,7 @@
 #include "app/cmd_lessons.h"
 #include "app/cmd_model.h"
 #include "app/cmd_train.h"
+#include "app/model_zoo.h"
 #include "app/run.h"
 #include "core/allocator.h"
 #include "core/types.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   app::Options options;
   if (const auto exit_code = app::parse_command_line(argc, argv, options)) return *exit_code;
   try {
+    app::resolve_zoo_models(options);
     switch (options.command) {
       case app::Command::ListDevices: return app::run_list_devices();
       case app::Command::Export: return app::run_any_export(options);

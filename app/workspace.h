@@ -68,6 +68,8 @@ class Workspace {
   // The same Results, shared: what the dashboard's GPU copies are made from and keep.
   std::shared_ptr<const compute::Results> results_snapshot() const { return results_; }
   const std::string& error() const { return error_; }
+  // A problem found outside a recompute (a model folder that does not open): shown as error() is.
+  void report_error(std::string line) { error_ = std::move(line); }
   const std::string& notice() const { return notice_; }  // e.g. a backend fallback
   double last_recompute_ms() const { return last_recompute_ms_; }
   int recompute_count() const { return recompute_count_; }

@@ -1,7 +1,9 @@
-# Embeds every file under assets/ (presets, lessons: JSON text) into the binary as bytes, so
+# Embeds the files under assets/presets and assets/lessons (JSON text) into the binary as bytes, so
 # the app needs no data folder at run time. Re-runs when a file is added, removed or edited.
 function(seqscope_embed_assets target asset_dir)
-  file(GLOB_RECURSE asset_files CONFIGURE_DEPENDS RELATIVE ${asset_dir} ${asset_dir}/*.json)
+  # presets/ and lessons/ only: the model zoo (assets/zoo) is read from disk (app/model_zoo.h).
+  file(GLOB_RECURSE asset_files CONFIGURE_DEPENDS RELATIVE ${asset_dir} ${asset_dir}/presets/*.json
+       ${asset_dir}/lessons/*.json)
   list(SORT asset_files)
   set(arrays "")
   set(entries "")
