@@ -18,6 +18,7 @@
 #include "app/session_setup.h"
 #include "app/window.h"
 #include "app/workspace.h"
+#include "app/model_zoo.h"
 #include "viz/render/headless_ui.h"
 #include "viz/render/image_export.h"
 #include "viz/render/offscreen_target.h"
@@ -25,6 +26,7 @@
 
 namespace seqscope::app {
 namespace {
+namespace fs = std::filesystem;
 
 // A background recompute that ends within this is shown in the same frame (the default session
 // takes under 1 ms); longer ones leave the last Results on screen until they end.
@@ -72,6 +74,17 @@ const char* headless_hint() {
   return "seqscope export --png dashboard.png   (renders offscreen, no display needed)";
 }
 
+// The first screen without arguments (docs/dashboard.md): the zoo's selective-copying Mamba
+// beside the attention model trained on the same task, so the maps show learned behaviour.
+// Null (the synthetic default session) when the zoo is not there.
+std::unique_ptr<ModelSource> first_screen_model() {
+  const fs::path zoo = zoo_dir();
+  if (!fs::exists(zoo / kFirstScreenSsm / "config.json") || !fs::exists(zoo / kFirstScreenAttention / "config.json"))
+    return nullptr;
+  return std::make_unique<ModelSource>((zoo / kFirstScreenSsm).string(), (zoo / kFirstScreenAttention).string(),
+                                       std::nullopt, 0, 0, 0);
+}
+
 int run_gui(const Options& options) {
   const auto start = std::chrono::steady_clock::now();
   // A bad file or lesson fails before any window opens.
@@ -82,6 +95,8 @@ int run_gui(const Options& options) {
     model = std::make_unique<ModelSource>(options.model, options.model2,
                                           options.text, options.layer, options.layer2,
                                           options.sample);
+  else if (options.lesson.empty() && !options.session_path)
+    model = first_screen_model();
   std::string reason;
   if (!Window::init_glfw(&reason)) {
     std::fprintf(stderr, "seqscope: no display available (%s); without a display use: %s\n", reason.c_str(),

@@ -8,6 +8,10 @@
 
 namespace seqscope::app {
 
+// The first screen's models (app/gui_app.cpp): a Mamba and attention on selective copying.
+inline constexpr const char* kFirstScreenSsm = "selective_copy-MM";
+inline constexpr const char* kFirstScreenAttention = "selective_copy-attn";
+
 struct ZooModel {
   std::string name;   // the folder's name, e.g. "selective_copy-MM"
   std::string title;  // the menu's words, e.g. "selective copying · MM (Mamba)"

@@ -125,7 +125,8 @@ TEST_F(Gui, SmallWindowStillRenders) {
 }
 
 TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
-  // Right ×3 → t = 3; End → L−1; Left → L−2; Ctrl+Q quits. The default text has L = 63.
+  // Right ×3 → t = 3; End → L−1; Left → L−2; Ctrl+Q quits. The first screen (the zoo's
+  // selective-copying models, app/gui_app.cpp) has L = 64.
   const auto script = out_dir() / "keys.sh";
   {
     std::ofstream file(script);
@@ -141,7 +142,7 @@ TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
   }
   const auto result = testing::run_process("timeout 120 bash " + script.string());
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("view cursor=61 "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("view cursor=62 "), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("recomputes=1"), std::string::npos) << "stepping must not recompute: " << result.out;
 }
 
