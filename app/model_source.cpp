@@ -57,8 +57,13 @@ ModelSource::ModelSource(const std::string& model, const std::string& model2, st
 void ModelSource::run_models() {
   const auto start = std::chrono::steady_clock::now();
   if (task_) {
-    const compute::TaskSample sample = compute::make_task_sample(*task_, sample_);
-    last_ = ckpt::view_task_models(primary_, secondary_.get(), sample, *task_, layer_, layer2_);
+    if (original_of_ != sample_) {  // the unedited sample's answers, for the list of changes
+      const compute::TaskSample original = compute::make_task_sample(*task_, sample_);
+      original_predicted_ =
+          ckpt::view_task_models(primary_, nullptr, original, *task_, layer_, layer2_).results.inputs.predicted;
+      original_of_ = sample_;
+    }
+    last_ = ckpt::view_task_models(primary_, secondary_.get(), current_sample(), *task_, layer_, layer2_);
   } else {
     last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_, kernels_);
   }
@@ -98,19 +103,6 @@ std::string layer_name(const ckpt::LoadedModel& loaded, int i) {
   const char kind = loaded.model->seqscope().config.pattern[static_cast<size_t>(i)];
   const char* what = kind == 'M' ? "Mamba" : kind == 'S' ? "S4D" : kind == '*' ? "attention" : "MLP";
   return std::to_string(i) + " " + kind + " (" + what + ")";
-}
-
-bool layer_combo(const char* label, int& layer, const ckpt::LoadedModel& loaded) {
-  bool changed = false;
-  if (ImGui::BeginCombo(label, layer_name(loaded, layer).c_str())) {
-    for (int i = 0; i < loaded.model->n_layer(); ++i)
-      if (ImGui::Selectable(layer_name(loaded, i).c_str(), i == layer)) {
-        changed |= i != layer;
-        layer = i;
-      }
-    ImGui::EndCombo();
-  }
-  return changed;
 }
 
 }  // namespace
@@ -155,23 +147,117 @@ bool ModelSource::draw_text_controls() {
   return changed;
 }
 
-bool ModelSource::draw_task_controls() {
+void ModelSource::edit_token(int t, int token) {
+  if (!task_) throw compute::UserError("only a model trained on a task has tokens to edit");
+  const int length = task_->length;
+  if (t < 0 || t >= length) throw compute::UserError("edit: t = " + std::to_string(t) + " is outside [0, " + std::to_string(length) + ")");
+  if (token < 0 || token >= task_->vocab)
+    throw compute::UserError("edit: token " + std::to_string(token) + " is outside the task's vocabulary [0, " +
+                             std::to_string(task_->vocab) + ")");
+  if (compute::make_task_sample(*task_, sample_).tokens[static_cast<size_t>(t)] == token) edits_.erase(t);
+  else edits_[t] = token;
+}
+
+compute::TaskSample ModelSource::current_sample() const {
+  compute::TaskSample sample = compute::make_task_sample(*task_, sample_);
+  if (edits_.empty()) return sample;
+  for (const auto& [t, token] : edits_)
+    if (t >= 0 && t < static_cast<int>(sample.tokens.size())) sample.tokens[static_cast<size_t>(t)] = token;
+  sample.targets = compute::task_targets(*task_, sample.tokens);
+  return sample;
+}
+
+// The pattern as a row of buttons, one per layer ("M", "*"), the shown one highlighted; a click
+// shows that layer (its side of the panels).
+bool ModelSource::draw_layer_strip(const char* label, int& layer, const ckpt::LoadedModel& model) const {
   bool changed = false;
-  ImGui::Text("Sample %llu of task %s", static_cast<unsigned long long>(sample_),
-              std::string(compute::schema::enum_name(task_->kind)).c_str());
+  ImGui::PushID(label);
+  ImGui::TextUnformatted(label);
+  const std::string& pattern = model.model->seqscope().config.pattern;
+  for (int i = 0; i < static_cast<int>(pattern.size()); ++i) {
+    ImGui::SameLine();
+    ImGui::PushID(i);
+    const bool shown = i == layer;
+    if (shown) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    const std::string text(1, pattern[static_cast<size_t>(i)]);
+    if (ImGui::Button(text.c_str()) && !shown) {
+      layer = i;
+      changed = true;
+    }
+    if (shown) ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", layer_name(model, i).c_str());
+    ImGui::PopID();
+  }
+  ImGui::PopID();
+  return changed;
+}
+
+// Replace the token at the cursor with another symbol: the panels and predictions update.
+bool ModelSource::draw_token_edit(const viz::ViewState& view) {
+  const compute::Inputs& in = last_.results.inputs;
+  const int t = view.cursor;
+  if (t < 0 || t >= static_cast<int>(in.tokens.size())) return false;
+  bool changed = false;
+  const int current = in.tokens[static_cast<size_t>(t)];
+  const std::string preview = "t = " + std::to_string(t) + ": '" + compute::task_token_label(current) + "'";
+  ImGui::TextUnformatted("Replace the token at the cursor (a counterfactual):");
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7.0f);
+  if (ImGui::BeginCombo("##edit", preview.c_str())) {
+    for (int token = 0; token < task_->vocab; ++token)
+      if (ImGui::Selectable(compute::task_token_label(token).c_str(), token == current) && token != current) {
+        edit_token(t, token);
+        changed = true;
+      }
+    ImGui::EndCombo();
+  }
+  if (!edits_.empty()) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton(("Undo the edits (" + std::to_string(edits_.size()) + ")").c_str())) {
+      edits_.clear();
+      changed = true;
+    }
+    ImGui::SameLine();
+    ImGui::Checkbox("list what changed", &show_changes_);
+  }
+  return changed;
+}
+
+// The first model's answers that the edits changed, against the unedited sample.
+void ModelSource::draw_changes() const {
+  if (edits_.empty() || !show_changes_) return;
+  const compute::Inputs& in = last_.results.inputs;
+  int changed = 0;
+  for (size_t t = 0; t < in.predicted.size() && t < original_predicted_.size(); ++t) {
+    if (in.predicted[t] == original_predicted_[t] || (in.targets[t] < 0 && original_predicted_[t] < 0)) continue;
+    if (in.targets[t] < 0) continue;  // only answers (steps with a target) are listed
+    ++changed;
+    ImGui::Text("  t = %zu: '%s' -> '%s' (target '%s')", t, compute::task_token_label(original_predicted_[t]).c_str(),
+                compute::task_token_label(in.predicted[t]).c_str(), compute::task_token_label(in.targets[t]).c_str());
+  }
+  ImGui::Text("%d answer%s of %s changed by the edit%s", changed, changed == 1 ? "" : "s",
+              last_.predictions.empty() ? "" : last_.predictions.front().model.c_str(), edits_.size() == 1 ? "" : "s");
+}
+
+bool ModelSource::draw_task_controls(const viz::ViewState& view) {
+  bool changed = false;
+  ImGui::Text("Sample %llu of task %s%s", static_cast<unsigned long long>(sample_),
+              std::string(compute::schema::enum_name(task_->kind)).c_str(), edits_.empty() ? "" : ", edited");
   if (ImGui::Button("New sample")) {
     ++sample_;
+    edits_.clear();
     changed = true;
   }
-  changed |= layer_combo("layer", layer_, primary_);
-  if (secondary_) changed |= layer_combo("layer 2", layer2_, *secondary_);
+  changed |= draw_layer_strip("layers", layer_, primary_);
+  if (secondary_) changed |= draw_layer_strip("layers 2", layer2_, *secondary_);
   ImGui::TextWrapped("%s", last_.shown_layers.c_str());
+  changed |= draw_token_edit(view);
+  draw_changes();
   return changed;
 }
 
 bool ModelSource::draw_controls(const viz::ViewState& view) {
   ImGui::TextWrapped("%s", last_.describe.c_str());
-  const bool changed = task_mode() ? draw_task_controls() : draw_text_controls();
+  const bool changed = task_mode() ? draw_task_controls(view) : draw_text_controls();
   ImGui::Separator();
   for (const auto& predictions : last_.predictions) {
     if (task_mode()) draw_task_predictions(predictions, view);

@@ -8,6 +8,8 @@
 // at the cursor each model's prediction against the target, with its score on the sample.
 #pragma once
 #include <cstdint>
+#include <map>
+#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +38,13 @@ class ModelSource {
   // Draws the model's controls in the Controls column (the text, the layers, the top-5 next
   // tokens at the cursor in `view`); returns true when the text or a layer changed (recompute).
   bool draw_controls(const viz::ViewState& view);
+  // Task models: the sample's token at t becomes `token` (setting it back undoes the edit);
+  // the targets follow (task_targets) and the next compute() runs the edited sample.
+  // UserError for t or a token out of range, or a text model.
+  void edit_token(int t, int token);
+  void clear_edits() { edits_.clear(); }
+  // The first model's argmax at every step of the unedited sample (after a compute()).
+  const std::vector<int>& original_predictions() const { return original_predicted_; }
 
  private:
   void run_models();
@@ -43,7 +52,11 @@ class ModelSource {
   // Task models: the prediction at the cursor against its target, and the sample's score.
   void draw_task_predictions(const compute::checkpoint::Predictions& predictions, const viz::ViewState& view) const;
   bool draw_text_controls();
-  bool draw_task_controls();
+  bool draw_task_controls(const viz::ViewState& view);
+  bool draw_layer_strip(const char* label, int& layer, const compute::checkpoint::LoadedModel& model) const;
+  bool draw_token_edit(const viz::ViewState& view);
+  void draw_changes() const;
+  compute::TaskSample current_sample() const;  // the sample with the edits applied
   bool task_mode() const { return task_.has_value(); }
   compute::checkpoint::LoadedModel primary_;
   std::unique_ptr<compute::checkpoint::LoadedModel> secondary_;
@@ -51,6 +64,11 @@ class ModelSource {
   int layer_ = 0, layer2_ = 0;
   std::optional<compute::TaskSpec> task_;  // task models: the task their samples come from
   uint64_t sample_ = 0;                    // task models: which sample (make_task_sample's seed)
+  // Counterfactual edits of the sample: position -> token, targets recomputed (task_targets).
+  std::map<int, int> edits_;
+  bool show_changes_ = true;            // list the answers the edits changed
+  std::vector<int> original_predicted_;  // the first model's argmax on the unedited sample
+  uint64_t original_of_ = UINT64_MAX;   // the sample original_predicted_ belongs to
   compute::checkpoint::ModelView last_;
   const compute::checkpoint::LayerKernels* kernels_ = nullptr;
   bool first_run_pending_ = false;  // last_ holds the constructor's run, not yet handed out

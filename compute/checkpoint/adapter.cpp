@@ -308,6 +308,9 @@ ModelView view_task_models(const LoadedModel& primary, const LoadedModel* second
                       " · attention panels: " +
                       (first.attention_layer.empty() ? std::string("none") : first.attention_layer);
   view.results = std::move(first.results);
+  // The strip marks the first model's answers right or wrong.
+  std::vector<int>& predicted = view.results.inputs.predicted;
+  for (const auto& top : first.predictions.top5) predicted.push_back(top.empty() ? -1 : top.front().id);
   view.predictions.push_back(std::move(first.predictions));
   if (second) view.predictions.push_back(std::move(second->predictions));
   view.results.inputs.source = primary.name + (secondary ? " | " + secondary->name : "");

@@ -17,6 +17,7 @@ struct Inputs {
   std::vector<TokenRole> roles;      // [L]
   std::vector<std::string> labels;   // [L] short display text per position
   std::vector<int> targets;          // [L] expected output token at t, -1 where none (tasks)
+  std::vector<int> predicted;        // [L] a trained model's argmax at t (-1: none); the strip marks it at targets
   std::vector<float> signal;         // [L] scalar signal before the per-channel gains (signals, grids)
   std::vector<int> scan_order;       // [L] grid: flat cell index (frame*H*W + y*W + x) visited at step t
   int vocab = 0;                     // symbols in use (256 for text)

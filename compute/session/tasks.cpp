@@ -4,6 +4,7 @@
 //   size checks      task_problem, check_task
 //   generators       copy, selective_copy, induction, mqar, delayed_recall
 //   samples          make_task_sample, task_sample_seed, make_task_batch
+//   targets          task_targets (of any sequence)
 //   settings         task_to_json, task_from_json
 //   labels           task_token_label
 //
@@ -285,6 +286,53 @@ TaskBatch make_task_batch(const TaskSpec& spec, uint64_t seed, uint64_t first, i
     batch.targets.insert(batch.targets.end(), sample.targets.begin(), sample.targets.end());
   }
   return batch;
+}
+
+// [SECTION] targets of any sequence
+
+std::vector<int> task_targets(const TaskSpec& spec, std::span<const int> tokens) {
+  const int length = static_cast<int>(tokens.size()), k = spec.num_tokens;
+  std::vector<int> targets(tokens.size(), -1);
+  const auto at = [&](int t) { return tokens[static_cast<size_t>(t)]; };
+  const auto set = [&](int t, int target) {
+    if (t >= 0 && t < length) targets[static_cast<size_t>(t)] = target;
+  };
+  switch (spec.kind) {
+    case TaskKind::Copy: {
+      const int separator = length - k - 1;
+      if (separator < 1 + k) break;
+      set(separator, at(1));
+      for (int i = 0; i + 1 < k; ++i) set(separator + 1 + i, at(2 + i));
+      break;
+    }
+    case TaskKind::SelectiveCopy: {
+      const int span = length - k;
+      std::vector<int> symbols;
+      for (int t = 0; t < span; ++t)
+        if (at(t) != schema::kTaskBlank) symbols.push_back(at(t));
+      for (int i = 0; i < k && i < static_cast<int>(symbols.size()); ++i) set(span + i, symbols[static_cast<size_t>(i)]);
+      break;
+    }
+    case TaskKind::Induction: {
+      for (int t = 0; t + 2 < length; ++t)
+        if (at(t) == schema::kTaskQuery) {
+          set(length - 1, at(t + 1));
+          break;
+        }
+      break;
+    }
+    case TaskKind::Mqar: {
+      const int queries = task_query_count(spec);
+      for (int q = length - queries; q < length; ++q)
+        for (int i = 0; i < k && 2 * i + 1 < length - queries; ++i)
+          if (at(2 * i) == at(q)) set(q, at(2 * i + 1));  // the last matching pair wins
+      break;
+    }
+    case TaskKind::DelayedRecall:
+      for (int t = spec.lag; t < length; ++t) set(t, at(t - spec.lag));
+      break;
+  }
+  return targets;
 }
 
 // [SECTION] settings

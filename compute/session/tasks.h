@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,6 +88,17 @@ int task_query_count(const TaskSpec& spec);
 TaskSample make_task_sample(const TaskSpec& spec, InputRng& rng);
 // The same from a seed: exactly the dashboard's task input of a session with that seed.
 TaskSample make_task_sample(const TaskSpec& spec, uint64_t seed);
+
+// The targets of any token sequence of the task's layout, by the generators' rules: what a
+// counterfactual edit of a sample changes (the dashboard's token edits). [L] with -1 where none;
+// for every generated sample it equals the sample's own targets.
+//   copy            at | and the copies of x1..x(K-1): the next symbol of the source x1..xK
+//   selective_copy  at the i-th of the K final steps: the i-th non-blank token before them
+//   induction       at the last step: the token after the first '?', when there is one
+//   mqar            at each of the last Q steps: the value of the last pair (2i, 2i+1), i < K,
+//                   whose key is that step's token
+//   delayed_recall  at t >= lag: the token at t - lag
+std::vector<int> task_targets(const TaskSpec& spec, std::span<const int> tokens);
 
 // The seed of sample `index` of a stream of samples (training batches, evaluation sets).
 uint64_t task_sample_seed(uint64_t seed, uint64_t index);

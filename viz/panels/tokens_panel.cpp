@@ -9,6 +9,8 @@
 //   draw
 #include "viz/panels/tokens_panel.h"
 
+#include "compute/session/tasks.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -114,7 +116,15 @@ const char* role_name(TokenRole role) {
 std::string symbol_label(const Inputs& inputs, int token) {
   for (size_t t = 0; t < inputs.tokens.size() && t < inputs.labels.size(); ++t)
     if (inputs.tokens[t] == token) return inputs.labels[t];
-  return format_text("#%d", token);
+  const bool task = std::any_of(inputs.roles.begin(), inputs.roles.end(), [](TokenRole r) { return r != TokenRole::Text; });
+  return task ? compute::task_token_label(token) : format_text("#%d", token);
+}
+
+int prediction_verdict(const Inputs& inputs, int t) {
+  const auto i = static_cast<size_t>(t);
+  if (t < 0 || i >= inputs.predicted.size() || i >= inputs.targets.size()) return 0;
+  if (inputs.targets[i] < 0 || inputs.predicted[i] < 0) return 0;
+  return inputs.predicted[i] == inputs.targets[i] ? 1 : -1;
 }
 
 std::string token_tooltip(const Inputs& inputs, int t) {
@@ -131,6 +141,9 @@ std::string token_tooltip(const Inputs& inputs, int t) {
   if (role != TokenRole::Text) text += std::string("  ·  role ") + role_name(role);
   if (i < inputs.targets.size() && inputs.targets[i] >= 0)
     text += "\ntarget (expected output): '" + symbol_label(inputs, inputs.targets[i]) + "'";
+  if (const int verdict = prediction_verdict(inputs, t); verdict != 0)
+    text += "\nthe model predicts '" + symbol_label(inputs, inputs.predicted[i]) + "': " +
+            (verdict > 0 ? "right" : "wrong");
   return text + "\nclick: move the cursor here";
 }
 
@@ -220,6 +233,8 @@ bool overlaps(const Inputs& in, int t, std::pair<int, int> span) {
 }
 
 constexpr uint32_t k_aligned_color = IM_COL32(230, 159, 0, 255);  // orange: same text as the other cursor
+constexpr uint32_t k_right_color = IM_COL32(0, 158, 115, 255);     // bluish green (Okabe-Ito)
+constexpr uint32_t k_wrong_color = IM_COL32(213, 94, 0, 255);      // vermillion
 
 void draw_token_box(ImDrawList* list, const Inputs& in, int t, ImVec2 min, ImVec2 box, int cursor, bool aligned) {
   const auto i = static_cast<size_t>(t);
@@ -230,6 +245,11 @@ void draw_token_box(ImDrawList* list, const Inputs& in, int t, ImVec2 min, ImVec
   list->AddRect(min, max, with_alpha(color, future ? 0.45f : 0.9f));
   if (aligned && t != cursor) list->AddRect(ImVec2(min.x - 1, min.y - 1), ImVec2(max.x + 1, max.y + 1), k_aligned_color, 0.0f, 0, 2.0f);
   if (t == cursor) list->AddRect(ImVec2(min.x - 1, min.y - 1), ImVec2(max.x + 1, max.y + 1), IM_COL32_WHITE, 0.0f, 0, 2.0f);
+  if (const int verdict = prediction_verdict(in, t); verdict != 0) {
+    // A trained model's answer at a target: a bar along the box's bottom, green right, red wrong.
+    const float thick = std::max(2.0f, std::round(box.y * 0.16f));
+    list->AddRectFilled(ImVec2(min.x, max.y - thick), max, verdict > 0 ? k_right_color : k_wrong_color);
+  }
   const std::string& label = in.labels[i];
   const uint32_t ink = text_color(future && t != cursor);
   const ImVec2 size = ImGui::CalcTextSize(label.c_str());

@@ -64,6 +64,8 @@ const char* role_name(compute::TokenRole role);
 std::string symbol_label(const compute::Inputs& inputs, int token);
 // Hover text of position t: index, label, token id, role, and the target of a query.
 std::string token_tooltip(const compute::Inputs& inputs, int t);
+// A trained model's answer at t: 1 right, -1 wrong, 0 where t has no target or no prediction.
+int prediction_verdict(const compute::Inputs& inputs, int t);
 
 class TokensPanel : public Panel {
  public:

@@ -281,6 +281,38 @@ TEST(Tasks, DelayedRecallTargetsTheSymbolLagStepsBack) {
   }
 }
 
+// task_targets recomputes every generated sample's targets from its tokens alone, and follows
+// an edit the way the task defines the answer.
+TEST(Tasks, TargetsOfAnySequenceMatchTheGeneratorsAndFollowEdits) {
+  const std::vector<TaskSpec> specs = {spec_of(TaskKind::Copy, 30, 5),          spec_of(TaskKind::Copy, 12, 5),
+                                       spec_of(TaskKind::SelectiveCopy, 30, 5), spec_of(TaskKind::SelectiveCopy, 12, 6),
+                                       spec_of(TaskKind::Induction, 30, 5),     spec_of(TaskKind::Induction, 3, 1),
+                                       spec_of(TaskKind::Mqar, 30, 5),          spec_of(TaskKind::Mqar, 30, 5, 16, 2),
+                                       spec_of(TaskKind::DelayedRecall, 30, 5, 16, 0, 3)};
+  for (const TaskSpec& spec : specs)
+    for (uint64_t seed = 0; seed < kSeeds; ++seed) {
+      const TaskSample s = make_task_sample(spec, seed);
+      EXPECT_EQ(task_targets(spec, s.tokens), s.targets) << static_cast<int>(spec.kind) << " seed " << seed;
+    }
+  const int q = schema::kTaskFirstData + 9;  // a symbol the edits write
+  {
+    const TaskSpec spec = spec_of(TaskKind::SelectiveCopy, 30, 5);
+    TaskSample s = make_task_sample(spec, uint64_t{4});
+    const auto first = static_cast<size_t>(std::find(s.roles.begin(), s.roles.end(), TokenRole::Data) - s.roles.begin());
+    s.tokens[first] = q;
+    EXPECT_EQ(task_targets(spec, s.tokens)[static_cast<size_t>(30 - 5)], q);  // the first marker now wants q
+  }
+  {
+    const TaskSpec spec = spec_of(TaskKind::Induction, 30, 5);
+    TaskSample s = make_task_sample(spec, uint64_t{4});
+    const auto trigger = static_cast<size_t>(std::find(s.tokens.begin(), s.tokens.end(), schema::kTaskQuery) - s.tokens.begin());
+    s.tokens[trigger + 1] = q;
+    EXPECT_EQ(task_targets(spec, s.tokens).back(), q);
+    s.tokens[trigger] = schema::kTaskBlank;  // no trigger before the end: no answer
+    EXPECT_EQ(task_targets(spec, s.tokens).back(), -1);
+  }
+}
+
 TEST(Tasks, LabelsOfTheReservedIdsAndTheSymbols) {
   EXPECT_EQ(task_token_label(schema::kTaskBlank), "\u00b7");
   EXPECT_EQ(task_token_label(schema::kTaskStart), "$");
