@@ -63,7 +63,7 @@ void ModelSource::run_models() {
           ckpt::view_task_models(primary_, nullptr, original, *task_, layer_, layer2_).results.inputs.predicted;
       original_of_ = sample_;
     }
-    last_ = ckpt::view_task_models(primary_, secondary_.get(), current_sample(), *task_, layer_, layer2_);
+    last_ = ckpt::view_task_models(primary_, secondary_.get(), current_sample(), *task_, layer_, layer2_, reset_);
   } else {
     last_ = ckpt::view_models(primary_, secondary_.get(), text_, layer_, layer2_, kernels_);
   }
@@ -200,7 +200,7 @@ bool ModelSource::draw_token_edit(const viz::ViewState& view) {
   bool changed = false;
   const int current = in.tokens[static_cast<size_t>(t)];
   const std::string preview = "t = " + std::to_string(t) + ": '" + compute::task_token_label(current) + "'";
-  ImGui::TextUnformatted("Replace the token at the cursor (a counterfactual):");
+  ImGui::TextWrapped("Replace the token at the cursor (a counterfactual):");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7.0f);
   if (ImGui::BeginCombo("##edit", preview.c_str())) {
     for (int token = 0; token < task_->vocab; ++token)
@@ -222,9 +222,40 @@ bool ModelSource::draw_token_edit(const viz::ViewState& view) {
   return changed;
 }
 
-// The first model's answers that the edits changed, against the unedited sample.
+// "Reset the state at the cursor" in one SSM layer of the first model: which later answers
+// needed what the state carried.
+bool ModelSource::draw_state_reset(const viz::ViewState& view) {
+  const std::string& pattern = primary_.model->seqscope().config.pattern;
+  std::vector<int> ssm_layers;
+  for (int i = 0; i < static_cast<int>(pattern.size()); ++i)
+    if (pattern[static_cast<size_t>(i)] == 'M' || pattern[static_cast<size_t>(i)] == 'S') ssm_layers.push_back(i);
+  if (ssm_layers.empty()) return false;
+  bool changed = false;
+  if (reset_.layer < 0) {
+    const int layer = std::find(ssm_layers.begin(), ssm_layers.end(), layer_) != ssm_layers.end() ? layer_ : ssm_layers[0];
+    ImGui::TextWrapped("Reset the state (h := 0) after t = %d in layer %s:", view.cursor,
+                       layer_name(primary_, layer).c_str());
+    if (ImGui::Button("Reset the state")) {
+      reset_ = {layer, view.cursor};
+      changed = true;
+    }
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("h_t := 0 right after step t in that layer: the later answers that change needed what the "
+                        "state carried");
+  } else {
+    ImGui::TextWrapped("State reset: h := 0 after t = %d in layer %s", reset_.step,
+                       layer_name(primary_, reset_.layer).c_str());
+    if (ImGui::SmallButton("Undo the reset")) {
+      reset_ = {};
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+// The first model's answers that the edits and the reset changed, against the unedited sample.
 void ModelSource::draw_changes() const {
-  if (edits_.empty() || !show_changes_) return;
+  if ((edits_.empty() && reset_.layer < 0) || !show_changes_) return;
   const compute::Inputs& in = last_.results.inputs;
   int changed = 0;
   for (size_t t = 0; t < in.predicted.size() && t < original_predicted_.size(); ++t) {
@@ -234,8 +265,9 @@ void ModelSource::draw_changes() const {
     ImGui::Text("  t = %zu: '%s' -> '%s' (target '%s')", t, compute::task_token_label(original_predicted_[t]).c_str(),
                 compute::task_token_label(in.predicted[t]).c_str(), compute::task_token_label(in.targets[t]).c_str());
   }
-  ImGui::Text("%d answer%s of %s changed by the edit%s", changed, changed == 1 ? "" : "s",
-              last_.predictions.empty() ? "" : last_.predictions.front().model.c_str(), edits_.size() == 1 ? "" : "s");
+  ImGui::TextWrapped("%d answer%s of %s changed by the %s", changed, changed == 1 ? "" : "s",
+              last_.predictions.empty() ? "" : last_.predictions.front().model.c_str(),
+              edits_.empty() ? "reset" : reset_.layer < 0 ? "edits" : "edits and the reset");
 }
 
 bool ModelSource::draw_task_controls(const viz::ViewState& view) {
@@ -245,12 +277,14 @@ bool ModelSource::draw_task_controls(const viz::ViewState& view) {
   if (ImGui::Button("New sample")) {
     ++sample_;
     edits_.clear();
+    reset_ = {};
     changed = true;
   }
   changed |= draw_layer_strip("layers", layer_, primary_);
   if (secondary_) changed |= draw_layer_strip("layers 2", layer2_, *secondary_);
   ImGui::TextWrapped("%s", last_.shown_layers.c_str());
   changed |= draw_token_edit(view);
+  changed |= draw_state_reset(view);
   draw_changes();
   return changed;
 }

@@ -43,6 +43,9 @@ class ModelSource {
   // UserError for t or a token out of range, or a text model.
   void edit_token(int t, int token);
   void clear_edits() { edits_.clear(); }
+  // Task models: h := 0 right after step `step` in the first model's SSM layer `layer` (a
+  // seqscope M or S layer); layer -1 removes the reset. Checked by the next compute().
+  void reset_state(int layer, int step) { reset_ = {layer, step}; }
   // The first model's argmax at every step of the unedited sample (after a compute()).
   const std::vector<int>& original_predictions() const { return original_predicted_; }
 
@@ -55,6 +58,7 @@ class ModelSource {
   bool draw_task_controls(const viz::ViewState& view);
   bool draw_layer_strip(const char* label, int& layer, const compute::checkpoint::LoadedModel& model) const;
   bool draw_token_edit(const viz::ViewState& view);
+  bool draw_state_reset(const viz::ViewState& view);
   void draw_changes() const;
   compute::TaskSample current_sample() const;  // the sample with the edits applied
   bool task_mode() const { return task_.has_value(); }
@@ -66,6 +70,7 @@ class ModelSource {
   uint64_t sample_ = 0;                    // task models: which sample (make_task_sample's seed)
   // Counterfactual edits of the sample: position -> token, targets recomputed (task_targets).
   std::map<int, int> edits_;
+  compute::model::StateReset reset_;  // "reset the state at t" in the first model
   bool show_changes_ = true;            // list the answers the edits changed
   std::vector<int> original_predicted_;  // the first model's argmax on the unedited sample
   uint64_t original_of_ = UINT64_MAX;   // the sample original_predicted_ belongs to

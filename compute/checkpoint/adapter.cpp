@@ -234,12 +234,13 @@ ModelView view_models(const LoadedModel& primary, const LoadedModel* secondary, 
 namespace {
 
 Shown show_task_model(const LoadedModel& loaded, const TaskSample& sample, const TaskSpec& spec, int layer,
-                      int attention_layer) {
+                      int attention_layer, model::StateReset reset = {}) {
   if (loaded.model->architecture() != Architecture::Seqscope)
     throw UserError(loaded.name + " is not a seqscope model: task samples need a model made by seqscope train");
   RunOptions options;
   options.layer = layer;
   options.attention_layer = attention_layer;
+  options.reset = reset;
   ModelRun run = loaded.model->run(sample.tokens, options);
   const std::string& pattern = loaded.model->seqscope().config.pattern;
   const auto layer_text = [&](int i) {
@@ -294,9 +295,9 @@ void fill_missing_side(Shown& from, Shown& to, std::vector<std::string>& notices
 }  // namespace
 
 ModelView view_task_models(const LoadedModel& primary, const LoadedModel* secondary, const TaskSample& sample,
-                           const TaskSpec& spec, int layer, int layer2) {
+                           const TaskSpec& spec, int layer, int layer2, model::StateReset reset) {
   ModelView view;
-  Shown first = show_task_model(primary, sample, spec, layer, -1);
+  Shown first = show_task_model(primary, sample, spec, layer, -1, reset);
   view.describe = primary.model->describe();
   std::optional<Shown> second;
   if (secondary) {

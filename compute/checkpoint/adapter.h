@@ -64,8 +64,9 @@ struct ModelView {
 // (RunOptions: layer picks its kind's side, attention_layer the attention side); secondary
 // (may be null) fills the side primary has no layer for, on the same tokens. UserError when a
 // model is not a seqscope model or the sample has ids outside its vocabulary.
+// reset: a state reset in primary (model::StateReset; none by default).
 ModelView view_task_models(const LoadedModel& primary, const LoadedModel* secondary, const TaskSample& sample,
-                           const TaskSpec& spec, int layer, int layer2);
+                           const TaskSpec& spec, int layer, int layer2, model::StateReset reset = {});
 
 // primary fills the panels of its kind (Mamba -> SSM panels, GPT-2 -> attention panels);
 // secondary (may be null) of the other kind fills the other panels with its own tokens.

@@ -15,6 +15,7 @@
 
 #include "compute/backend/results.h"
 #include "compute/checkpoint/safetensors.h"
+#include "compute/model/model.h"
 #include "compute/model/params.h"
 #include "compute/session/tasks.h"
 #include "core/types.h"
@@ -90,6 +91,9 @@ struct RunOptions {
   // must be a `*` layer), else the first layer of that kind. An MLP layer (`-`) has nothing to
   // show: both sides take their first layer.
   int attention_layer = -1;
+  // Seqscope models: "reset the state at t" in one `M`/`S` layer (model::StateReset); the logits,
+  // every later layer and the shown SSM layer (when it is that layer) reflect it.
+  model::StateReset reset;
   // Hidden attention channels of the Mamba layer (empty = the first min(4, D) channels).
   std::vector<int> hidden_attention_channels;
   bool all_logits = true;  // false: logits of the last position only (rows L-1)

@@ -17,6 +17,7 @@
 #include "compute/model/model.h"
 #include "compute/session/map_overview.h"
 #include "compute/ssm/ssm.h"
+#include "compute/ssm/ssm_scan.h"
 
 namespace seqscope::compute::checkpoint {
 namespace {
@@ -109,6 +110,48 @@ void fill_time_invariant(const model::S4Mixer<float>& w, const LayerAct<float>& 
   r.C = p.C;
 }
 
+// The scan again from nothing after a state reset at `step` (h_step := 0): the steps after it
+// are a scan of their own, spliced in; h_step is 0, y_step = D u_step, and alpha has no weight
+// from any step up to the reset. Abar, Bbar and the kernel stay (the dynamics are unchanged).
+void splice_reset(SsmResults& r, Discretization method, int step) {
+  const int L = r.L, D = r.D, N = r.N, after = L - step - 1;
+  Matrix y_tail;
+  TensorC h_tail;
+  Tensor alpha_tail;
+  if (after > 0) {
+    SsmResults tail = r;
+    tail.L = after;
+    tail.u = r.u.bottomRows(after);
+    tail.z = r.z.bottomRows(after);
+    tail.delta = r.delta.bottomRows(after);
+    if (!r.lti) {
+      tail.B = r.B.bottomRows(after);
+      tail.C = r.C.bottomRows(after);
+    }
+    Timings timings;
+    run_ssm_from_inputs(tail, method, false, timings);
+    y_tail = std::move(tail.y);
+    h_tail = std::move(tail.h);
+    alpha_tail = std::move(tail.hidden_attention);
+  }
+  for (int d = 0; d < D; ++d)
+    for (int n = 0; n < N; ++n) r.h.at(step, d, n) = Complex(0.0f, 0.0f);
+  r.y.row(step) = r.Dskip.transpose().cwiseProduct(r.u.row(step));
+  if (after > 0) {
+    std::copy(h_tail.data.begin(), h_tail.data.end(), r.h.data.begin() + int64_t{step + 1} * D * N);
+    r.y.bottomRows(after) = y_tail;
+  }
+  const int64_t channels = static_cast<int64_t>(r.hidden_attention_channels.size());
+  for (int64_t c = 0; c < channels; ++c) {
+    Eigen::Map<Matrix> alpha(r.hidden_attention.data.data() + c * L * L, L, L);
+    alpha.bottomRows(L - step).setZero();
+    if (after > 0)
+      alpha.bottomRightCorner(after, after) =
+          Eigen::Map<const Matrix>(alpha_tail.data.data() + c * after * after, after, after);
+  }
+  r.y_gated = r.y.cwiseProduct(r.z.unaryExpr([](float v) { return silu(v); }));
+}
+
 SsmResults ssm_layer(const model::Layer<float>& layer, const ModelConfig& c, const LayerAct<float>& act,
                      const RunOptions& options) {
   SsmResults r;
@@ -128,6 +171,7 @@ SsmResults ssm_layer(const model::Layer<float>& layer, const ModelConfig& c, con
   }
   Timings timings;
   run_ssm_from_inputs(r, method, maps_pooled(Session{}, r.L), timings);
+  if (act.reset_after >= 0) splice_reset(r, method, act.reset_after);
   return r;
 }
 
@@ -185,7 +229,7 @@ ModelRun Model::run_seqscope(const std::vector<int>& tokens, const RunOptions& o
   run.layer = options.layer;
   run.ssm_layer = ssm_at;
   run.attention_layer = attention_at;
-  const Matrix logits = model::model_forward(seqscope_, tokens, act);  // [L, V]
+  const Matrix logits = model::model_forward(seqscope_, tokens, act, model::kScanChunk, options.reset);  // [L, V]
   run.logits = options.all_logits ? logits : Matrix(logits.bottomRows(1));
   run.layer_input = act.layers[static_cast<size_t>(options.layer)].x;
   if (ssm_at >= 0) {

@@ -72,6 +72,7 @@ Mat<T> lti_scan_forward(const LtiScanInputs<T>& in, int chunk, LtiScanAct<T>& ac
   for (Eigen::Index t = 0; t < L; ++t) {
     if (t % chunk == 0) act.h_start.push_back(h);
     advance_state(act.Abar, act.Bbar, in.u, t, h);
+    if (t == in.reset_after) h.setZero();
     act.y.row(t) = h.cwiseProduct(in.C).rowwise().sum().transpose();
     act.y.row(t) += in.D.transpose().cwiseProduct(in.u.row(t));
   }
@@ -81,6 +82,7 @@ Mat<T> lti_scan_forward(const LtiScanInputs<T>& in, int chunk, LtiScanAct<T>& ac
 template <typename T>
 LtiScanGrads<T> lti_scan_backward(const Mat<T>& dout, const LtiScanInputs<T>& in, const LtiScanAct<T>& act,
                                   LtiScanParamGrads<T> grads) {
+  if (in.reset_after >= 0) throw std::invalid_argument("lti_scan: a state reset is for inference only");
   const Eigen::Index L = in.u.rows();
   const Eigen::Index di = in.u.cols();
   const Eigen::Index N = in.A_log.cols();

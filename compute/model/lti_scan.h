@@ -21,6 +21,9 @@ struct LtiScanInputs {
   const Mat<T>& C;       // [di, N]
   const Vec<T>& D;       // [di]
   const Mat<T>& z;       // [L, di]: the gate
+  // Inference only (the dashboard's state reset): the state is set to 0 right after this step,
+  // so y there is D u and later steps start from nothing. -1: no reset. The backward refuses it.
+  int reset_after = -1;
 };
 
 template <typename T>

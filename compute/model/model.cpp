@@ -23,11 +23,11 @@ namespace {
 // The inputs of a layer's scans, referring to the activations the forward keeps.
 template <typename T>
 SelectiveScanInputs<T> scan_inputs(const MambaMixer<T>& m, const LayerAct<T>& a) {
-  return {a.u, a.delta_raw, m.dt_proj_b, m.A_log, a.B, a.C, m.D, a.z};
+  return {a.u, a.delta_raw, m.dt_proj_b, m.A_log, a.B, a.C, m.D, a.z, a.reset_after};
 }
 template <typename T>
 LtiScanInputs<T> lti_inputs(const S4Mixer<T>& s, const LayerAct<T>& a) {
-  return {a.u, s.log_dt, s.A_log, s.B, s.C, s.D, a.z};
+  return {a.u, s.log_dt, s.A_log, s.B, s.C, s.D, a.z, a.reset_after};
 }
 
 // in_proj -> (x_in, z); u = silu(conv1d(x_in)). Shared by M and S.
@@ -145,7 +145,7 @@ void check_same_layout(const Parameters<T>& params, const Parameters<T>& grads) 
 
 template <typename T>
 Mat<T> model_forward(const Parameters<T>& params, std::span<const int> tokens, ModelActivations<T>& act,
-                     int chunk) {
+                     int chunk, StateReset reset) {
   const ModelConfig& c = params.config;
   if (tokens.empty()) throw UserError("model: the sequence is empty");
   if (params.layers.size() != c.pattern.size())
@@ -154,6 +154,16 @@ Mat<T> model_forward(const Parameters<T>& params, std::span<const int> tokens, M
   const T eps = static_cast<T>(c.norm_eps);
   act.tokens.assign(tokens.begin(), tokens.end());
   act.layers.assign(params.layers.size(), LayerAct<T>{});  // sized once: the scans' inputs refer into it
+  if (reset.layer >= 0) {
+    const auto L = static_cast<int>(tokens.size());
+    if (reset.layer >= static_cast<int>(c.pattern.size()) ||
+        (c.pattern[static_cast<size_t>(reset.layer)] != 'M' && c.pattern[static_cast<size_t>(reset.layer)] != 'S'))
+      throw UserError("state reset: layer " + std::to_string(reset.layer) + " of pattern " + c.pattern +
+                      " is not an SSM layer (M or S)");
+    if (reset.step < 0 || reset.step >= L)
+      throw UserError("state reset: step " + std::to_string(reset.step) + " is outside [0, " + std::to_string(L) + ")");
+    act.layers[static_cast<size_t>(reset.layer)].reset_after = reset.step;
+  }
   Mat<T> x = embedding_forward(tokens, params.embedding);
   for (size_t i = 0; i < params.layers.size(); ++i) {
     const Layer<T>& layer = params.layers[i];
@@ -238,7 +248,7 @@ CrossEntropyResult model_loss(const Parameters<T>& params, std::span<const int> 
 
 #define SEQSCOPE_INSTANTIATE(T)                                                                            \
   template Mat<T> model_forward(const Parameters<T>& params, std::span<const int> tokens,                  \
-                                ModelActivations<T>& act, int chunk);                                      \
+                                ModelActivations<T>& act, int chunk, StateReset reset);                    \
   template void model_backward(const Parameters<T>& params, const ModelActivations<T>& act,                \
                                const Mat<T>& dlogits, Parameters<T>& grads);                               \
   template CrossEntropyResult loss_and_gradients(const Parameters<T>& params, std::span<const int> tokens, \

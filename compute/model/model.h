@@ -28,6 +28,7 @@ namespace seqscope::compute::model {
 // What one layer's forward keeps. Only the fields of its kind are filled.
 template <typename T>
 struct LayerAct {
+  int reset_after = -1;  // M and S: the scan's state reset (StateReset), -1 none
   Mat<T> x;       // [L, d]: the residual stream entering the layer
   Mat<T> normed;  // [L, d]: rmsnorm(x), the mixer's input
   RmsNormAct<T> norm;
@@ -59,11 +60,20 @@ struct ModelActivations {
   RmsNormAct<T> norm_f;
 };
 
+// An intervention for inference (the dashboard's "reset the state at t"): in the `M` or `S`
+// layer `layer`, the scan's state is set to 0 right after step `step` (h_step := 0). The
+// backward refuses activations made with one.
+struct StateReset {
+  int layer = -1;  // -1: none
+  int step = -1;
+};
+
 // tokens: [L] in [0, V) (UserError otherwise), L >= 1 -> logits: [L, V]. `chunk`: the scans'
-// checkpoint interval (selective_scan.h); the results do not depend on it.
+// checkpoint interval (selective_scan.h); the results do not depend on it. `reset`: UserError
+// when its layer is not an `M` or `S` layer or its step is outside [0, L).
 template <typename T>
 Mat<T> model_forward(const Parameters<T>& params, std::span<const int> tokens, ModelActivations<T>& act,
-                     int chunk = kScanChunk);
+                     int chunk = kScanChunk, StateReset reset = {});
 
 // dlogits: [L, V] -> grads += dL/d every parameter (grads shaped like params: zeros_like).
 template <typename T>

@@ -84,6 +84,7 @@ void scan_forward(const SelectiveScanInputs<T>& in, const Mat<T>& A, int chunk, 
   for (Eigen::Index t = 0; t < L; ++t) {
     if (t % chunk == 0) act.h_start.push_back(h);
     advance_state<T, kN>(in, A, act.delta, t, h, Abar, h);
+    if (t == in.reset_after) h.setZero();
     const ConstStateRow<T, kN> C_t = row_of<T, kN>(in.C, t);
     for (Eigen::Index c = 0; c < di; ++c)
       act.y(t, c) = (row_of<T, kN>(h, c) * C_t).sum() + in.D(c) * in.u(t, c);
@@ -192,6 +193,7 @@ template <typename T>
 SelectiveScanGrads<T> selective_scan_backward(const Mat<T>& dout, const SelectiveScanInputs<T>& in,
                                               const SelectiveScanAct<T>& act,
                                               SelectiveScanParamGrads<T> grads) {
+  if (in.reset_after >= 0) throw std::invalid_argument("selective_scan: a state reset is for inference only");
   const Eigen::Index L = in.u.rows();
   const Eigen::Index di = in.u.cols();
   const Eigen::Index N = in.A_log.cols();

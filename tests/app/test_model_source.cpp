@@ -43,5 +43,25 @@ TEST(ModelSourceTask, AnEditMovesTheAnswerAndTheModelFollows) {
   EXPECT_THROW(source.edit_token(0, 16), compute::UserError);
 }
 
+TEST(ModelSourceTask, ResettingTheStateBeforeTheMarkersLosesTheAnswers) {
+  ModelSource source(resolve_model_path("zoo:selective_copy-MM"), "", std::nullopt, 0, 0, 3);
+  const compute::Results original = source.compute();
+  const size_t span = 64 - 4;  // the 4 markers are the last steps
+  // Both layers forget everything read before the markers: no answer can survive.
+  int lost = 0;
+  for (const int layer : {0, 1}) {
+    source.reset_state(layer, static_cast<int>(span) - 1);
+    const compute::Results reset = source.compute();
+    for (size_t t = span; t < 64; ++t) lost += reset.inputs.predicted[t] != original.inputs.predicted[t];
+  }
+  EXPECT_GE(lost, 4) << "a reset right before the markers changed almost no answer";
+  // A reset at the last step cannot change anything before it.
+  source.reset_state(0, 63);
+  const compute::Results late = source.compute();
+  for (size_t t = 0; t < 63; ++t) EXPECT_EQ(late.inputs.predicted[t], original.inputs.predicted[t]) << t;
+  source.reset_state(-1, -1);
+  EXPECT_EQ(source.compute().inputs.predicted, original.inputs.predicted);
+}
+
 }  // namespace
 }  // namespace seqscope::app

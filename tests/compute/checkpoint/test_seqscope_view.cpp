@@ -196,6 +196,45 @@ TEST(SeqscopeView, LayerChoicesAndTheirErrors) {
   EXPECT_EQ(run.attention_layer, 0);
 }
 
+// [SECTION] a state reset
+
+// h_step := 0 in one SSM layer: the model engine's forward with the reset and the shown layer's
+// spliced panels agree, the logits before the step do not move (causality), and the scan ==
+// hidden attention . u identity still holds.
+TEST(SeqscopeView, StateResetIsTheEnginesAndOnlyMovesLaterSteps) {
+  const TempDir tmp("reset");
+  const Parameters<float> p = params_of(config_of("M*S-"), 11);
+  model::save_model_folder(tmp.path() / "m", p);
+  const auto model = Model::open(tmp.path() / "m");
+  const ModelRun plain = model->run(kTokens, RunOptions{});
+  for (const int layer : {0, 2}) {
+    constexpr int kStep = 5;
+    RunOptions options;
+    options.layer = layer;
+    options.reset = {layer, kStep};
+    const ModelRun run = model->run(kTokens, options);
+    model::ModelActivations<float> act;
+    const Matrix logits = model::model_forward(p, kTokens, act, model::kScanChunk, options.reset);
+    EXPECT_EQ(max_abs(run.logits - logits), 0.0f);
+    EXPECT_EQ(max_abs(run.logits.topRows(kStep) - plain.logits.topRows(kStep)), 0.0f) << "layer " << layer;
+    EXPECT_GT(max_abs(run.logits.bottomRows(kTokens.size() - kStep) - plain.logits.bottomRows(kTokens.size() - kStep)), 1e-6f);
+    const SsmResults& r = run.ssm;
+    const Matrix& block_out = act.layers[static_cast<size_t>(layer)].y;
+    EXPECT_LT(max_abs(r.y_gated - block_out), 1e-5f * (1.0f + max_abs(block_out))) << "layer " << layer;
+    for (int d = 0; d < r.D; ++d) EXPECT_EQ(std::abs(r.h.at(kStep, d, 0)), 0.0f);
+    expect_scan_is_hidden_attention_times_u(r);
+    // A reset is for looking, not for training: the backward refuses its activations.
+    model::Parameters<float> grads = model::zeros_like(p);
+    EXPECT_THROW(model::model_backward(p, act, Matrix(Matrix::Ones(logits.rows(), logits.cols())), grads),
+                 std::invalid_argument);
+  }
+  RunOptions bad;
+  bad.reset = {1, 2};
+  EXPECT_EQ(error_of([&] { model->run(kTokens, bad); }), "state reset: layer 1 of pattern M*S- is not an SSM layer (M or S)");
+  bad.reset = {0, 12};
+  EXPECT_EQ(error_of([&] { model->run(kTokens, bad); }), "state reset: step 12 is outside [0, 12)");
+}
+
 // [SECTION] task samples
 
 TEST(SeqscopeView, TaskModelsShowTheirTasksSamples) {
