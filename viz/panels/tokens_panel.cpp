@@ -117,7 +117,7 @@ std::string symbol_label(const Inputs& inputs, int token) {
   for (size_t t = 0; t < inputs.tokens.size() && t < inputs.labels.size(); ++t)
     if (inputs.tokens[t] == token) return inputs.labels[t];
   const bool task = std::any_of(inputs.roles.begin(), inputs.roles.end(), [](TokenRole r) { return r != TokenRole::Text; });
-  return task ? compute::task_token_label(token) : format_text("#%d", token);
+  return task && token >= 0 && token < inputs.vocab ? compute::task_token_label(token) : format_text("#%d", token);
 }
 
 int prediction_verdict(const Inputs& inputs, int t) {
