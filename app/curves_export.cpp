@@ -11,6 +11,7 @@
 #include "viz/panels/training_curves_panel.h"
 #include "viz/render/headless_ui.h"
 #include "viz/render/image_export.h"
+#include "viz/widgets/imgui_context_scope.h"
 
 namespace seqscope::app {
 namespace {
@@ -27,8 +28,9 @@ std::vector<compute::train::TrainingHistory> read_runs(const std::string& list) 
   return runs;
 }
 
-// "selective_copy", or "copy, mqar" when the runs trained on different tasks.
-std::string title_of(const std::vector<compute::train::TrainingHistory>& runs) {
+}  // namespace
+
+std::string curves_title(std::span<const compute::train::TrainingHistory> runs) {
   std::string title;
   for (const auto& run : runs) {
     const std::string task = run.task.empty() ? "no task" : run.task;
@@ -37,7 +39,23 @@ std::string title_of(const std::vector<compute::train::TrainingHistory>& runs) {
   return "Training · " + title;
 }
 
-}  // namespace
+viz::Image render_training_curves(gpu::Context& context, std::span<const compute::train::TrainingHistory> runs,
+                                  const std::string& title, uint32_t width, uint32_t height, int scale) {
+  if (scale != 1 && scale != 2 && scale != 4)
+    throw compute::UserError("scale " + std::to_string(scale) + " is not supported (use 1, 2 or 4)");
+  const viz::ImGuiContextScope restore(ImGui::GetCurrentContext());  // the caller's again on return
+  viz::HeadlessUi ui(context, static_cast<float>(scale));           // current until it is destroyed
+  const auto s = static_cast<uint32_t>(scale);
+  return ui.render(width * s, height * s, [&] {
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->WorkPos);
+    ImGui::SetNextWindowSize(viewport->WorkSize);
+    ImGui::Begin("curves", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    viz::draw_training_curves(runs, title);
+    ImGui::End();
+  });
+}
 
 int run_curves_export(const Options& options) {
   if (options.png.empty()) throw compute::UserError("export --curves needs --png FILE");
@@ -46,21 +64,8 @@ int run_curves_export(const Options& options) {
   const auto runs = read_runs(options.curves);
   const std::unique_ptr<gpu::Context> context = make_headless_context(options);
   if (!context) return 1;
-  const auto scale = static_cast<uint32_t>(options.scale);
-  if (scale != 1 && scale != 2 && scale != 4)
-    throw compute::UserError("scale " + std::to_string(scale) + " is not supported (use 1, 2 or 4)");
-  viz::HeadlessUi ui(*context, static_cast<float>(scale));
-  const std::string title = title_of(runs);
-  const viz::Image image =
-      ui.render(static_cast<uint32_t>(options.width) * scale, static_cast<uint32_t>(options.height) * scale, [&] {
-        const ImGuiViewport* viewport = ImGui::GetMainViewport();
-        ImGui::SetNextWindowPos(viewport->WorkPos);
-        ImGui::SetNextWindowSize(viewport->WorkSize);
-        ImGui::Begin("curves", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                            ImGuiWindowFlags_NoSavedSettings);
-        viz::draw_training_curves(runs, title);
-        ImGui::End();
-      });
+  const viz::Image image = render_training_curves(*context, runs, curves_title(runs), static_cast<uint32_t>(options.width),
+                                                  static_cast<uint32_t>(options.height), options.scale);
   viz::write_png(options.png, image, {{"seqscope.version", compute::version()}});
   std::printf("wrote %s (%ux%u, %zu runs)\n", options.png.c_str(), image.width, image.height, runs.size());
   return context->validation_messages() > 0 ? 3 : 0;

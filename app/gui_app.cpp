@@ -150,6 +150,7 @@ int run_gui(const Options& options) {
                                     gpu::device_type_name(context->device_info().type) + ")",
                                 0.0f, has_font ? "" : "DejaVu Sans not found (fonts-dejavu-core): using ImGui's font"};
     // Recent files sit next to imgui.ini; scripted runs keep none.
+    dashboard.train_window().set_context(context.get());  // "Export curves" renders on the window's device
     ExportMenu export_menu(*context, workspace, dashboard, dash_status.device,
                            ini.empty() ? std::string() : (std::filesystem::path(ini).parent_path() / "recent.json").string());
     dashboard.set_export_menu(&export_menu);

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "app/curves_export.h"
 #include "app/model_source.h"
 #include "app/workspace.h"
 #include "compute/model/config.h"
@@ -129,6 +130,19 @@ fs::path TrainWindow::save(size_t i) const {
   return dir;
 }
 
+fs::path TrainWindow::export_curves() const {
+  if (!runs_) throw compute::UserError("nothing to draw: start a training first");
+  if (!context_) throw compute::UserError("no device to render the figure on");
+  std::vector<train::TrainingHistory> histories;
+  for (const auto& v : runs_->view()) histories.push_back(v.history);
+  const viz::Image image = render_training_curves(*context_, histories, curves_title(histories), 1400, 820, 1);
+  const fs::path path = fs::path(form_.save_dir) / ("curves-" + std::string(k_tasks[form_.task]) + ".png");
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  viz::write_png(path, image);
+  return path;
+}
+
 void TrainWindow::show(size_t i, Workspace& workspace) {
   const train::TrainResult result = runs_->result_of(i);
   const fs::path dir = shown_dir_ / (std::to_string(i) + "-" + folder_name(k_tasks[form_.task], result.params.config.pattern));
@@ -200,16 +214,32 @@ void TrainWindow::draw_controls() {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 18.0f);
   ImGui::InputText("save folder", form_.save_dir, sizeof form_.save_dir);
-  if (!message_.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, message_is_error_ ? ImVec4(0.95f, 0.45f, 0.35f, 1.0f)
-                                                           : ImVec4(0.6f, 0.85f, 0.6f, 1.0f));
-    ImGui::TextWrapped("%s", message_.c_str());
-    ImGui::PopStyleColor();
+  if (runs_ && context_) {
+    ImGui::SameLine();
+    if (ImGui::Button("Export curves")) {
+      try {
+        message_ = "wrote " + export_curves().string();
+        message_is_error_ = false;
+      } catch (const compute::UserError& e) {
+        message_ = e.what();
+        message_is_error_ = true;
+      }
+    }
   }
+}
+
+// The last error or what was saved, under the runs (so that the rows above keep their places).
+void TrainWindow::draw_message() const {
+  if (message_.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, message_is_error_ ? ImVec4(0.95f, 0.45f, 0.35f, 1.0f)
+                                                         : ImVec4(0.6f, 0.85f, 0.6f, 1.0f));
+  ImGui::TextWrapped("%s", message_.c_str());
+  ImGui::PopStyleColor();
 }
 
 void TrainWindow::draw_runs(Workspace& workspace) {
   if (!runs_) {
+    draw_message();
     ImGui::TextDisabled("Press Start: the patterns train side by side on the same batches, on %d thread%s "
                         "(one hardware thread stays with the window).",
                         std::max(1, compute::worker_count() - 1), compute::worker_count() > 2 ? "s" : "");
@@ -220,22 +250,8 @@ void TrainWindow::draw_runs(Workspace& workspace) {
   for (size_t i = 0; i < views.size(); ++i) {
     const TrainRuns::RunView& v = views[i];
     ImGui::PushID(static_cast<int>(i));
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(viz::series_color(static_cast<int>(i))), "%-6s", v.pattern.c_str());
-    ImGui::SameLine();
-    const auto* last = v.history.steps.empty() ? nullptr : &v.history.steps.back();
-    ImGui::ProgressBar(total > 0 ? static_cast<float>(v.steps_done) / static_cast<float>(total) : 1.0f,
-                       ImVec2(ImGui::GetFontSize() * 8.0f, 0.0f));
-    ImGui::SameLine();
-    if (last) {
-      const double eta = last->elapsed_s / static_cast<double>(last->step) * static_cast<double>(total - last->step);
-      ImGui::Text("step %lld/%lld  loss %.4f  acc %.1f%%  %.0f tok/s  %s", static_cast<long long>(v.steps_done),
-                  static_cast<long long>(total), last->loss, 100.0 * last->accuracy, last->tokens_per_s,
-                  v.finished ? (v.status == train::TrainStatus::Failed ? "failed" : v.status == train::TrainStatus::Stopped ? "stopped" : "done")
-                             : ("ETA " + duration_text(eta)).c_str());
-    } else {
-      ImGui::TextDisabled("%s", v.finished ? "no step" : "waiting for its first step");
-    }
-    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(viz::series_color(static_cast<int>(i))), "%s", v.pattern.c_str());
+    ImGui::SameLine(ImGui::GetFontSize() * 5.0f);  // the buttons at one place whatever the pattern
     if (ImGui::SmallButton("Save")) {
       try {
         message_ = "saved " + save(i).string();
@@ -254,9 +270,24 @@ void TrainWindow::draw_runs(Workspace& workspace) {
         message_is_error_ = true;
       }
     }
+    ImGui::SameLine();
+    const auto* last = v.history.steps.empty() ? nullptr : &v.history.steps.back();
+    ImGui::ProgressBar(total > 0 ? static_cast<float>(v.steps_done) / static_cast<float>(total) : 1.0f,
+                       ImVec2(ImGui::GetFontSize() * 8.0f, 0.0f));
+    ImGui::SameLine();
+    if (last) {
+      const double eta = last->elapsed_s / static_cast<double>(last->step) * static_cast<double>(total - last->step);
+      ImGui::Text("step %lld/%lld  loss %.4f  acc %.1f%%  %.0f tok/s  %s", static_cast<long long>(v.steps_done),
+                  static_cast<long long>(total), last->loss, 100.0 * last->accuracy, last->tokens_per_s,
+                  v.finished ? (v.status == train::TrainStatus::Failed ? "failed" : v.status == train::TrainStatus::Stopped ? "stopped" : "done")
+                             : ("ETA " + duration_text(eta)).c_str());
+    } else {
+      ImGui::TextDisabled("%s", v.finished ? "no step" : "waiting for its first step");
+    }
     if (!v.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.45f, 0.35f, 1.0f), "  %s", v.error.c_str());
     ImGui::PopID();
   }
+  draw_message();
   std::vector<train::TrainingHistory> histories;
   for (const auto& v : views) histories.push_back(v.history);
   viz::draw_training_curves(histories, std::string("Training · ") + k_tasks[form_.task]);

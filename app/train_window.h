@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/train_runs.h"
+#include "gpu/context.h"
 
 namespace seqscope::app {
 
@@ -23,6 +24,8 @@ class TrainWindow {
   // Draws the window when open. "Show in dashboard" hands the model to the workspace. Closing
   // the window stops the runs (their threads are joined).
   void draw(Workspace& workspace);
+  // Where "Export curves" renders (the window's device); without one the button is not shown.
+  void set_context(gpu::Context* context) { context_ = context; }
 
   // The form's values, for tests and `seqscope --train`.
   struct Form {
@@ -41,10 +44,13 @@ class TrainWindow {
   const TrainRuns* runs() const { return runs_.get(); }
   // Saves run i into the form's save folder; returns the folder (UserError when it cannot).
   std::filesystem::path save(size_t i) const;
+  // Writes the runs' curves as a PNG into the save folder; returns its path (UserError when it cannot).
+  std::filesystem::path export_curves() const;
 
  private:
   void draw_form();
   void draw_controls();
+  void draw_message() const;
   void draw_runs(Workspace& workspace);
   void show(size_t i, Workspace& workspace);
 
@@ -54,6 +60,7 @@ class TrainWindow {
   std::string message_;  // the last error or what was saved, one line
   bool message_is_error_ = false;
   std::filesystem::path shown_dir_;  // where "Show in dashboard" writes its folders
+  gpu::Context* context_ = nullptr;
 };
 
 }  // namespace seqscope::app

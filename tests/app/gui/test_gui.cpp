@@ -146,6 +146,38 @@ TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
   EXPECT_NE(result.out.find("recomputes=1"), std::string::npos) << "stepping must not recompute: " << result.out;
 }
 
+TEST_F(Gui, TrainWindowTrainsExportsItsCurvesAndShowsAModel) {
+  // seqscope --train at 1600x1000: Start (the form's defaults: MM and SS on selective copy),
+  // let them train a few seconds, Export curves (into $HOME/seqscope-models), Show run 1 in the
+  // dashboard, quit. Clicks at the positions of the window's layout at this size.
+  const auto home = out_dir() / "train_home";
+  std::filesystem::remove_all(home);
+  std::filesystem::create_directories(home);
+  const auto script = out_dir() / "train.sh";
+  {
+    std::ofstream file(script);
+    file << "HOME=" << home.string() << " " << k_bin << " --train --frames 100000 --width 1600 --height 1000 --stats & pid=$!\n"
+         << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
+         << "click() { xdotool mousemove --window \"$wid\" $1 $2; sleep 0.2; xdotool click 1; sleep 0.3; }\n"
+         << "click 188 192; sleep 5\n"   // Start
+         << "click 670 192; sleep 2\n"   // Export curves
+         << "click 348 221; sleep 2\n"   // Show in dashboard (run 1)
+         << "xdotool windowfocus --sync \"$wid\"; xdotool keydown ctrl; xdotool keydown q; sleep 0.2\n"
+         << "xdotool keyup q; xdotool keyup ctrl\n"
+         << "wait $pid\n";
+  }
+  const auto result = testing::run_process("timeout 120 bash " + script.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(testing::count_lines_with(result.err, "[vulkan-validation]"), 0) << result.err;
+  const auto curves = home / "seqscope-models" / "curves-selective_copy.png";
+  ASSERT_TRUE(std::filesystem::exists(curves)) << "Export curves wrote nothing: " << result.out;
+  const viz::Image image = viz::read_png(curves);
+  EXPECT_EQ(image.width, 1400u);
+  EXPECT_GT(distinct_colors(image), 20u);
+  // The first screen's model was computed once; showing run 1 computed the dashboard again.
+  EXPECT_NE(result.out.find("recomputes=2"), std::string::npos) << result.out;
+}
+
 TEST_F(Gui, ResizingRebuildsTheSwapchain) {
   // The window starts at 1200×800 and is resized to 900×620 while running; the screenshot
   // (taken from the last frame) has the new size and the frame loop kept going.
