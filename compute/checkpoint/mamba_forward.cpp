@@ -7,6 +7,7 @@
 // compute/ssm, the synthetic sessions' code, into SsmResults.
 #include <cmath>
 
+#include "compute/checkpoint/gated_layer.h"
 #include "compute/checkpoint/matmul.h"
 #include "compute/checkpoint/model.h"
 #include "compute/model/conv1d.h"
@@ -63,44 +64,18 @@ Matrix gated_scan(const MambaLayer& w, const Matrix& u, const Matrix& delta_raw,
 // CPU (run_ssm_from_inputs) and a LayerKernels both read. channels: hidden attention rows.
 void layer_inputs(const MambaConfig& m, const MambaLayer& w, const Matrix& u, const Matrix& delta, const Matrix& A,
                   const Matrix& B, const Matrix& C, const Matrix& z, std::vector<int> channels, SsmResults& r) {
-  const int L = static_cast<int>(u.rows()), E = m.d_inner(), N = m.d_state;
-  SsmParams& p = r.params;
-  p.variant = SsmVariant::S6;
-  p.D = E;
-  p.N = N;
-  p.selective = true;
-  p.A = A.cast<Complex>();
-  p.Dskip = w.D.vec();
-  p.conv_width = m.d_conv;
-  p.conv_weight = w.conv_w.mat();
-  p.conv_bias = w.conv_b.empty() ? Vector(Vector::Zero(E)) : Vector(w.conv_b.vec());
-  p.gate = true;
-
-  r.L = L;
-  r.D = E;
-  r.N = N;
-  r.gated = true;
-  r.u = u;
+  const Vector conv_bias = w.conv_b.empty() ? Vector(Vector::Zero(m.d_inner())) : Vector(w.conv_b.vec());
+  fill_gated_block(A, w.D.vec(), m.d_conv, w.conv_w.mat(), conv_bias, u, z, std::move(channels), r);
+  r.params.variant = SsmVariant::S6;
+  r.params.selective = true;
   r.delta = delta;
-  r.A = p.A;
   r.B = B;
   r.C = C.cast<Complex>();
-  r.Dskip = p.Dskip;
-  r.z = z;
-  r.hidden_attention_channels = std::move(channels);
-  for (int c : r.hidden_attention_channels)
-    if (c < 0 || c >= E)
-      throw UserError("model: hidden attention channel " + std::to_string(c) + " is outside [0, " + std::to_string(E) + ")");
 }
 
 // The projections the parameter panels show (the captured layer only: W_delta is [E, E]).
 void panel_params(const MambaConfig& m, const MambaLayer& w, SsmParams& p) {
-  // u -> delta pre-activation is low rank in Mamba: W_delta = x_proj[:R]^T dt_proj^T, [E, E].
-  const auto xp = w.x_proj.mat();
-  p.W_delta = xp.topRows(m.dt_rank).transpose() * w.dt_w.mat().transpose();
-  p.b_delta = w.dt_b.vec();
-  p.W_B = xp.middleRows(m.dt_rank, m.d_state).transpose();
-  p.W_C = xp.bottomRows(m.d_state).transpose();
+  fill_selective_projections(w.x_proj.mat(), w.dt_w.mat(), w.dt_b.vec(), m.dt_rank, m.d_state, p);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 
+#include "compute/checkpoint/gated_layer.h"
 #include "compute/checkpoint/model.h"
 #include "compute/model/model.h"
 #include "compute/session/map_overview.h"
@@ -52,45 +53,17 @@ std::pair<int, int> shown_layers(const std::string& pattern, const RunOptions& o
 
 // [SECTION] SSM layers
 
-// What both SSM kinds share: sizes, the block around the scan, u, z, A and the skip.
+// What both SSM kinds share: the block around the scan, u, z, A = -exp(A_log) and the skip.
 void fill_block(const ModelConfig& c, const Matrix& A_log, const Vector& D, const Matrix& conv_w,
                 const Vector& conv_b, const LayerAct<float>& act, std::vector<int> channels, SsmResults& r) {
-  const int L = static_cast<int>(act.u.rows()), E = c.d_inner(), N = c.d_state;
-  SsmParams& p = r.params;
-  p.D = E;
-  p.N = N;
-  p.A = (-A_log.array().exp()).matrix().cast<Complex>();  // [E, N]
-  p.Dskip = D;
-  p.conv_width = c.d_conv;
-  p.conv_weight = conv_w;
-  p.conv_bias = conv_b;
-  p.gate = true;
-  r.L = L;
-  r.D = E;
-  r.N = N;
-  r.gated = true;
-  r.u = act.u;
-  r.z = act.z;
-  r.A = p.A;
-  r.Dskip = D;
-  r.hidden_attention_channels = std::move(channels);
-  for (int ch : r.hidden_attention_channels)
-    if (ch < 0 || ch >= E)
-      throw UserError("model: hidden attention channel " + std::to_string(ch) + " is outside [0, " +
-                      std::to_string(E) + ")");
+  const Matrix A = -A_log.array().exp().matrix();  // [E, N]
+  fill_gated_block(A, D, c.d_conv, conv_w, conv_b, act.u, act.z, std::move(channels), r);
 }
 
 // `M`: delta, B and C depend on the input; the projections as the parameter panels show them.
 void fill_selective(const ModelConfig& c, const model::MambaMixer<float>& w, const LayerAct<float>& act,
                     SsmResults& r) {
-  SsmParams& p = r.params;
-  p.variant = SsmVariant::S6;
-  p.selective = true;
-  // u -> delta pre-activation is low rank: W_delta = x_proj[:R]^T dt_proj^T, [E, E].
-  p.W_delta = w.x_proj.topRows(c.dt_rank).transpose() * w.dt_proj_w.transpose();
-  p.b_delta = w.dt_proj_b;
-  p.W_B = w.x_proj.middleRows(c.dt_rank, c.d_state).transpose();
-  p.W_C = w.x_proj.bottomRows(c.d_state).transpose();
+  fill_selective_projections(w.x_proj, w.dt_proj_w, w.dt_proj_b, c.dt_rank, c.d_state, r.params);
   r.delta = act.scan.delta;  // after the softplus
   r.B = act.B;
   r.C = act.C.cast<Complex>();
