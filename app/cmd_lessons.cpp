@@ -28,12 +28,16 @@ int run_lessons() {
 compute::Session lesson_session(const Options& options) {
   if (options.session_path) throw compute::UserError("--lesson and --session cannot be used together");
   const compute::Lesson lesson = compute::find_lesson(options.lesson);
-  compute::Session session = chosen_step(lesson, options.lesson_step).session;
+  const compute::LessonStep& step = chosen_step(lesson, options.lesson_step);
+  compute::Session session = step.session;
+  // A step with trained models shows their sample: its cursor (and --step) index that, and the
+  // dashboard applies them when the step opens.
+  if (step.models.shown()) session.cursor = 0;
   if (options.backend)
     session.backend = *options.backend == "eigen"    ? compute::BackendChoice::Eigen
                       : *options.backend == "vulkan" ? compute::BackendChoice::Vulkan
                                                      : compute::BackendChoice::Auto;
-  if (options.step) {
+  if (options.step && !step.models.shown()) {
     if (*options.step >= compute::sequence_length(session))
       throw compute::UserError("--step " + std::to_string(*options.step) + " is out of range for this lesson step");
     session.cursor = *options.step;

@@ -90,6 +90,9 @@ CLI::App* add_eval_command(CLI::App& cli, EvalOptions& o) {
   c->add_option("--task", o.task, "The task (default: the one the model was trained on)");
   c->add_option("--lengths", o.lengths, "Lengths L1,L2,... (default: the training's evaluation lengths)")
       ->delimiter(',');
+  c->add_option("--tokens", o.tokens,
+                 "Tokens K of the task (copy: to copy; selective copy: letters; mqar: pair); default: the trained task's")
+      ->check(CLI::NonNegativeNumber);
   c->add_option("--samples", o.samples, "Samples per length")->capture_default_str();
   c->add_option("--seed", o.seed, "Seed of the evaluation set (default: the training seed)");
   c->add_option("--json", o.json, "Also write the results as JSON to this file");
@@ -292,23 +295,22 @@ int run_eval(const EvalOptions& o) {
   const fs::path dir = o.model;
   const Parameters<float> params = compute::checkpoint::load_model_folder(dir);
   const nlohmann::json& settings = params.config.settings;
-  const nlohmann::json* trained =
-      settings.contains("task") && settings["task"].is_object() ? &settings["task"] : nullptr;
   const std::string label = (dir / "config.json").string();
 
   TaskSpec base;
   base.vocab = params.config.vocab_size;
-  const std::optional<TaskSpec> trained_task = trained ? compute::task_from_json(*trained, base) : std::nullopt;
+  const std::optional<TaskSpec> trained_task = compute::train::trained_task(params);
   if (o.task.empty() && !trained_task)
     throw UserError(label + ": the settings name no task (not made by seqscope train); pass --task");
   const std::string name = o.task.empty() ? task_name(trained_task->kind) : o.task;
   // The trained task's sizes, when it is the same task.
   TaskSpec task = trained_task && task_name(trained_task->kind) == name ? *trained_task : base;
   task.kind = task_kind(name);
+  if (o.tokens > 0) task.num_tokens = o.tokens;
   const nlohmann::json how = settings.value("train", nlohmann::json::object());
   std::vector<int> lengths = o.lengths;
   if (lengths.empty()) lengths = how.value("eval_lengths", std::vector<int>{task.length});
-  const uint64_t seed = o.seed ? *o.seed : how.value("seed", uint64_t{0});
+  const uint64_t seed = o.seed ? *o.seed : compute::train::trained_seed(params);
   if (o.samples < 1) throw UserError("--samples " + std::to_string(o.samples) + " must be at least 1");
   if (task.vocab > params.config.vocab_size)
     throw UserError("the task's vocab " + std::to_string(task.vocab) + " is larger than the model's " +

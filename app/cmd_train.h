@@ -42,6 +42,7 @@ struct EvalOptions {
   std::string model;         // --model DIR (required)
   std::string task;          // empty = the task of the folder's settings
   std::vector<int> lengths;  // empty = the lengths the training evaluated
+  int tokens = 0;            // --tokens K: the task's num_tokens (0 = the trained task's)
   int samples = 512;
   std::optional<uint64_t> seed;  // empty = the training seed
   std::string json;              // --json OUT

@@ -52,6 +52,8 @@ class Dashboard {
   // Returns false when there is no such panel.
   bool draw_single_panel(const std::string& name);
   // Lessons (app/lesson_controller.h): open one at a step (0-based); show the "Start here" list.
+  // Headless export: the open lesson's evaluations of trained models, finished before the figure.
+  void wait_for_lesson_evaluations() { lessons_.wait_for_evaluations(); }
   void open_lesson(const compute::Lesson& lesson, int step);
   void show_lesson_list() { lessons_.request_start_window(); }
   TrainWindow& train_window() { return train_window_; }

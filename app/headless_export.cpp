@@ -141,6 +141,10 @@ int run_export(const Options& options) {
       // A lesson step that shows the measured sweep measures it here, before the figure.
       dashboard.set_cost_sweep(std::make_shared<CostSweepRunner>(context->device_info().index, true));
       if (!options.lesson.empty()) open_lesson_step(dashboard, options);
+      dashboard.wait_for_lesson_evaluations();
+      // A lesson step with trained models opened them: run them before the figure.
+      if (workspace.update()) dashboard.on_new_results();
+      if (!workspace.error().empty()) throw compute::UserError(workspace.error());
     });
     if (!options.png.empty()) export_png(options, renderer, workspace, renderer.view().cursor);
     if (!options.gif.empty()) export_gif(options, renderer, spec, range);

@@ -5,6 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+
+#include "app/model_source.h"
+#include "app/model_zoo.h"
+#include "compute/lessons/lesson_evals.h"
 
 namespace seqscope::app {
 namespace {
@@ -40,7 +45,62 @@ void LessonController::open(const compute::Lesson& lesson, int step, Workspace& 
   lesson_ = lesson;
   step_ = std::clamp(step, 0, static_cast<int>(lesson.steps.size()) - 1);
   show_start_ = false;
+  start_evaluations();
   apply(workspace, view, dynamics);
+}
+
+void LessonController::start_evaluations() {
+  if (lesson_->claim.evaluations.empty() || evaluated_lesson_ == lesson_->name) return;
+  if (evaluating_.valid()) evaluating_.wait();  // an earlier lesson's: short, and it must not outlive us
+  evaluated_.reset();
+  evaluated_lesson_ = lesson_->name;
+  evaluating_ = std::async(std::launch::async, [claim = lesson_->claim] {
+    try {
+      const auto resolve = [](const std::string& name) { return std::filesystem::path(resolve_model_path(name)); };
+      return compute::evaluations_claim(compute::evaluate_claim_models(claim, resolve, 1));
+    } catch (const compute::UserError& e) {
+      return compute::ClaimResult{false, std::string("could not evaluate: ") + e.what()};
+    }
+  });
+}
+
+const compute::ClaimResult* LessonController::poll_evaluations() {
+  if (evaluating_.valid() && evaluating_.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+    evaluated_ = evaluating_.get();
+  return evaluated_ ? &*evaluated_ : nullptr;
+}
+
+void LessonController::show_step(const compute::LessonStep& step, Workspace& workspace, viz::ViewState& view) {
+  if (step.models.shown()) {
+    if (workspace.model() && shown_models_ == step.models && !workspace.model()->intervened()) return;
+    try {
+      const std::string model2 = step.models.model2.empty() ? "" : resolve_model_path(step.models.model2);
+      workspace.use_model(std::make_unique<ModelSource>(resolve_model_path(step.models.model), model2, std::nullopt,
+                                                        step.models.layer, step.models.layer2, step.models.sample));
+      shown_models_ = step.models;
+      pending_view_ = true;
+    } catch (const compute::UserError& e) {
+      workspace.report_error("lesson " + lesson_->name + ": " + e.what());
+    }
+    return;
+  }
+  if (!workspace.model() && same_session(workspace.session(), step.session)) return;
+  const compute::Session old = workspace.session();
+  workspace.replace(step.session);
+  shown_models_ = {};
+  pending_view_ = true;
+  view.cursor = std::min(view.cursor, compute::sequence_length(old) - 1);
+  view.channel = std::min(view.channel, old.d_model - 1);
+  view.head = std::min(view.head, old.attention.heads - 1);
+}
+
+bool LessonController::step_matches(const compute::LessonStep& step, const compute::Results& results,
+                                    Workspace& workspace) const {
+  if (!step.models.shown()) return !workspace.model() && same_session(results.session, step.session) &&
+                                   same_session(workspace.session(), step.session);
+  const ModelSource* model = workspace.model();
+  return model && shown_models_ == step.models && model->sample() == step.models.sample &&
+         model->layer() == step.models.layer && model->layer2() == step.models.layer2 && !model->intervened();
 }
 
 void LessonController::apply(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics) {
@@ -49,14 +109,7 @@ void LessonController::apply(Workspace& workspace, viz::ViewState& view, viz::Ss
   view.cursor = step.session.cursor;
   view.channel = step.channel;
   view.head = step.head;
-  if (!same_session(workspace.session(), step.session)) {
-    const compute::Session old = workspace.session();
-    workspace.replace(step.session);
-    pending_view_ = true;
-    view.cursor = std::min(view.cursor, compute::sequence_length(old) - 1);
-    view.channel = std::min(view.channel, old.d_model - 1);
-    view.head = std::min(view.head, old.attention.heads - 1);
-  }
+  show_step(step, workspace, view);
   view.all_heads = false;
   view.playing = false;
   ++applied_;
@@ -67,8 +120,8 @@ void LessonController::apply(Workspace& workspace, viz::ViewState& view, viz::Ss
 void LessonController::draw(viz::PanelContext& context, Workspace& workspace, viz::SsmDynamicsPanel* dynamics) {
   if (!lesson_) return;
   const compute::LessonStep& step = lesson_->steps[static_cast<size_t>(step_)];
-  const bool matches = same_session(context.results.session, step.session) && same_session(workspace.session(), step.session);
-  switch (panel_.draw(*lesson_, step_, context, workspace.recompute_count(), matches)) {
+  const bool matches = step_matches(step, context.results, workspace);
+  switch (panel_.draw(*lesson_, step_, context, workspace.recompute_count(), matches, poll_evaluations())) {
     case viz::LessonAction::Back:
       --step_;
       apply(workspace, context.view, dynamics);

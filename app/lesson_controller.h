@@ -1,8 +1,11 @@
 // LessonController: the app side of lessons (compute/lessons/lessons.h). It keeps the open lesson and
 // step, applies a step (the Workspace session, the cursor, channel and head, the dynamics tab),
 // draws the Lesson panel in place of the controls column, tells the dashboard which panels to
-// outline, and draws the "Start here" lesson list and the lesson menu items.
+// outline, and draws the "Start here" lesson list and the lesson menu items. A step with trained
+// models opens them as --model would (zoo:NAME resolved by app/model_zoo.h), and a claim's
+// evaluations of trained models run in the background when the lesson opens.
 #pragma once
+#include <future>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +39,10 @@ class LessonController {
   // After a step replaced the session: the step's cursor, channel and head, once the Results
   // they refer to exist (until then the view stays inside the old Results).
   void on_new_results(viz::ViewState& view);
+  // Blocks until the claim's evaluations of trained models are done (headless export).
+  void wait_for_evaluations() {
+    if (evaluating_.valid()) evaluated_ = evaluating_.get();
+  }
   // "Lessons" items for a menu that is open.
   void draw_menu_items(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics);
   // The "Start here" window: shown after request_start_window() until a lesson is picked or it is closed.
@@ -44,6 +51,12 @@ class LessonController {
 
  private:
   void apply(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics);
+  // A step's session, or its trained models (a ModelSource), into the workspace when it differs.
+  void show_step(const compute::LessonStep& step, Workspace& workspace, viz::ViewState& view);
+  bool step_matches(const compute::LessonStep& step, const compute::Results& results, Workspace& workspace) const;
+  // The claim's evaluations of trained models run once per opened lesson, off the UI thread.
+  void start_evaluations();
+  const compute::ClaimResult* poll_evaluations();
   std::vector<compute::Lesson> lessons_;
   std::string load_error_;
   std::optional<compute::Lesson> lesson_;
@@ -53,6 +66,10 @@ class LessonController {
   bool pending_view_ = false;
   int applied_ = 0;
   bool sweep_requested_ = false;
+  compute::LessonModels shown_models_;  // the models a step opened (none: a session is shown)
+  std::future<compute::ClaimResult> evaluating_;
+  std::optional<compute::ClaimResult> evaluated_;
+  std::string evaluated_lesson_;
 };
 
 }  // namespace seqscope::app

@@ -46,6 +46,11 @@ class ModelSource {
   // Task models: h := 0 right after step `step` in the first model's SSM layer `layer` (a
   // seqscope M or S layer); layer -1 removes the reset. Checked by the next compute().
   void reset_state(int layer, int step) { reset_ = {layer, step}; }
+  // What is shown: the sample and layers chosen, and whether edits or a reset change it.
+  uint64_t sample() const { return sample_; }
+  int layer() const { return layer_; }
+  int layer2() const { return layer2_; }
+  bool intervened() const { return !edits_.empty() || reset_.layer >= 0; }
   // The first model's argmax at every step of the unedited sample (after a compute()).
   const std::vector<int>& original_predictions() const { return original_predicted_; }
 

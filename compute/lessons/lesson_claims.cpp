@@ -9,9 +9,9 @@
 //   2: cost
 //   3: discretization
 //   4: convolution view
-//   5: selectivity
+//   5: selectivity (Δ, and a trained layer's α on the data tokens)
 //   6: fixed state vs lag head
-//   7: hidden attention vs softmax
+//   7: hidden attention vs softmax (exact; fading or reaching back with distance)
 //   8: linear attention
 //   9: scan orders
 //   10: memory during generation
@@ -195,6 +195,78 @@ ClaimResult selective_delta(const Results& r) {
                          d.noise_mean, d.noise, d.noise_spread)};
 }
 
+// A selective layer whose Δ hardly depends on the token's role: the mean Δ on data tokens is
+// within 2× of the mean on noise (what training produced on selective copying, lesson 5).
+ClaimResult delta_flat(const Results& r) {
+  const SsmResults& s = r.ssm;
+  if (s.lti || r.inputs.roles.empty()) return fail("needs a selective SSM layer on a task sample");
+  const DeltaByRole d = delta_by_role(s, r.inputs.roles);
+  if (d.noise == 0 || d.data == 0) return fail("needs data and noise tokens");
+  const double ratio = d.data_mean / std::max(d.noise_mean, 1e-30);
+  const bool passed = ratio >= 0.5 && ratio <= 2.0;
+  return {passed, format("mean Δ over the %d channels: %.3g on the %d data tokens, %.3g on the %d noise steps: "
+                         "ratio %.2f (within 2× %s).",
+                         s.D, d.data_mean, d.data, d.noise_mean, d.noise, ratio, passed ? "holds" : "does NOT hold")};
+}
+
+// The answer rows' hidden attention, all channels: the share of Σ_d |α_d[t, s]| that lies within
+// the conv's reach (s .. s + 3) of a data token, against the share of those positions in 0..t.
+struct AlphaOnData {
+  int rows = 0;
+  double share = 0.0;     // mean over the answer rows
+  double baseline = 0.0;  // mean over the answer rows: near-data positions / (t + 1)
+};
+
+AlphaOnData alpha_on_data(const SsmResults& s, const Inputs& inputs) {
+  constexpr int k_reach = 4;  // a data token reaches the scan input through the width-4 conv
+  std::vector<bool> near(static_cast<size_t>(s.L), false);
+  for (int t = 0; t < s.L; ++t)
+    if (inputs.roles[static_cast<size_t>(t)] == TokenRole::Data)
+      for (int k = 0; k < k_reach && t + k < s.L; ++k) near[static_cast<size_t>(t + k)] = true;
+  AlphaOnData out;
+  const double twice = s.is_complex ? 2.0 : 1.0;
+  for (int t = 0; t < s.L; ++t) {
+    if (inputs.targets[static_cast<size_t>(t)] < 0) continue;
+    // α_d[t, s] = Σ_n C_t[n] (Abar_{s+1} ⋯ Abar_t)[d, n] Bbar_s[d, n], from s = t down.
+    MatrixC decay = MatrixC::Ones(s.D, s.N);
+    double total = 0.0, on_data = 0.0;
+    int near_count = 0;
+    for (int u = t; u >= 0; --u) {
+      double mass = 0.0;
+      for (int d = 0; d < s.D; ++d) {
+        Complex alpha(0.0f);
+        for (int n = 0; n < s.N; ++n)
+          alpha += (s.lti ? s.C(d, n) : s.C(t, n)) * decay(d, n) * s.Bbar.at(u, d, n);
+        mass += std::abs(twice * alpha.real());
+        for (int n = 0; n < s.N; ++n) decay(d, n) *= s.Abar.at(u, d, n);
+      }
+      total += mass;
+      if (near[static_cast<size_t>(u)]) on_data += mass, ++near_count;
+    }
+    out.share += on_data / std::max(total, 1e-30);
+    out.baseline += static_cast<double>(near_count) / (t + 1);
+    ++out.rows;
+  }
+  if (out.rows > 0) out.share /= out.rows, out.baseline /= out.rows;
+  return out;
+}
+
+// A selective layer's α concentrates on the data tokens (≥ 2× their share of the positions); a
+// time-invariant one's depends on the distance t - s alone (Toeplitz) and does not (≤ 1.5×).
+ClaimResult selective_alpha(const Results& r) {
+  const SsmResults& s = r.ssm;
+  if (s.dense || s.bidirectional || s.Abar.rank() != 3 || r.inputs.targets.empty() || r.inputs.roles.empty())
+    return fail("needs a diagonal SSM layer of a model on a task sample");
+  const AlphaOnData a = alpha_on_data(s, r.inputs);
+  if (a.rows == 0) return fail("the sample has no answer rows");
+  const double ratio = a.share / std::max(a.baseline, 1e-30);
+  const bool passed = s.lti ? ratio <= 1.5 : ratio >= 2.0;
+  return {passed, format("%s layer: at the %d answer rows, %.0f%% of Σ_d |α_d[t, s]| lies within 4 steps after a data "
+                         "token, which are %.0f%% of the positions: %.2f× their share (%s %s).",
+                         s.lti ? "time-invariant (S4D)" : "selective (S6)", a.rows, 100.0 * a.share, 100.0 * a.baseline,
+                         ratio, s.lti ? "≤ 1.5×" : "≥ 2×", passed ? "holds" : "does NOT hold")};
+}
+
 // [SECTION] 6: fixed state vs lag head
 
 ClaimResult fixed_state_recall(const Results& r) {
@@ -252,6 +324,81 @@ ClaimResult hidden_attention_exact(const Results& r) {
   return {passed, format("channel %d: max |α u - (y - D u)| = %.1e (relative): α is exactly what the scan applies. "
                          "Softmax rows sum to 1 (±%.0e); α rows sum to %.3g..%.3g.",
                          d, error / scale, softmax_row, row_min, row_max)};
+}
+
+// Mean |α| of the shown channels at distances t - s in 0..3 and at 16 and beyond.
+struct AlphaByDistance {
+  double near = 0.0, far = 0.0;
+};
+
+AlphaByDistance alpha_by_distance(const SsmResults& s) {
+  AlphaByDistance out;
+  int64_t near_count = 0, far_count = 0;
+  for (int c = 0; c < static_cast<int>(s.hidden_attention_channels.size()); ++c)
+    for (int t = 0; t < s.L; ++t)
+      for (int u = 0; u <= t; ++u) {
+        const double value = std::abs(s.hidden_attention.at(c, t, u));
+        if (t - u <= 3) out.near += value, ++near_count;
+        if (t - u >= 16) out.far += value, ++far_count;
+      }
+  out.near /= std::max<int64_t>(near_count, 1);
+  out.far /= std::max<int64_t>(far_count, 1);
+  return out;
+}
+
+ClaimResult alpha_distance(const Results& r, bool fades) {
+  const SsmResults& s = r.ssm;
+  if (s.hidden_attention_channels.empty() || s.pooled() || s.L < 32) return fail("needs the full α of an SSM, L ≥ 32");
+  const AlphaByDistance a = alpha_by_distance(s);
+  const double ratio = a.near / std::max(a.far, 1e-30);
+  const bool passed = fades ? ratio >= 5.0 : ratio <= 2.0;
+  return {passed, format("mean |α[t, s]| over the %d shown channels: %.3g at distances t − s ≤ 3, %.3g at ≥ 16: "
+                         "%.1f× (%s %s).",
+                         static_cast<int>(s.hidden_attention_channels.size()), a.near, a.far, ratio,
+                         fades ? "fades: ≥ 5×" : "reaches back: ≤ 2×", passed ? "holds" : "does NOT hold")};
+}
+
+ClaimResult alpha_fades(const Results& r) { return alpha_distance(r, true); }
+ClaimResult alpha_reaches_back(const Results& r) { return alpha_distance(r, false); }
+
+// [SECTION] trained attention: the lookup
+
+LookupHead lookup_head_of(const Results& r) {
+  const AttentionResults& a = r.attention;
+  LookupHead best;
+  const auto& tokens = r.inputs.tokens;
+  const auto& targets = r.inputs.targets;
+  if (a.probs.rank() != 3 || targets.empty()) return best;
+  for (int h = 0; h < a.H; ++h) {
+    int hits = 0, rows = 0;
+    for (int t = 0; t < a.L; ++t) {
+      const int target = targets[static_cast<size_t>(t)];
+      if (target < 0) continue;
+      int key = 0;
+      for (int u = 1; u <= t; ++u)
+        if (a.probs.at(h, t, u) > a.probs.at(h, t, key)) key = u;
+      // The head found the answer when it reads the target itself or the step just before it.
+      const bool at_target = tokens[static_cast<size_t>(key)] == target;
+      const bool before_target = key + 1 < t && tokens[static_cast<size_t>(key + 1)] == target;
+      hits += at_target || before_target;
+      ++rows;
+    }
+    const double fraction = rows ? static_cast<double>(hits) / rows : 0.0;
+    if (rows && (best.head < 0 || fraction > best.fraction)) best = {h, fraction, rows};
+  }
+  return best;
+}
+
+// The shown attention layer has a head whose strongest key, at ≥ 80% of the answer rows, is the
+// answer or the step before it: the lookup a trained model learned (lessons 6, 11, 14).
+ClaimResult attention_lookup(const Results& r) {
+  if (r.inputs.targets.empty() || r.attention.L == 0) return fail("needs an attention layer of a model on a task sample");
+  const LookupHead best = lookup_head_of(r);
+  if (best.head < 0) return fail("the sample has no answer rows");
+  const bool passed = best.fraction >= 0.8;
+  return {passed, format("head %d of the shown layer: at %.0f%% of the %d answer rows its strongest key is the answer or "
+                         "the step before it (≥ 80%% %s).",
+                         best.head + 1, 100.0 * best.fraction, best.rows, passed ? "holds" : "does NOT hold")};
 }
 
 // [SECTION] 8: linear attention
@@ -317,6 +464,9 @@ const std::map<std::string, Check>& checks() {
       {"selective_delta", selective_delta},     {"fixed_state_recall", fixed_state_recall},
       {"hidden_attention_exact", hidden_attention_exact}, {"linear_parallel_recurrent", linear_parallel_recurrent},
       {"scan_distances", scan_distances},       {"memory_growth", memory_growth},
+      {"selective_alpha", selective_alpha},     {"alpha_fades", alpha_fades},
+      {"alpha_reaches_back", alpha_reaches_back}, {"delta_flat", delta_flat},
+      {"attention_lookup", attention_lookup},
   };
   return table;
 }
@@ -324,6 +474,8 @@ const std::map<std::string, Check>& checks() {
 }  // namespace
 
 bool claim_check_exists(const std::string& check) { return checks().contains(check); }
+
+LookupHead best_lookup_head(const Results& results) { return lookup_head_of(results); }
 
 ClaimResult check_claim(const std::string& check, const Results& results) {
   const auto it = checks().find(check);

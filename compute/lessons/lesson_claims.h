@@ -38,4 +38,14 @@ double state_recall_accuracy(const Results& results, int lag);
 // Recall by attention head h: the key its weights pick at row t (argmax), compared with token[t-lag].
 double attention_recall_accuracy(const Results& results, int head, int lag);
 
+// A trained model's attention lookup on a task sample: the head of the shown layer whose
+// strongest key (argmax over s ≤ t) is most often the answer's token or the step before it, at
+// the rows with a target. head -1 when there are no such rows.
+struct LookupHead {
+  int head = -1;
+  double fraction = 0.0;
+  int rows = 0;
+};
+LookupHead best_lookup_head(const Results& results);
+
 }  // namespace seqscope::compute

@@ -16,10 +16,12 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view k_folder = "lessons/";
-const std::set<std::string> k_lesson_keys{"title", "session", "steps", "claim"};
-const std::set<std::string> k_step_keys{"text", "session", "cursor", "channel", "head", "dynamics_tab", "emphasize",
-                                         "measure_sweep"};
-const std::set<std::string> k_claim_keys{"text", "check", "steps"};
+const std::set<std::string> k_lesson_keys{"title", "session", "model", "steps", "claim"};
+const std::set<std::string> k_step_keys{"text", "session", "model", "cursor", "channel", "head", "dynamics_tab",
+                                         "emphasize", "measure_sweep"};
+const std::set<std::string> k_model_keys{"name", "model2", "layer", "layer2", "sample"};
+const std::set<std::string> k_claim_keys{"text", "check", "steps", "checks", "evaluate", "samples"};
+const std::set<std::string> k_evaluation_keys{"model", "length", "tokens", "at_least", "at_most"};
 const std::set<std::string> k_tabs{"", "eigenvalues", "delta", "matrices", "kernel", "formulas"};
 
 void check_keys(const json& object, const std::set<std::string>& allowed, const std::string& where) {
@@ -28,20 +30,47 @@ void check_keys(const json& object, const std::set<std::string>& allowed, const 
     if (!allowed.contains(item.key())) throw UserError(where + ": unknown key \"" + item.key() + "\"");
 }
 
-LessonStep parse_step(const json& base, const json& step_json, const std::string& where) {
+int non_negative(const json& object, const char* key, const std::string& where) {
+  const json& value = object.value(key, json(0));
+  if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > 1'000'000'000)
+    throw UserError(where + ": \"" + key + "\" must be a non-negative integer");
+  return value.get<int>();
+}
+
+// The lesson's "model" with the step's merged on top (null or absent: the step's session).
+LessonModels parse_models(const json& base, const json& step_json, const std::string& where) {
+  json merged = base.is_null() ? json::object() : base;
+  if (step_json.contains("model")) merged.merge_patch(step_json.at("model"));
+  if (merged.empty()) return {};
+  check_keys(merged, k_model_keys, where + " model");
+  LessonModels models;
+  if (!merged.contains("name") || !merged.at("name").is_string() || merged.at("name").get<std::string>().empty())
+    throw UserError(where + " model: \"name\" must name a model folder or zoo:NAME");
+  models.model = merged.at("name").get<std::string>();
+  models.model2 = merged.value("model2", std::string());
+  models.layer = non_negative(merged, "layer", where + " model");
+  models.layer2 = non_negative(merged, "layer2", where + " model");
+  models.sample = static_cast<uint64_t>(non_negative(merged, "sample", where + " model"));
+  return models;
+}
+
+LessonStep parse_step(const json& base, const json& base_model, const json& step_json, const std::string& where) {
   check_keys(step_json, k_step_keys, where);
   LessonStep step;
   step.text = step_json.at("text").get<std::string>();
   if (step.text.empty()) throw UserError(where + ": empty text");
+  step.models = parse_models(base_model, step_json, where);
   json merged = base;
   if (step_json.contains("session")) merged.merge_patch(step_json.at("session"));
-  if (step_json.contains("cursor")) merged["cursor"] = step_json.at("cursor");
+  // A model step's cursor indexes its model's sample (test_lessons checks it), not the session.
+  if (step_json.contains("cursor") && !step.models.shown()) merged["cursor"] = step_json.at("cursor");
   try {
     step.session = session_from_json(merged);
     validate_session(step.session);
   } catch (const UserError& e) {
     throw UserError(where + ": " + e.what());
   }
+  if (step.models.shown()) step.session.cursor = non_negative(step_json, "cursor", where);
   step.channel = step_json.value("channel", 0);
   step.head = step_json.value("head", 0);
   if (step.channel < 0 || step.channel >= step.session.d_model)
@@ -57,20 +86,73 @@ LessonStep parse_step(const json& base, const json& step_json, const std::string
   return step;
 }
 
+double fraction(const json& object, const char* key, double fallback, const std::string& where) {
+  const json& value = object.value(key, json(fallback));
+  if (!value.is_number() || value.get<double>() < 0.0 || value.get<double>() > 1.0)
+    throw UserError(where + ": \"" + key + "\" must be an accuracy in [0, 1]");
+  return value.get<double>();
+}
+
+LessonEvaluation parse_evaluation(const json& e, const std::string& where) {
+  check_keys(e, k_evaluation_keys, where);
+  LessonEvaluation evaluation;
+  if (!e.contains("model") || !e.at("model").is_string()) throw UserError(where + ": \"model\" must name a model");
+  evaluation.model = e.at("model").get<std::string>();
+  evaluation.length = non_negative(e, "length", where);
+  evaluation.tokens = non_negative(e, "tokens", where);
+  evaluation.at_least = fraction(e, "at_least", 0.0, where);
+  evaluation.at_most = fraction(e, "at_most", 1.0, where);
+  if (evaluation.at_least > evaluation.at_most) throw UserError(where + ": at_least is above at_most");
+  return evaluation;
+}
+
+ClaimCheckAt parse_check(const json& check_json, int step_count, const std::string& where) {
+  ClaimCheckAt at;
+  at.check = check_json.value("check", std::string());
+  at.steps = check_json.value("steps", std::vector<int>{});
+  if (!claim_check_exists(at.check)) throw UserError(where + ": unknown check \"" + at.check + "\"");
+  if (at.steps.empty()) throw UserError(where + ": names no step");
+  for (int s : at.steps)
+    if (s < 0 || s >= step_count) throw UserError(where + ": step " + std::to_string(s) + " does not exist");
+  return at;
+}
+
 LessonClaim parse_claim(const json& claim_json, int step_count, const std::string& where) {
   check_keys(claim_json, k_claim_keys, where);
   LessonClaim claim;
   claim.text = claim_json.at("text").get<std::string>();
-  claim.check = claim_json.at("check").get<std::string>();
-  claim.steps = claim_json.at("steps").get<std::vector<int>>();
-  if (!claim_check_exists(claim.check)) throw UserError(where + ": unknown check \"" + claim.check + "\"");
-  if (claim.steps.empty()) throw UserError(where + ": names no step");
-  for (int s : claim.steps)
-    if (s < 0 || s >= step_count) throw UserError(where + ": step " + std::to_string(s) + " does not exist");
+  if (claim_json.contains("check")) claim.checks.push_back(parse_check(claim_json, step_count, where));
+  const json checks = claim_json.value("checks", json::array());
+  if (!checks.is_array()) throw UserError(where + ": \"checks\" must be an array");
+  for (const json& check : checks) {
+    check_keys(check, {"check", "steps"}, where + " checks");
+    claim.checks.push_back(parse_check(check, step_count, where));
+  }
+  const json evaluations = claim_json.value("evaluate", json::array());
+  if (!evaluations.is_array()) throw UserError(where + ": \"evaluate\" must be an array");
+  for (size_t i = 0; i < evaluations.size(); ++i)
+    claim.evaluations.push_back(parse_evaluation(evaluations[i], where + " evaluation " + std::to_string(i + 1)));
+  claim.samples = claim_json.value("samples", 256);
+  if (claim.samples < 1 || claim.samples > 4096) throw UserError(where + ": samples must be in 1..4096");
+  if (claim.checks.empty() && claim.evaluations.empty())
+    throw UserError(where + ": names neither a check nor an evaluation");
   return claim;
 }
 
 }  // namespace
+
+std::vector<std::string> LessonClaim::checks_at(int step) const {
+  std::vector<std::string> names;
+  for (const ClaimCheckAt& at : checks)
+    if (std::find(at.steps.begin(), at.steps.end(), step) != at.steps.end()) names.push_back(at.check);
+  return names;
+}
+
+std::vector<int> LessonClaim::checked_steps() const {
+  std::set<int> steps;
+  for (const ClaimCheckAt& at : checks) steps.insert(at.steps.begin(), at.steps.end());
+  return {steps.begin(), steps.end()};
+}
 
 Lesson parse_lesson(const std::string& name, std::string_view json_text) {
   const std::string where = "lesson " + name;
@@ -81,10 +163,11 @@ Lesson parse_lesson(const std::string& name, std::string_view json_text) {
     lesson.name = name;
     lesson.title = root.at("title").get<std::string>();
     const json base = root.value("session", json::object());
+    const json base_model = root.value("model", json::object());
     const json& steps = root.at("steps");
     if (!steps.is_array() || steps.empty()) throw UserError(where + ": \"steps\" must be a non-empty array");
     for (size_t i = 0; i < steps.size(); ++i)
-      lesson.steps.push_back(parse_step(base, steps[i], where + " step " + std::to_string(i + 1)));
+      lesson.steps.push_back(parse_step(base, base_model, steps[i], where + " step " + std::to_string(i + 1)));
     lesson.claim = parse_claim(root.at("claim"), static_cast<int>(lesson.steps.size()), where + " claim");
     return lesson;
   } catch (const UserError& e) {

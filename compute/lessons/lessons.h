@@ -4,6 +4,7 @@
 // emphasize) and a claim whose numeric check (lesson_claims.h) runs on the Results of the steps
 // it names. docs/lessons.md documents the format and every lesson.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,9 +13,21 @@
 
 namespace seqscope::compute {
 
+// A step that shows trained models (seqscope folders) on a sample of their task instead of a
+// synthetic session: what --model / --model2 / --layer / --layer2 / --sample open.
+struct LessonModels {
+  std::string model;   // "zoo:NAME" or a folder; "" = the step shows its session
+  std::string model2;  // "" = none
+  int layer = 0, layer2 = 0;
+  uint64_t sample = 0;
+  bool shown() const { return !model.empty(); }
+  bool operator==(const LessonModels&) const = default;
+};
+
 struct LessonStep {
   std::string text;                     // what this screen says (Greek and ∑-style symbols allowed)
   Session session;                      // the lesson's base with this step's "session" merged on top
+  LessonModels models;                  // the lesson's "model" with the step's merged on top
   int channel = 0;                      // SSM channel d to select
   int head = 0;                         // attention head to select
   std::string dynamics_tab;             // "" or a tab of the dynamics panel: eigenvalues, delta, matrices, kernel, formulas
@@ -22,10 +35,30 @@ struct LessonStep {
   bool measure_sweep = false;           // the Cost panel measures its L sweep when the step opens (once)
 };
 
+// One accuracy a claim asserts: a trained model evaluated on fresh samples of its task
+// (compute/lessons/lesson_evals.h).
+struct LessonEvaluation {
+  std::string model;      // "zoo:NAME" or a folder
+  int length = 0;         // 0 = the length it was trained at
+  int tokens = 0;         // 0 = the trained task's num_tokens (copy: how many tokens to copy)
+  double at_least = 0.0;  // token accuracy bounds the claim needs, in [0, 1]
+  double at_most = 1.0;
+};
+
+// A check of lesson_claims.cpp and the steps whose Results it runs on (0-based).
+struct ClaimCheckAt {
+  std::string check;
+  std::vector<int> steps;
+};
+
 struct LessonClaim {
-  std::string text;        // the sentence the lesson asserts
-  std::string check;       // name of its check in lesson_claims.cpp
-  std::vector<int> steps;  // the steps whose Results the check runs on (0-based)
+  std::string text;                           // the sentence the lesson asserts
+  std::vector<ClaimCheckAt> checks;           // JSON "check" + "steps", or "checks": [{...}]
+  std::vector<LessonEvaluation> evaluations;  // accuracies of trained models the claim also needs
+  int samples = 256;                          // samples per evaluation
+  // The checks that run on step `step`'s Results.
+  std::vector<std::string> checks_at(int step) const;
+  std::vector<int> checked_steps() const;  // every step some check runs on, ascending
 };
 
 struct Lesson {
@@ -35,7 +68,9 @@ struct Lesson {
   LessonClaim claim;
 };
 
-// Parses one lesson file. Each step's session is the base session JSON with the step's
+// Parses one lesson file. Each step's "model" object (model, model2, layer, layer2, sample)
+// is merged onto the lesson's the same way; a step with "model": null shows its session.
+// Each step's session is the base session JSON with the step's
 // "session" object merged on top (RFC 7386 merge patch; not cumulative across steps) and
 // "cursor" written into it, then validated like any session. Throws UserError naming the
 // lesson, the step and the problem.

@@ -2,6 +2,7 @@
 #include "compute/train/trained_folder.h"
 
 #include "compute/model/folder.h"
+#include "compute/session/tasks.h"
 #include "core/atomic_file.h"
 #include "core/types.h"
 
@@ -57,6 +58,20 @@ void save_trained_folder(const fs::path& dir, const TrainSettings& settings, con
     write_file_atomic(dir / "eval.json", to_json(result.evals.back()).dump(2) + "\n");
   else
     fs::remove(dir / "eval.json", ec);
+}
+
+std::optional<TaskSpec> trained_task(const Parameters<float>& params) {
+  const nlohmann::json& settings = params.config.settings;
+  if (!settings.is_object() || !settings.contains("task") || !settings["task"].is_object()) return std::nullopt;
+  TaskSpec base;
+  base.vocab = params.config.vocab_size;
+  return task_from_json(settings["task"], base);
+}
+
+uint64_t trained_seed(const Parameters<float>& params) {
+  const nlohmann::json& settings = params.config.settings;
+  if (!settings.is_object()) return 0;
+  return settings.value("train", nlohmann::json::object()).value("seed", uint64_t{0});
 }
 
 }  // namespace seqscope::compute::train

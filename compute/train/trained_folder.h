@@ -4,6 +4,7 @@
 // both save through here, so their folders are the same.
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -27,5 +28,11 @@ std::string log_text(const std::vector<StepRecord>& log);
 // train_log.jsonl, the last of result.evals -> eval.json (an older eval.json is removed when
 // there is none: it would not describe these weights). UserError on a folder it may not write.
 void save_trained_folder(const std::filesystem::path& dir, const TrainSettings& settings, const TrainResult& result);
+
+// Read back from a folder's config.json "settings": the task it was trained on (nullopt when
+// the settings name none, e.g. a hand-made folder) and the training seed (0 when absent), whose
+// train_eval_seed() draws the evaluation set its eval.json was measured on.
+std::optional<TaskSpec> trained_task(const Parameters<float>& params);
+uint64_t trained_seed(const Parameters<float>& params);
 
 }  // namespace seqscope::compute::train

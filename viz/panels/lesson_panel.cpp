@@ -19,7 +19,7 @@ namespace seqscope::viz {
 // [SECTION] header, text, buttons
 
 LessonAction LessonPanel::draw(const compute::Lesson& lesson, int step, PanelContext& context, int generation,
-                               bool session_matches) {
+                               bool session_matches, const compute::ClaimResult* evaluated) {
   const int steps = static_cast<int>(lesson.steps.size());
   step = std::clamp(step, 0, steps - 1);
   const compute::LessonStep& current = lesson.steps[static_cast<size_t>(step)];
@@ -42,7 +42,7 @@ LessonAction LessonPanel::draw(const compute::Lesson& lesson, int step, PanelCon
   ImGui::PopTextWrapPos();
   if (!current.emphasize.empty()) ImGui::TextDisabled("Look at the outlined panels.");
   ImGui::Spacing();
-  draw_claim(lesson, step, context.results, generation, session_matches);
+  draw_claim(lesson, step, context.results, generation, session_matches, evaluated);
   if (context.results.session.input.kind == compute::InputKind::Grid) {
     const bool emphasized = std::find(current.emphasize.begin(), current.emphasize.end(), "scan_distances") !=
                             current.emphasize.end();
@@ -53,29 +53,49 @@ LessonAction LessonPanel::draw(const compute::Lesson& lesson, int step, PanelCon
 
 // [SECTION] claim
 
+namespace {
+
+void claim_verdict(const compute::ClaimResult& claim, const char* holds) {
+  ImGui::TextColored(claim.passed ? ImVec4(0.4f, 0.9f, 0.4f, 1.0f) : ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s",
+                     claim.passed ? holds : "Does NOT hold here:");
+  ImGui::TextUnformatted(claim.detail.c_str());
+}
+
+}  // namespace
+
 void LessonPanel::draw_claim(const compute::Lesson& lesson, int step, const compute::Results& results, int generation,
-                             bool session_matches) {
+                             bool session_matches, const compute::ClaimResult* evaluated) {
   ImGui::Separator();
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextDisabled("The lesson's claim");
   ImGui::TextUnformatted(lesson.claim.text.c_str());
-  const auto& steps = lesson.claim.steps;
-  const bool here = std::find(steps.begin(), steps.end(), step) != steps.end();
-  if (!here) {
+  const std::vector<std::string> here = lesson.claim.checks_at(step);
+  if (here.empty() && !lesson.claim.checks.empty()) {
     std::string list;
-    for (int s : steps) list += (list.empty() ? "" : ", ") + std::to_string(s + 1);
+    for (int s : lesson.claim.checked_steps()) list += (list.empty() ? "" : ", ") + std::to_string(s + 1);
     ImGui::TextDisabled("Checked on the numbers of step %s.", list.c_str());
-  } else if (!session_matches) {
+  } else if (!here.empty() && !session_matches) {
     ImGui::TextDisabled("The session was changed: go Back / Next to check the claim on the lesson's session.");
-  } else {
-    if (generation != claim_generation_ || claim_lesson_ != lesson.name) {
-      claim_ = compute::check_claim(lesson.claim.check, results);  // cached: some checks cost O(L^2)
+  } else if (!here.empty()) {
+    if (generation != claim_generation_ || claim_lesson_ != lesson.name || claim_step_ != step) {
+      claim_ = {true, ""};  // cached: some checks cost O(L^2)
+      for (const std::string& check : here) {
+        const compute::ClaimResult result = compute::check_claim(check, results);
+        claim_.passed = claim_.passed && result.passed;
+        claim_.detail += (claim_.detail.empty() ? "" : "\n") + result.detail;
+      }
       claim_generation_ = generation;
       claim_lesson_ = lesson.name;
+      claim_step_ = step;
     }
-    ImGui::TextColored(claim_.passed ? ImVec4(0.4f, 0.9f, 0.4f, 1.0f) : ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s",
-                       claim_.passed ? "Holds on the numbers on screen:" : "Does NOT hold here:");
-    ImGui::TextUnformatted(claim_.detail.c_str());
+    claim_verdict(claim_, "Holds on the numbers on screen:");
+  }
+  if (!lesson.claim.evaluations.empty()) {
+    ImGui::TextDisabled("The trained models, each on %d fresh samples of its task:", lesson.claim.samples);
+    if (evaluated)
+      claim_verdict(*evaluated, "Holds on their accuracies:");
+    else
+      ImGui::TextDisabled("evaluating...");
   }
   ImGui::PopTextWrapPos();
 }

@@ -18,16 +18,18 @@ class LessonPanel {
  public:
   // Fills the current region. `generation` changes whenever the Results do (claim checks and
   // distances are cached on it); `session_matches` says the Results are of the step's own session.
+  // `evaluated`: the claim's evaluations of trained models (lesson_evals.h), null while they run.
   LessonAction draw(const compute::Lesson& lesson, int step, PanelContext& context, int generation,
-                    bool session_matches);
+                    bool session_matches, const compute::ClaimResult* evaluated = nullptr);
 
  private:
   void draw_claim(const compute::Lesson& lesson, int step, const compute::Results& results, int generation,
-                  bool session_matches);
+                  bool session_matches, const compute::ClaimResult* evaluated);
   void draw_scan_distances(const compute::Results& results, int generation, bool emphasized);
 
   int claim_generation_ = -1;
   std::string claim_lesson_;
+  int claim_step_ = -1;
   compute::ClaimResult claim_;
   int distance_generation_ = -1;
   compute::NeighbourDistances current_, row_major_, snake_, hilbert_;

@@ -13,6 +13,7 @@
 #include "compute/backend/eigen_backend.h"
 #include "compute/lessons/lessons.h"
 #include "compute/session/inputs.h"
+#include "tests/support/lesson_results.h"
 #include "tests/support/vk_test_context.h"
 #include "viz/panels/lesson_panel.h"
 #include "viz/panels/panel.h"
@@ -49,7 +50,7 @@ TEST(LessonPanel, EveryStepRendersNonBlank) {
   for (const compute::Lesson& lesson : compute::load_lessons())
     for (size_t s = 0; s < lesson.steps.size(); ++s) {
       const compute::LessonStep& step = lesson.steps[s];
-      const compute::Results results = compute::run_eigen(step.session, compute::make_inputs(step.session));
+      const compute::Results results = testing::lesson_step_results(step);
       ViewState view;
       view.cursor = step.session.cursor;
       view.channel = step.channel;
