@@ -2,6 +2,7 @@
 #include "app/lesson_controller.h"
 
 #include <imgui.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -13,6 +14,8 @@
 
 namespace seqscope::app {
 namespace {
+
+std::filesystem::path resolve_folder(const std::string& name) { return resolve_model_path(name); }
 
 std::optional<viz::SsmDynamicsPanel::Tab> tab_named(const std::string& name) {
   using Tab = viz::SsmDynamicsPanel::Tab;
@@ -32,12 +35,20 @@ bool same_session(compute::Session a, compute::Session b) {
 
 }  // namespace
 
-LessonController::LessonController() {
+LessonController::LessonController()
+    : scratch_(std::filesystem::temp_directory_path() / ("seqscope-lessons-" + std::to_string(::getpid()))) {
   try {
     lessons_ = compute::load_lessons();
   } catch (const compute::UserError& e) {
     load_error_ = e.what();  // shown in the menu; a broken lesson file must not stop the app
   }
+}
+
+// The models retrained for this window's lessons are scratch: they go with it.
+LessonController::~LessonController() {
+  if (evaluating_.valid()) evaluating_.wait();
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch_, ignored);
 }
 
 void LessonController::open(const compute::Lesson& lesson, int step, Workspace& workspace, viz::ViewState& view,
@@ -54,11 +65,12 @@ void LessonController::start_evaluations() {
   if (evaluating_.valid()) evaluating_.wait();  // an earlier lesson's: short, and it must not outlive us
   evaluated_.reset();
   evaluated_lesson_ = lesson_->name;
-  evaluating_ = std::async(std::launch::async, [claim = lesson_->claim] {
+  evaluating_ = std::async(std::launch::async, [claim = lesson_->claim, scratch = scratch_ / "evaluations"] {
     try {
-      const auto resolve = [](const std::string& name) { return std::filesystem::path(resolve_model_path(name)); };
-      return compute::evaluations_claim(compute::evaluate_claim_models(claim, resolve, 1));
+      return compute::evaluations_claim(compute::evaluate_claim_models(claim, resolve_folder, scratch, 1));
     } catch (const compute::UserError& e) {
+      return compute::ClaimResult{false, std::string("could not evaluate: ") + e.what()};
+    } catch (const std::filesystem::filesystem_error& e) {
       return compute::ClaimResult{false, std::string("could not evaluate: ") + e.what()};
     }
   });
@@ -75,11 +87,15 @@ void LessonController::show_step(const compute::LessonStep& step, Workspace& wor
     if (workspace.model() && shown_models_ == step.models && !workspace.model()->intervened()) return;
     try {
       const std::string model2 = step.models.model2.empty() ? "" : resolve_model_path(step.models.model2);
-      workspace.use_model(std::make_unique<ModelSource>(resolve_model_path(step.models.model), model2, std::nullopt,
-                                                        step.models.layer, step.models.layer2, step.models.sample));
+      const std::filesystem::path model =
+          compute::lesson_model_folder(step.models.model, step.models.trained_steps, resolve_folder, scratch_ / "shown");
+      workspace.use_model(std::make_unique<ModelSource>(model.string(), model2, std::nullopt, step.models.layer,
+                                                        step.models.layer2, step.models.sample));
       shown_models_ = step.models;
       pending_view_ = true;
     } catch (const compute::UserError& e) {
+      workspace.report_error("lesson " + lesson_->name + ": " + e.what());
+    } catch (const std::filesystem::filesystem_error& e) {  // the scratch folder for a retrained model
       workspace.report_error("lesson " + lesson_->name + ": " + e.what());
     }
     return;

@@ -5,6 +5,7 @@
 // models opens them as --model would (zoo:NAME resolved by app/model_zoo.h), and a claim's
 // evaluations of trained models run in the background when the lesson opens.
 #pragma once
+#include <filesystem>
 #include <future>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ namespace seqscope::app {
 class LessonController {
  public:
   LessonController();
+  ~LessonController();
+  LessonController(const LessonController&) = delete;
+  LessonController& operator=(const LessonController&) = delete;
   bool active() const { return lesson_.has_value(); }
   int step() const { return step_; }
   // Opens `lesson` at `step` (0-based) and applies that step. dynamics may be null.
@@ -70,6 +74,7 @@ class LessonController {
   std::future<compute::ClaimResult> evaluating_;
   std::optional<compute::ClaimResult> evaluated_;
   std::string evaluated_lesson_;
+  std::filesystem::path scratch_;  // models retrained to a step (trained_steps), removed with us
 };
 
 }  // namespace seqscope::app

@@ -401,6 +401,17 @@ ClaimResult attention_lookup(const Results& r) {
                          best.head + 1, 100.0 * best.fraction, best.rows, passed ? "holds" : "does NOT hold")};
 }
 
+// Before training found it: no head's strongest key is the answer at even half the answer rows
+// (lesson 15, the first steps of a run).
+ClaimResult attention_no_lookup(const Results& r) {
+  if (r.inputs.targets.empty() || r.attention.L == 0) return fail("needs an attention layer of a model on a task sample");
+  const LookupHead best = lookup_head_of(r);
+  if (best.head < 0) return fail("the sample has no answer rows");
+  const bool passed = best.fraction < 0.5;
+  return {passed, format("no lookup yet: the best head (%d) finds the answer at %.0f%% of the %d answer rows (< 50%% %s).",
+                         best.head + 1, 100.0 * best.fraction, best.rows, passed ? "holds" : "does NOT hold")};
+}
+
 // [SECTION] 8: linear attention
 
 ClaimResult linear_parallel_recurrent(const Results& r) {
@@ -466,7 +477,7 @@ const std::map<std::string, Check>& checks() {
       {"scan_distances", scan_distances},       {"memory_growth", memory_growth},
       {"selective_alpha", selective_alpha},     {"alpha_fades", alpha_fades},
       {"alpha_reaches_back", alpha_reaches_back}, {"delta_flat", delta_flat},
-      {"attention_lookup", attention_lookup},
+      {"attention_lookup", attention_lookup},   {"attention_no_lookup", attention_no_lookup},
   };
   return table;
 }

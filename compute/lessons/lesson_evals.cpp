@@ -32,10 +32,23 @@ std::string bounds(const LessonEvaluation& e) {
 
 }  // namespace
 
-std::vector<EvaluationResult> evaluate_claim_models(const LessonClaim& claim, const ModelResolver& resolve, int threads) {
+std::filesystem::path lesson_model_folder(const std::string& name, int trained_steps, const ModelResolver& resolve,
+                                          const std::filesystem::path& scratch) {
+  const std::filesystem::path shipped = resolve(name);
+  if (trained_steps < 0) return shipped;
+  const std::filesystem::path out = scratch / (short_name(name) + "-step-" + std::to_string(trained_steps));
+  if (std::filesystem::exists(out / "model.safetensors")) return out;
+  std::filesystem::create_directories(scratch);
+  train::save_retrained_folder(checkpoint::load_model_folder(shipped), trained_steps, out);
+  return out;
+}
+
+std::vector<EvaluationResult> evaluate_claim_models(const LessonClaim& claim, const ModelResolver& resolve,
+                                                    const std::filesystem::path& scratch, int threads) {
   std::vector<EvaluationResult> results;
   for (const LessonEvaluation& e : claim.evaluations) {
-    const model::Parameters<float> params = checkpoint::load_model_folder(resolve(e.model));
+    const model::Parameters<float> params =
+        checkpoint::load_model_folder(lesson_model_folder(e.model, e.trained_steps, resolve, scratch));
     std::optional<TaskSpec> task = train::trained_task(params);
     if (!task) throw UserError(e.model + ": its settings name no task (not made by seqscope train)");
     if (e.tokens > 0) task->num_tokens = e.tokens;
@@ -57,7 +70,9 @@ ClaimResult evaluations_claim(const std::vector<EvaluationResult>& results) {
   ClaimResult claim{true, ""};
   for (const EvaluationResult& r : results) {
     claim.passed = claim.passed && r.passed;
-    std::string line = short_name(r.evaluation.model) + ", L " + std::to_string(r.evaluation.length);
+    std::string line = short_name(r.evaluation.model);
+    if (r.evaluation.trained_steps >= 0) line += " at step " + std::to_string(r.evaluation.trained_steps);
+    line += ", L " + std::to_string(r.evaluation.length);
     if (r.evaluation.tokens > 0) line += ", " + std::to_string(r.evaluation.tokens) + " tokens";
     line += ": " + percent(r.accuracy) + " (" + bounds(r.evaluation) + (r.passed ? ")" : ", does NOT hold)");
     claim.detail += (claim.detail.empty() ? "" : " · ") + line;

@@ -23,10 +23,17 @@ struct EvaluationResult {
   bool passed = false;
 };
 
+// The folder a lesson's model opens: `name` resolved, or with trained_steps >= 0 that model
+// retrained from its recipe up to that step (train::save_retrained_folder), written once into
+// scratch / "NAME-step-N" and reused after.
+std::filesystem::path lesson_model_folder(const std::string& name, int trained_steps, const ModelResolver& resolve,
+                                          const std::filesystem::path& scratch);
+
 // Evaluates every entry of claim.evaluations (claim.samples samples each; threads 0 = all the
-// pool's workers). UserError names a model folder or task size that does not work.
+// pool's workers; retrained models go to scratch). UserError names a model folder or task size
+// that does not work.
 std::vector<EvaluationResult> evaluate_claim_models(const LessonClaim& claim, const ModelResolver& resolve,
-                                                    int threads = 0);
+                                                    const std::filesystem::path& scratch, int threads = 0);
 // The results as one claim: passed when all passed; detail "copy-attn, L 40: 100.0% (≥ 95%) · ...".
 ClaimResult evaluations_claim(const std::vector<EvaluationResult>& results);
 

@@ -19,9 +19,9 @@ constexpr std::string_view k_folder = "lessons/";
 const std::set<std::string> k_lesson_keys{"title", "session", "model", "steps", "claim"};
 const std::set<std::string> k_step_keys{"text", "session", "model", "cursor", "channel", "head", "dynamics_tab",
                                          "emphasize", "measure_sweep"};
-const std::set<std::string> k_model_keys{"name", "model2", "layer", "layer2", "sample"};
+const std::set<std::string> k_model_keys{"name", "model2", "layer", "layer2", "sample", "trained_steps"};
 const std::set<std::string> k_claim_keys{"text", "check", "steps", "checks", "evaluate", "samples"};
-const std::set<std::string> k_evaluation_keys{"model", "length", "tokens", "at_least", "at_most"};
+const std::set<std::string> k_evaluation_keys{"model", "trained_steps", "length", "tokens", "at_least", "at_most"};
 const std::set<std::string> k_tabs{"", "eigenvalues", "delta", "matrices", "kernel", "formulas"};
 
 void check_keys(const json& object, const std::set<std::string>& allowed, const std::string& where) {
@@ -51,6 +51,7 @@ LessonModels parse_models(const json& base, const json& step_json, const std::st
   models.layer = non_negative(merged, "layer", where + " model");
   models.layer2 = non_negative(merged, "layer2", where + " model");
   models.sample = static_cast<uint64_t>(non_negative(merged, "sample", where + " model"));
+  if (merged.contains("trained_steps")) models.trained_steps = non_negative(merged, "trained_steps", where + " model");
   return models;
 }
 
@@ -100,6 +101,7 @@ LessonEvaluation parse_evaluation(const json& e, const std::string& where) {
   evaluation.model = e.at("model").get<std::string>();
   evaluation.length = non_negative(e, "length", where);
   evaluation.tokens = non_negative(e, "tokens", where);
+  if (e.contains("trained_steps")) evaluation.trained_steps = non_negative(e, "trained_steps", where);
   evaluation.at_least = fraction(e, "at_least", 0.0, where);
   evaluation.at_most = fraction(e, "at_most", 1.0, where);
   if (evaluation.at_least > evaluation.at_most) throw UserError(where + ": at_least is above at_most");

@@ -20,6 +20,7 @@ struct LessonModels {
   std::string model2;  // "" = none
   int layer = 0, layer2 = 0;
   uint64_t sample = 0;
+  int trained_steps = -1;  // >= 0: model retrained from its recipe and stopped after that step
   bool shown() const { return !model.empty(); }
   bool operator==(const LessonModels&) const = default;
 };
@@ -39,6 +40,7 @@ struct LessonStep {
 // (compute/lessons/lesson_evals.h).
 struct LessonEvaluation {
   std::string model;      // "zoo:NAME" or a folder
+  int trained_steps = -1;  // >= 0: the model retrained from its recipe up to that step
   int length = 0;         // 0 = the length it was trained at
   int tokens = 0;         // 0 = the trained task's num_tokens (copy: how many tokens to copy)
   double at_least = 0.0;  // token accuracy bounds the claim needs, in [0, 1]

@@ -74,4 +74,40 @@ uint64_t trained_seed(const Parameters<float>& params) {
   return settings.value("train", nlohmann::json::object()).value("seed", uint64_t{0});
 }
 
+TrainSettings trained_settings(const Parameters<float>& params) {
+  const std::optional<TaskSpec> task = trained_task(params);
+  const nlohmann::json& settings = params.config.settings;
+  if (!task || !settings.contains("train") || !settings["train"].is_object())
+    throw UserError("the model's settings hold no training recipe (not made by seqscope train)");
+  const nlohmann::json& how = settings["train"];
+  TrainSettings s;
+  s.task = *task;
+  s.steps = how.value("steps", s.steps);
+  s.batch = how.value("batch", s.batch);
+  s.lr = how.value("lr", s.lr);
+  s.warmup = how.value("warmup", s.warmup);
+  s.weight_decay = how.value("weight_decay", s.weight_decay);
+  s.grad_clip = how.value("grad_clip", s.grad_clip);
+  s.seed = how.value("seed", s.seed);
+  s.eval_every = how.value("eval_every", s.eval_every);
+  s.eval_lengths = how.value("eval_lengths", s.eval_lengths);
+  s.eval_samples = how.value("eval_samples", s.eval_samples);
+  return s;
+}
+
+void save_retrained_folder(const Parameters<float>& params, int64_t steps, const fs::path& out) {
+  TrainSettings settings = trained_settings(params);
+  if (steps < 0 || steps > settings.steps)
+    throw UserError("step " + std::to_string(steps) + " is not in 0.." + std::to_string(settings.steps) +
+                    " of the model's recipe");
+  settings.eval_samples = 0;
+  int64_t done = 0;
+  TrainCallbacks callbacks;
+  callbacks.on_step = [&](const StepRecord&, const Parameters<float>&) { ++done; };
+  callbacks.should_stop = [&] { return done >= steps; };
+  TrainResult result = train(params.config, settings, callbacks);
+  if (result.status == TrainStatus::Failed) throw UserError(result.error);
+  save_trained_folder(out, settings, result);
+}
+
 }  // namespace seqscope::compute::train

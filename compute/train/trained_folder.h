@@ -34,5 +34,13 @@ void save_trained_folder(const std::filesystem::path& dir, const TrainSettings& 
 // train_eval_seed() draws the evaluation set its eval.json was measured on.
 std::optional<TaskSpec> trained_task(const Parameters<float>& params);
 uint64_t trained_seed(const Parameters<float>& params);
+// The whole recipe (task, steps, batch, lr, warmup, decay, clip, seed, evaluation); UserError
+// naming what is missing when the settings do not hold one (a folder not made by seqscope train).
+TrainSettings trained_settings(const Parameters<float>& params);
+
+// The same run again from the folder's recipe, stopped after `steps` steps (0: the initialised
+// model): the weights the original run had at that step (same seed, batches and schedule, which
+// still decays towards the recipe's own step count). No evaluation. Saved to `out` like any run.
+void save_retrained_folder(const Parameters<float>& params, int64_t steps, const std::filesystem::path& out);
 
 }  // namespace seqscope::compute::train

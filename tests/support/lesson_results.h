@@ -8,6 +8,7 @@
 
 #include "compute/backend/eigen_backend.h"
 #include "compute/checkpoint/adapter.h"
+#include "compute/lessons/lesson_evals.h"
 #include "compute/lessons/lessons.h"
 #include "compute/session/inputs.h"
 #include "compute/session/tasks.h"
@@ -19,10 +20,16 @@ inline std::filesystem::path zoo_path(const std::string& name) {
   return name;
 }
 
+// Where tests write models retrained to a lesson step's trained_steps.
+inline std::filesystem::path lesson_scratch() {
+  return std::filesystem::temp_directory_path() / "seqscope-test-lessons";
+}
+
 inline compute::Results lesson_step_results(const compute::LessonStep& step) {
   namespace ckpt = compute::checkpoint;
   if (!step.models.shown()) return compute::run_eigen(step.session, compute::make_inputs(step.session));
-  const auto primary = ckpt::LoadedModel::open(zoo_path(step.models.model));
+  const auto primary = ckpt::LoadedModel::open(
+      compute::lesson_model_folder(step.models.model, step.models.trained_steps, zoo_path, lesson_scratch()));
   std::unique_ptr<ckpt::LoadedModel> secondary;
   if (!step.models.model2.empty())
     secondary = std::make_unique<ckpt::LoadedModel>(ckpt::LoadedModel::open(zoo_path(step.models.model2)));

@@ -49,7 +49,7 @@ TEST(Lessons, EveryClaimHoldsOnItsSteps) {
 TEST(Lessons, EveryEvaluationOfTrainedModelsHolds) {
   for (const Lesson& lesson : load_lessons()) {
     if (lesson.claim.evaluations.empty()) continue;
-    const ClaimResult claim = evaluations_claim(evaluate_claim_models(lesson.claim, zoo_path));
+    const ClaimResult claim = evaluations_claim(evaluate_claim_models(lesson.claim, zoo_path, testing::lesson_scratch()));
     EXPECT_TRUE(claim.passed) << lesson.name << ": " << claim.detail;
     std::printf("%s: %s\n", lesson.name.c_str(), claim.detail.c_str());
   }
