@@ -10,7 +10,6 @@
 #include "app/dashboard.h"
 
 #include "app/model_source.h"
-#include "app/model_source.h"
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -284,6 +283,24 @@ void Dashboard::open_zoo_model(const ZooModel& model) {
   }
 }
 
+void Dashboard::open_preset(const compute::Preset& preset) {
+  lessons_.close();  // a preset is a session of its own: the lesson's text would not fit it
+  if (!preset.models.shown()) {
+    workspace_.replace(preset.session);
+    view_.cursor = preset.session.cursor;
+    return;
+  }
+  try {
+    const compute::ShownModels& m = preset.models;
+    workspace_.use_model(std::make_unique<ModelSource>(resolve_model_path(m.model),
+                                                       m.model2.empty() ? "" : resolve_model_path(m.model2),
+                                                       std::nullopt, m.layer, m.layer2, m.sample));
+    view_.cursor = 0;
+  } catch (const compute::UserError& e) {
+    workspace_.report_error(preset.title + ": " + e.what());
+  }
+}
+
 void Dashboard::draw_menu_bar() {
   if (!ImGui::BeginMenuBar()) return;
   if (ImGui::BeginMenu("File")) {
@@ -295,11 +312,7 @@ void Dashboard::draw_menu_bar() {
   }
   if (ImGui::BeginMenu("Presets")) {
     for (const compute::Preset& preset : presets_)
-      if (ImGui::MenuItem(preset.title.c_str())) {
-        lessons_.close();  // a preset is a session of its own: the lesson's text would not fit it
-        workspace_.replace(preset.session);
-        view_.cursor = preset.session.cursor;
-      }
+      if (ImGui::MenuItem(preset.title.c_str())) open_preset(preset);
     ImGui::Separator();
     for (const ZooModel& model : zoo_)
       if (ImGui::MenuItem(("Trained: " + model.title).c_str())) open_zoo_model(model);

@@ -68,6 +68,7 @@ class Dashboard {
  private:
   void draw_menu_bar();
   void open_zoo_model(const ZooModel& model);
+  void open_preset(const compute::Preset& preset);  // its session, or its trained models
   void draw_top_strip(viz::PanelContext& context);
   void draw_columns(viz::PanelContext& context, float height);
   void draw_panel_child(viz::PanelId id, viz::PanelContext& context, ImVec2 size);

@@ -19,7 +19,6 @@ constexpr std::string_view k_folder = "lessons/";
 const std::set<std::string> k_lesson_keys{"title", "session", "model", "steps", "claim"};
 const std::set<std::string> k_step_keys{"text", "session", "model", "cursor", "channel", "head", "dynamics_tab",
                                          "emphasize", "measure_sweep"};
-const std::set<std::string> k_model_keys{"name", "model2", "layer", "layer2", "sample", "trained_steps"};
 const std::set<std::string> k_claim_keys{"text", "check", "steps", "checks", "evaluate", "samples"};
 const std::set<std::string> k_evaluation_keys{"model", "trained_steps", "length", "tokens", "at_least", "at_most"};
 const std::set<std::string> k_tabs{"", "eigenvalues", "delta", "matrices", "kernel", "formulas"};
@@ -31,28 +30,14 @@ void check_keys(const json& object, const std::set<std::string>& allowed, const 
 }
 
 int non_negative(const json& object, const char* key, const std::string& where) {
-  const json& value = object.value(key, json(0));
-  if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > 1'000'000'000)
-    throw UserError(where + ": \"" + key + "\" must be a non-negative integer");
-  return value.get<int>();
+  return non_negative_field(object, key, where);
 }
 
 // The lesson's "model" with the step's merged on top (null or absent: the step's session).
 LessonModels parse_models(const json& base, const json& step_json, const std::string& where) {
   json merged = base.is_null() ? json::object() : base;
   if (step_json.contains("model")) merged.merge_patch(step_json.at("model"));
-  if (merged.empty()) return {};
-  check_keys(merged, k_model_keys, where + " model");
-  LessonModels models;
-  if (!merged.contains("name") || !merged.at("name").is_string() || merged.at("name").get<std::string>().empty())
-    throw UserError(where + " model: \"name\" must name a model folder or zoo:NAME");
-  models.model = merged.at("name").get<std::string>();
-  models.model2 = merged.value("model2", std::string());
-  models.layer = non_negative(merged, "layer", where + " model");
-  models.layer2 = non_negative(merged, "layer2", where + " model");
-  models.sample = static_cast<uint64_t>(non_negative(merged, "sample", where + " model"));
-  if (merged.contains("trained_steps")) models.trained_steps = non_negative(merged, "trained_steps", where + " model");
-  return models;
+  return shown_models_from_json(merged, where + " model");
 }
 
 LessonStep parse_step(const json& base, const json& base_model, const json& step_json, const std::string& where) {

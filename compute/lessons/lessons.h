@@ -10,20 +10,13 @@
 #include <vector>
 
 #include "compute/session/session.h"
+#include "compute/session/shown_models.h"
 
 namespace seqscope::compute {
 
 // A step that shows trained models (seqscope folders) on a sample of their task instead of a
-// synthetic session: what --model / --model2 / --layer / --layer2 / --sample open.
-struct LessonModels {
-  std::string model;   // "zoo:NAME" or a folder; "" = the step shows its session
-  std::string model2;  // "" = none
-  int layer = 0, layer2 = 0;
-  uint64_t sample = 0;
-  int trained_steps = -1;  // >= 0: model retrained from its recipe and stopped after that step
-  bool shown() const { return !model.empty(); }
-  bool operator==(const LessonModels&) const = default;
-};
+// synthetic session.
+using LessonModels = ShownModels;
 
 struct LessonStep {
   std::string text;                     // what this screen says (Greek and ∑-style symbols allowed)

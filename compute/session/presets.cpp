@@ -17,7 +17,14 @@ std::vector<Preset> load_presets() {
       Preset preset;
       preset.name = path.substr(k_folder.size(), path.size() - k_folder.size() - 5);  // minus ".json"
       preset.title = json.at("title").get<std::string>();
-      preset.session = session_from_json(json.at("session"));
+      for (const auto& item : json.items())
+        if (item.key() != "title" && item.key() != "session" && item.key() != "model" && item.key() != "check")
+          throw UserError("unknown key \"" + item.key() + "\"");
+      preset.models = shown_models_from_json(json.value("model", nlohmann::json::object()), "model");
+      if (preset.models.trained_steps >= 0) throw UserError("model: a preset shows shipped models (no trained_steps)");
+      if (!preset.models.shown() && !json.contains("session")) throw UserError("needs a \"session\" or a \"model\"");
+      preset.session = session_from_json(json.value("session", nlohmann::json::object()));
+      preset.check = json.value("check", std::string());
       presets.push_back(std::move(preset));
     } catch (const UserError& e) {
       throw UserError("preset " + path + ": " + e.what());

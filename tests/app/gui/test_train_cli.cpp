@@ -132,6 +132,14 @@ TEST(TrainCli, StepsZeroWritesALoadableModelThatEvalReads) {
   const auto bad = testing::run_process(k_bin + " eval --model " + out.string() + " --task nope");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(line_count(bad.err), 1) << bad.err;
+  // --tokens: another count of the task's tokens, and one that does not fit the length.
+  EXPECT_EQ(testing::run_process(k_bin + " eval --model " + out.string() + " --task copy --tokens 2 --samples 8")
+                .exit_code,
+            0);
+  const auto too_many =
+      testing::run_process(k_bin + " eval --model " + out.string() + " --task copy --tokens 200 --samples 8");
+  EXPECT_EQ(too_many.exit_code, 2);
+  EXPECT_EQ(line_count(too_many.err), 1) << too_many.err;
 }
 
 TEST(TrainCli, SameSeedGivesTheSameBytes) {
