@@ -146,22 +146,29 @@ TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
   EXPECT_NE(result.out.find("recomputes=1"), std::string::npos) << "stepping must not recompute: " << result.out;
 }
 
-TEST_F(Gui, TrainWindowTrainsExportsItsCurvesAndShowsAModel) {
-  // seqscope --train at 1600x1000: Start (the form's defaults: MM and SS on selective copy),
-  // let them train a few seconds, Export curves (into $HOME/seqscope-models), Show run 1 in the
-  // dashboard, quit. Clicks at the positions of the window's layout at this size.
+TEST_F(Gui, TrainWindowTrainsFourModelsExportsCurvesAndMaps) {
+  // seqscope --train at 1600x1000: type ** and M* into the empty pattern fields (MM and SS are
+  // the form's defaults), Start, let the four train a few seconds side by side, Export curves
+  // (into $HOME/seqscope-models), Show run 4 (M*) in the dashboard, File > Export dashboard PNG
+  // > Export (figure.png in the working folder), quit. Clicks at the layout's positions at this size.
   const auto home = out_dir() / "train_home";
   std::filesystem::remove_all(home);
   std::filesystem::create_directories(home);
   const auto script = out_dir() / "train.sh";
   {
     std::ofstream file(script);
-    file << "HOME=" << home.string() << " " << k_bin << " --train --frames 100000 --width 1600 --height 1000 --stats & pid=$!\n"
+    file << "cd " << home.string() << "\n"
+         << "HOME=" << home.string() << " " << k_bin << " --train --frames 100000 --width 1600 --height 1000 --stats & pid=$!\n"
          << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
          << "click() { xdotool mousemove --window \"$wid\" $1 $2; sleep 0.2; xdotool click 1; sleep 0.3; }\n"
+         << "click 409 167; xdotool type --delay 100 '**'; sleep 0.3\n"  // pattern 3
+         << "click 507 167; xdotool type --delay 100 'M*'; sleep 0.3\n"  // pattern 4
          << "click 188 192; sleep 5\n"   // Start
          << "click 670 192; sleep 2\n"   // Export curves
-         << "click 348 221; sleep 2\n"   // Show in dashboard (run 1)
+         << "click 348 300; sleep 2\n"   // Show in dashboard (run 4)
+         << "click 22 10; sleep 0.5\n"   // File
+         << "click 89 100; sleep 1\n"    // Export dashboard PNG...
+         << "click 637 572; sleep 3\n"   // Export
          << "xdotool windowfocus --sync \"$wid\"; xdotool keydown ctrl; xdotool keydown q; sleep 0.2\n"
          << "xdotool keyup q; xdotool keyup ctrl\n"
          << "wait $pid\n";
@@ -174,8 +181,15 @@ TEST_F(Gui, TrainWindowTrainsExportsItsCurvesAndShowsAModel) {
   const viz::Image image = viz::read_png(curves);
   EXPECT_EQ(image.width, 1400u);
   EXPECT_GT(distinct_colors(image), 20u);
-  // The first screen's model was computed once; showing run 1 computed the dashboard again.
+  // The first screen's model was computed once; showing run 4 computed the dashboard again.
   EXPECT_NE(result.out.find("recomputes=2"), std::string::npos) << result.out;
+  // The maps of run 4, exported from the dashboard as a figure, with the session it shows.
+  const auto figure = home / "figure.png";
+  ASSERT_TRUE(std::filesystem::exists(figure)) << "File > Export dashboard PNG wrote nothing: " << result.out;
+  const viz::Image maps = viz::read_png(figure);
+  EXPECT_EQ(maps.width, 1600u);
+  EXPECT_EQ(maps.height, 1000u);
+  EXPECT_GT(distinct_colors(maps), 200u);
 }
 
 TEST_F(Gui, ResizingRebuildsTheSwapchain) {
