@@ -80,6 +80,9 @@ CLI::App* add_train_command(CLI::App& cli, TrainOptions& o) {
       ->delimiter(',');
   c->add_option("--eval-samples", o.eval_samples, "Samples per evaluation length (0: no evaluation)")
       ->capture_default_str();
+  c->add_option("--log-every", o.log_every, "Keep every Nth step (and the last) in train_log.jsonl")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   c->add_option("--json", o.json, "Also write the step log (train_log.jsonl) to this file");
   return c;
 }
@@ -236,6 +239,7 @@ int run_train(const TrainOptions& o) {
   s.eval_every = o.eval_every;
   s.eval_lengths = o.eval_lengths;
   s.eval_samples = o.eval_samples;
+  s.log_every = o.log_every;
 
   ModelConfig config;
   config.pattern = o.pattern;
@@ -269,7 +273,7 @@ int run_train(const TrainOptions& o) {
 
   // Save what there is, whatever the outcome: the weights of the last good step and the logs.
   compute::train::save_trained_folder(out, s, result);
-  if (!o.json.empty()) compute::write_file_atomic(o.json, compute::train::log_text(result.log));
+  if (!o.json.empty()) compute::write_file_atomic(o.json, compute::train::log_text(result.log, s.log_every));
 
   switch (result.status) {
     case TrainStatus::Finished:

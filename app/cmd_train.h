@@ -35,6 +35,7 @@ struct TrainOptions {
   int64_t eval_every = 500;
   std::vector<int> eval_lengths;  // empty = the training length
   int eval_samples = 512;         // per length
+  int64_t log_every = 1;          // --log-every N: train_log.jsonl keeps every Nth step
   std::string json;               // --json LOG.jsonl: a copy of train_log.jsonl
 };
 

@@ -314,10 +314,16 @@ void Dashboard::draw_menu_bar() {
     for (const compute::Preset& preset : presets_)
       if (ImGui::MenuItem(preset.title.c_str())) open_preset(preset);
     ImGui::Separator();
-    for (const ZooModel& model : zoo_)
-      if (ImGui::MenuItem(("Trained: " + model.title).c_str())) open_zoo_model(model);
-    if (!zoo_.empty()) ImGui::Separator();
-    lessons_.draw_menu_items(workspace_, view_, dynamics_panel());
+    // The zoo and the lessons in submenus: together they are taller than a 768-pixel screen.
+    if (!zoo_.empty() && ImGui::BeginMenu("Trained models (the zoo)")) {
+      for (const ZooModel& model : zoo_)
+        if (ImGui::MenuItem(("Trained: " + model.title).c_str())) open_zoo_model(model);
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Lessons")) {
+      lessons_.draw_menu_items(workspace_, view_, dynamics_panel());
+      ImGui::EndMenu();
+    }
     ImGui::Separator();
     if (ImGui::MenuItem("Reset to the default session")) workspace_.replace(compute::Session{});
     ImGui::EndMenu();

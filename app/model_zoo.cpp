@@ -33,15 +33,23 @@ const char* pattern_words(const std::string& pattern) {
   return "hybrid";
 }
 
+// "copy, K 16 · MM (Mamba, 1500 steps)": the task (with its token count where it has one), the
+// pattern, and what tells apart models of one task and pattern: the state size, the steps.
 std::string title_of(const std::string& name, const compute::model::ModelConfig& config) {
   std::string task = name;
   if (config.settings.contains("task"))
-    if (const auto spec = compute::task_from_json(config.settings["task"]))
+    if (const auto spec = compute::task_from_json(config.settings["task"])) {
       task = std::string(compute::schema::enum_name(spec->kind));
+      const bool counts_tokens = spec->kind == compute::TaskKind::Copy || spec->kind == compute::TaskKind::SelectiveCopy ||
+                                 spec->kind == compute::TaskKind::Mqar;
+      if (counts_tokens) task += ", K " + std::to_string(spec->num_tokens);
+    }
   std::replace(task.begin(), task.end(), '_', ' ');
   std::string title = task + " · " + config.pattern + " (" + pattern_words(config.pattern);
   if ((config.has_kind('M') || config.has_kind('S')) && config.d_state != 16)
     title += ", state " + std::to_string(config.d_state);
+  if (config.settings.contains("steps_done") && config.settings["steps_done"].is_number_integer())
+    title += ", " + std::to_string(config.settings["steps_done"].get<int64_t>()) + " steps";
   return title + ")";
 }
 

@@ -14,7 +14,7 @@ inline constexpr const char* kFirstScreenAttention = "selective_copy-attn";
 
 struct ZooModel {
   std::string name;   // the folder's name, e.g. "selective_copy-MM"
-  std::string title;  // the menu's words, e.g. "selective copying · MM (Mamba)"
+  std::string title;  // the menu's words, e.g. "selective copy, K 4 · MM (Mamba, 1000 steps)"
   std::filesystem::path dir;
 };
 

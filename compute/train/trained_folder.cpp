@@ -22,7 +22,8 @@ nlohmann::json settings_to_json(const TrainSettings& s, const TrainResult* resul
                 {"seed", s.seed},
                 {"eval_every", s.eval_every},
                 {"eval_lengths", s.eval_lengths.empty() ? std::vector<int>{s.task.length} : s.eval_lengths},
-                {"eval_samples", s.eval_samples}};
+                {"eval_samples", s.eval_samples},
+                {"log_every", s.log_every}};
   if (result) {
     j["steps_done"] = result->steps_done;
     j["status"] = result->status == TrainStatus::Finished  ? "finished"
@@ -42,9 +43,10 @@ void check_out_folder(const fs::path& dir) {
                     "\"model_type\": \"seqscope\"); refusing to overwrite it");
 }
 
-std::string log_text(const std::vector<StepRecord>& log) {
+std::string log_text(const std::vector<StepRecord>& log, int64_t every) {
   std::string text;
-  for (const auto& r : log) text += to_json(r).dump() + "\n";
+  for (size_t i = 0; i < log.size(); ++i)
+    if (log[i].step % std::max<int64_t>(every, 1) == 0 || i + 1 == log.size()) text += to_json(log[i]).dump() + "\n";
   return text;
 }
 
@@ -52,7 +54,7 @@ void save_trained_folder(const fs::path& dir, const TrainSettings& settings, con
   model::Parameters<float> params = result.params;
   params.config.settings = settings_to_json(settings, &result);
   model::save_model_folder(dir, params);
-  write_file_atomic(dir / "train_log.jsonl", log_text(result.log));
+  write_file_atomic(dir / "train_log.jsonl", log_text(result.log, settings.log_every));
   std::error_code ec;
   if (!result.evals.empty())
     write_file_atomic(dir / "eval.json", to_json(result.evals.back()).dump(2) + "\n");
@@ -92,6 +94,7 @@ TrainSettings trained_settings(const Parameters<float>& params) {
   s.eval_every = how.value("eval_every", s.eval_every);
   s.eval_lengths = how.value("eval_lengths", s.eval_lengths);
   s.eval_samples = how.value("eval_samples", s.eval_samples);
+  s.log_every = how.value("log_every", s.log_every);
   return s;
 }
 

@@ -21,8 +21,9 @@ nlohmann::json settings_to_json(const TrainSettings& settings, const TrainResult
 // UserError when dir exists and is a file, or a non-empty folder that is not a seqscope model.
 void check_out_folder(const std::filesystem::path& dir);
 
-// train_log.jsonl's text: one to_json(StepRecord) per line.
-std::string log_text(const std::vector<StepRecord>& log);
+// train_log.jsonl's text: one to_json(StepRecord) per line, for every `every`-th step and the
+// last one (every 1: all).
+std::string log_text(const std::vector<StepRecord>& log, int64_t every = 1);
 
 // result.params (with the settings) -> dir/config.json + model.safetensors, result.log ->
 // train_log.jsonl, the last of result.evals -> eval.json (an older eval.json is removed when

@@ -60,6 +60,7 @@ void check_settings(const ModelConfig& config, const TrainSettings& s) {
   if (!(s.grad_clip >= 0.0))
     throw UserError("grad clip must be >= 0 (got " + format_number(s.grad_clip) + ")");
   if (s.eval_every < 0) throw UserError("eval every must be >= 0 (got " + std::to_string(s.eval_every) + ")");
+  if (s.log_every < 1) throw UserError("log every must be >= 1 (got " + std::to_string(s.log_every) + ")");
   if (s.eval_samples < 0)
     throw UserError("eval samples must be >= 0 (got " + std::to_string(s.eval_samples) + ")");
   for (int length : s.eval_lengths) {

@@ -44,6 +44,7 @@ struct TrainSettings {
   int64_t eval_every = 500;       // evaluate every N steps; 0 = only at the end
   std::vector<int> eval_lengths;  // empty = the training length
   int eval_samples = 512;         // per length; 0 = no evaluation at all
+  int64_t log_every = 1;          // train_log.jsonl keeps every Nth step (and the last); >= 1
   int threads = 0;                // workers; 0 = worker_count(). The results do not depend on it
 };
 

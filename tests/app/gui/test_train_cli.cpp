@@ -152,6 +152,12 @@ TEST(TrainCli, SameSeedGivesTheSameBytes) {
   EXPECT_FALSE(bytes.empty());
   EXPECT_EQ(bytes, read_bytes(b / "model.safetensors"));
   EXPECT_NE(bytes, read_bytes(c / "model.safetensors"));
+  // --log-every thins the log (steps 4 and the last, 6) and changes nothing else.
+  const fs::path d = scratch("seed_d");
+  ASSERT_EQ(train(d, args + " --seed 3 --log-every 4").exit_code, 0);
+  EXPECT_EQ(read_bytes(d / "model.safetensors"), bytes);
+  EXPECT_EQ(line_count(read_bytes(d / "train_log.jsonl")), 2);
+  EXPECT_EQ(line_count(read_bytes(a / "train_log.jsonl")), 6);
 }
 
 TEST(TrainCli, MistakesAreOneLineWithExitCode2AndWriteNothing) {
@@ -163,6 +169,7 @@ TEST(TrainCli, MistakesAreOneLineWithExitCode2AndWriteNothing) {
       {" --task copy --tokens 8 --length 10", "too short"},
       {" --vocab 1", "vocab"},
       {" --eval-lengths 16,abc", "abc"},
+      {" --log-every 0", "log-every"},
   };
   for (const auto& c : cases) {
     const fs::path out = scratch("bad");
