@@ -43,10 +43,12 @@ IN="--task induction --vocab 16 --length 32 --d-model 32 --heads 2 --steps 500 -
 zoo induction-MM --pattern MM $IN
 zoo induction-attn --pattern '**' $IN
 
-# Multi-query associative recall (Zoology): attention, and Mamba with a small state.
+# Multi-query associative recall (Zoology): attention, Mamba with a small state, and the same
+# Mamba with its second layer replaced by attention.
 MQ="--task mqar --vocab 36 --length 64 --tokens 6 --d-model 64 --heads 4 --steps 1500 --batch 64 --lr 3e-3 --warmup 100"
 zoo mqar-attn --pattern '**' $MQ
 zoo mqar-MM-N4 --pattern MM --state 4 $MQ
+zoo mqar-hybrid-N4 --pattern 'M*' --state 4 $MQ
 
 # The build that trained them: the test compares bits only on the same SIMD instruction sets.
 "$SEQSCOPE" --version > "$ZOO/TRAINED_WITH"
