@@ -291,10 +291,7 @@ void Dashboard::open_preset(const compute::Preset& preset) {
     return;
   }
   try {
-    const compute::ShownModels& m = preset.models;
-    workspace_.use_model(std::make_unique<ModelSource>(resolve_model_path(m.model),
-                                                       m.model2.empty() ? "" : resolve_model_path(m.model2),
-                                                       std::nullopt, m.layer, m.layer2, m.sample));
+    workspace_.use_model(open_shown_models(preset.models, {}));  // presets retrain nothing
     view_.cursor = 0;
   } catch (const compute::UserError& e) {
     workspace_.report_error(preset.title + ": " + e.what());

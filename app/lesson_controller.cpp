@@ -86,11 +86,7 @@ void LessonController::show_step(const compute::LessonStep& step, Workspace& wor
   if (step.models.shown()) {
     if (workspace.model() && shown_models_ == step.models && !workspace.model()->intervened()) return;
     try {
-      const std::string model2 = step.models.model2.empty() ? "" : resolve_model_path(step.models.model2);
-      const std::filesystem::path model =
-          compute::lesson_model_folder(step.models.model, step.models.trained_steps, resolve_folder, scratch_ / "shown");
-      workspace.use_model(std::make_unique<ModelSource>(model.string(), model2, std::nullopt, step.models.layer,
-                                                        step.models.layer2, step.models.sample));
+      workspace.use_model(open_shown_models(step.models, scratch_ / "shown"));
       shown_models_ = step.models;
       pending_view_ = true;
     } catch (const compute::UserError& e) {

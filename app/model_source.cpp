@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "app/model_zoo.h"
+#include "compute/lessons/lesson_evals.h"
 #include "compute/session/session_schema.h"
 
 namespace seqscope::app {
@@ -299,6 +301,13 @@ bool ModelSource::draw_controls(const viz::ViewState& view) {
   }
   for (const auto& notice : last_.notices) ImGui::TextWrapped("Note: %s", notice.c_str());
   return changed;
+}
+
+std::unique_ptr<ModelSource> open_shown_models(const compute::ShownModels& models, const std::filesystem::path& scratch) {
+  const auto resolve = [](const std::string& name) { return std::filesystem::path(resolve_model_path(name)); };
+  const std::filesystem::path model = compute::lesson_model_folder(models.model, models.trained_steps, resolve, scratch);
+  const std::string model2 = models.model2.empty() ? "" : resolve_model_path(models.model2);
+  return std::make_unique<ModelSource>(model.string(), model2, std::nullopt, models.layer, models.layer2, models.sample);
 }
 
 }  // namespace seqscope::app

@@ -8,6 +8,7 @@
 // at the cursor each model's prediction against the target, with its score on the sample.
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <vector>
 #include <memory>
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "compute/checkpoint/adapter.h"
+#include "compute/session/shown_models.h"
 #include "viz/widgets/view_state.h"
 
 namespace seqscope::app {
@@ -84,5 +86,10 @@ class ModelSource {
   bool first_run_pending_ = false;  // last_ holds the constructor's run, not yet handed out
   double last_run_ms_ = 0.0;
 };
+
+// Opens trained models as a preset or a lesson step names them (compute/session/shown_models.h):
+// zoo names resolved (app/model_zoo.h), and a model with trained_steps retrained from its recipe
+// into `scratch` (compute::lesson_model_folder). UserError as the constructor's.
+std::unique_ptr<ModelSource> open_shown_models(const compute::ShownModels& models, const std::filesystem::path& scratch);
 
 }  // namespace seqscope::app

@@ -29,10 +29,6 @@ void check_keys(const json& object, const std::set<std::string>& allowed, const 
     if (!allowed.contains(item.key())) throw UserError(where + ": unknown key \"" + item.key() + "\"");
 }
 
-int non_negative(const json& object, const char* key, const std::string& where) {
-  return non_negative_field(object, key, where);
-}
-
 // The lesson's "model" with the step's merged on top (null or absent: the step's session).
 LessonModels parse_models(const json& base, const json& step_json, const std::string& where) {
   json merged = base.is_null() ? json::object() : base;
@@ -56,7 +52,7 @@ LessonStep parse_step(const json& base, const json& base_model, const json& step
   } catch (const UserError& e) {
     throw UserError(where + ": " + e.what());
   }
-  if (step.models.shown()) step.session.cursor = non_negative(step_json, "cursor", where);
+  if (step.models.shown()) step.session.cursor = non_negative_field(step_json, "cursor", where);
   step.channel = step_json.value("channel", 0);
   step.head = step_json.value("head", 0);
   if (step.channel < 0 || step.channel >= step.session.d_model)
@@ -84,9 +80,9 @@ LessonEvaluation parse_evaluation(const json& e, const std::string& where) {
   LessonEvaluation evaluation;
   if (!e.contains("model") || !e.at("model").is_string()) throw UserError(where + ": \"model\" must name a model");
   evaluation.model = e.at("model").get<std::string>();
-  evaluation.length = non_negative(e, "length", where);
-  evaluation.tokens = non_negative(e, "tokens", where);
-  if (e.contains("trained_steps")) evaluation.trained_steps = non_negative(e, "trained_steps", where);
+  evaluation.length = non_negative_field(e, "length", where);
+  evaluation.tokens = non_negative_field(e, "tokens", where);
+  if (e.contains("trained_steps")) evaluation.trained_steps = non_negative_field(e, "trained_steps", where);
   evaluation.at_least = fraction(e, "at_least", 0.0, where);
   evaluation.at_most = fraction(e, "at_most", 1.0, where);
   if (evaluation.at_least > evaluation.at_most) throw UserError(where + ": at_least is above at_most");

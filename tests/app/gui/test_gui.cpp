@@ -23,6 +23,19 @@ const std::filesystem::path k_sessions = SEQSCOPE_GUI_SESSIONS;
 
 std::filesystem::path out_dir() { return testing::scratch_dir("gui_tests"); }
 
+// The end of every xdotool script: Ctrl+Q to the window, then wait for seqscope to exit.
+constexpr const char* k_quit_and_wait =
+    "xdotool windowfocus --sync \"$wid\"; xdotool keydown ctrl; xdotool keydown q; sleep 0.2\n"
+    "xdotool keyup q; xdotool keyup ctrl\n"
+    "wait $pid\n";
+
+// Runs an xdotool script (2 minutes at most); the validation layer must stay silent.
+testing::ProcessResult run_gui_script(const std::filesystem::path& script) {
+  auto result = testing::run_process("timeout 120 bash " + script.string());
+  EXPECT_EQ(testing::count_lines_with(result.err, "[vulkan-validation]"), 0) << result.err;
+  return result;
+}
+
 size_t distinct_colors(const viz::Image& image) {
   std::set<uint32_t> colors;
   for (size_t i = 0; i < image.rgba.size(); i += 4)
@@ -169,13 +182,10 @@ TEST_F(Gui, TrainWindowTrainsFourModelsExportsCurvesAndMaps) {
          << "click 22 10; sleep 0.5\n"   // File
          << "click 89 100; sleep 1\n"    // Export dashboard PNG...
          << "click 637 572; sleep 3\n"   // Export
-         << "xdotool windowfocus --sync \"$wid\"; xdotool keydown ctrl; xdotool keydown q; sleep 0.2\n"
-         << "xdotool keyup q; xdotool keyup ctrl\n"
-         << "wait $pid\n";
+         << k_quit_and_wait;
   }
-  const auto result = testing::run_process("timeout 120 bash " + script.string());
+  const auto result = run_gui_script(script);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(testing::count_lines_with(result.err, "[vulkan-validation]"), 0) << result.err;
   const auto curves = home / "seqscope-models" / "curves-selective_copy.png";
   ASSERT_TRUE(std::filesystem::exists(curves)) << "Export curves wrote nothing: " << result.out;
   const viz::Image image = viz::read_png(curves);
@@ -203,13 +213,10 @@ TEST_F(Gui, ResizingRebuildsTheSwapchain) {
     file << k_bin << " --frames 100000 --width 1200 --height 800 --stats --screenshot " << shot.string() << " & pid=$!\n"
          << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
          << "xdotool windowsize --sync \"$wid\" 900 620; sleep 1.5\n"
-         << "xdotool windowfocus --sync \"$wid\"; xdotool keydown ctrl; xdotool keydown q; sleep 0.2\n"
-         << "xdotool keyup q; xdotool keyup ctrl\n"
-         << "wait $pid\n";
+         << k_quit_and_wait;
   }
-  const auto result = testing::run_process("timeout 120 bash " + script.string());
+  const auto result = run_gui_script(script);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(testing::count_lines_with(result.err, "[vulkan-validation]"), 0) << result.err;
   const viz::Image image = viz::read_png(shot);
   EXPECT_EQ(image.width, 900u);
   EXPECT_EQ(image.height, 620u);
