@@ -38,7 +38,18 @@ AttentionJob prepare_attention(const gpu::Context& context, const compute::Sessi
   }
   // The reference scales a float product by the float of this double.
   job.scale = static_cast<float>(1.0 / (std::sqrt(static_cast<double>(r.dh)) * job.config.temperature));
+  job.flash_tiles = flash_tiles_per_dispatch(context, r.dh);
   return job;
+}
+
+int flash_tiles_per_dispatch(const gpu::Context& context, int dh) {
+  if (!context.device_info().is_cpu()) return INT32_MAX;
+  // Loop iterations of attention_flash.comp, counted generously: per key tile the score loop
+  // (kFlashKeys dot products of dh), the weights, the output (dh sums of kFlashKeys) and the
+  // shared loads; per dispatch the q / acc loads and the final write.
+  const int per_tile = kFlashKeys * (2 * dh + 3) + dh + (kFlashKeys * dh + kGroup - 1) / kGroup + 2;
+  const int budget = 60000 - 4 * dh;  // under 65535
+  return std::max(1, budget / per_tile);
 }
 
 AttentionJob prepare_model_attention(const gpu::Context& context, compute::AttentionResults a, bool maps) {
@@ -56,6 +67,7 @@ AttentionJob prepare_model_attention(const gpu::Context& context, compute::Atten
                          r.L);
   job.slopes.assign(static_cast<size_t>(2 * r.H), 0.0f);
   job.scale = static_cast<float>(1.0 / std::sqrt(static_cast<double>(r.dh)));  // as the model's reference
+  job.flash_tiles = flash_tiles_per_dispatch(context, r.dh);
   return job;
 }
 
@@ -72,6 +84,7 @@ namespace {
 struct FlashPush {
   int32_t L, dh, mask, window;
   float scale;
+  int32_t tile_lo, tile_hi, finish;
 };
 struct ProbsPush {
   int32_t L, dh, mask, window;
@@ -121,11 +134,19 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
   };
   rec.begin_op("attention");
   switch (c.kind) {
-    case AttentionKind::Softmax:
-      rec.dispatch(k.flash, {&q, &kk, &v, &b.at("att.slopes"), &out, &stats},
-                   FlashPush{r.L, r.dh, mask, c.window, job.scale}, groups_for(r.L, kGroup), r.H);
+    case AttentionKind::Softmax: {
+      // A workgroup sees at most every key; its tiles go in dispatches of job.flash_tiles.
+      const int64_t tiles = (int64_t{r.L} + kFlashKeys - 1) / kFlashKeys;
+      for (int64_t lo = 0; lo < tiles; lo += job.flash_tiles) {
+        const int64_t hi = std::min(tiles, lo + job.flash_tiles);
+        rec.dispatch(k.flash, {&q, &kk, &v, &b.at("att.slopes"), &out, &stats},
+                     FlashPush{r.L, r.dh, mask, c.window, job.scale, static_cast<int32_t>(lo),
+                               static_cast<int32_t>(hi), hi == tiles ? 1 : 0},
+                     groups_for(r.L, kGroup), r.H);
+      }
       if (job.maps) map_pass();
       break;
+    }
     case AttentionKind::Linear: {
       gpu::GpuBuffer& z = b.ensure("att.z", hld * 2 * sizeof(float));
       gpu::GpuBuffer& state = b.ensure("att.state", int64_t{r.H} * r.dh * r.dh * 2 * sizeof(float));

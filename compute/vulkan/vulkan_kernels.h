@@ -3,6 +3,7 @@
 // per-channel discretizations) -> upload -> record -> read back. docs/vulkan.md describes
 // every kernel.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,7 +64,14 @@ struct AttentionJob {
   float scale = 1.0f;         // 1 / (sqrt(dh) temperature), rounded as the reference does
   int pooled_size = 0;        // P of the map's overview; 0: the full [H, L, L] map
   bool maps = true;           // false: out only, no scores or probs (a model layer not shown)
+  // Key tiles one flash dispatch runs per workgroup (flash_tiles_per_dispatch); long rows take
+  // several dispatches on a CPU device.
+  int flash_tiles = INT32_MAX;
 };
+// lavapipe (a CPU device) ends the loops of a shader invocation after 65535 iterations in all
+// (gallivm's LP_MAX_TGSI_LOOP_ITERATIONS): the key tiles of width kFlashKeys whose loops stay
+// well under that for head width dh in attention_flash.comp; unlimited on other devices.
+int flash_tiles_per_dispatch(const gpu::Context& context, int dh);
 AttentionJob prepare_attention(const gpu::Context& context, const compute::Session& session, const compute::Matrix& u);
 // A real model's causal softmax heads, whose q, k, v [H, L, dh] a already holds.
 AttentionJob prepare_model_attention(const gpu::Context& context, compute::AttentionResults a, bool maps);

@@ -1,9 +1,17 @@
 #version 450
 // Softmax attention, pass 1 (FlashAttention-style): one invocation per (head, query t); the
 // workgroup streams key/value tiles of TK rows through shared memory and keeps an online
-// softmax per query (running max m, double-float running sum l, out rescaled in place).
-// Writes out = softmax(scores) v and the row statistics (m, l): lse = m + log l, from which
-// attention_probs.comp writes the map. Masked tiles of the whole workgroup are skipped.
+// softmax per query (running max m, double-float running sum l, the output row in the
+// invocation's own array). Writes out = softmax(scores) v and the row statistics (m, l):
+// lse = m + log l, from which attention_probs.comp writes the map. Masked tiles of the whole
+// workgroup are skipped.
+//
+// One dispatch may run only the key tiles [tile_lo, tile_hi) of each workgroup (tile 0 starts at
+// the workgroup's first allowed key): between dispatches the state (m, l) waits in stats and the
+// unnormalised output in out, and the dispatch with `finish` normalises. The sequence of
+// floating-point operations is the same however the tiles are split. lavapipe ends the loops of
+// an invocation after 65535 iterations in all (gallivm's LP_MAX_TGSI_LOOP_ITERATIONS, shared by
+// every loop), so on a CPU device the host splits long rows over dispatches (issue 19).
 #include "attention_common.glsl"
 
 layout(local_size_x_id = 0) in;
@@ -15,7 +23,7 @@ layout(std430, binding = 1) readonly buffer Kb { float k[]; };        // k: [H, 
 layout(std430, binding = 2) readonly buffer V { float v[]; };         // v: [H, L, dh]
 layout(std430, binding = 3) readonly buffer Slopes { vec2 slopes[]; };  // slopes: [H] (hi, lo)
 layout(std430, binding = 4) buffer Out { float out_[]; };             // out: [H, L, dh]
-layout(std430, binding = 5) writeonly buffer Stats { vec4 stats[]; };  // stats: [H, L] (m, l.hi, l.lo, 0)
+layout(std430, binding = 5) buffer Stats { vec4 stats[]; };           // stats: [H, L] (m, l.hi, l.lo, 0)
 
 layout(push_constant) uniform Push {
   int L;
@@ -23,6 +31,9 @@ layout(push_constant) uniform Push {
   int mask;
   int window;
   float scale;
+  int tile_lo;  // the key tiles this dispatch runs: [tile_lo, tile_hi) of each workgroup
+  int tile_hi;
+  int finish;   // 1: the last dispatch, which normalises out
 };
 
 shared float k_tile[TK * kMaxDh];
@@ -36,17 +47,29 @@ void main() {
   const int lid = int(gl_LocalInvocationID.x);
   const bool in_range = t < L;
   const int t_last = min(L - 1, t0 + wg - 1);
-  // Keys any query of this workgroup may see.
-  const int s_begin = key_range(mask, window, L, t0).x;
+  // Keys any query of this workgroup may see, cut to this dispatch's tiles.
+  const int s_first = key_range(mask, window, L, t0).x;
   const int s_end = key_range(mask, window, L, t_last).y;
+  const int s_begin = s_first + tile_lo * TK;
+  const int s_stop = min(s_end, s_first + tile_hi * TK - 1);
   const ivec2 mine = key_range(mask, window, L, min(t, L - 1));
   const vec2 slope = slopes[h];
   const int row = (h * L + t) * dh;
-  if (in_range)
-    for (int j = 0; j < dh; ++j) out_[row + j] = 0.0;
+  float q_row[kMaxDh];
+  float acc[kMaxDh];
   float m = uintBitsToFloat(0xff800000u);
   vec2 l = vec2(0.0);
-  for (int s0 = s_begin; s0 <= s_end; s0 += TK) {
+  const bool resume = tile_lo > 0 && in_range;
+  if (resume) {
+    const vec4 state = stats[h * L + t];
+    m = state.x;
+    l = state.yz;
+  }
+  for (int j = 0; j < dh; ++j) {
+    q_row[j] = in_range ? q[row + j] : 0.0;
+    acc[j] = resume ? out_[row + j] : 0.0;
+  }
+  for (int s0 = s_begin; s0 <= s_stop; s0 += TK) {
     const int count = min(TK, s_end + 1 - s0);
     barrier();
     for (int e = lid; e < count * dh; e += wg) {
@@ -62,7 +85,7 @@ void main() {
       scores[kk] = uintBitsToFloat(0xff800000u);
       if (s < mine.x || s > mine.y) continue;
       float dot_qk = 0.0;
-      for (int j = 0; j < dh; ++j) dot_qk += q[row + j] * k_tile[kk * dh + j];
+      for (int j = 0; j < dh; ++j) dot_qk += q_row[j] * k_tile[kk * dh + j];
       scores[kk] = logit(dot_qk, scale, slope, t, s);
       tile_max = max(tile_max, scores[kk]);
     }
@@ -74,14 +97,18 @@ void main() {
       l = df_add_f(l, p[kk]);
     }
     for (int j = 0; j < dh; ++j) {
-      float acc = out_[row + j] * correction;
-      for (int kk = 0; kk < count; ++kk) acc += p[kk] * v_tile[kk * dh + j];
-      out_[row + j] = acc;
+      float a = acc[j] * correction;
+      for (int kk = 0; kk < count; ++kk) a += p[kk] * v_tile[kk * dh + j];
+      acc[j] = a;
     }
     m = tile_max;
   }
   if (!in_range) return;
-  const float inv = 1.0 / df_to_float(l);
-  for (int j = 0; j < dh; ++j) out_[row + j] *= inv;
   stats[h * L + t] = vec4(m, l, 0.0);
+  if (finish == 0) {
+    for (int j = 0; j < dh; ++j) out_[row + j] = acc[j];
+    return;
+  }
+  const float inv = 1.0 / df_to_float(l);
+  for (int j = 0; j < dh; ++j) out_[row + j] = acc[j] * inv;
 }

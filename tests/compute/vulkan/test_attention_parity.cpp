@@ -87,3 +87,43 @@ TEST(OverviewParity, LinearAndLtiComplex) {
 
 }  // namespace
 }  // namespace seqscope::parity
+
+// Issue 19: causal softmax came back wrong on lavapipe once a query saw more than about
+// 49152 / dh keys (rows sums of probs up to 1.15, out off by a factor near the row's sum of
+// weights) while the case table stayed below that. The shape the issue reported (sine, L 3600,
+// d_model 8, 2 heads of width 16) and a wide head at L 1000 (wrong from t = 832 with dh 64).
+namespace seqscope::parity {
+namespace {
+
+void check_long_softmax(int length, int heads, int head_dim) {
+  Session s;
+  s.input.kind = compute::InputKind::Signal;
+  s.input.signal = compute::SignalKind::Sine;
+  s.input.length = length;
+  s.d_model = 8;
+  s.ssm.variant = compute::SsmVariant::S4D;
+  s.ssm.state_size = 4;
+  s.attention.heads = heads;
+  s.attention.head_dim = head_dim;
+  const Inputs inputs = compute::make_inputs(s);
+  const Results eigen = run_eigen(s, inputs);
+  const Results vulkan = vulkan_backend().run(s, inputs);
+  ASSERT_FALSE(vulkan.attention.pooled());
+  expect_close("attention.out", vulkan.attention.out, eigen.attention.out);
+  expect_close("attention.probs", vulkan.attention.probs, eigen.attention.probs);
+  double worst_row = 0.0;  // every row of the map sums to 1
+  const compute::Tensor& p = vulkan.attention.probs;
+  for (int h = 0; h < heads; ++h)
+    for (int t = 0; t < length; ++t) {
+      double sum = 0.0;
+      for (int u = 0; u <= t; ++u) sum += p.at(h, t, u);
+      worst_row = std::max(worst_row, std::abs(sum - 1.0));
+    }
+  EXPECT_LT(worst_row, 1e-4);
+}
+
+TEST(LongSoftmaxParity, ReportedShapeL3600TwoHeadsOfWidth16) { check_long_softmax(3600, 2, 16); }
+TEST(LongSoftmaxParity, WideHeadL1000Width64) { check_long_softmax(1000, 1, 64); }
+
+}  // namespace
+}  // namespace seqscope::parity
