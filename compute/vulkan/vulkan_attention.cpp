@@ -39,6 +39,11 @@ AttentionJob prepare_attention(const gpu::Context& context, const compute::Sessi
   // The reference scales a float product by the float of this double.
   job.scale = static_cast<float>(1.0 / (std::sqrt(static_cast<double>(r.dh)) * job.config.temperature));
   job.flash_tiles = flash_tiles_per_dispatch(context, r.dh);
+  if (context.device_info().is_cpu()) {
+    // attention_linear.comp's loops per step, generously: mode 0 one sum; mode 2 a key added
+    // (and one leaving a window) and an output, each dh long.
+    job.linear_steps = {60000 / 4, std::max(1, (60000 - 2 * r.dh) / (3 * r.dh + 4))};
+  }
   return job;
 }
 
@@ -98,6 +103,7 @@ struct PoolPush {
 struct LinearPush {
   int32_t L, dh, mask, window, H, mode, feature_map;
   float eps;
+  int32_t t_lo, t_hi;
 };
 struct LagPush {
   int32_t H, L, dh, lag;
@@ -150,14 +156,21 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
     case AttentionKind::Linear: {
       gpu::GpuBuffer& z = b.ensure("att.z", hld * 2 * sizeof(float));
       gpu::GpuBuffer& state = b.ensure("att.state", int64_t{r.H} * r.dh * r.dh * 2 * sizeof(float));
-      const auto linear_pass = [&](int32_t mode, int64_t invocations) {
-        const LinearPush push{r.L, r.dh, mask, c.window, r.H, mode, feature, static_cast<float>(compute::kLinearEps)};
-        rec.dispatch(k.linear, {&q, &kk, &v, &z, &stats, &state, &out}, push, groups_for(invocations, kGroup));
+      // Modes 0 and 2 walk `steps` steps, job.linear_steps[mode] per dispatch.
+      const auto linear_pass = [&](int32_t mode, int64_t invocations, int steps) {
+        const int per_dispatch = mode == 1 ? steps : job.linear_steps[mode == 0 ? 0 : 1];
+        for (int lo = 0; lo < steps; lo += per_dispatch) {
+          const int hi = static_cast<int>(std::min<int64_t>(steps, int64_t{lo} + per_dispatch));
+          const LinearPush push{r.L, r.dh, mask, c.window, r.H, mode, feature, static_cast<float>(compute::kLinearEps),
+                                lo, hi};
+          rec.dispatch(k.linear, {&q, &kk, &v, &z, &stats, &state, &out}, push, groups_for(invocations, kGroup));
+        }
       };
-      linear_pass(0, int64_t{r.H} * r.dh);  // key prefix sums
-      linear_pass(1, hl);                   // denominators
+      linear_pass(0, int64_t{r.H} * r.dh, r.L);  // key prefix sums
+      linear_pass(1, hl, 1);                      // denominators
       map_pass();
-      linear_pass(2, int64_t{r.H} * r.dh);  // recurrent output
+      // The recurrent output; with no mask every key first, then every output.
+      linear_pass(2, int64_t{r.H} * r.dh, c.mask == compute::MaskKind::None ? 2 * r.L : r.L);
       break;
     }
     case AttentionKind::Lag:

@@ -32,7 +32,7 @@ Kernels::Kernels(const gpu::Context& c)
       readout(c, "ssm_readout.comp", 8, group()),
       dense_scan(c, "ssm_dense_scan.comp", 5, group({kMaxState})),
       kernel(c, "ssm_kernel.comp", 5, group({kKernelTaps})),
-      kernel_dense(c, "ssm_kernel_dense.comp", 4, group({kMaxState})),
+      kernel_dense(c, "ssm_kernel_dense.comp", 5, group({kMaxState})),
       hidden_prefix(c, "hidden_attention_prefix.comp", 5, group()),
       hidden_tiles(c, "hidden_attention.comp", 6, {kTile}),
       hidden_pool(c, "hidden_attention_pool.comp", 7, group()),

@@ -3,6 +3,7 @@
 // per-channel discretizations) -> upload -> record -> read back. docs/vulkan.md describes
 // every kernel.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -46,7 +47,13 @@ struct SsmJob {
   int chunks = 1;
   int pooled_size = 0;  // P of the hidden attention's overview; 0: the full [C, L, L] map
   bool read_states = true;  // false: read back y and y_gated only (a model layer not shown)
+  int dense_steps = INT32_MAX;  // steps one dense-scan dispatch runs (dense_steps_per_dispatch)
 };
+// The steps of ssm_dense_scan.comp (and taps of ssm_kernel_dense.comp) one dispatch may run on
+// `context` for state size N: on a CPU
+// device (lavapipe ends an invocation's loops after 65535 iterations in all) its loops stay
+// well under that; unlimited elsewhere.
+int dense_steps_per_dispatch(const gpu::Context& context, int N);
 // CPU side of the SSM layer; UserError on bad sizes or limits of this device.
 SsmJob prepare_ssm(const gpu::Context& context, const compute::Session& session, const compute::Matrix& u_block);
 // A real model's layer, whose inputs r already holds (a gated S6 layer, mamba discretization):
@@ -67,6 +74,9 @@ struct AttentionJob {
   // Key tiles one flash dispatch runs per workgroup (flash_tiles_per_dispatch); long rows take
   // several dispatches on a CPU device.
   int flash_tiles = INT32_MAX;
+  // Steps of attention_linear.comp's key prefix sums (mode 0) and recurrent output (mode 2) one
+  // dispatch runs: on a CPU device they keep its loops well under lavapipe's limit.
+  std::array<int, 2> linear_steps{INT32_MAX, INT32_MAX};
 };
 // lavapipe (a CPU device) ends the loops of a shader invocation after 65535 iterations in all
 // (gallivm's LP_MAX_TGSI_LOOP_ITERATIONS): the key tiles of width kFlashKeys whose loops stay

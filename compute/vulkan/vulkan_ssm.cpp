@@ -84,6 +84,15 @@ void check_limits(const gpu::Context& context, const SsmJob& job) {
 
 // [SECTION] prepare
 
+int dense_steps_per_dispatch(const gpu::Context& context, int N) {
+  if (!context.device_info().is_cpu()) return INT32_MAX;
+  // Loop iterations per step of ssm_dense_scan.comp and ssm_kernel_dense.comp, counted
+  // generously: the rows an invocation owns, each a row sum of N, the kernel's read-out (N more
+  // for invocation 0) and the step itself.
+  const int rows = (N + kGroup - 1) / kGroup;
+  return std::max(1, (60000 - 2 * rows) / (rows * (N + 2) + N + 2));
+}
+
 SsmJob prepare_ssm(const gpu::Context& context, const compute::Session& session, const Matrix& u_block) {
   SsmJob job;
   job.r = compute::ssm_results_header(session, u_block);
@@ -99,6 +108,7 @@ SsmJob prepare_ssm(const gpu::Context& context, const compute::Session& session,
     discretize_lti(p, r, job.method, job);
   job.directions = r.bidirectional ? 2 : 1;
   job.chunks = (r.L + kScanChunk - 1) / kScanChunk;
+  job.dense_steps = dense_steps_per_dispatch(context, r.N);
   return job;
 }
 
@@ -151,7 +161,7 @@ struct ReadoutPush {
   float re_scale;
 };
 struct DensePush {
-  int32_t L, D, N;
+  int32_t L, D, N, i_lo, i_hi;
 };
 struct KernelPush {
   int32_t L, D, N;
@@ -195,8 +205,11 @@ void record_dense_scan(Recorder& rec, const Kernels& k, BufferPool& b, const Ssm
   const int64_t ldn = int64_t{r.L} * r.D * r.N;
   gpu::GpuBuffer& h = b.ensure("ssm.h", ldn * kComplex);
   gpu::GpuBuffer& h_bwd = b.ensure("ssm.h_bwd", r.bidirectional ? ldn * kComplex : 16);
-  rec.dispatch(k.dense_scan, {&b.at("ssm.u"), &b.at("ssm.dense_abar"), &b.at("ssm.dense_bbar"), &h, &h_bwd},
-               DensePush{r.L, r.D, r.N}, r.D, job.directions);
+  for (int lo = 0; lo < r.L; lo += job.dense_steps) {
+    const int hi = static_cast<int>(std::min<int64_t>(r.L, int64_t{lo} + job.dense_steps));
+    rec.dispatch(k.dense_scan, {&b.at("ssm.u"), &b.at("ssm.dense_abar"), &b.at("ssm.dense_bbar"), &h, &h_bwd},
+                 DensePush{r.L, r.D, r.N, lo, hi}, r.D, job.directions);
+  }
 }
 
 void record_readout(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob& job) {
@@ -215,8 +228,12 @@ void record_kernel(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob&
   const SsmResults& r = job.r;
   gpu::GpuBuffer& out = b.ensure("ssm.kernel", int64_t{r.D} * r.L * sizeof(float));
   if (r.dense) {
-    rec.dispatch(k.kernel_dense, {&b.at("ssm.dense_abar"), &b.at("ssm.dense_bbar"), &b.at("ssm.C"), &out},
-                 DensePush{r.L, r.D, r.N}, r.D);
+    gpu::GpuBuffer& state = b.ensure("ssm.kernel_state", int64_t{r.D} * r.N * 2 * sizeof(float));
+    for (int lo = 0; lo < r.L; lo += job.dense_steps) {
+      const int hi = static_cast<int>(std::min<int64_t>(r.L, int64_t{lo} + job.dense_steps));
+      rec.dispatch(k.kernel_dense, {&b.at("ssm.dense_abar"), &b.at("ssm.dense_bbar"), &b.at("ssm.C"), &out, &state},
+                   DensePush{r.L, r.D, r.N, lo, hi}, r.D);
+    }
     return;
   }
   const int64_t chunks = (r.L + kKernelTaps - 1) / kKernelTaps;

@@ -6,6 +6,10 @@
 //                   window; for no mask the state after the last key), one invocation per
 //                   (head, value column j) holding S[:, j] in double-float scratch, and
 //                   out_t = phi(q_t)^T S_t / den_t.
+// Modes 0 and 2 run the steps [t_lo, t_hi) and resume from what the previous dispatch left in z
+// and S (for no mask, steps L..2L-1 write the outputs after the keys): lavapipe ends an
+// invocation's loops after 65535 iterations in all, so on a CPU device the host splits long
+// sequences over dispatches (issue 19).
 #include "attention_common.glsl"
 
 layout(local_size_x_id = 0) in;
@@ -27,13 +31,15 @@ layout(push_constant) uniform Push {
   int mode;
   int feature_map;  // 0 elu + 1, 1 identity
   float eps;
+  int t_lo;  // modes 0 and 2: the steps this dispatch runs, [t_lo, t_hi)
+  int t_hi;
 };
 
 float phi(float x) { return feature_map == 1 ? x : (x > 0.0 ? x + 1.0 : exp_acc(x)); }
 
 void keysum(int h, int i) {
-  vec2 acc = vec2(0.0);
-  for (int t = 0; t < L; ++t) {
+  vec2 acc = t_lo == 0 ? vec2(0.0) : z[(h * L + t_lo - 1) * dh + i];
+  for (int t = t_lo; t < t_hi; ++t) {
     acc = df_add_f(acc, phi(k[(h * L + t) * dh + i]));
     z[(h * L + t) * dh + i] = acc;
   }
@@ -71,13 +77,14 @@ void write_out(int h, int j, int t) {
 }
 
 void outputs(int h, int j) {
-  for (int i = 0; i < dh; ++i) state[(h * dh + i) * dh + j] = vec2(0.0);
+  if (t_lo == 0)
+    for (int i = 0; i < dh; ++i) state[(h * dh + i) * dh + j] = vec2(0.0);
   if (mask == kMaskNone) {
-    for (int s = 0; s < L; ++s) add_key(h, j, s, 1.0);
-    for (int t = 0; t < L; ++t) write_out(h, j, t);
+    for (int s = t_lo; s < min(t_hi, L); ++s) add_key(h, j, s, 1.0);
+    for (int t = max(t_lo, L); t < t_hi; ++t) write_out(h, j, t - L);
     return;
   }
-  for (int t = 0; t < L; ++t) {
+  for (int t = t_lo; t < t_hi; ++t) {
     add_key(h, j, t, 1.0);
     if (mask == kMaskWindow && t - window >= 0) add_key(h, j, t - window, -1.0);
     write_out(h, j, t);

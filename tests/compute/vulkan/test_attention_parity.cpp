@@ -127,3 +127,44 @@ TEST(LongSoftmaxParity, WideHeadL1000Width64) { check_long_softmax(1000, 1, 64);
 
 }  // namespace
 }  // namespace seqscope::parity
+
+// Issue 19, the other kernels that loop along the sequence: lavapipe ends an invocation's loops
+// after 65535 iterations in all, which cut the dense scan (and the shift register) short past
+// about 990 steps at N = 64, the dense kernel K past about 1930 taps at N = 16, and linear
+// attention's recurrent output past about 1985 steps at dh = 16. At L 2200 all of them did.
+namespace seqscope::parity {
+namespace {
+
+void check_long_sequence(compute::SsmVariant variant, compute::MaskKind mask) {
+  Session s;
+  s.input.kind = compute::InputKind::Signal;
+  s.input.length = 2200;
+  s.d_model = 4;
+  s.ssm.variant = variant;
+  s.ssm.state_size = 64;
+  if (variant == compute::SsmVariant::Dense) s.ssm.init = compute::SsmInit::HippoLegs;
+  s.ssm.hidden_attention_channels = {1};
+  s.attention.kind = AttentionKind::Linear;
+  s.attention.mask = mask;
+  s.attention.window = 64;
+  s.attention.heads = 1;
+  s.attention.head_dim = 16;
+  const Inputs inputs = compute::make_inputs(s);
+  const Results eigen = run_eigen(s, inputs);
+  const Results vulkan = vulkan_backend().run(s, inputs);
+  expect_close("ssm.h", vulkan.ssm.h, eigen.ssm.h);
+  expect_close_matrix("ssm.y", vulkan.ssm.y, eigen.ssm.y);
+  if (vulkan.ssm.lti) expect_close_matrix("ssm.kernel", vulkan.ssm.kernel, eigen.ssm.kernel);
+  expect_close("attention.out", vulkan.attention.out, eigen.attention.out);
+}
+
+TEST(LongSequenceParity, DenseScanKernelAndCausalLinearAttention) {
+  check_long_sequence(compute::SsmVariant::Dense, MaskKind::Causal);
+}
+TEST(LongSequenceParity, ShiftRegisterAndLinearAttentionWithoutMask) {
+  check_long_sequence(compute::SsmVariant::Shift, MaskKind::None);
+}
+TEST(LongSequenceParity, LinearAttentionInAWindow) { check_long_sequence(compute::SsmVariant::S6, MaskKind::Window); }
+
+}  // namespace
+}  // namespace seqscope::parity
