@@ -39,6 +39,7 @@ AttentionJob prepare_attention(const gpu::Context& context, const compute::Sessi
   // The reference scales a float product by the float of this double.
   job.scale = static_cast<float>(1.0 / (std::sqrt(static_cast<double>(r.dh)) * job.config.temperature));
   job.flash_tiles = flash_tiles_per_dispatch(context, r.dh);
+  job.pool_rows = pool_rows_per_dispatch(context, r.L, job.pooled_size, r.dh);
   if (context.device_info().is_cpu()) {
     // attention_linear.comp's loops per step, generously: mode 0 one sum; mode 2 a key added
     // (and one leaving a window) and an output, each dh long.
@@ -98,7 +99,7 @@ struct ProbsPush {
 };
 struct PoolPush {
   ProbsPush probs;
-  int32_t P;
+  int32_t P, row_lo, row_hi, finish;
 };
 struct LinearPush {
   int32_t L, dh, mask, window, H, mode, feature_map;
@@ -127,10 +128,14 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
     const int P = job.pooled_size;
     if (P > 0) {
       const int64_t pooled = int64_t{r.H} * P * P * sizeof(float);
-      rec.dispatch(k.attention_pool,
-                   {&q, &kk, &b.at("att.slopes"), &stats, &b.ensure("att.pool_max", pooled),
-                    &b.ensure("att.pool_mean", pooled)},
-                   PoolPush{probs_push, P}, P, r.H);
+      const int rows = (r.L + P - 1) / P;  // the most rows a row bin has
+      for (int lo = 0; lo < rows; lo += job.pool_rows) {
+        const int hi = static_cast<int>(std::min<int64_t>(rows, int64_t{lo} + job.pool_rows));
+        rec.dispatch(k.attention_pool,
+                     {&q, &kk, &b.at("att.slopes"), &stats, &b.ensure("att.pool_max", pooled),
+                      &b.ensure("att.pool_mean", pooled)},
+                     PoolPush{probs_push, P, lo, hi, hi == rows ? 1 : 0}, P, r.H);
+      }
       return;
     }
     rec.dispatch(k.probs,

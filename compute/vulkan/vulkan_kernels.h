@@ -48,7 +48,12 @@ struct SsmJob {
   int pooled_size = 0;  // P of the hidden attention's overview; 0: the full [C, L, L] map
   bool read_states = true;  // false: read back y and y_gated only (a model layer not shown)
   int dense_steps = INT32_MAX;  // steps one dense-scan dispatch runs (dense_steps_per_dispatch)
+  int pool_rows = INT32_MAX;    // rows of a row bin one overview dispatch walks
 };
+// The rows of each row bin one pooled-overview dispatch (attention_pool.comp,
+// hidden_attention_pool.comp) walks on `context`, for L pooled to P bins whose entries each
+// loop `entry_loop` times: on a CPU device under lavapipe's loop limit; all of them elsewhere.
+int pool_rows_per_dispatch(const gpu::Context& context, int L, int P, int entry_loop);
 // The steps of ssm_dense_scan.comp (and taps of ssm_kernel_dense.comp) one dispatch may run on
 // `context` for state size N: on a CPU
 // device (lavapipe ends an invocation's loops after 65535 iterations in all) its loops stay
@@ -77,6 +82,7 @@ struct AttentionJob {
   // Steps of attention_linear.comp's key prefix sums (mode 0) and recurrent output (mode 2) one
   // dispatch runs: on a CPU device they keep its loops well under lavapipe's limit.
   std::array<int, 2> linear_steps{INT32_MAX, INT32_MAX};
+  int pool_rows = INT32_MAX;  // rows of a row bin one overview dispatch walks
 };
 // lavapipe (a CPU device) ends the loops of a shader invocation after 65535 iterations in all
 // (gallivm's LP_MAX_TGSI_LOOP_ITERATIONS): the key tiles of width kFlashKeys whose loops stay

@@ -84,6 +84,15 @@ void check_limits(const gpu::Context& context, const SsmJob& job) {
 
 // [SECTION] prepare
 
+int pool_rows_per_dispatch(const gpu::Context& context, int L, int P, int entry_loop) {
+  if (!context.device_info().is_cpu() || P <= 0) return INT32_MAX;
+  // Per row, generously: every key bin an invocation owns (map_pool_common.glsl), each with
+  // its widest bin of keys, each entry looping entry_loop times.
+  const int64_t bins = (P + kGroup - 1) / kGroup, keys = (int64_t{L} + P - 1) / P + 1;
+  const int64_t per_row = bins * keys * (entry_loop + 3) + bins + 2;
+  return static_cast<int>(std::max<int64_t>(1, (60000 - 4 * bins) / per_row));
+}
+
 int dense_steps_per_dispatch(const gpu::Context& context, int N) {
   if (!context.device_info().is_cpu()) return INT32_MAX;
   // Loop iterations per step of ssm_dense_scan.comp and ssm_kernel_dense.comp, counted
@@ -109,6 +118,7 @@ SsmJob prepare_ssm(const gpu::Context& context, const compute::Session& session,
   job.directions = r.bidirectional ? 2 : 1;
   job.chunks = (r.L + kScanChunk - 1) / kScanChunk;
   job.dense_steps = dense_steps_per_dispatch(context, r.N);
+  job.pool_rows = pool_rows_per_dispatch(context, r.L, job.pooled_size, r.bidirectional ? 2 * r.N : r.N);
   return job;
 }
 
@@ -176,7 +186,7 @@ struct TilesPush {
 };
 struct PoolPush {
   TilesPush tiles;
-  int32_t P;
+  int32_t P, row_lo, row_hi, finish;
 };
 
 void record_diagonal_scan(Recorder& rec, const Kernels& k, BufferPool& b, const SsmJob& job) {
@@ -262,9 +272,13 @@ void record_hidden_attention(Recorder& rec, const Kernels& k, BufferPool& b, con
     const int64_t pooled = int64_t{channels} * P * P * sizeof(float);
     gpu::GpuBuffer& pool_max = b.ensure("ssm.alpha_pool_max", pooled);
     gpu::GpuBuffer& pool_mean = b.ensure("ssm.alpha_pool_mean", pooled);
-    rec.dispatch(k.hidden_pool,
-                 {&b.at("ssm.C"), &bbar, &prefix, &kernel, &b.at("ssm.channels"), &pool_max, &pool_mean},
-                 PoolPush{push, P}, P, channels);
+    const int rows = (r.L + P - 1) / P;  // the most rows a row bin has
+    for (int lo = 0; lo < rows; lo += job.pool_rows) {
+      const int hi = static_cast<int>(std::min<int64_t>(rows, int64_t{lo} + job.pool_rows));
+      rec.dispatch(k.hidden_pool,
+                   {&b.at("ssm.C"), &bbar, &prefix, &kernel, &b.at("ssm.channels"), &pool_max, &pool_mean},
+                   PoolPush{push, P, lo, hi, hi == rows ? 1 : 0}, P, channels);
+    }
     return;
   }
   gpu::GpuBuffer& alpha = b.ensure("ssm.alpha", int64_t{channels} * r.L * r.L * sizeof(float));

@@ -12,8 +12,8 @@ layout(std430, binding = 0) readonly buffer Q { float q[]; };           // q: [H
 layout(std430, binding = 1) readonly buffer Kb { float k[]; };          // k: [H, L, dh]
 layout(std430, binding = 2) readonly buffer Slopes { vec2 slopes[]; };  // slopes: [H] (hi, lo)
 layout(std430, binding = 3) readonly buffer Stats { vec4 stats[]; };    // stats: [H, L] softmax (m, l) | linear (den)
-layout(std430, binding = 4) writeonly buffer PoolMax { float pool_max[]; };    // [H, P, P]
-layout(std430, binding = 5) writeonly buffer PoolMean { float pool_mean[]; };  // [H, P, P]
+layout(std430, binding = 4) buffer PoolMax { float pool_max[]; };    // [H, P, P]
+layout(std430, binding = 5) buffer PoolMean { float pool_mean[]; };  // [H, P, P]
 
 layout(push_constant) uniform Push {
   int L;
@@ -25,6 +25,9 @@ layout(push_constant) uniform Push {
   int feature_map;  // linear: 0 elu + 1, 1 identity
   int lag;
   int P;
+  int row_lo;  // the rows of each row bin this dispatch walks: [row_lo, row_hi)
+  int row_hi;
+  int finish;  // 1: the last dispatch, which stores means
 };
 
 #include "attention_map_entry.glsl"
@@ -34,9 +37,9 @@ void main() {
   const int b = int(gl_WorkGroupID.x), h = int(gl_WorkGroupID.y);
   const int group = int(gl_WorkGroupSize.x), first_bin = int(gl_LocalInvocationID.x);
   float largest[kBinsPerInvocation], total[kBinsPerInvocation];
-  for (int i = 0; i < kBinsPerInvocation; ++i) largest[i] = 0.0, total[i] = 0.0;
+  load_bins(h, b, largest, total);
   const int t0 = bin_begin(b, L, P), t1 = bin_begin(b + 1, L, P);
-  for (int t = t0; t < t1; ++t) {
+  for (int t = t0 + row_lo; t < min(t1, t0 + row_hi); ++t) {
     // Entries outside the mask (and off the lag head's source) are exact zeros: not visited.
     const int src = t >= lag ? t - lag : t;
     const ivec2 keys = kind == 2 ? ivec2(src, src) : key_range(mask, window, L, t);

@@ -13,8 +13,8 @@ layout(std430, binding = 1) readonly buffer BbarIn { vec2 Bbar[]; };     // Bbar
 layout(std430, binding = 2) readonly buffer Prefix { vec4 prefix[]; };   // prefix: [Ch, L, N]
 layout(std430, binding = 3) readonly buffer K { float kernel[]; };       // kernel: [D, L] (LTI)
 layout(std430, binding = 4) readonly buffer Channels { int channels[]; };  // channels: [Ch]
-layout(std430, binding = 5) writeonly buffer PoolMax { float pool_max[]; };    // [Ch, P, P]
-layout(std430, binding = 6) writeonly buffer PoolMean { float pool_mean[]; };  // [Ch, P, P]
+layout(std430, binding = 5) buffer PoolMax { float pool_max[]; };    // [Ch, P, P]
+layout(std430, binding = 6) buffer PoolMean { float pool_mean[]; };  // [Ch, P, P]
 
 layout(push_constant) uniform Push {
   int L;
@@ -25,6 +25,9 @@ layout(push_constant) uniform Push {
   int complex_a;
   float re_scale;
   int P;
+  int row_lo;  // the rows of each row bin this dispatch walks: [row_lo, row_hi)
+  int row_hi;
+  int finish;  // 1: the last dispatch, which stores means
 };
 
 #include "hidden_attention_entry.glsl"
@@ -34,9 +37,9 @@ void main() {
   const int b = int(gl_WorkGroupID.x), ch = int(gl_WorkGroupID.y), d = channels[ch];
   const int group = int(gl_WorkGroupSize.x), first_bin = int(gl_LocalInvocationID.x);
   float largest[kBinsPerInvocation], total[kBinsPerInvocation];
-  for (int i = 0; i < kBinsPerInvocation; ++i) largest[i] = 0.0, total[i] = 0.0;
+  load_bins(ch, b, largest, total);
   const int t0 = bin_begin(b, L, P), t1 = bin_begin(b + 1, L, P);
-  for (int t = t0; t < t1; ++t) {
+  for (int t = t0 + row_lo; t < min(t1, t0 + row_hi); ++t) {
     const int last_key = bidirectional != 0 ? L - 1 : t;  // above the diagonal: exact zeros
     for (int i = 0; i < kBinsPerInvocation; ++i) {
       const int j = first_bin + i * group;
