@@ -95,14 +95,20 @@ TEST(OverviewParity, LinearAndLtiComplex) {
 namespace seqscope::parity {
 namespace {
 
-void check_long_softmax(int length, int heads, int head_dim) {
+// A signal session of `length` steps with the SSM side given; the attention is the default's.
+Session long_signal_session(int length, int d_model, compute::SsmVariant variant, int state_size) {
   Session s;
   s.input.kind = compute::InputKind::Signal;
-  s.input.signal = compute::SignalKind::Sine;
   s.input.length = length;
-  s.d_model = 8;
-  s.ssm.variant = compute::SsmVariant::S4D;
-  s.ssm.state_size = 4;
+  s.d_model = d_model;
+  s.ssm.variant = variant;
+  s.ssm.state_size = state_size;
+  return s;
+}
+
+void check_long_softmax(int length, int heads, int head_dim) {
+  Session s = long_signal_session(length, 8, compute::SsmVariant::S4D, 4);
+  s.input.signal = compute::SignalKind::Sine;
   s.attention.heads = heads;
   s.attention.head_dim = head_dim;
   const Inputs inputs = compute::make_inputs(s);
@@ -136,12 +142,7 @@ namespace seqscope::parity {
 namespace {
 
 void check_long_sequence(compute::SsmVariant variant, compute::MaskKind mask) {
-  Session s;
-  s.input.kind = compute::InputKind::Signal;
-  s.input.length = 2200;
-  s.d_model = 4;
-  s.ssm.variant = variant;
-  s.ssm.state_size = 64;
+  Session s = long_signal_session(2200, 4, variant, 64);
   if (variant == compute::SsmVariant::Dense) s.ssm.init = compute::SsmInit::HippoLegs;
   s.ssm.hidden_attention_channels = {1};
   s.attention.kind = AttentionKind::Linear;
@@ -177,12 +178,7 @@ namespace seqscope::parity {
 namespace {
 
 TEST(LongSequenceParity, PooledAttentionOverviewAtL8000) {
-  Session s;
-  s.input.kind = compute::InputKind::Signal;
-  s.input.length = 8000;
-  s.d_model = 2;
-  s.ssm.variant = compute::SsmVariant::S4D;
-  s.ssm.state_size = 4;
+  Session s = long_signal_session(8000, 2, compute::SsmVariant::S4D, 4);
   s.attention.heads = 1;
   s.attention.head_dim = 64;
   const Inputs inputs = compute::make_inputs(s);
