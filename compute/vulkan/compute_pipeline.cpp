@@ -7,6 +7,8 @@
 //   Recorder
 #include "compute/vulkan/compute_pipeline.h"
 
+#include <cstring>
+
 #include <algorithm>
 
 #include "gpu/shader_module.h"
@@ -63,6 +65,7 @@ gpu::GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) 
     const VkDeviceSize grown = std::min<VkDeviceSize>(limit, std::max<VkDeviceSize>(bytes + bytes / 4, 256));
     slot.reset();
     slot = std::make_unique<gpu::GpuBuffer>(context_, grown);
+    if (poison_) std::memset(slot->mapped(), 0xff, grown);
     ++allocations_;
   }
   return *slot;

@@ -53,11 +53,14 @@ class BufferPool {
   gpu::GpuBuffer& ensure(const std::string& name, VkDeviceSize bytes);
   gpu::GpuBuffer& at(const std::string& name) const { return *buffers_.at(name); }
   size_t allocations() const { return allocations_; }
+  // New buffers start as NaN bytes (0xff) instead of undefined contents (tests).
+  void set_poison(bool on) { poison_ = on; }
 
  private:
   const gpu::Context& context_;
   std::map<std::string, std::unique_ptr<gpu::GpuBuffer>> buffers_;
   size_t allocations_ = 0;
+  bool poison_ = false;
 };
 
 // The descriptor pool and timestamp query pool a Recorder draws from: max_dispatches sets of

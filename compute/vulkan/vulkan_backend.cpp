@@ -72,6 +72,8 @@ VulkanBackend::~VulkanBackend() = default;
 
 size_t VulkanBackend::buffer_allocations() const { return buffers_->allocations(); }
 
+void VulkanBackend::poison_new_buffers(bool on) { buffers_->set_poison(on); }
+
 void VulkanBackend::submit(const std::function<void(Recorder&)>& record) {
   pools_->reset();
   context_.submit_and_wait([&](VkCommandBuffer cmd) {

@@ -30,6 +30,9 @@ class VulkanBackend : public compute::Backend {
   compute::Results run(const compute::Session& session, const compute::Inputs& inputs) override;
   // Buffer allocations so far (a recompute of an equal or smaller session adds none).
   size_t buffer_allocations() const;
+  // Tests: fill every buffer allocated from now on with NaN bytes, so that an entry a kernel
+  // never writes fails parity instead of showing whatever the memory held (often zeros).
+  void poison_new_buffers(bool on);
 
   // A real model's layers (compute::checkpoint::LayerKernels, through compute/vulkan/model_kernels.h),
   // on the same kernels as run(). r: a gated S6 layer's inputs; fills y, y_gated and, with

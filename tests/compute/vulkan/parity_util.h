@@ -1,4 +1,5 @@
-// Helpers of the parity tests: one VulkanBackend per test binary on the shared test context,
+// Helpers of the parity tests: one VulkanBackend per test binary on the shared test context
+// (poisoning its new buffers),
 // the normalized error ||a - b|| / max(||b||, tiny) (Frobenius norms over a whole tensor),
 // a record of the worst error per op, printed at the end of the run, and the gtest names of
 // the case-table tests.
@@ -9,12 +10,22 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <ostream>
 #include <string>
 
 #include "compute/backend/eigen_backend.h"
+#include "compute/bench/cases.h"
 #include "compute/vulkan/vulkan_backend.h"
 #include "core/param_rng.h"
 #include "tests/support/vk_test_context.h"
+
+namespace seqscope::compute {
+
+// gtest prints a case by its name (instead of its bytes) when a test fails.
+inline void PrintTo(const AttentionCase& c, std::ostream* os) { *os << c.name; }
+inline void PrintTo(const SsmCase& c, std::ostream* os) { *os << c.name; }
+
+}  // namespace seqscope::compute
 
 namespace seqscope::parity {
 
@@ -22,8 +33,13 @@ using namespace seqscope::compute;
 
 inline constexpr double kTolerance = 1e-5;
 
+// New buffers are NaN-filled, so an entry no kernel writes fails parity.
 inline vk::VulkanBackend& vulkan_backend() {
-  static vk::VulkanBackend* backend = new vk::VulkanBackend(testing::test_context());  // lives with the context
+  static vk::VulkanBackend* backend = [] {
+    auto* b = new vk::VulkanBackend(testing::test_context());  // lives with the context
+    b->poison_new_buffers(true);
+    return b;
+  }();
   return *backend;
 }
 
@@ -85,6 +101,44 @@ void expect_close_matrix(const std::string& op, const M& vulkan, const M& eigen)
   double& worst = worst_errors()[op];
   worst = std::max(worst, err);
   EXPECT_LE(err, kTolerance) << op;
+}
+
+// Every attention tensor of a Vulkan run against Eigen's: q, the maps (or, past the full-map
+// limit, their overviews) and out.
+inline void expect_attention_close(const AttentionResults& vulkan, const AttentionResults& eigen) {
+  ASSERT_EQ(vulkan.pooled(), eigen.pooled());
+  expect_close("attention.q", vulkan.q, eigen.q);
+  if (eigen.pooled()) {
+    expect_close("probs_overview.max_abs", vulkan.probs_overview.max_abs, eigen.probs_overview.max_abs);
+    expect_close("probs_overview.mean", vulkan.probs_overview.mean, eigen.probs_overview.mean);
+  } else {
+    expect_close("attention.scores", vulkan.scores, eigen.scores);
+    expect_close("attention.probs", vulkan.probs, eigen.probs);
+  }
+  expect_close("attention.out", vulkan.out, eigen.out);
+  EXPECT_EQ(vulkan.kv_cache_bytes, eigen.kv_cache_bytes);
+}
+
+// Every SSM tensor of a Vulkan run against Eigen's: the discretization, the states, the outputs,
+// the LTI kernel and alpha (or its overview past the full-map limit).
+inline void expect_ssm_close(const SsmResults& vulkan, const SsmResults& eigen) {
+  ASSERT_EQ(vulkan.L, eigen.L);
+  ASSERT_EQ(vulkan.pooled(), eigen.pooled());
+  expect_close("ssm.Abar", vulkan.Abar, eigen.Abar);
+  expect_close("ssm.Bbar", vulkan.Bbar, eigen.Bbar);
+  expect_close("ssm.h", vulkan.h, eigen.h);
+  if (eigen.bidirectional) expect_close("ssm.h_bwd", vulkan.h_bwd, eigen.h_bwd);
+  expect_close_matrix("ssm.y", vulkan.y, eigen.y);
+  if (eigen.gated) expect_close_matrix("ssm.y_gated", vulkan.y_gated, eigen.y_gated);
+  if (eigen.lti) expect_close_matrix("ssm.kernel", vulkan.kernel, eigen.kernel);
+  if (eigen.pooled()) {
+    expect_close("alpha_overview.max_abs", vulkan.hidden_attention_overview.max_abs,
+                 eigen.hidden_attention_overview.max_abs);
+    expect_close("alpha_overview.mean", vulkan.hidden_attention_overview.mean, eigen.hidden_attention_overview.mean);
+  } else {
+    expect_close("ssm.hidden_attention", vulkan.hidden_attention, eigen.hidden_attention);
+  }
+  EXPECT_EQ(vulkan.unstable_channels, eigen.unstable_channels);
 }
 
 // The name of a case-table test (INSTANTIATE_TEST_SUITE_P's last argument): the case's own
