@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "compute/bench/benchmark.h"
+#include "compute/bench/generated_cases.h"
 #include "compute/bench/train_bench.h"
 #include "compute/session/inputs.h"
 #include "compute/vulkan/device_limits.h"
@@ -36,7 +37,46 @@ void print_row(const compute::BenchResult& r) {
                r.available ? (std::to_string(r.ms) + " ms").c_str() : "n/a");
 }
 
-// The Vulkan backend on the sweep sessions: one row per kernel timestamp.
+// One Vulkan run of `session` (after a warm-up run for pipelines and buffers): a row per kernel
+// timestamp, bounded by the device's limits where the op has a cost model.
+void add_vulkan_session_rows(vk::VulkanBackend& backend, const compute::Session& session, compute::BenchShape shape,
+                             const std::string& note, compute::BenchReport& report) {
+  const compute::Inputs inputs = compute::make_inputs(session);
+  backend.run(session, inputs);
+  const compute::Results results = backend.run(session, inputs);
+  for (const auto& [op, ms] : results.timings_ms) {
+    compute::BenchResult r{"vulkan." + op, "vulkan", shape};
+    r.ms = ms;
+    r.note = note;
+    if (const auto cost = compute::session_op_cost(session, op)) {
+      r.bytes = cost->bytes, r.flops = cost->flops;
+      compute::apply_bound(r, report.device_limits);
+    } else {
+      r.note += "; no bound modeled";
+    }
+    print_row(r);
+    report.results.push_back(r);
+  }
+}
+
+// The generated parity suite's cases (compute/bench/generated_cases.h), the shapes the parity
+// tests check; quick: those under a tenth of the per-case budget.
+void add_generated_case_rows(vk::VulkanBackend& backend, bool quick, compute::BenchReport& report) {
+  const auto keep = [&](const compute::Session& s) {
+    return !quick || compute::case_cost(s) < compute::kGeneratedCaseFlops / 10;
+  };
+  for (const compute::AttentionCase& c : compute::generated_attention_cases(compute::kGeneratedAttentionCases)) {
+    const compute::Session s = compute::session_of(c);
+    if (keep(s)) add_vulkan_session_rows(backend, s, {c.L, s.d_model, s.ssm.state_size, c.H, c.dh}, "case " + c.name, report);
+  }
+  for (const compute::SsmCase& c : compute::generated_ssm_cases(compute::kGeneratedSsmCases)) {
+    const compute::Session s = compute::session_of(c);
+    if (keep(s)) add_vulkan_session_rows(backend, s, {c.L, c.D, c.N, s.attention.heads, s.attention.head_dim}, "case " + c.name, report);
+  }
+}
+
+// The Vulkan backend on the sweep sessions, then on the generated parity cases: one row per
+// kernel timestamp.
 void add_vulkan_rows(bool quick, compute::BenchReport& report) {
   auto [context, status] = gpu::Context::create(gpu::options_from_environment(gpu::ContextOptions{}));
   if (!context) {
@@ -49,28 +89,11 @@ void add_vulkan_rows(bool quick, compute::BenchReport& report) {
   std::fprintf(stderr, "measuring the Vulkan device's limits...\n");
   report.device_limits = vk::measure_device_limits(*context, quick);
   vk::VulkanBackend backend(*context);
-  const std::string device = context->device_info().name;
+  const std::string device = "GPU timestamps on " + context->device_info().name;
   // The Vulkan rows' shapes come from the case table (compute/bench/cases.h), as the Eigen rows'.
-  for (const compute::BenchShape& shape : compute::vulkan_bench_shapes(quick)) {
-    const int L = shape.L;
-    const compute::Session session = compute::bench_sweep_session(L);
-    const compute::Inputs inputs = compute::make_inputs(session);
-    backend.run(session, inputs);  // warm-up: pipelines, buffers
-    const compute::Results results = backend.run(session, inputs);
-    for (const auto& [op, ms] : results.timings_ms) {
-      compute::BenchResult r{"vulkan." + op, "vulkan", shape};
-      r.ms = ms;
-      r.note = "GPU timestamps on " + device;
-      if (const auto cost = compute::sweep_session_op_cost(op, L)) {
-        r.bytes = cost->bytes, r.flops = cost->flops;
-        compute::apply_bound(r, report.device_limits);
-      } else {
-        r.note += "; no bound modeled";
-      }
-      print_row(r);
-      report.results.push_back(r);
-    }
-  }
+  for (const compute::BenchShape& shape : compute::vulkan_bench_shapes(quick))
+    add_vulkan_session_rows(backend, compute::bench_sweep_session(shape.L), shape, device, report);
+  add_generated_case_rows(backend, quick, report);
 }
 
 }  // namespace

@@ -27,6 +27,7 @@
 
 #include "compute/attention/attention.h"
 #include "compute/backend/eigen_backend.h"
+#include "compute/session/cost_model.h"
 #include "compute/session/inputs.h"
 #include "compute/session/map_overview.h"
 #include "compute/ssm/hidden_attention.h"
@@ -370,22 +371,34 @@ OpCost softmax_attention_cost(int L, int dh) {
   return {kF32 * (4.0 * L * dh + 2.0 * L * double(L)), pairs * (4.0 * dh + 5.0 + kExpFlops)};
 }
 
-std::optional<OpCost> sweep_session_op_cost(const std::string& op, int L) {
-  const Session s = bench_sweep_session(L);
-  const int D = s.d_model, N = s.ssm.state_size;
-  if (op == "ssm_scan") {
+std::optional<OpCost> session_op_cost(const Session& s, const std::string& op) {
+  const int L = sequence_length(s), D = s.d_model, N = s.ssm.state_size;
+  const bool unidirectional_s6 = s.ssm.variant == SsmVariant::S6 && !s.ssm.bidirectional && !ssm_is_complex(s.ssm);
+  if (op == "ssm_scan" && unidirectional_s6) {
     OpCost cost = selective_scan_cost(L, D, N);
     cost.bytes += 3.0 * 8.0 * L * double(D) * N;  // Abar, Bbar, h as complex float
     return cost;
   }
-  if (op == "attention") return softmax_attention_cost(L, s.attention.head_dim);
-  if (op == "hidden_attention") {
+  const bool full_maps = !maps_pooled(s, L);
+  const AttentionConfig& a = s.attention;
+  if (op == "attention" && a.kind == AttentionKind::Softmax && full_maps) {
+    // Per allowed pair as softmax_attention_cost; q, k, v, out read or written once, both maps.
+    const double pairs = double(attention_pairs(a.mask, a.window, L)) * a.heads;
+    return OpCost{kF32 * a.heads * (4.0 * L * a.head_dim + 2.0 * L * double(L)),
+                  pairs * (4.0 * a.head_dim + 5.0 + kExpFlops)};
+  }
+  const double channels = double(s.ssm.hidden_attention_channels.size());
+  if (op == "hidden_attention" && unidirectional_s6 && full_maps && channels > 0) {
     // alpha [L, L] written once, Abar, Bbar, C [L, N] complex read; per pair and mode a
     // running product, C times it, a sum.
     const double pairs = 0.5 * L * (L + 1.0);
-    return OpCost{kF32 * L * double(L) + 3.0 * 8.0 * L * N, 3.0 * N * pairs};
+    return OpCost{channels * (kF32 * L * double(L) + 3.0 * 8.0 * L * N), channels * 3.0 * N * pairs};
   }
   return std::nullopt;
+}
+
+std::optional<OpCost> sweep_session_op_cost(const std::string& op, int L) {
+  return session_op_cost(bench_sweep_session(L), op);
 }
 
 // [SECTION] the Eigen run

@@ -79,6 +79,9 @@ OpCost softmax_attention_cost(int L, int dh);     // causal, one head, both [L, 
 // Abar, Bbar, h materialized as complex [L, D, N] for the panels), "attention" (softmax with
 // full maps) and "hidden_attention" (one channel's alpha [L, L]); nullopt for the others.
 std::optional<OpCost> sweep_session_op_cost(const std::string& op, int L);
+// The same for any session: "ssm_scan" and "hidden_attention" of a unidirectional real S6,
+// "attention" of softmax with full maps (any mask, heads, width); nullopt for the rest.
+std::optional<OpCost> session_op_cost(const Session& session, const std::string& op);
 // Median wall time of fn over `repeats` runs after one warm-up run, in ms.
 double median_ms(const std::function<void()>& fn, int repeats);
 // Least-squares slope of log y over log x for the points with x >= x_min (NaN if < 2 points).

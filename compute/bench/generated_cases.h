@@ -28,6 +28,9 @@ inline constexpr std::array<int, 4> kParityStateSizes{1, 4, 16, 64};
 inline constexpr std::array<int, 3> kParityChannels{1, 3, 8};  // d_model of an SSM case
 
 inline constexpr uint64_t kGeneratedSeed = 19;
+// The suite's size: what the parity tests run and `seqscope bench --backend vulkan` times.
+inline constexpr int kGeneratedAttentionCases = 28;
+inline constexpr int kGeneratedSsmCases = 24;
 // The most work one generated case may estimate (case_cost): about a second of lavapipe on two
 // cores. A sampled case above it gives up heads, then head width or state size, then alpha.
 inline constexpr double kGeneratedCaseFlops = 1.5e9;

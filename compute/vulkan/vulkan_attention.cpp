@@ -50,10 +50,11 @@ AttentionJob prepare_attention(const gpu::Context& context, const compute::Sessi
 
 int flash_tiles_per_dispatch(const gpu::Context& context, int dh) {
   if (!context.device_info().is_cpu()) return INT32_MAX;
-  // Loop iterations of attention_flash.comp, counted generously: per key tile the score loop
-  // (kFlashKeys dot products of dh), the weights, the output (dh sums of kFlashKeys) and the
-  // shared loads; per dispatch the q / acc loads and the final write.
-  const int per_tile = kFlashKeys * (2 * dh + 3) + dh + (kFlashKeys * dh + kGroup - 1) / kGroup + 2;
+  // Loop iterations of attention_flash.comp, counted generously (gallivm counts a loop of n
+  // passes as n + 1): per key tile the score loop (kFlashKeys dot products of dh), the weights,
+  // the output (dh sums of kFlashKeys) and the shared loads; per dispatch the q / acc loads and
+  // the final write.
+  const int per_tile = 2 * kFlashKeys * dh + 2 * dh + 3 * kFlashKeys + (kFlashKeys * dh + kGroup - 1) / kGroup + 8;
   const int budget = 60000 - 4 * dh;  // under 65535
   return std::max(1, budget / per_tile);
 }
