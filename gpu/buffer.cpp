@@ -8,29 +8,34 @@ namespace {
 std::atomic<uint64_t> next_buffer_id{1};
 }  // namespace
 
-GpuBuffer::GpuBuffer(const Context& context, VkDeviceSize bytes, VkBufferUsageFlags usage)
+GpuBuffer::GpuBuffer(const Context& context, VkDeviceSize bytes, VkBufferUsageFlags usage, BufferMemory memory)
     : size_(bytes), id_(next_buffer_id.fetch_add(1)) {
   VkDevice device = context.device();
+  const bool device_local = memory == BufferMemory::DeviceLocal;
   VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
   info.size = bytes > 0 ? bytes : 4;
-  info.usage = usage;
+  info.usage = usage | (device_local ? VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT : 0);
   info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
   SEQSCOPE_VK_CHECK(vkCreateBuffer(device, &info, nullptr, buffer_.receive(device)));
   VkMemoryRequirements requirements;
   vkGetBufferMemoryRequirements(device, buffer_.get(), &requirements);
-  const auto type = context.find_memory_type(requirements.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                                                              VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+  const VkMemoryPropertyFlags wanted = device_local ? VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT
+                                                    : VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                                          VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  const auto type = context.find_memory_type(requirements.memoryTypeBits, wanted);
   if (!type)
-    throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY, "no host-visible coherent memory type for a storage buffer");
+    throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY, device_local ? "no device-local memory type for a storage buffer"
+                                                                  : "no host-visible coherent memory type for a storage buffer");
   VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   alloc.allocationSize = requirements.size;
   alloc.memoryTypeIndex = *type;
   SEQSCOPE_VK_CHECK(vkAllocateMemory(device, &alloc, nullptr, memory_.receive(device)));
   SEQSCOPE_VK_CHECK(vkBindBufferMemory(device, buffer_.get(), memory_.get(), 0));
-  SEQSCOPE_VK_CHECK(vkMapMemory(device, memory_.get(), 0, VK_WHOLE_SIZE, 0, &mapped_));
+  if (!device_local) SEQSCOPE_VK_CHECK(vkMapMemory(device, memory_.get(), 0, VK_WHOLE_SIZE, 0, &mapped_));
 }
 
 void GpuBuffer::upload(std::span<const float> values) {
+  if (!mapped_) throw VulkanError(VK_ERROR_MEMORY_MAP_FAILED, "upload to a device-local buffer (use a staging copy)");
   if (values.size_bytes() > size_) throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY, "upload larger than the buffer");
   std::memcpy(mapped_, values.data(), values.size_bytes());
 }

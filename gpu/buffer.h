@@ -1,7 +1,7 @@
-// GpuBuffer: a storage buffer in host-visible, coherent memory, persistently mapped. Grown,
-// never shrunk, so that recomputes reuse it. Every buffer is host-visible today, which suits
-// lavapipe and integrated GPUs; device-local buffers with staging for discrete GPUs are the
-// Vulkan issue's work (docs/vulkan.md).
+// GpuBuffer: a storage buffer, either in host-visible, coherent memory and persistently mapped
+// (lavapipe, integrated GPUs: the memory is the host's anyway), or in device-local memory that the
+// host reaches only through a staging copy (discrete GPUs; compute/vulkan's BufferPool does the
+// copies). Grown, never shrunk, so that recomputes reuse it (docs/vulkan.md).
 #pragma once
 #include <vulkan/vulkan.h>
 
@@ -14,19 +14,26 @@
 
 namespace seqscope::gpu {
 
+enum class BufferMemory {
+  HostVisible,  // mapped: the host reads and writes it directly
+  DeviceLocal,  // not mapped; also a transfer source and destination, for staging copies
+};
+
 class GpuBuffer {
  public:
-  GpuBuffer(const Context& context, VkDeviceSize bytes, VkBufferUsageFlags usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
+  GpuBuffer(const Context& context, VkDeviceSize bytes, VkBufferUsageFlags usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+            BufferMemory memory = BufferMemory::HostVisible);
   GpuBuffer(const GpuBuffer&) = delete;
   GpuBuffer& operator=(const GpuBuffer&) = delete;
 
   VkBuffer buffer() const { return buffer_.get(); }
   VkDeviceSize size() const { return size_; }
-  void* mapped() const { return mapped_; }
+  void* mapped() const { return mapped_; }  // nullptr for BufferMemory::DeviceLocal
+  bool host_visible() const { return mapped_ != nullptr; }
   // Unique in the process and never reused, unlike the VkBuffer handle, which the driver may
   // give to the next buffer once this one is destroyed: caches key on this.
   uint64_t id() const { return id_; }
-  // Copies `values` to the start of the buffer (throws if they do not fit).
+  // Copies `values` to the start of a host-visible buffer (throws if they do not fit).
   void upload(std::span<const float> values);
 
  private:

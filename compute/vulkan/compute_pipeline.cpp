@@ -7,9 +7,8 @@
 //   Recorder
 #include "compute/vulkan/compute_pipeline.h"
 
-#include <cstring>
-
 #include <algorithm>
+#include <cstring>
 
 #include "gpu/shader_module.h"
 
@@ -54,6 +53,29 @@ ComputePipeline::ComputePipeline(const gpu::Context& context, std::string_view s
 
 // [SECTION] BufferPool
 
+namespace {
+
+bool discrete_gpu(const gpu::Context& context) {
+  return context.device_info().type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU;
+}
+
+// Transfers after every earlier command (the dispatches of the last run) and before the host or
+// a later command reads what they wrote.
+void transfer_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src,
+                      VkPipelineStageFlags dst_stage, VkAccessFlags dst) {
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = src;
+  barrier.dstAccessMask = dst;
+  vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+}
+
+}  // namespace
+
+BufferPool::BufferPool(gpu::Context& context, BufferPlacement placement)
+    : context_(context),
+      device_local_(placement == BufferPlacement::DeviceLocal ||
+                    (placement == BufferPlacement::Auto && discrete_gpu(context))) {}
+
 gpu::GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) {
   const VkDeviceSize limit = context_.properties().limits.maxStorageBufferRange;
   if (bytes > limit)
@@ -64,18 +86,71 @@ gpu::GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) 
     // Grow with headroom so that a slider dragging L up does not reallocate every step.
     const VkDeviceSize grown = std::min<VkDeviceSize>(limit, std::max<VkDeviceSize>(bytes + bytes / 4, 256));
     slot.reset();
-    slot = std::make_unique<gpu::GpuBuffer>(context_, grown);
-    if (poison_) std::memset(slot->mapped(), 0xff, grown);
+    const auto memory = device_local_ ? gpu::BufferMemory::DeviceLocal : gpu::BufferMemory::HostVisible;
+    slot = std::make_unique<gpu::GpuBuffer>(context_, grown, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, memory);
+    if (poison_ && slot->host_visible()) std::memset(slot->mapped(), 0xff, grown);
+    if (poison_ && !slot->host_visible()) {
+      context_.submit_and_wait([&](VkCommandBuffer cmd) {
+        vkCmdFillBuffer(cmd, slot->buffer(), 0, VK_WHOLE_SIZE, 0xffffffffu);
+        transfer_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                         VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
+      });
+    }
     ++allocations_;
   }
   return *slot;
+}
+
+gpu::GpuBuffer& BufferPool::staging(VkDeviceSize bytes) const {
+  if (!staging_ || staging_->size() < bytes)
+    staging_ = std::make_unique<gpu::GpuBuffer>(
+        context_, std::max<VkDeviceSize>(bytes + bytes / 4, 256),
+        VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::BufferMemory::HostVisible);
+  return *staging_;
+}
+
+void BufferPool::write(const std::string& name, const void* data, size_t bytes) {
+  gpu::GpuBuffer& buffer = ensure(name, bytes > 0 ? bytes : 16);
+  if (bytes == 0) return;
+  if (buffer.host_visible()) {
+    std::memcpy(buffer.mapped(), data, bytes);
+    return;
+  }
+  gpu::GpuBuffer& stage = staging(bytes);
+  std::memcpy(stage.mapped(), data, bytes);
+  context_.submit_and_wait([&](VkCommandBuffer cmd) {
+    const VkBufferCopy region{0, 0, bytes};
+    vkCmdCopyBuffer(cmd, stage.buffer(), buffer.buffer(), 1, &region);
+    // The next run's dispatches read it (a barrier's scope reaches later submits on the queue).
+    transfer_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+  });
+}
+
+void BufferPool::read(const std::string& name, void* data, size_t bytes) const {
+  const gpu::GpuBuffer& buffer = at(name);
+  if (bytes == 0) return;
+  if (buffer.host_visible()) {
+    std::memcpy(data, buffer.mapped(), bytes);
+    return;
+  }
+  gpu::GpuBuffer& stage = staging(bytes);
+  context_.submit_and_wait([&](VkCommandBuffer cmd) {
+    transfer_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+                     VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+    const VkBufferCopy region{0, 0, bytes};
+    vkCmdCopyBuffer(cmd, buffer.buffer(), stage.buffer(), 1, &region);
+    transfer_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+                     VK_ACCESS_HOST_READ_BIT);
+  });
+  std::memcpy(data, stage.mapped(), bytes);
 }
 
 // [SECTION] RecorderPools
 
 RecorderPools::RecorderPools(const gpu::Context& context, uint32_t max_dispatches, uint32_t max_bindings,
                              uint32_t max_queries)
-    : context_(context), max_queries_(max_queries) {
+    : context_(context), max_queries_(max_queries), max_dispatches_(max_dispatches) {
   VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, max_dispatches * max_bindings};
   VkDescriptorPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   pool_info.maxSets = max_dispatches;
@@ -100,7 +175,7 @@ void RecorderPools::reset() { SEQSCOPE_VK_CHECK(vkResetDescriptorPool(context_.d
 
 Recorder::Recorder(const gpu::Context& context, VkCommandBuffer cmd, const RecorderPools& pools)
     : context_(context), cmd_(cmd), pool_(pools.descriptors()), queries_(pools.queries()),
-      max_queries_(pools.max_queries()) {
+      max_queries_(pools.max_queries()), max_dispatches_(pools.max_dispatches()) {
   if (queries_) vkCmdResetQueryPool(cmd_, queries_, 0, max_queries_);
 }
 
@@ -110,6 +185,10 @@ void Recorder::dispatch_raw(const ComputePipeline& pipeline, std::initializer_li
   if (buffers.size() != pipeline.bindings())
     throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "dispatch with the wrong number of buffers");
   if (groups_x == 0 || groups_y == 0 || groups_z == 0) return;
+  // lavapipe hands out sets past maxSets, a GPU driver fails: count them here.
+  if (++dispatches_ > max_dispatches_)
+    throw gpu::VulkanError(VK_ERROR_OUT_OF_POOL_MEMORY, "more than " + std::to_string(max_dispatches_) +
+                                                            " dispatches in one run (RecorderPools)");
   VkDescriptorSetLayout set_layout = pipeline.set_layout();
   VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
   alloc.descriptorPool = pool_;

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "compute/vulkan/buffer_placement.h"
 #include "gpu/buffer.h"
 #include "gpu/context.h"
 #include "gpu/handle.h"
@@ -44,22 +45,33 @@ class ComputePipeline {
 };
 
 // Named storage buffers, grown on demand (never shrunk, never reallocated while large
-// enough), so that a recompute of the same or a smaller session allocates nothing.
+// enough), so that a recompute of the same or a smaller session allocates nothing. write() and
+// read() move data between the host and a buffer: a memcpy when it is mapped, else a copy
+// through one host-visible staging buffer in its own submit.
 class BufferPool {
  public:
-  explicit BufferPool(const gpu::Context& context) : context_(context) {}
+  explicit BufferPool(gpu::Context& context, BufferPlacement placement = BufferPlacement::Auto);
   // The buffer `name` with room for at least `bytes` (its contents are kept only when it
   // was large enough). Throws gpu::VulkanError above the device's maxStorageBufferRange.
   gpu::GpuBuffer& ensure(const std::string& name, VkDeviceSize bytes);
   gpu::GpuBuffer& at(const std::string& name) const { return *buffers_.at(name); }
+  // bytes from data into the start of buffer `name` (created or grown as ensure does).
+  void write(const std::string& name, const void* data, size_t bytes);
+  // The first `bytes` of buffer `name` into data, after every submitted dispatch.
+  void read(const std::string& name, void* data, size_t bytes) const;
   size_t allocations() const { return allocations_; }
+  bool device_local() const { return device_local_; }
   // New buffers start as NaN bytes (0xff) instead of undefined contents (tests).
   void set_poison(bool on) { poison_ = on; }
 
  private:
-  const gpu::Context& context_;
+  gpu::GpuBuffer& staging(VkDeviceSize bytes) const;
+
+  gpu::Context& context_;
   std::map<std::string, std::unique_ptr<gpu::GpuBuffer>> buffers_;
+  mutable std::unique_ptr<gpu::GpuBuffer> staging_;  // host-visible, for the device-local copies
   size_t allocations_ = 0;
+  bool device_local_ = false;
   bool poison_ = false;
 };
 
@@ -77,10 +89,12 @@ class RecorderPools {
   VkDescriptorPool descriptors() const { return descriptors_.get(); }
   VkQueryPool queries() const { return queries_.get(); }
   uint32_t max_queries() const { return max_queries_; }
+  uint32_t max_dispatches() const { return max_dispatches_; }
 
  private:
   const gpu::Context& context_;
   uint32_t max_queries_;
+  uint32_t max_dispatches_;
   gpu::DescriptorPoolHandle descriptors_;
   gpu::QueryPoolHandle queries_;
 };
@@ -114,6 +128,8 @@ class Recorder {
   VkDescriptorPool pool_;
   VkQueryPool queries_;
   uint32_t max_queries_;
+  uint32_t max_dispatches_;
+  uint32_t dispatches_ = 0;
   std::vector<std::string> ops_;  // op i has queries 2i, 2i+1
 };
 

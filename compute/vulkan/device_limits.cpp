@@ -55,8 +55,14 @@ double best_ms(int runs, const std::function<double()>& run) {
 double measure_copy_gbps(gpu::Context& context, RecorderPools& pools, bool quick) {
   const VkDeviceSize limit = context.properties().limits.maxStorageBufferRange;
   const VkDeviceSize bytes = std::min<VkDeviceSize>(limit, VkDeviceSize{quick ? 64u : 256u} << 20) / 16 * 16;
-  gpu::GpuBuffer src(context, bytes), dst(context, bytes);
-  std::fill_n(static_cast<float*>(src.mapped()), bytes / sizeof(float), 1.0f);
+  // The memory the kernels' buffers live in (BufferPool): device-local on a discrete GPU.
+  const auto memory = BufferPool(context).device_local() ? gpu::BufferMemory::DeviceLocal : gpu::BufferMemory::HostVisible;
+  gpu::GpuBuffer src(context, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, memory);
+  gpu::GpuBuffer dst(context, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, memory);
+  if (src.host_visible())
+    std::fill_n(static_cast<float*>(src.mapped()), bytes / sizeof(float), 1.0f);
+  else
+    context.submit_and_wait([&](VkCommandBuffer cmd) { vkCmdFillBuffer(cmd, src.buffer(), 0, VK_WHOLE_SIZE, 0x3f800000u); });
   const ComputePipeline copy(context, "bench_copy.comp", 2, {static_cast<int32_t>(kGroup)});
   const CopyPush push{static_cast<uint32_t>(bytes / 16)};
   const uint32_t groups = std::min<uint32_t>(kMaxGroups, groups_for(push.count, kGroup));

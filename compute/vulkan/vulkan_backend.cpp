@@ -15,7 +15,9 @@ namespace seqscope::vk {
 
 namespace {
 constexpr uint32_t kMaxQueries = 16;  // 2 per op: ssm_scan, kernel, hidden_attention, attention
-constexpr uint32_t kMaxDispatches = 32;
+// Descriptor sets per run: a CPU device splits long sequences over many dispatches (lavapipe's
+// loop limit), e.g. about 45 for the flash pass alone at L 8000 with 128-wide heads.
+constexpr uint32_t kMaxDispatches = 4096;
 constexpr uint32_t kMaxBindings = 12;
 
 std::vector<int32_t> group(std::initializer_list<int32_t> more = {}) {
@@ -54,18 +56,19 @@ void require_buffer_range(const gpu::Context& context, double bytes, const std::
 }
 
 void put(BufferPool& buffers, const std::string& name, const void* data, size_t bytes) {
-  gpu::GpuBuffer& buffer = buffers.ensure(name, bytes > 0 ? bytes : 16);
-  if (bytes > 0) std::memcpy(buffer.mapped(), data, bytes);
+  buffers.write(name, data, bytes);
 }
 
 void get(const BufferPool& buffers, const std::string& name, void* data, size_t bytes) {
-  std::memcpy(data, buffers.at(name).mapped(), bytes);
+  buffers.read(name, data, bytes);
 }
 
-VulkanBackend::VulkanBackend(gpu::Context& context)
+VulkanBackend::VulkanBackend(gpu::Context& context) : VulkanBackend(context, BufferPlacement::Auto) {}
+
+VulkanBackend::VulkanBackend(gpu::Context& context, BufferPlacement placement)
     : context_(context),
       kernels_(std::make_unique<Kernels>(context)),
-      buffers_(std::make_unique<BufferPool>(context)),
+      buffers_(std::make_unique<BufferPool>(context, placement)),
       pools_(std::make_unique<RecorderPools>(context, kMaxDispatches, kMaxBindings, kMaxQueries)) {}
 
 VulkanBackend::~VulkanBackend() = default;
@@ -73,6 +76,8 @@ VulkanBackend::~VulkanBackend() = default;
 size_t VulkanBackend::buffer_allocations() const { return buffers_->allocations(); }
 
 void VulkanBackend::poison_new_buffers(bool on) { buffers_->set_poison(on); }
+
+bool VulkanBackend::uses_staging() const { return buffers_->device_local(); }
 
 void VulkanBackend::submit(const std::function<void(Recorder&)>& record) {
   pools_->reset();

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "compute/backend/backend.h"
+#include "compute/vulkan/buffer_placement.h"
 #include "gpu/context.h"
 
 namespace seqscope::vk {
@@ -19,7 +20,10 @@ class Recorder;
 
 class VulkanBackend : public compute::Backend {
  public:
+  // placement: where the kernels' buffers live (compute_pipeline.h); Auto: device-local with
+  // staging copies on a discrete GPU, host-visible elsewhere.
   explicit VulkanBackend(gpu::Context& context);
+  VulkanBackend(gpu::Context& context, BufferPlacement placement);
   ~VulkanBackend() override;
   VulkanBackend(const VulkanBackend&) = delete;
   VulkanBackend& operator=(const VulkanBackend&) = delete;
@@ -33,6 +37,8 @@ class VulkanBackend : public compute::Backend {
   // Tests: fill every buffer allocated from now on with NaN bytes, so that an entry a kernel
   // never writes fails parity instead of showing whatever the memory held (often zeros).
   void poison_new_buffers(bool on);
+  // Whether uploads and read-backs go through a staging copy (device-local buffers).
+  bool uses_staging() const;
 
   // A real model's layers (compute::checkpoint::LayerKernels, through compute/vulkan/model_kernels.h),
   // on the same kernels as run(). r: a gated S6 layer's inputs; fills y, y_gated and, with
