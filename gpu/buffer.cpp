@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <string>
 
 namespace seqscope::gpu {
 namespace {
@@ -38,6 +39,22 @@ void GpuBuffer::upload(std::span<const float> values) {
   if (!mapped_) throw VulkanError(VK_ERROR_MEMORY_MAP_FAILED, "upload to a device-local buffer (use a staging copy)");
   if (values.size_bytes() > size_) throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY, "upload larger than the buffer");
   std::memcpy(mapped_, values.data(), values.size_bytes());
+}
+
+VkBufferView GpuBuffer::float_texels(const Context& context) const {
+  if (texels_) return texels_.get();
+  VkBufferViewCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+  info.buffer = buffer_.get();
+  info.format = VK_FORMAT_R32_SFLOAT;
+  info.offset = 0;
+  const VkDeviceSize texels = size_ / sizeof(float);
+  if (texels > context.properties().limits.maxTexelBufferElements)
+    throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY, "a texel view of " + std::to_string(texels) +
+                                                         " floats, above the device's maxTexelBufferElements");
+  info.range = texels * sizeof(float);
+  VkDevice device = context.device();
+  SEQSCOPE_VK_CHECK(vkCreateBufferView(device, &info, nullptr, texels_.receive(device)));
+  return texels_.get();
 }
 
 }  // namespace seqscope::gpu

@@ -35,10 +35,14 @@ class GpuBuffer {
   uint64_t id() const { return id_; }
   // Copies `values` to the start of a host-visible buffer (throws if they do not fit).
   void upload(std::span<const float> values);
+  // A view of the buffer as float texels (VK_FORMAT_R32_SFLOAT), for a uniform texel buffer
+  // binding; made on first use. The buffer must have VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT.
+  VkBufferView float_texels(const Context& context) const;
 
  private:
   BufferHandle buffer_;
   MemoryHandle memory_;  // declared after buffer_: freed (and unmapped) first
+  mutable BufferViewHandle texels_;  // destroyed before the buffer
   VkDeviceSize size_ = 0;
   void* mapped_ = nullptr;
   uint64_t id_ = 0;

@@ -53,6 +53,7 @@ class DeviceHandle {
 };
 
 using BufferHandle = DeviceHandle<VkBuffer, vkDestroyBuffer>;
+using BufferViewHandle = DeviceHandle<VkBufferView, vkDestroyBufferView>;
 // Freeing memory also unmaps it (Vulkan spec, vkFreeMemory).
 using MemoryHandle = DeviceHandle<VkDeviceMemory, vkFreeMemory>;
 using ImageHandle = DeviceHandle<VkImage, vkDestroyImage>;

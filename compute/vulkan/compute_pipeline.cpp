@@ -17,12 +17,13 @@ namespace seqscope::vk {
 // [SECTION] ComputePipeline
 
 ComputePipeline::ComputePipeline(const gpu::Context& context, std::string_view shader, uint32_t bindings,
-                                 std::vector<int32_t> constants)
-    : bindings_(bindings), constants_(std::move(constants)) {
+                                 std::vector<int32_t> constants, uint32_t texel_bindings)
+    : bindings_(bindings), texel_bindings_(texel_bindings), constants_(std::move(constants)) {
   VkDevice device = context.device();
   std::vector<VkDescriptorSetLayoutBinding> slots(bindings);
   for (uint32_t i = 0; i < bindings; ++i)
-    slots[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+    slots[i] = {i, texel_binding(i) ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1,
+                VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
   VkDescriptorSetLayoutCreateInfo set_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
   set_info.bindingCount = bindings;
   set_info.pBindings = slots.data();
@@ -87,7 +88,9 @@ gpu::GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) 
     const VkDeviceSize grown = std::min<VkDeviceSize>(limit, std::max<VkDeviceSize>(bytes + bytes / 4, 256));
     slot.reset();
     const auto memory = device_local_ ? gpu::BufferMemory::DeviceLocal : gpu::BufferMemory::HostVisible;
-    slot = std::make_unique<gpu::GpuBuffer>(context_, grown, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, memory);
+    // Every buffer may be bound as a storage buffer or read as float texels (ComputePipeline).
+    slot = std::make_unique<gpu::GpuBuffer>(
+        context_, grown, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT, memory);
     if (poison_ && slot->host_visible()) std::memset(slot->mapped(), 0xff, grown);
     if (poison_ && !slot->host_visible()) {
       context_.submit_and_wait([&](VkCommandBuffer cmd) {
@@ -151,11 +154,12 @@ void BufferPool::read(const std::string& name, void* data, size_t bytes) const {
 RecorderPools::RecorderPools(const gpu::Context& context, uint32_t max_dispatches, uint32_t max_bindings,
                              uint32_t max_queries)
     : context_(context), max_queries_(max_queries), max_dispatches_(max_dispatches) {
-  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, max_dispatches * max_bindings};
+  const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, max_dispatches * max_bindings},
+                                        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, max_dispatches * max_bindings}};
   VkDescriptorPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   pool_info.maxSets = max_dispatches;
-  pool_info.poolSizeCount = 1;
-  pool_info.pPoolSizes = &size;
+  pool_info.poolSizeCount = 2;
+  pool_info.pPoolSizes = sizes;
   VkDevice device = context.device();
   SEQSCOPE_VK_CHECK(vkCreateDescriptorPool(device, &pool_info, nullptr, descriptors_.receive(device)));
   if (context.has_timestamps()) {
@@ -197,15 +201,26 @@ void Recorder::dispatch_raw(const ComputePipeline& pipeline, std::initializer_li
   VkDescriptorSet set = VK_NULL_HANDLE;
   SEQSCOPE_VK_CHECK(vkAllocateDescriptorSets(context_.device(), &alloc, &set));
   std::vector<VkDescriptorBufferInfo> infos;
+  std::vector<VkBufferView> views;
   infos.reserve(buffers.size());
-  for (const gpu::GpuBuffer* buffer : buffers) infos.push_back({buffer->buffer(), 0, VK_WHOLE_SIZE});
+  views.reserve(buffers.size());
+  for (const gpu::GpuBuffer* buffer : buffers) {
+    infos.push_back({buffer->buffer(), 0, VK_WHOLE_SIZE});
+    views.push_back(pipeline.texel_binding(static_cast<uint32_t>(views.size())) ? buffer->float_texels(context_)
+                                                                                : VK_NULL_HANDLE);
+  }
   std::vector<VkWriteDescriptorSet> writes(buffers.size(), {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
   for (uint32_t i = 0; i < writes.size(); ++i) {
     writes[i].dstSet = set;
     writes[i].dstBinding = i;
     writes[i].descriptorCount = 1;
-    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    writes[i].pBufferInfo = &infos[i];
+    if (pipeline.texel_binding(i)) {
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+      writes[i].pTexelBufferView = &views[i];
+    } else {
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[i].pBufferInfo = &infos[i];
+    }
   }
   vkUpdateDescriptorSets(context_.device(), static_cast<uint32_t>(writes.size()), writes.data(), 0, nullptr);
 

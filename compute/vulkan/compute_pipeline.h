@@ -25,19 +25,23 @@ namespace seqscope::vk {
 
 class ComputePipeline {
  public:
-  // shader: name as embedded ("ssm_readout.comp"); constants: constant_id i = constants[i].
+  // shader: name as embedded ("ssm_readout.comp"); constants: constant_id i = constants[i];
+  // texel_bindings: a bit per binding that is a uniform texel buffer of floats (a read-only
+  // `samplerBuffer`, fetched with texelFetch) instead of a storage buffer.
   ComputePipeline(const gpu::Context& context, std::string_view shader, uint32_t bindings,
-                  std::vector<int32_t> constants);
+                  std::vector<int32_t> constants, uint32_t texel_bindings = 0);
 
   VkPipeline pipeline() const { return pipeline_.get(); }
   VkPipelineLayout layout() const { return layout_.get(); }
   VkDescriptorSetLayout set_layout() const { return set_layout_.get(); }
   uint32_t bindings() const { return bindings_; }
+  bool texel_binding(uint32_t i) const { return (texel_bindings_ >> i) & 1u; }
   // constant_id 0 of every kernel: the workgroup width (x, and y for square tiles).
   uint32_t local_size() const { return static_cast<uint32_t>(constants_.at(0)); }
 
  private:
   uint32_t bindings_ = 0;
+  uint32_t texel_bindings_ = 0;
   std::vector<int32_t> constants_;
   gpu::DescriptorSetLayoutHandle set_layout_;
   gpu::PipelineLayoutHandle layout_;

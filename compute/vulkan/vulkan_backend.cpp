@@ -38,9 +38,9 @@ Kernels::Kernels(const gpu::Context& c)
       hidden_prefix(c, "hidden_attention_prefix.comp", 5, group()),
       hidden_tiles(c, "hidden_attention.comp", 6, {kTile}),
       hidden_pool(c, "hidden_attention_pool.comp", 7, group()),
-      flash(c, "attention_flash.comp", 6, group({kFlashKeys, kMaxHeadDim})),
-      probs(c, "attention_probs.comp", 6, {kTile}),
-      attention_pool(c, "attention_pool.comp", 6, group()),
+      flash(c, "attention_flash.comp", 6, group({kFlashKeys, kMaxHeadDim}), 0b111),
+      probs(c, "attention_probs.comp", 6, {kTile}, 0b11),
+      attention_pool(c, "attention_pool.comp", 6, group(), 0b11),
       linear(c, "attention_linear.comp", 7, group()),
       lag(c, "attention_lag.comp", 2, group()) {}
 

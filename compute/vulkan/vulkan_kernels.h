@@ -30,7 +30,7 @@ inline constexpr int kScanChunk = 64;  // steps per chunk of the diagonal scan
 inline constexpr int kKernelTaps = 32;  // taps per invocation of the kernel
 inline constexpr int kMaxState = 256;  // ssm.state_size maximum (dense kernels keep it in shared memory)
 inline constexpr int kMaxHeadDim = 256;  // attention.head_dim maximum
-inline constexpr int kFlashKeys = 8;    // keys per shared tile: 2 * 8 * 256 floats = 16 KiB
+inline constexpr int kFlashKeys = 8;    // keys per tile of the flash pass (one rescale of the output per tile)
 
 // Throws UserError when `bytes` for `what` exceed the device's storage-buffer range.
 void require_buffer_range(const gpu::Context& context, double bytes, const std::string& what, int L);

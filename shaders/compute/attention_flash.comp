@@ -1,10 +1,14 @@
 #version 450
 // Softmax attention, pass 1 (FlashAttention-style): one invocation per (head, query t); the
-// workgroup streams key/value tiles of TK rows through shared memory and keeps an online
+// workgroup walks the key tiles of TK keys that any of its queries may see and keeps an online
 // softmax per query (running max m, double-float running sum l, the output row in the
-// invocation's own array). Writes out = softmax(scores) v and the row statistics (m, l):
-// lse = m + log l, from which attention_probs.comp writes the map. Masked tiles of the whole
-// workgroup are skipped.
+// invocation's own array), rescaled once per tile. Writes out = softmax(scores) v and the row
+// statistics (m, l): lse = m + log l, from which attention_probs.comp writes the map.
+//
+// q, k and v are uniform texel buffers (read-only, fetched with texelFetch): lavapipe turns every
+// storage-buffer or shared-memory load into a loop over the SIMD lanes with a branch per lane
+// (gallivm's emit_load_mem), while a texel fetch is one gather; staging K/V tiles in shared memory
+// cost 4x more there than reading them this way (docs/vulkan.md, "Speed on lavapipe").
 //
 // One dispatch may run only the key tiles [tile_lo, tile_hi) of each workgroup (tile 0 starts at
 // the workgroup's first allowed key): between dispatches the state (m, l) waits in stats and the
@@ -15,12 +19,12 @@
 #include "attention_common.glsl"
 
 layout(local_size_x_id = 0) in;
-layout(constant_id = 1) const int TK = 8;          // keys per shared tile
+layout(constant_id = 1) const int TK = 8;          // keys per tile
 layout(constant_id = 2) const int kMaxDh = 256;
 
-layout(std430, binding = 0) readonly buffer Q { float q[]; };         // q: [H, L, dh]
-layout(std430, binding = 1) readonly buffer Kb { float k[]; };        // k: [H, L, dh]
-layout(std430, binding = 2) readonly buffer V { float v[]; };         // v: [H, L, dh]
+layout(binding = 0) uniform samplerBuffer q_tex;  // q: [H, L, dh]
+layout(binding = 1) uniform samplerBuffer k_tex;  // k: [H, L, dh]
+layout(binding = 2) uniform samplerBuffer v_tex;  // v: [H, L, dh]
 layout(std430, binding = 3) readonly buffer Slopes { vec2 slopes[]; };  // slopes: [H] (hi, lo)
 layout(std430, binding = 4) buffer Out { float out_[]; };             // out: [H, L, dh]
 layout(std430, binding = 5) buffer Stats { vec4 stats[]; };           // stats: [H, L] (m, l.hi, l.lo, 0)
@@ -36,15 +40,11 @@ layout(push_constant) uniform Push {
   int finish;   // 1: the last dispatch, which normalises out
 };
 
-shared float k_tile[TK * kMaxDh];
-shared float v_tile[TK * kMaxDh];
-
 void main() {
   const int h = int(gl_WorkGroupID.y);
   const int wg = int(gl_WorkGroupSize.x);
   const int t0 = int(gl_WorkGroupID.x) * wg;
   const int t = t0 + int(gl_LocalInvocationID.x);
-  const int lid = int(gl_LocalInvocationID.x);
   const bool in_range = t < L;
   const int t_last = min(L - 1, t0 + wg - 1);
   // Keys any query of this workgroup may see, cut to this dispatch's tiles.
@@ -66,17 +66,11 @@ void main() {
     l = state.yz;
   }
   for (int j = 0; j < dh; ++j) {
-    q_row[j] = in_range ? q[row + j] : 0.0;
+    q_row[j] = in_range ? texelFetch(q_tex, row + j).x : 0.0;
     acc[j] = resume ? out_[row + j] : 0.0;
   }
   for (int s0 = s_begin; s0 <= s_stop; s0 += TK) {
     const int count = min(TK, s_end + 1 - s0);
-    barrier();
-    for (int e = lid; e < count * dh; e += wg) {
-      k_tile[e] = k[(h * L + s0) * dh + e];
-      v_tile[e] = v[(h * L + s0) * dh + e];
-    }
-    barrier();
     if (!in_range || s0 > mine.y || s0 + count - 1 < mine.x) continue;
     float scores[TK];
     float tile_max = m;
@@ -85,7 +79,8 @@ void main() {
       scores[kk] = uintBitsToFloat(0xff800000u);
       if (s < mine.x || s > mine.y) continue;
       float dot_qk = 0.0;
-      for (int j = 0; j < dh; ++j) dot_qk += q_row[j] * k_tile[kk * dh + j];
+      const int krow = (h * L + s) * dh;
+      for (int j = 0; j < dh; ++j) dot_qk += q_row[j] * texelFetch(k_tex, krow + j).x;
       scores[kk] = logit(dot_qk, scale, slope, t, s);
       tile_max = max(tile_max, scores[kk]);
     }
@@ -98,7 +93,7 @@ void main() {
     }
     for (int j = 0; j < dh; ++j) {
       float a = acc[j] * correction;
-      for (int kk = 0; kk < count; ++kk) a += p[kk] * v_tile[kk * dh + j];
+      for (int kk = 0; kk < count; ++kk) a += p[kk] * texelFetch(v_tex, (h * L + s0 + kk) * dh + j).x;
       acc[j] = a;
     }
     m = tile_max;

@@ -1,6 +1,6 @@
 // One entry (t, s) of head h's attention map, shared by attention_probs.comp (the whole map)
 // and attention_pool.comp (its pooled overview) so that both give bit-identical values.
-// The includer declares the buffers q, k, slopes, stats and the push constants L, dh, mask,
+// The includer declares q_at(i) and k_at(i) (the i-th float of q and k), the buffers slopes, stats and the push constants L, dh, mask,
 // window, scale, kind, feature_map, lag (see attention_probs.comp).
 #ifndef SEQSCOPE_ATTENTION_MAP_ENTRY_GLSL
 #define SEQSCOPE_ATTENTION_MAP_ENTRY_GLSL
@@ -25,14 +25,14 @@ float map_entry(int h, int t, int s, out float score) {
       return 0.0;
     }
     float dot_qk = 0.0;
-    for (int j = 0; j < dh; ++j) dot_qk += q[qrow + j] * k[krow + j];
+    for (int j = 0; j < dh; ++j) dot_qk += q_at(qrow + j) * k_at(krow + j);
     score = logit(dot_qk, scale, slopes[h], t, s);
     const vec4 st = stats[h * L + t];
     return exp_acc(score - st.x) / df_to_float(st.yz);
   }
   // Linear: the similarity as a double-float (the reference forms it in double).
   vec2 sim = vec2(0.0);
-  for (int j = 0; j < dh; ++j) sim = df_add(sim, df_two_prod(phi(q[qrow + j]), phi(k[krow + j])));
+  for (int j = 0; j < dh; ++j) sim = df_add(sim, df_two_prod(phi(q_at(qrow + j)), phi(k_at(krow + j))));
   score = df_to_float(sim);
   if (!allowed) return 0.0;
   const vec2 den = stats[h * L + t].xy;

@@ -8,8 +8,10 @@
 
 layout(local_size_x_id = 0) in;
 
-layout(std430, binding = 0) readonly buffer Q { float q[]; };           // q: [H, L, dh]
-layout(std430, binding = 1) readonly buffer Kb { float k[]; };          // k: [H, L, dh]
+layout(binding = 0) uniform samplerBuffer q_tex;  // q: [H, L, dh] (a uniform texel buffer:
+layout(binding = 1) uniform samplerBuffer k_tex;  // k: [H, L, dh]  lavapipe fetches them without a branch per lane)
+float q_at(int i) { return texelFetch(q_tex, i).x; }
+float k_at(int i) { return texelFetch(k_tex, i).x; }
 layout(std430, binding = 2) readonly buffer Slopes { vec2 slopes[]; };  // slopes: [H] (hi, lo)
 layout(std430, binding = 3) readonly buffer Stats { vec4 stats[]; };    // stats: [H, L] softmax (m, l) | linear (den)
 layout(std430, binding = 4) buffer PoolMax { float pool_max[]; };    // [H, P, P]
