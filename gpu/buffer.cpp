@@ -41,20 +41,34 @@ void GpuBuffer::upload(std::span<const float> values) {
   std::memcpy(mapped_, values.data(), values.size_bytes());
 }
 
-VkBufferView GpuBuffer::float_texels(const Context& context) const {
-  if (texels_) return texels_.get();
-  VkBufferViewCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
-  info.buffer = buffer_.get();
-  info.format = VK_FORMAT_R32_SFLOAT;
-  info.offset = 0;
-  const VkDeviceSize texels = size_ / sizeof(float);
+namespace {
+
+// A texel view of the whole buffer in `format` (texels of `texel_bytes`).
+void make_texel_view(const Context& context, VkBuffer buffer, VkDeviceSize size, VkFormat format,
+                     VkDeviceSize texel_bytes, BufferViewHandle& view) {
+  const VkDeviceSize texels = size / texel_bytes;
   if (texels > context.properties().limits.maxTexelBufferElements)
     throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY, "a texel view of " + std::to_string(texels) +
-                                                         " floats, above the device's maxTexelBufferElements");
-  info.range = texels * sizeof(float);
+                                                         " texels, above the device's maxTexelBufferElements");
+  VkBufferViewCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+  info.buffer = buffer;
+  info.format = format;
+  info.offset = 0;
+  info.range = texels * texel_bytes;
   VkDevice device = context.device();
-  SEQSCOPE_VK_CHECK(vkCreateBufferView(device, &info, nullptr, texels_.receive(device)));
+  SEQSCOPE_VK_CHECK(vkCreateBufferView(device, &info, nullptr, view.receive(device)));
+}
+
+}  // namespace
+
+VkBufferView GpuBuffer::float_texels(const Context& context) const {
+  if (!texels_) make_texel_view(context, buffer_.get(), size_, VK_FORMAT_R32_SFLOAT, sizeof(float), texels_);
   return texels_.get();
+}
+
+VkBufferView GpuBuffer::vec4_texels(const Context& context) const {
+  if (!texels4_) make_texel_view(context, buffer_.get(), size_, VK_FORMAT_R32G32B32A32_SFLOAT, 4 * sizeof(float), texels4_);
+  return texels4_.get();
 }
 
 }  // namespace seqscope::gpu

@@ -38,11 +38,13 @@ class GpuBuffer {
   // A view of the buffer as float texels (VK_FORMAT_R32_SFLOAT), for a uniform texel buffer
   // binding; made on first use. The buffer must have VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT.
   VkBufferView float_texels(const Context& context) const;
+  // The same as vec4 texels (VK_FORMAT_R32G32B32A32_SFLOAT): texel i is floats 4i .. 4i+3.
+  VkBufferView vec4_texels(const Context& context) const;
 
  private:
   BufferHandle buffer_;
   MemoryHandle memory_;  // declared after buffer_: freed (and unmapped) first
-  mutable BufferViewHandle texels_;  // destroyed before the buffer
+  mutable BufferViewHandle texels_, texels4_;  // destroyed before the buffer
   VkDeviceSize size_ = 0;
   void* mapped_ = nullptr;
   uint64_t id_ = 0;

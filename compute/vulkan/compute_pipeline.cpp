@@ -17,8 +17,9 @@ namespace seqscope::vk {
 // [SECTION] ComputePipeline
 
 ComputePipeline::ComputePipeline(const gpu::Context& context, std::string_view shader, uint32_t bindings,
-                                 std::vector<int32_t> constants, uint32_t texel_bindings)
-    : bindings_(bindings), texel_bindings_(texel_bindings), constants_(std::move(constants)) {
+                                 std::vector<int32_t> constants, uint32_t texel_bindings, uint32_t vec4_texels)
+    : bindings_(bindings), texel_bindings_(texel_bindings | vec4_texels), vec4_texels_(vec4_texels),
+      constants_(std::move(constants)) {
   VkDevice device = context.device();
   std::vector<VkDescriptorSetLayoutBinding> slots(bindings);
   for (uint32_t i = 0; i < bindings; ++i)
@@ -206,8 +207,10 @@ void Recorder::dispatch_raw(const ComputePipeline& pipeline, std::initializer_li
   views.reserve(buffers.size());
   for (const gpu::GpuBuffer* buffer : buffers) {
     infos.push_back({buffer->buffer(), 0, VK_WHOLE_SIZE});
-    views.push_back(pipeline.texel_binding(static_cast<uint32_t>(views.size())) ? buffer->float_texels(context_)
-                                                                                : VK_NULL_HANDLE);
+    const auto i = static_cast<uint32_t>(views.size());
+    views.push_back(pipeline.vec4_texel_binding(i) ? buffer->vec4_texels(context_)
+                    : pipeline.texel_binding(i)    ? buffer->float_texels(context_)
+                                                   : VK_NULL_HANDLE);
   }
   std::vector<VkWriteDescriptorSet> writes(buffers.size(), {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
   for (uint32_t i = 0; i < writes.size(); ++i) {

@@ -7,8 +7,11 @@
 //   linear:  attention_linear keysum -> den, attention_probs (parallel form for the map),
 //            attention_linear out (recurrent form with a matrix state);
 //   lag:     attention_probs (one-hot map) and attention_lag (out copies v).
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "compute/attention/attention.h"
 #include "compute/vulkan/vulkan_kernels.h"
@@ -50,12 +53,13 @@ AttentionJob prepare_attention(const gpu::Context& context, const compute::Sessi
 
 int flash_tiles_per_dispatch(const gpu::Context& context, int dh) {
   if (!context.device_info().is_cpu()) return INT32_MAX;
-  // Loop iterations of attention_flash.comp, counted generously (gallivm counts a loop of n
-  // passes as n + 1): per key tile the score loop (kFlashKeys dot products of dh), the weights,
-  // the output (dh sums of kFlashKeys) and the shared loads; per dispatch the q / acc loads and
-  // the final write.
-  const int per_tile = 2 * kFlashKeys * dh + 2 * dh + 3 * kFlashKeys + (kFlashKeys * dh + kGroup - 1) / kGroup + 8;
-  const int budget = 60000 - 4 * dh;  // under 65535
+  // Loop iterations of attention_flash.comp per key tile, counted as if its unrolled loops were
+  // not (gallivm counts a loop of n passes as n + 1): per key the fetch of k and a dot product of
+  // dh / 4 vec4 for each of the invocation's queries, then the weights, the rescale and the output
+  // (the same again for v); per dispatch the q / out loads and the write.
+  const int d4 = padded_head_dim(dh) / 4, queries = kFlashQueriesPerInvocation;
+  const int per_tile = 2 * (kFlashKeys + 1) * (d4 + 1) * (queries + 1) + queries * (kFlashKeys + d4 + 4) + 8;
+  const int budget = 56000 - 8 * queries * d4;  // well under 65535
   return std::max(1, budget / per_tile);
 }
 
@@ -78,12 +82,35 @@ AttentionJob prepare_model_attention(const gpu::Context& context, compute::Atten
   return job;
 }
 
+namespace {
+
+// rows [H * L, dh] of x as rows of padded_head_dim(dh) floats, zeros after dh.
+std::vector<float> padded_rows(const compute::Tensor& x, int dh) {
+  const int64_t rows = static_cast<int64_t>(x.data.size()) / dh, width = padded_head_dim(dh);
+  std::vector<float> out(static_cast<size_t>(rows * width), 0.0f);
+  for (int64_t i = 0; i < rows; ++i)
+    std::copy_n(x.data.begin() + i * dh, dh, out.begin() + i * width);
+  return out;
+}
+
+void put_padded(BufferPool& buffers, const std::string& name, const compute::Tensor& x, int dh) {
+  const std::vector<float> rows = padded_rows(x, dh);
+  put(buffers, name, rows.data(), rows.size() * sizeof(float));
+}
+
+}  // namespace
+
 void upload_attention(const AttentionJob& job, BufferPool& buffers) {
   const AttentionResults& r = job.r;
   put(buffers, "att.q", r.q.data.data(), r.q.data.size() * sizeof(float));
   put(buffers, "att.k", r.k.data.data(), r.k.data.size() * sizeof(float));
   put(buffers, "att.v", r.v.data.data(), r.v.data.size() * sizeof(float));
   put(buffers, "att.slopes", job.slopes.data(), job.slopes.size() * sizeof(float));
+  if (job.config.kind == AttentionKind::Softmax) {  // the flash pass and the map read vec4 texels
+    put_padded(buffers, "att.q4", r.q, r.dh);
+    put_padded(buffers, "att.k4", r.k, r.dh);
+    put_padded(buffers, "att.v4", r.v, r.dh);
+  }
 }
 
 namespace {
@@ -97,6 +124,10 @@ struct ProbsPush {
   int32_t L, dh, mask, window;
   float scale;
   int32_t kind, feature_map, lag;
+};
+struct SoftmaxMapPush {
+  int32_t L, dh, mask, window;
+  float scale;
 };
 struct PoolPush {
   ProbsPush probs;
@@ -139,10 +170,16 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
       }
       return;
     }
-    rec.dispatch(k.probs,
-                 {&q, &kk, &b.at("att.slopes"), &stats, &b.ensure("att.scores", maps * sizeof(float)),
-                  &b.ensure("att.probs", maps * sizeof(float))},
-                 probs_push, groups_for(r.L, kTile), groups_for(r.L, kTile), r.H);
+    gpu::GpuBuffer& scores = b.ensure("att.scores", maps * sizeof(float));
+    gpu::GpuBuffer& probs = b.ensure("att.probs", maps * sizeof(float));
+    if (c.kind == AttentionKind::Softmax) {  // kGroup keys by kGroup rows per workgroup
+      rec.dispatch(k.probs_softmax(r.dh), {&b.at("att.q4"), &b.at("att.k4"), &b.at("att.slopes"), &stats, &scores, &probs},
+                   SoftmaxMapPush{r.L, r.dh, mask, c.window, job.scale}, groups_for(r.L, kGroup),
+                   groups_for(r.L, kGroup), r.H);
+      return;
+    }
+    rec.dispatch(k.probs, {&q, &kk, &b.at("att.slopes"), &stats, &scores, &probs}, probs_push,
+                 groups_for(r.L, kTile), groups_for(r.L, kTile), r.H);
   };
   rec.begin_op("attention");
   switch (c.kind) {
@@ -151,10 +188,10 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
       const int64_t tiles = (int64_t{r.L} + kFlashKeys - 1) / kFlashKeys;
       for (int64_t lo = 0; lo < tiles; lo += job.flash_tiles) {
         const int64_t hi = std::min(tiles, lo + job.flash_tiles);
-        rec.dispatch(k.flash, {&q, &kk, &v, &b.at("att.slopes"), &out, &stats},
+        rec.dispatch(k.flash(r.dh), {&b.at("att.q4"), &b.at("att.k4"), &b.at("att.v4"), &b.at("att.slopes"), &out, &stats},
                      FlashPush{r.L, r.dh, mask, c.window, job.scale, static_cast<int32_t>(lo),
                                static_cast<int32_t>(hi), hi == tiles ? 1 : 0},
-                     groups_for(r.L, kGroup), r.H);
+                     groups_for(r.L, kFlashQueriesPerInvocation * kGroup), r.H);
       }
       if (job.maps) map_pass();
       break;

@@ -38,11 +38,27 @@ Kernels::Kernels(const gpu::Context& c)
       hidden_prefix(c, "hidden_attention_prefix.comp", 5, group()),
       hidden_tiles(c, "hidden_attention.comp", 6, {kTile}),
       hidden_pool(c, "hidden_attention_pool.comp", 7, group()),
-      flash(c, "attention_flash.comp", 6, group({kFlashKeys, kMaxHeadDim}), 0b111),
       probs(c, "attention_probs.comp", 6, {kTile}, 0b11),
       attention_pool(c, "attention_pool.comp", 6, group(), 0b11),
       linear(c, "attention_linear.comp", 7, group()),
-      lag(c, "attention_lag.comp", 2, group()) {}
+      lag(c, "attention_lag.comp", 2, group()),
+      context_(c) {}
+
+const ComputePipeline& Kernels::flash(int dh) const {
+  auto& slot = flash_[padded_head_dim(dh)];
+  if (!slot)  // q, k, v (bindings 0-2) as vec4 texels
+    slot = std::make_unique<ComputePipeline>(context_, "attention_flash.comp", 6,
+                                             group({kFlashKeys, padded_head_dim(dh)}), 0, 0b111);
+  return *slot;
+}
+
+const ComputePipeline& Kernels::probs_softmax(int dh) const {
+  auto& slot = probs_softmax_[padded_head_dim(dh)];
+  if (!slot)  // q, k and the row statistics (bindings 0, 1, 3) as vec4 texels
+    slot = std::make_unique<ComputePipeline>(context_, "attention_probs_softmax.comp", 6,
+                                             group({padded_head_dim(dh)}), 0, 0b1011);
+  return *slot;
+}
 
 void require_buffer_range(const gpu::Context& context, double bytes, const std::string& what, int L) {
   const double limit = static_cast<double>(context.properties().limits.maxStorageBufferRange);

@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,10 +18,19 @@ namespace seqscope::vk {
 
 struct Kernels {
   explicit Kernels(const gpu::Context& context);
+  // Softmax attention's flash pass and map, specialized for the head width rounded up to a
+  // multiple of 4 (their loops over it are unrolled); built on first use of each width.
+  const ComputePipeline& flash(int dh) const;
+  const ComputePipeline& probs_softmax(int dh) const;
+
   ComputePipeline scan_chunk, scan_carry, scan_fixup, readout, dense_scan;
   ComputePipeline kernel, kernel_dense;
   ComputePipeline hidden_prefix, hidden_tiles, hidden_pool;
-  ComputePipeline flash, probs, attention_pool, linear, lag;
+  ComputePipeline probs, attention_pool, linear, lag;
+
+ private:
+  const gpu::Context& context_;
+  mutable std::map<int, std::unique_ptr<ComputePipeline>> flash_, probs_softmax_;
 };
 
 // Workgroup sizes and tiles (specialization constants of the kernels).
@@ -30,6 +40,9 @@ inline constexpr int kScanChunk = 64;  // steps per chunk of the diagonal scan
 inline constexpr int kKernelTaps = 32;  // taps per invocation of the kernel
 inline constexpr int kMaxState = 256;  // ssm.state_size maximum (dense kernels keep it in shared memory)
 inline constexpr int kMaxHeadDim = 256;  // attention.head_dim maximum
+// Softmax attention's rows padded to a multiple of 4 floats (vec4 texels; the pipelines' DHB).
+inline constexpr int padded_head_dim(int dh) { return (dh + 3) / 4 * 4; }
+inline constexpr int kFlashQueriesPerInvocation = 2;  // attention_flash.comp's QPI
 inline constexpr int kFlashKeys = 8;    // keys per tile of the flash pass (one rescale of the output per tile)
 
 // Throws UserError when `bytes` for `what` exceed the device's storage-buffer range.

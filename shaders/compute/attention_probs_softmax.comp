@@ -1,0 +1,70 @@
+#version 450
+#extension GL_EXT_control_flow_attributes : require
+// The softmax attention map [H, L, L]: a workgroup of W invocations owns W consecutive keys s and
+// W rows t; each invocation keeps its key's row of k in registers (DHB / 4 vec4, the pipeline
+// specialized for the head width rounded up to a multiple of 4) and walks the rows: scores =
+// q.k * scale - ALiBi (-inf where masked), probs = exp(score - m) / l from the row statistics of
+// attention_flash.comp, whose scores it repeats bit for bit (the same vec4 dot products in the same
+// order, the same logit and exp).
+//
+// q and the statistics are read as texels (one gather each, where lavapipe loops over the SIMD
+// lanes with a branch for a storage-buffer load; docs/vulkan.md, "Speed on lavapipe"). Rows the
+// mask removes for all W keys are written -inf / 0 without a dot product.
+#include "attention_common.glsl"
+
+layout(local_size_x_id = 0) in;
+layout(constant_id = 1) const int DHB = 64;  // the head width rounded up to a multiple of 4
+const int D4 = DHB / 4;
+
+layout(binding = 0) uniform samplerBuffer q4;     // q: [H, L, D4] vec4 texels
+layout(binding = 1) uniform samplerBuffer k4;     // k: [H, L, D4]
+layout(std430, binding = 2) readonly buffer Slopes { vec2 slopes[]; };  // slopes: [H] (hi, lo)
+layout(binding = 3) uniform samplerBuffer stats4;  // stats: [H, L] (m, l.hi, l.lo, 0) as vec4 texels
+layout(std430, binding = 4) writeonly buffer Scores { float scores[]; };  // scores: [H, L, L]
+layout(std430, binding = 5) writeonly buffer Probs { float probs[]; };    // probs: [H, L, L]
+
+layout(push_constant) uniform Push {
+  int L;
+  int dh;
+  int mask;
+  int window;
+  float scale;
+};
+
+#define kNegInf uintBitsToFloat(0xff800000u)
+
+void main() {
+  const int h = int(gl_WorkGroupID.z);
+  const int w = int(gl_WorkGroupSize.x);
+  const int s0 = int(gl_WorkGroupID.x) * w;  // this workgroup's keys [s0, s0 + w)
+  const int s = s0 + int(gl_LocalInvocationID.x);
+  const int s_last = min(L - 1, s0 + w - 1);
+  const int t_begin = int(gl_WorkGroupID.y) * w;
+  const int t_end = min(L, t_begin + w);
+  const bool in_range = s < L;
+  const int sc = min(s, L - 1);
+  vec4 k_row[D4];
+  [[unroll]] for (int j = 0; j < D4; ++j) k_row[j] = texelFetch(k4, (h * L + sc) * D4 + j);
+  const vec2 slope = slopes[h];
+  for (int t = t_begin; t < t_end; ++t) {
+    const int idx = (h * L + t) * L + sc;
+    const ivec2 allowed_keys = key_range(mask, window, L, t);
+    if (s0 > allowed_keys.y || s_last < allowed_keys.x) {  // the whole row of this workgroup is masked
+      if (in_range) {
+        scores[idx] = kNegInf;
+        probs[idx] = 0.0;
+      }
+      continue;
+    }
+    float dot_qk = 0.0;
+    [[unroll]] for (int j = 0; j < D4; ++j) dot_qk += dot(texelFetch(q4, (h * L + t) * D4 + j), k_row[j]);
+    const bool allowed = s >= allowed_keys.x && s <= allowed_keys.y;
+    const float score = allowed ? logit(dot_qk, scale, slope, t, s) : kNegInf;
+    const vec4 st = texelFetch(stats4, h * L + t);
+    const float p = allowed ? exp_acc(score - st.x) / df_to_float(st.yz) : 0.0;
+    if (in_range) {
+      scores[idx] = score;
+      probs[idx] = p;
+    }
+  }
+}
