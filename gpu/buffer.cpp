@@ -61,14 +61,14 @@ void make_texel_view(const Context& context, VkBuffer buffer, VkDeviceSize size,
 
 }  // namespace
 
-VkBufferView GpuBuffer::float_texels(const Context& context) const {
-  if (!texels_) make_texel_view(context, buffer_.get(), size_, VK_FORMAT_R32_SFLOAT, sizeof(float), texels_);
-  return texels_.get();
-}
-
-VkBufferView GpuBuffer::vec4_texels(const Context& context) const {
-  if (!texels4_) make_texel_view(context, buffer_.get(), size_, VK_FORMAT_R32G32B32A32_SFLOAT, 4 * sizeof(float), texels4_);
-  return texels4_.get();
+VkBufferView GpuBuffer::texel_view(const Context& context, int components) const {
+  const int slot = components == 1 ? 0 : components == 2 ? 1 : 2;
+  static constexpr VkFormat kFormats[3] = {VK_FORMAT_R32_SFLOAT, VK_FORMAT_R32G32_SFLOAT, VK_FORMAT_R32G32B32A32_SFLOAT};
+  if (components != 1 && components != 2 && components != 4)
+    throw VulkanError(VK_ERROR_FORMAT_NOT_SUPPORTED, "texels of " + std::to_string(components) + " floats");
+  if (!texels_[slot])
+    make_texel_view(context, buffer_.get(), size_, kFormats[slot], components * sizeof(float), texels_[slot]);
+  return texels_[slot].get();
 }
 
 }  // namespace seqscope::gpu

@@ -35,16 +35,15 @@ class GpuBuffer {
   uint64_t id() const { return id_; }
   // Copies `values` to the start of a host-visible buffer (throws if they do not fit).
   void upload(std::span<const float> values);
-  // A view of the buffer as float texels (VK_FORMAT_R32_SFLOAT), for a uniform texel buffer
-  // binding; made on first use. The buffer must have VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT.
-  VkBufferView float_texels(const Context& context) const;
-  // The same as vec4 texels (VK_FORMAT_R32G32B32A32_SFLOAT): texel i is floats 4i .. 4i+3.
-  VkBufferView vec4_texels(const Context& context) const;
+  // A view of the whole buffer as texels of 1, 2 or 4 floats (R32, R32G32, R32G32B32A32_SFLOAT),
+  // for a uniform texel buffer binding; made on first use. The buffer must have
+  // VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT. Throws past the device's maxTexelBufferElements.
+  VkBufferView texel_view(const Context& context, int components) const;
 
  private:
   BufferHandle buffer_;
   MemoryHandle memory_;  // declared after buffer_: freed (and unmapped) first
-  mutable BufferViewHandle texels_, texels4_;  // destroyed before the buffer
+  mutable BufferViewHandle texels_[3];  // 1, 2, 4 floats per texel; destroyed before the buffer
   VkDeviceSize size_ = 0;
   void* mapped_ = nullptr;
   uint64_t id_ = 0;

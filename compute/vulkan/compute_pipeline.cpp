@@ -17,13 +17,13 @@ namespace seqscope::vk {
 // [SECTION] ComputePipeline
 
 ComputePipeline::ComputePipeline(const gpu::Context& context, std::string_view shader, uint32_t bindings,
-                                 std::vector<int32_t> constants, uint32_t texel_bindings, uint32_t vec4_texels)
-    : bindings_(bindings), texel_bindings_(texel_bindings | vec4_texels), vec4_texels_(vec4_texels),
-      constants_(std::move(constants)) {
+                                 std::vector<int32_t> constants, std::vector<TexelBinding> texels)
+    : bindings_(bindings), texels_(bindings, 0), constants_(std::move(constants)) {
+  for (const TexelBinding& t : texels) texels_.at(t.binding) = t.components;
   VkDevice device = context.device();
   std::vector<VkDescriptorSetLayoutBinding> slots(bindings);
   for (uint32_t i = 0; i < bindings; ++i)
-    slots[i] = {i, texel_binding(i) ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1,
+    slots[i] = {i, texel_components(i) > 0 ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1,
                 VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
   VkDescriptorSetLayoutCreateInfo set_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
   set_info.bindingCount = bindings;
@@ -207,17 +207,15 @@ void Recorder::dispatch_raw(const ComputePipeline& pipeline, std::initializer_li
   views.reserve(buffers.size());
   for (const gpu::GpuBuffer* buffer : buffers) {
     infos.push_back({buffer->buffer(), 0, VK_WHOLE_SIZE});
-    const auto i = static_cast<uint32_t>(views.size());
-    views.push_back(pipeline.vec4_texel_binding(i) ? buffer->vec4_texels(context_)
-                    : pipeline.texel_binding(i)    ? buffer->float_texels(context_)
-                                                   : VK_NULL_HANDLE);
+    const int components = pipeline.texel_components(static_cast<uint32_t>(views.size()));
+    views.push_back(components > 0 ? buffer->texel_view(context_, components) : VK_NULL_HANDLE);
   }
   std::vector<VkWriteDescriptorSet> writes(buffers.size(), {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
   for (uint32_t i = 0; i < writes.size(); ++i) {
     writes[i].dstSet = set;
     writes[i].dstBinding = i;
     writes[i].descriptorCount = 1;
-    if (pipeline.texel_binding(i)) {
+    if (pipeline.texel_components(i) > 0) {
       writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
       writes[i].pTexelBufferView = &views[i];
     } else {

@@ -23,28 +23,32 @@
 
 namespace seqscope::vk {
 
+// Binding `binding` read as texels of `components` floats (ComputePipeline).
+struct TexelBinding {
+  uint32_t binding = 0;
+  int components = 1;
+};
+
 class ComputePipeline {
  public:
   // shader: name as embedded ("ssm_readout.comp"); constants: constant_id i = constants[i];
-  // texel_bindings: a bit per binding that is a uniform texel buffer of floats (a read-only
-  // `samplerBuffer`, fetched with texelFetch) instead of a storage buffer.
-  // vec4_texels: those of them read as vec4 texels (R32G32B32A32_SFLOAT) instead of floats.
+  // texels: the bindings that are uniform texel buffers of 1, 2 or 4 floats per texel (a
+  // read-only `samplerBuffer`, fetched with texelFetch) instead of storage buffers.
   ComputePipeline(const gpu::Context& context, std::string_view shader, uint32_t bindings,
-                  std::vector<int32_t> constants, uint32_t texel_bindings = 0, uint32_t vec4_texels = 0);
+                  std::vector<int32_t> constants, std::vector<TexelBinding> texels = {});
 
   VkPipeline pipeline() const { return pipeline_.get(); }
   VkPipelineLayout layout() const { return layout_.get(); }
   VkDescriptorSetLayout set_layout() const { return set_layout_.get(); }
   uint32_t bindings() const { return bindings_; }
-  bool texel_binding(uint32_t i) const { return (texel_bindings_ >> i) & 1u; }
-  bool vec4_texel_binding(uint32_t i) const { return (vec4_texels_ >> i) & 1u; }
+  // Floats per texel of binding i; 0 for a storage buffer.
+  int texel_components(uint32_t i) const { return i < texels_.size() ? texels_[i] : 0; }
   // constant_id 0 of every kernel: the workgroup width (x, and y for square tiles).
   uint32_t local_size() const { return static_cast<uint32_t>(constants_.at(0)); }
 
  private:
   uint32_t bindings_ = 0;
-  uint32_t texel_bindings_ = 0;
-  uint32_t vec4_texels_ = 0;
+  std::vector<int> texels_;  // per binding: floats per texel, 0 for a storage buffer
   std::vector<int32_t> constants_;
   gpu::DescriptorSetLayoutHandle set_layout_;
   gpu::PipelineLayoutHandle layout_;

@@ -36,10 +36,10 @@ Kernels::Kernels(const gpu::Context& c)
       kernel(c, "ssm_kernel.comp", 5, group({kKernelTaps})),
       kernel_dense(c, "ssm_kernel_dense.comp", 5, group({kMaxState})),
       hidden_prefix(c, "hidden_attention_prefix.comp", 5, group()),
-      hidden_tiles(c, "hidden_attention.comp", 6, {kTile}),
-      hidden_pool(c, "hidden_attention_pool.comp", 7, group()),
-      probs(c, "attention_probs.comp", 6, {kTile}, 0b11),
-      attention_pool(c, "attention_pool.comp", 6, group(), 0b11),
+      hidden_tiles(c, "hidden_attention.comp", 6, {kTile}, {{0, 2}, {1, 2}, {2, 4}, {3, 1}}),
+      hidden_pool(c, "hidden_attention_pool.comp", 7, group(), {{0, 2}, {1, 2}, {2, 4}, {3, 1}}),
+      probs(c, "attention_probs.comp", 6, {kTile}, {{0, 1}, {1, 1}}),
+      attention_pool(c, "attention_pool.comp", 6, group(), {{0, 1}, {1, 1}}),
       linear(c, "attention_linear.comp", 7, group()),
       lag(c, "attention_lag.comp", 2, group()),
       context_(c) {}
@@ -48,7 +48,8 @@ const ComputePipeline& Kernels::flash(int dh) const {
   auto& slot = flash_[padded_head_dim(dh)];
   if (!slot)  // q, k, v (bindings 0-2) as vec4 texels
     slot = std::make_unique<ComputePipeline>(context_, "attention_flash.comp", 6,
-                                             group({kFlashKeys, padded_head_dim(dh)}), 0, 0b111);
+                                             group({kFlashKeys, padded_head_dim(dh)}),
+                                             std::vector<TexelBinding>{{0, 4}, {1, 4}, {2, 4}});
   return *slot;
 }
 
@@ -56,7 +57,8 @@ const ComputePipeline& Kernels::probs_softmax(int dh) const {
   auto& slot = probs_softmax_[padded_head_dim(dh)];
   if (!slot)  // q, k and the row statistics (bindings 0, 1, 3) as vec4 texels
     slot = std::make_unique<ComputePipeline>(context_, "attention_probs_softmax.comp", 6,
-                                             group({padded_head_dim(dh)}), 0, 0b1011);
+                                             group({padded_head_dim(dh)}),
+                                             std::vector<TexelBinding>{{0, 4}, {1, 4}, {3, 4}});
   return *slot;
 }
 

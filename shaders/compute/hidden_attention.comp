@@ -8,10 +8,16 @@
 
 layout(local_size_x_id = 0, local_size_y_id = 0) in;
 
-layout(std430, binding = 0) readonly buffer CC { vec2 C[]; };            // C: [L, N] (selective)
-layout(std430, binding = 1) readonly buffer BbarIn { vec2 Bbar[]; };     // Bbar: [L, D, N]
-layout(std430, binding = 2) readonly buffer Prefix { vec4 prefix[]; };   // prefix: [Ch, L, N]
-layout(std430, binding = 3) readonly buffer K { float kernel[]; };       // kernel: [D, L] (LTI)
+// The inputs are uniform texel buffers: lavapipe fetches a texel with a gather, where it loops
+// over the SIMD lanes with a branch for each storage-buffer load (docs/vulkan.md).
+layout(binding = 0) uniform samplerBuffer C_tex;       // C: [L, N] complex (selective)
+layout(binding = 1) uniform samplerBuffer Bbar_tex;    // Bbar: [L, D, N] complex
+layout(binding = 2) uniform samplerBuffer prefix_tex;  // prefix: [Ch, L, N] (Lambda.re hi, lo, .im hi, lo)
+layout(binding = 3) uniform samplerBuffer kernel_tex;  // kernel: [D, L] (LTI)
+vec2 C_at(int i) { return texelFetch(C_tex, i).xy; }
+vec2 Bbar_at(int i) { return texelFetch(Bbar_tex, i).xy; }
+vec4 prefix_at(int i) { return texelFetch(prefix_tex, i); }
+float kernel_at(int i) { return texelFetch(kernel_tex, i).x; }
 layout(std430, binding = 4) readonly buffer Channels { int channels[]; };  // channels: [Ch]
 layout(std430, binding = 5) writeonly buffer Alpha { float alpha[]; };     // alpha: [Ch, L, L]
 

@@ -1,12 +1,13 @@
 // One entry alpha_d[t, s] of the hidden attention, shared by hidden_attention.comp (the whole
 // map) and hidden_attention_pool.comp (its pooled overview) so that both give the same values.
-// The includer declares the buffers C, Bbar, prefix, kernel and the push constants L, D, N,
+// The includer declares C_at, Bbar_at, prefix_at, kernel_at (element i of C, Bbar, prefix,
+// kernel) and the push constants L, D, N,
 // lti, bidirectional, complex_a, re_scale (see hidden_attention.comp).
 #ifndef SEQSCOPE_HIDDEN_ATTENTION_ENTRY_GLSL
 #define SEQSCOPE_HIDDEN_ATTENTION_ENTRY_GLSL
 #include "precise_math.glsl"
 
-vec4 lambda(int ch, int t, int n) { return t < 0 ? vec4(0.0) : prefix[(ch * L + t) * N + n]; }
+vec4 lambda(int ch, int t, int n) { return t < 0 ? vec4(0.0) : prefix_at((ch * L + t) * N + n); }
 
 // s * Re sum_n C[t, n] exp(Lambda_hi - Lambda_lo) Bbar[s, n], as a float.
 float decayed_sum(int ch, int d, int t, int s, int hi, int lo) {
@@ -18,7 +19,7 @@ float decayed_sum(int ch, int d, int t, int s, int hi, int lo) {
     if (span_re < -104.0) continue;  // exp is a float zero (as the reference's early exit)
     vec2 decay = vec2(exp_acc(span_re), 0.0);
     if (complex_a != 0 || a.z != 0.0 || b.z != 0.0) decay = decay.x * cis_df(df_add(a.zw, -b.zw));
-    const vec2 cdb = cmul(cmul(C[t * N + n], decay), Bbar[(s * D + d) * N + n]);
+    const vec2 cdb = cmul(cmul(C_at(t * N + n), decay), Bbar_at((s * D + d) * N + n));
     acc = df_add_f(acc, cdb.x);
   }
   return re_scale * df_to_float(acc);
@@ -28,8 +29,8 @@ float decayed_sum(int ch, int d, int t, int s, int hi, int lo) {
 float alpha_entry(int ch, int d, int t, int s) {
   float value = 0.0;
   if (lti != 0) {
-    if (s <= t) value = kernel[d * L + (t - s)];
-    if (bidirectional != 0 && s >= t) value += kernel[d * L + (s - t)];
+    if (s <= t) value = kernel_at(d * L + (t - s));
+    if (bidirectional != 0 && s >= t) value += kernel_at(d * L + (s - t));
   } else {
     if (s <= t) value = decayed_sum(ch, d, t, s, t, s);
     if (bidirectional != 0 && s >= t) value += decayed_sum(ch, d, t, s, s - 1, t - 1);

@@ -212,7 +212,8 @@ TEST_F(Gui, ResizingRebuildsTheSwapchain) {
     std::ofstream file(script);
     file << k_bin << " --frames 100000 --width 1200 --height 800 --stats --screenshot " << shot.string() << " & pid=$!\n"
          << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
-         << "xdotool windowsize --sync \"$wid\" 900 620; sleep 1.5\n"
+         // Generous: under a loaded 2-core CI machine 1.5 s was once too short for a frame.
+         << "xdotool windowsize --sync \"$wid\" 900 620; sleep 4\n"
          << k_quit_and_wait;
   }
   const auto result = run_gui_script(script);
