@@ -2,13 +2,38 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
+#include <string>
 
 #include "app/cmd_model.h"
 #include "core/version.h"
 
 namespace seqscope::app {
 namespace {
+
+// An image file seqscope is to write: the extension says the format it writes (so out.jpg is not
+// PNG bytes under a JPEG name), and the path is no directory and sits in one that exists. Checked
+// when the flags are read, before anything renders.
+CLI::Validator output_image(std::string extension) {
+  return CLI::Validator(
+      [extension](std::string& path) -> std::string {
+        const std::filesystem::path p(path);
+        std::string ext = p.extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::error_code ignored;
+        if (std::filesystem::is_directory(p, ignored)) return "'" + path + "' is a directory, not a " + extension + " file";
+        if (ext != extension)
+          return "'" + path + "' must end in " + extension + " (seqscope writes " + extension.substr(1) + " only)";
+        const std::filesystem::path parent = p.parent_path();
+        if (!parent.empty() && !std::filesystem::is_directory(parent, ignored))
+          return "the folder '" + parent.string() + "' does not exist";
+        return "";
+      },
+      extension.substr(1) == "png" ? "PNG FILE" : "GIF FILE");
+}
 
 void add_session_flags(CLI::App& cli, Options& options) {
   cli.add_option("--session", options.session_path, "Session to open (.json, or a PNG made by seqscope)")->check(CLI::ExistingFile);
@@ -28,7 +53,8 @@ void add_size_flags(CLI::App& cli, Options& options) {
 void add_figure_flags(CLI::App& cli, Options& options) {
   cli.add_option("--scale", options.scale, "Render figures at 1, 2 or 4 times the size (fonts and layout at that scale)");
   cli.add_flag("--transparent", options.transparent, "Figures with a transparent background");
-  cli.add_option("--gif", options.gif, "Write an animated GIF of stepping the cursor from --from to --to");
+  cli.add_option("--gif", options.gif, "Write an animated GIF of stepping the cursor from --from to --to")
+      ->check(output_image(".gif"));
   cli.add_option("--from", options.gif_from, "First t of the GIF (default 0)");
   cli.add_option("--to", options.gif_to, "Last t of the GIF (default L-1)");
   cli.add_option("--fps", options.fps, "GIF frames per second (1..50, default 8)");
@@ -46,7 +72,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   add_session_flags(cli, options);
   cli.add_option("--frames", options.frames, "Quit after N frames")->check(CLI::Range(1, 100000000));
   cli.add_option("--screenshot", options.screenshot,
-                 "When the window closes (or after --frames N), save its last frame as a PNG");
+                 "When the window closes (or after --frames N), save its last frame as a PNG")
+      ->check(output_image(".png"));
   cli.add_flag("--stats", options.stats, "At exit print: frame_ms median=X p95=Y frames=N");
   cli.add_flag("--train", options.train_window, "Open the Train window: train small models side by side");
   cli.add_option("--lesson", options.lesson, "Open lesson NAME (see seqscope lessons) at --lesson-step");
@@ -55,7 +82,7 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   add_model_flags(cli, options);
 
   CLI::App* export_cmd = cli.add_subcommand("export", "Render without a display (offscreen Vulkan)");
-  export_cmd->add_option("--png", options.png, "Write the dashboard as a PNG");
+  export_cmd->add_option("--png", options.png, "Write the dashboard as a PNG")->check(output_image(".png"));
   export_cmd->add_option("--panel", options.panel, "Render this panel alone (see --list-panels)");
   export_cmd->add_flag("--list-panels", options.list_panels, "Print the panel names and exit");
   export_cmd->add_flag("--panel-numbers", options.panel_numbers, "Number the panels as in docs/dashboard.md");

@@ -51,6 +51,28 @@ TEST(Cli, ListDevicesShowsIndexNameTypeAndApi) {
   EXPECT_NE(result.out.find("Vulkan 1."), std::string::npos) << result.out;
 }
 
+// Issue 20: `--png out.jpg` wrote PNG bytes under a JPEG name, and `--png <a folder>` failed only
+// after rendering. Both, a missing folder and `--gif x.png`, are now one line before anything runs.
+TEST(Cli, ImagePathsAreCheckedBeforeRendering) {
+  const std::string dir = testing::scratch_dir("cli_tests").string();
+  const std::pair<std::string, std::string> cases[] = {
+      {" export --png " + dir + "/out.jpg", "must end in .png"},
+      {" export --png " + dir, "is a directory"},
+      {" export --png " + dir + "/no/such/folder/out.png", "does not exist"},
+      {" export --gif " + dir + "/out.png", "must end in .gif"},
+      {" --screenshot " + dir + "/shot.PNG.txt --frames 1", "must end in .png"},
+  };
+  for (const auto& [args, message] : cases) {
+    const auto result = testing::run_process(k_bin + args);
+    EXPECT_EQ(result.exit_code, 2) << args;
+    EXPECT_EQ(line_count(result.err), 1) << result.err;
+    EXPECT_NE(result.err.find(message), std::string::npos) << args << ": " << result.err;
+  }
+  const auto upper = testing::run_process(k_bin + " export --png " + dir + "/upper.PNG");  // any case
+  EXPECT_EQ(upper.exit_code, 0) << upper.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/upper.PNG"));
+}
+
 TEST(Cli, NoDisplaySaysSoAndShowsTheHeadlessCommand) {
   const auto result = testing::run_process("env -u DISPLAY -u WAYLAND_DISPLAY " + k_bin + " --frames 1");
   EXPECT_EQ(result.exit_code, 2);
