@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/cmd_model.h"
+#include "compute/session/presets.h"
 #include "core/version.h"
 
 namespace seqscope::app {
@@ -35,8 +36,25 @@ CLI::Validator output_image(std::string extension) {
       extension.substr(1) == "png" ? "PNG FILE" : "GIF FILE");
 }
 
+// --preset NAME: a preset of trained models becomes their --model flags; a session preset is
+// read by initial_session_and_view (session_setup.h).
+void apply_preset(Options& options) {
+  const compute::Preset preset = compute::find_preset(*options.preset);
+  if (!preset.models.shown()) return;
+  if (!options.model.empty()) throw compute::UserError("'" + preset.name + "' opens its own models: drop --model");
+  options.model = preset.models.model;
+  options.model2 = preset.models.model2;
+  options.layer = preset.models.layer;
+  options.layer2 = preset.models.layer2;
+  options.sample = preset.models.sample;
+}
+
 void add_session_flags(CLI::App& cli, Options& options) {
-  cli.add_option("--session", options.session_path, "Session to open (.json, or a PNG made by seqscope)")->check(CLI::ExistingFile);
+  CLI::Option* session =
+      cli.add_option("--session", options.session_path, "Session to open (.json, a preset file, or a PNG made by seqscope)")
+          ->check(CLI::ExistingFile);
+  cli.add_option("--preset", options.preset, "Open a shipped preset by name or number, e.g. 3 or selective_copy")
+      ->excludes(session);
   cli.add_option("--step", options.step, "Cursor t to show (0..L-1)")->check(CLI::NonNegativeNumber);
   cli.add_option("--backend", options.backend, "Compute backend (overrides the session's)")
       ->check(CLI::IsMember({"auto", "eigen", "vulkan"}));
@@ -117,6 +135,14 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
     // One line, naming the problem, then the hint; exit code 2 for every bad flag.
     std::fprintf(stderr, "seqscope: %s (see seqscope --help)\n", e.what());
     return 2;
+  }
+  if (options.preset) {
+    try {
+      apply_preset(options);
+    } catch (const compute::UserError& e) {
+      std::fprintf(stderr, "seqscope: --preset: %s\n", e.what());
+      return 2;
+    }
   }
   if (list_devices) options.command = Command::ListDevices;
   if (lessons_cmd->parsed()) options.command = Command::Lessons;

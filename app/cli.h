@@ -15,6 +15,7 @@ enum class Command { Gui, ListDevices, Export, Lessons, Tokenize, Bench, Train, 
 struct Options {
   Command command = Command::Gui;
   std::optional<std::string> session_path;
+  std::optional<std::string> preset;  // --preset NAME: a shipped preset (its session, or its trained models)
   std::optional<uint32_t> device;  // --device INDEX (else SEQSCOPE_DEVICE, else automatic)
   int width = 1600;                // window or export size in pixels
   int height = 1000;

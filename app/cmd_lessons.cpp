@@ -26,7 +26,8 @@ int run_lessons() {
 }
 
 compute::Session lesson_session(const Options& options) {
-  if (options.session_path) throw compute::UserError("--lesson and --session cannot be used together");
+  if (options.session_path || options.preset)
+    throw compute::UserError("--lesson cannot be used together with --session or --preset");
   const compute::Lesson lesson = compute::find_lesson(options.lesson);
   const compute::LessonStep& step = chosen_step(lesson, options.lesson_step);
   compute::Session session = step.session;

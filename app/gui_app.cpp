@@ -95,7 +95,7 @@ int run_gui(const Options& options) {
     model = std::make_unique<ModelSource>(options.model, options.model2,
                                           options.text, options.layer, options.layer2,
                                           options.sample);
-  else if (options.lesson.empty() && !options.session_path)
+  else if (options.lesson.empty() && !options.session_path && !options.preset)
     model = first_screen_model();
   std::string reason;
   if (!Window::init_glfw(&reason)) {
@@ -141,7 +141,7 @@ int run_gui(const Options& options) {
     Dashboard dashboard(*context, renderer.heatmaps(), workspace);
     if (!options.lesson.empty()) open_lesson_step(dashboard, options);
     else if (options.train_window) dashboard.train_window().open();
-    else if (!options.session_path && options.frames == 0) dashboard.show_lesson_list();  // docs/lessons.md
+    else if (!options.session_path && !options.preset && options.frames == 0) dashboard.show_lesson_list();  // docs/lessons.md
     if (loaded.view && workspace.has_results()) {
       apply_saved_view(*loaded.view, dashboard.view());
       dashboard.on_new_results();

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "compute/session/presets.h"
 #include "core/atomic_file.h"
 
 namespace seqscope::app {
@@ -19,6 +20,7 @@ compute::Session initial_session(const Options& options) { return initial_sessio
 
 LoadedSession initial_session_and_view(const Options& options) {
   LoadedSession loaded = options.session_path ? load_session_or_png(*options.session_path) : LoadedSession{};
+  if (options.preset && options.model.empty()) loaded.session = compute::find_preset(*options.preset).session;
   compute::Session& session = loaded.session;
   if (options.backend) session.backend = parse_backend(*options.backend);
   if (options.step) {

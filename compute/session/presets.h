@@ -4,6 +4,8 @@
 // lesson claim check ("check", compute/lessons/lesson_claims.h) that its title asserts:
 // tests/compute/session/test_presets.cpp runs it on the preset's numbers.
 #pragma once
+#include <nlohmann/json_fwd.hpp>
+
 #include <string>
 #include <vector>
 
@@ -22,5 +24,12 @@ struct Preset {
 
 // Every preset, in file-name order. Throws UserError naming the file if one is malformed.
 std::vector<Preset> load_presets();
+// A preset's JSON ({"title", "session" | "model", "check"}); UserError for a malformed one.
+Preset preset_from_json(const nlohmann::json& json, std::string name);
+// Whether a JSON file holds a preset rather than a bare session: an object with a "title".
+bool looks_like_preset(const nlohmann::json& json);
+// The shipped preset `name`: its file stem ("03_selective_copy"), its number ("3", "03") or the
+// stem without the number ("selective_copy"). UserError listing the names when none matches.
+Preset find_preset(const std::string& name);
 
 }  // namespace seqscope::compute

@@ -35,6 +35,8 @@
 #include <vector>
 
 #include "compute/session/session.h"
+
+#include "compute/session/presets.h"
 #include "compute/session/session_fields.h"
 #include "compute/session/session_schema.h"
 #include "compute/session/tasks.h"
@@ -462,7 +464,13 @@ Session load_session(const std::filesystem::path& path) {
     throw UserError("session file '" + name + "' is not valid JSON: " + reason);
   }
   try {
-    return session_from_json(top);
+    if (!looks_like_preset(top)) return session_from_json(top);
+    // A preset file (assets/presets/*.json) opens as its session.
+    const Preset preset = preset_from_json(top, path.stem().string());
+    if (preset.models.shown())
+      throw UserError("this preset shows trained models (" + preset.models.model +
+                      "), not a session: open it with --preset or the models with --model");
+    return preset.session;
   } catch (const UserError& e) {
     throw UserError(name + ": " + e.what());
   }

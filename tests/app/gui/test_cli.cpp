@@ -73,6 +73,25 @@ TEST(Cli, ImagePathsAreCheckedBeforeRendering) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/upper.PNG"));
 }
 
+// `--preset NAME` (issue 20): by number or name, its session or its trained models; an unknown
+// name or --preset with --session is one line and exit code 2.
+TEST(Cli, PresetsOpenByNumberOrName) {
+  const std::string dir = testing::scratch_dir("cli_tests").string();
+  const auto session = testing::run_process(k_bin + " export --preset 2 --save-session " + dir + "/preset2.json");
+  ASSERT_EQ(session.exit_code, 0) << session.err;
+  std::ifstream saved(dir + "/preset2.json");
+  const nlohmann::json json = nlohmann::json::parse(saved);
+  EXPECT_EQ(json["ssm"]["variant"], "s4d") << json.dump();  // 02_s4d_sine_vs_window
+  const auto models = testing::run_process(k_bin + " export --preset selective_copy --png " + dir + "/preset3.png");
+  ASSERT_EQ(models.exit_code, 0) << models.err;
+  EXPECT_NE(models.out.find("wrote"), std::string::npos) << models.out;
+  for (const std::string& args : {std::string(" --preset no_such_one --frames 1"), " --preset 2 --session " + dir + "/preset2.json"}) {
+    const auto bad = testing::run_process(k_bin + args);
+    EXPECT_EQ(bad.exit_code, 2) << args;
+    EXPECT_EQ(line_count(bad.err), 1) << bad.err;
+  }
+}
+
 TEST(Cli, NoDisplaySaysSoAndShowsTheHeadlessCommand) {
   const auto result = testing::run_process("env -u DISPLAY -u WAYLAND_DISPLAY " + k_bin + " --frames 1");
   EXPECT_EQ(result.exit_code, 2);
