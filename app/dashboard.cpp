@@ -117,7 +117,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
   // The panels draw what the GPU copies were made from (the workspace may hold newer Results).
   if (gpu_.has_results()) {
     const int length = gpu_.results().inputs.length();
-    viz::TransportPanel::handle_keys(view_, length);
+    viz::TransportPanel::handle_keys(view_, length, status.key_taps);
     start_lesson_sweep();
     fit_rows_to_lesson();
     viz::PanelContext context = panel_context();

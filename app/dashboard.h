@@ -33,6 +33,7 @@ struct DashboardStatus {
   std::string device;
   float frame_ms = 0.0f;
   std::string notice;  // one line, e.g. a font fallback
+  viz::KeyTaps key_taps;  // the arrow presses the window counted since the last frame
 };
 
 class Dashboard {

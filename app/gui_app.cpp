@@ -172,6 +172,7 @@ int run_gui(const Options& options) {
       ImGui::NewFrame();
       if (workspace.update()) dashboard.on_new_results();
       renderer.heatmaps().begin_frame();
+      dash_status.key_taps = window.take_key_taps();
       running = dashboard.draw(dash_status);
       ImGui::Render();
       triangles = ImGui::GetDrawData()->TotalIdxCount / 3;

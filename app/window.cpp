@@ -74,9 +74,30 @@ Window::~Window() {
   glfwTerminate();
 }
 
+namespace {
+GLFWkeyfun imgui_key_callback = nullptr;  // ImGui's, installed by ImGui_ImplGlfw_InitForVulkan
+}  // namespace
+
 void Window::init_imgui_input() {
   ImGui_ImplGlfw_InitForVulkan(window_, true);
   imgui_input_ = true;
+  glfwSetWindowUserPointer(window_, this);
+  imgui_key_callback = glfwSetKeyCallback(window_, &Window::on_key);
+  key_taps_.queued = true;
+}
+
+void Window::on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
+  if (auto* self = static_cast<Window*>(glfwGetWindowUserPointer(window)); self && action != GLFW_RELEASE) {
+    if (key == GLFW_KEY_RIGHT) ++self->key_taps_.right;
+    if (key == GLFW_KEY_LEFT) ++self->key_taps_.left;
+  }
+  if (imgui_key_callback) imgui_key_callback(window, key, scancode, action, mods);
+}
+
+viz::KeyTaps Window::take_key_taps() {
+  const viz::KeyTaps taps = key_taps_;
+  key_taps_.right = key_taps_.left = 0;
+  return taps;
 }
 
 void Window::terminate_glfw() { glfwTerminate(); }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gpu/context.h"
+#include "viz/panels/transport_panel.h"
 
 struct GLFWwindow;
 
@@ -42,6 +43,8 @@ class Window {
   void new_imgui_frame();
   // Installs ImGui's GLFW backend (input, cursor, clipboard) for this window.
   void init_imgui_input();
+  // The arrow presses counted since the last call (viz::KeyTaps), then the count starts again.
+  viz::KeyTaps take_key_taps();
   float content_scale() const;
   VkRenderPass render_pass() const { return window_data_.RenderPass; }
   VkFormat format() const { return window_data_.SurfaceFormat.format; }
@@ -57,12 +60,15 @@ class Window {
   bool render_and_present(const std::function<void(VkCommandBuffer)>& record, ImVec4 clear_color);
 
  private:
+  // GLFW's key callback: counts arrow presses and repeats, then hands the event to ImGui's.
+  static void on_key(GLFWwindow* window, int key, int scancode, int action, int mods);
   gpu::Context& context_;
   GLFWwindow* window_ = nullptr;
   ImGui_ImplVulkanH_Window window_data_;
   uint32_t min_image_count_ = 2;
   bool rebuild_swapchain_ = false;
   bool imgui_input_ = false;
+  viz::KeyTaps key_taps_;  // filled by on_key between frames
 };
 
 }  // namespace seqscope::app

@@ -18,12 +18,16 @@ constexpr int k_key_space = 32, k_key_plus = '=', k_key_minus = '-', k_key_kp_ad
 
 }  // namespace
 
-void TransportPanel::handle_keys(ViewState& view, int length) {
+void TransportPanel::handle_keys(ViewState& view, int length, const KeyTaps& taps) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput || length <= 0) return;
   if (ImGui::IsKeyPressed(k_key_space, false)) view.playing = !view.playing;
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) step_cursor(view, length, +1);
-  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) step_cursor(view, length, -1);
+  if (taps.queued) {
+    step_cursor(view, length, taps.right - taps.left);
+  } else {
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) step_cursor(view, length, +1);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) step_cursor(view, length, -1);
+  }
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home), false)) view.cursor = 0;
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End), false)) view.cursor = length - 1;
   if (ImGui::IsKeyPressed(k_key_plus) || ImGui::IsKeyPressed(k_key_kp_add))

@@ -159,6 +159,24 @@ TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
   EXPECT_NE(result.out.find("recomputes=1"), std::string::npos) << "stepping must not recompute: " << result.out;
 }
 
+TEST_F(Gui, FastTapsEachStepTheCursor) {
+  // Issue 20: 20 Right-arrow taps 15 ms apart moved t by 2, because ImGui 1.86 sees only the key
+  // state of each frame. The window now counts presses as GLFW delivers them: t = 20 exactly.
+  const auto script = out_dir() / "fast_taps.sh";
+  {
+    std::ofstream file(script);
+    file << k_bin << " --frames 100000 --stats & pid=$!\n"
+         << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
+         << "xdotool windowfocus --sync \"$wid\"\n"
+         << "for i in $(seq 20); do xdotool key --delay 0 Right; sleep 0.015; done; sleep 0.5\n"
+         << "xdotool keydown ctrl; xdotool keydown q; sleep 0.2; xdotool keyup q; xdotool keyup ctrl\n"
+         << "wait $pid\n";
+  }
+  const auto result = testing::run_process("timeout 120 bash " + script.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("view cursor=20 "), std::string::npos) << result.out;
+}
+
 TEST_F(Gui, TrainWindowTrainsFourModelsExportsCurvesAndMaps) {
   // seqscope --train at 1600x1000: type ** and M* into the empty pattern fields (MM and SS are
   // the form's defaults), Start, let the four train a few seconds side by side, Export curves
