@@ -43,6 +43,9 @@ Matrix hidden_attention_diagonal(const TensorC& Abar, const TensorC& Bbar, const
 // s <= t, plus the backward part s >= t when bidirectional; LTI from the kernel), computed in
 // O(L N) from r.Abar, r.Bbar, r.C (or r.kernel). What a panel shows next to an overview.
 std::vector<float> hidden_attention_row(const SsmResults& r, int d, int t);
+// The SSM's own mixing of channel d, alpha u = y_ssm - D u: [L], y[:, d] - Dskip[d] u[:, d] (u the
+// scan input). The output with the skip term taken out; equal to sum_s alpha_d[t, s] u[s, d].
+std::vector<float> ssm_mixing(const SsmResults& r, int d);
 // Channel d's alpha pooled into map m of `overview` (map_overview.h), without ever holding
 // [L, L]: column strips on worker threads, each column walked from its diagonal until every
 // mode has decayed to a float zero.

@@ -1,6 +1,6 @@
-// Hidden attention without the [L, L] matrix (see hidden_attention.h): one exact row, and the
-// pooled overview. Both walk products of the float Abar in double, as the full map's Product
-// method does, so they give the same numbers:
+// Hidden attention without the [L, L] matrix (see hidden_attention.h): one exact row, the
+// pooled overview, and what a channel mixes (y - D u). The first two walk products of the float
+// Abar in double, as the full map's Product method does, so they give the same numbers:
 //   forward  alpha[t, s] = Re sum_n C[t, n] prod_{k=s+1..t} Abar[k, n] Bbar[s, n]   (s <= t)
 //   backward alpha[t, s] = Re sum_n C[t, n] prod_{k=t..s-1} Abar[k, n] Bbar[s, n]   (s >= t)
 // (times 2 for complex models); LTI models read K[t - s] (and K[s - t]) from the kernel.
@@ -185,6 +185,12 @@ void pool_real_forward(const SsmResults& r, int d, MapOverview& o, int m) {
 }
 
 }  // namespace
+
+std::vector<float> ssm_mixing(const SsmResults& r, int d) {
+  std::vector<float> out(static_cast<size_t>(r.L));
+  for (int t = 0; t < r.L; ++t) out[static_cast<size_t>(t)] = r.y(t, d) - r.Dskip(d) * r.u(t, d);
+  return out;
+}
 
 std::vector<float> hidden_attention_row(const SsmResults& r, int d, int t) {
   std::vector<float> row(static_cast<size_t>(r.L), 0.0f);

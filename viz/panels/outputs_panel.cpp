@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "compute/ssm/hidden_attention.h"
 #include "viz/widgets/plot.h"
 #include "viz/widgets/text_fit.h"
 
@@ -112,14 +113,20 @@ void OutputsPanel::draw(PanelContext& context) {
   if (!u_scan.empty()) inputs.push_back({"u after conv + SiLU (scan input)", u_scan, 0});
   std::vector<Series> ssm_series{{"y_ssm[t, d]", y, series_color(4)}};
   if (!y_gated.empty()) ssm_series.push_back({"y_gated = y_ssm · silu(z)", y_gated, series_color(5)});
+  // The skip term D u often dominates y: alpha u = y - D u on its own scale shows the mixing.
+  const std::vector<float> mixing = compute::ssm_mixing(ssm, d);  // a Series only points at it
+  const Series mixing_series[] = {{"α·u = y_ssm − D·u (what the SSM mixes)", mixing, series_color(6)}};
   const Series attn_series[] = {{format_text("attention out[head %d, t, %d]", column.head + 1, column.dim), attn,
                                  series_color(2)}};
 
   const float spacing = ImGui::GetStyle().ItemSpacing.y;
-  const float total = ImGui::GetContentRegionAvail().y - 2.0f * spacing;
-  const float input_share = total < 240.0f ? 1.0f / 3.0f : 0.28f;  // the reference plot shrinks first
-  plot(context, "##u", inputs, input_share * total, "u");
-  plot(context, "##y", ssm_series, 0.5f * (1.0f - input_share) * total, "y");
+  const float total = ImGui::GetContentRegionAvail().y - 3.0f * spacing;
+  // Four plots need room: a short panel leaves out the input u (the top strip shows the input).
+  const float input_share = total < 300.0f ? 0.0f : 0.22f;
+  const float output_share = (1.0f - input_share) / 3.0f;
+  if (input_share > 0.0f) plot(context, "##u", inputs, input_share * total, "u");
+  plot(context, "##y", ssm_series, output_share * total, "y");
+  plot(context, "##mix", mixing_series, output_share * total, "α·u");
   plot(context, "##attn", attn_series, ImGui::GetContentRegionAvail().y, "out");
 }
 

@@ -116,6 +116,18 @@ TEST_P(SelectiveViews, ScanEqualsHiddenAttentionPlusSkip) {
     ASSERT_FALSE(r.lti);
     ASSERT_TRUE(r.y.allFinite());
     EXPECT_LE(test::track("selective scan vs alpha u", max_error_over_scale(apply_alpha(r, r.u, 1.0f), r.y)), kViewTol);
+    // The Outputs panel's "alpha u" line: y - D u, against alpha times u without the skip. The
+    // subtraction cancels D u, so its rounding is relative to y's scale, not to alpha u's.
+    const Matrix mixed = apply_alpha(r, r.u, 0.0f);
+    for (size_t i = 0; i < r.hidden_attention_channels.size(); ++i) {
+      const int d = r.hidden_attention_channels[i];
+      const std::vector<float> line = ssm_mixing(r, d);
+      double worst = 0.0;
+      for (int t = 0; t < r.L; ++t)
+        worst = std::max(worst, std::abs(double(line[static_cast<size_t>(t)]) - mixed(t, static_cast<Eigen::Index>(i))));
+      const double scale = std::max(1e-30, double(r.y.col(d).cwiseAbs().maxCoeff()));
+      EXPECT_LE(test::track("y - D u vs alpha u", worst / scale), kViewTol);
+    }
   }
 }
 
