@@ -137,23 +137,26 @@ TEST_F(Gui, SmallWindowStillRenders) {
   EXPECT_GT(distinct_colors(image), 100u);
 }
 
-TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
-  // Right ×3 → t = 3; End → L−1; Left → L−2; Ctrl+Q quits. The first screen (the zoo's
-  // selective-copying models, app/gui_app.cpp) has L = 64.
-  const auto script = out_dir() / "keys.sh";
+// The first screen with --stats, focused; `keys` (bash with xdotool) typed into it; then quit.
+testing::ProcessResult run_key_script(const std::string& name, const std::string& keys) {
+  const auto script = out_dir() / (name + ".sh");
   {
     std::ofstream file(script);
     file << k_bin << " --frames 100000 --stats & pid=$!\n"
          << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
          << "xdotool windowfocus --sync \"$wid\"\n"
-         // ImGui 1.86 samples key state once per frame: hold each key for a frame or two
-         // (shorter than its 0.275 s repeat delay) so that slow frames do not miss a tap.
-         << "tap() { xdotool keydown $1; sleep 0.2; xdotool keyup $1; sleep 0.1; }\n"
-         << "tap Right; tap Right; tap Right; tap End; tap Left\n"
-         << "xdotool keydown ctrl; tap q; xdotool keyup ctrl\n"
-         << "wait $pid\n";
+         << keys << k_quit_and_wait;
   }
-  const auto result = testing::run_process("timeout 120 bash " + script.string());
+  return run_gui_script(script);
+}
+
+TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
+  // Right ×3 → t = 3; End → L−1; Left → L−2; Ctrl+Q quits. The first screen (the zoo's
+  // selective-copying models, app/gui_app.cpp) has L = 64. Each key is held for a frame or two
+  // (shorter than ImGui's 0.275 s repeat delay), as a person types.
+  const auto result = run_key_script("keys",
+                                     "tap() { xdotool keydown $1; sleep 0.2; xdotool keyup $1; sleep 0.1; }\n"
+                                     "tap Right; tap Right; tap Right; tap End; tap Left\n");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("view cursor=62 "), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("recomputes=1"), std::string::npos) << "stepping must not recompute: " << result.out;
@@ -162,17 +165,8 @@ TEST_F(Gui, KeyboardStepsTheCursorWithoutRecomputing) {
 TEST_F(Gui, FastTapsEachStepTheCursor) {
   // Issue 20: 20 Right-arrow taps 15 ms apart moved t by 2, because ImGui 1.86 sees only the key
   // state of each frame. The window now counts presses as GLFW delivers them: t = 20 exactly.
-  const auto script = out_dir() / "fast_taps.sh";
-  {
-    std::ofstream file(script);
-    file << k_bin << " --frames 100000 --stats & pid=$!\n"
-         << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
-         << "xdotool windowfocus --sync \"$wid\"\n"
-         << "for i in $(seq 20); do xdotool key --delay 0 Right; sleep 0.015; done; sleep 0.5\n"
-         << "xdotool keydown ctrl; xdotool keydown q; sleep 0.2; xdotool keyup q; xdotool keyup ctrl\n"
-         << "wait $pid\n";
-  }
-  const auto result = testing::run_process("timeout 120 bash " + script.string());
+  const auto result = run_key_script(
+      "fast_taps", "for i in $(seq 20); do xdotool key --delay 0 Right; sleep 0.015; done; sleep 0.5\n");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("view cursor=20 "), std::string::npos) << result.out;
 }

@@ -5,6 +5,7 @@
 // overviews past the full-map limit) must agree to a normalized error of 1e-5. The suite also
 // checks that the sample covers every value of every main axis.
 #include <set>
+#include <utility>
 
 #include "compute/bench/generated_cases.h"
 #include "tests/compute/vulkan/parity_util.h"
@@ -25,21 +26,21 @@ const std::vector<SsmCase>& ssm_cases() {
 class GeneratedAttentionParity : public ::testing::TestWithParam<AttentionCase> {};
 class GeneratedSsmParity : public ::testing::TestWithParam<SsmCase> {};
 
+// The case's session on both backends, on a seeded u [L, D].
+std::pair<Results, Results> vulkan_and_eigen(const Session& s, int D) {
+  const Inputs inputs = inputs_of(random_u(sequence_length(s), D, 19));
+  Results eigen = run_eigen(s, inputs);
+  return {vulkan_backend().run(s, inputs), std::move(eigen)};
+}
+
 TEST_P(GeneratedAttentionParity, MatchesEigen) {
-  const AttentionCase& c = GetParam();
-  const Session s = session_of(c);
-  const Inputs inputs = inputs_of(random_u(c.L, s.d_model, 19));
-  const Results eigen = run_eigen(s, inputs);
-  const Results vulkan = vulkan_backend().run(s, inputs);
+  const Session s = session_of(GetParam());
+  const auto [vulkan, eigen] = vulkan_and_eigen(s, s.d_model);
   expect_attention_close(vulkan.attention, eigen.attention);
 }
 
 TEST_P(GeneratedSsmParity, MatchesEigen) {
-  const SsmCase& c = GetParam();
-  const Session s = session_of(c);
-  const Inputs inputs = inputs_of(random_u(c.L, c.D, 19));
-  const Results eigen = run_eigen(s, inputs);
-  const Results vulkan = vulkan_backend().run(s, inputs);
+  const auto [vulkan, eigen] = vulkan_and_eigen(session_of(GetParam()), GetParam().D);
   expect_ssm_close(vulkan.ssm, eigen.ssm);
 }
 
