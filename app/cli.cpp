@@ -30,7 +30,7 @@ CLI::Validator output_image(std::string extension) {
           return "'" + path + "' must end in " + extension + " (seqscope writes " + extension.substr(1) + " only)";
         const std::filesystem::path parent = p.parent_path();
         if (!parent.empty() && !std::filesystem::is_directory(parent, ignored))
-          return "the folder '" + parent.string() + "' does not exist";
+          return "cannot write '" + path + "': the folder '" + parent.string() + "' does not exist";
         return "";
       },
       extension.substr(1) == "png" ? "PNG FILE" : "GIF FILE");
