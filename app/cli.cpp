@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "app/cmd_model.h"
 #include "compute/session/presets.h"
+#include "compute/session/session_schema.h"
 #include "core/version.h"
 
 namespace seqscope::app {
@@ -37,7 +39,7 @@ CLI::Validator output_image(std::string extension) {
 }
 
 // --preset NAME: a preset of trained models becomes their --model flags; a session preset is
-// read by initial_session_and_view (session_setup.h).
+// read by initial_session (session_setup.h).
 void apply_preset(Options& options) {
   const compute::Preset preset = compute::find_preset(*options.preset);
   if (!preset.models.shown()) return;
@@ -47,6 +49,33 @@ void apply_preset(Options& options) {
   options.layer = preset.models.layer;
   options.layer2 = preset.models.layer2;
   options.sample = preset.models.sample;
+}
+
+// Choices of one enum of the session schema, for CLI::IsMember.
+template <typename E>
+std::vector<std::string> enum_choices() {
+  std::vector<std::string> names;
+  for (const auto& entry : compute::schema::enum_names(E{})) names.emplace_back(entry.name);
+  return names;
+}
+
+// The view section's flags (docs/session.md, "view"): how the maps and panels are shown.
+void add_view_flags(CLI::App& cli, ViewFlags& view) {
+  cli.add_option("--channel", view.channel, "SSM channel d the panels show")->check(CLI::Range(0, 65535));
+  cli.add_option("--head", view.head, "Attention head the map shows")->check(CLI::Range(0, 1023));
+  cli.add_option("--normalization", view.normalization, "How the α and attention maps are scaled")
+      ->check(CLI::IsMember(enum_choices<compute::MapNormalization>()));
+  // Flag callbacks, so that an absent flag leaves the session's choice alone.
+  cli.add_flag_callback("--log", [&view] { view.log_scale = true; }, "Colour the maps by log10 (the default)");
+  cli.add_flag_callback("--no-log", [&view] { view.log_scale = false; }, "Colour the maps linearly");
+  cli.add_flag_callback("--shared-scale", [&view] { view.shared_scale = true; },
+                        "Colour α and the attention map over one range");
+  cli.add_flag_callback("--no-shared-scale", [&view] { view.shared_scale = false; },
+                        "Colour each map over its own range (the default)");
+  cli.add_option("--tab", view.tab, "Tab of the dynamics panel")->check(CLI::IsMember(enum_choices<compute::DynamicsTab>()));
+  cli.add_option("--state-color", view.state_color, "Colour range of the state maps: every channel's or the selected one's")
+      ->check(CLI::IsMember(enum_choices<compute::StateColorScope>()));
+  cli.add_option("--emphasize", view.emphasize, "Outline these panels and give them more room (NAME,NAME)");
 }
 
 void add_session_flags(CLI::App& cli, Options& options) {
@@ -59,6 +88,7 @@ void add_session_flags(CLI::App& cli, Options& options) {
   cli.add_option("--backend", options.backend, "Compute backend (overrides the session's)")
       ->check(CLI::IsMember({"auto", "eigen", "vulkan"}));
   cli.add_option("--device", options.device, "Vulkan device index (see --list-devices); also SEQSCOPE_DEVICE");
+  add_view_flags(cli, options.view);
 }
 
 void add_size_flags(CLI::App& cli, Options& options) {

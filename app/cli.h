@@ -10,6 +10,14 @@
 
 namespace seqscope::app {
 
+// --channel, --head, --normalization, --log/--no-log, --shared-scale/--no-shared-scale, --tab,
+// --state-color, --emphasize: over the session's view section (app/view_config.h).
+struct ViewFlags {
+  std::optional<int> channel, head;
+  std::optional<std::string> normalization, tab, state_color, emphasize;
+  std::optional<bool> log_scale, shared_scale;
+};
+
 enum class Command { Gui, ListDevices, Export, Lessons, Tokenize, Bench, Train, Eval };
 
 struct Options {
@@ -26,6 +34,7 @@ struct Options {
   bool train_window = false;  // --train: open the Train window
   std::optional<int> step;             // --step T: the cursor t (overrides the session's)
   std::optional<std::string> backend;  // --backend auto|eigen|vulkan (overrides the session's)
+  ViewFlags view;                      // the session's view section, overridden
   // export
   std::string png;
   std::string panel;         // --panel NAME: one panel instead of the dashboard

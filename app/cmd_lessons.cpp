@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/dashboard.h"
+#include "app/view_config.h"
 #include "compute/lessons/lessons.h"
 
 namespace seqscope::app {
@@ -43,6 +44,7 @@ compute::Session lesson_session(const Options& options) {
       throw compute::UserError("--step " + std::to_string(*options.step) + " is out of range for this lesson step");
     session.cursor = *options.step;
   }
+  apply_view_flags(options, session);  // --log, --shared-scale...; the step sets channel, head and tab
   return session;
 }
 

@@ -19,6 +19,7 @@
 
 #include "app/export_menu.h"
 #include "app/session_setup.h"
+#include "app/view_config.h"
 #include "compute/backend/eigen_backend.h"
 #include "viz/render/headless_ui.h"
 
@@ -49,7 +50,7 @@ Dashboard::Dashboard(const gpu::Context& context, viz::HeatmapRenderer& heatmaps
       panels_(viz::make_panels()),
       sweep_(std::make_shared<CostSweepRunner>(context.device_info().index, false)) {
   presets_ = compute::load_presets();
-  view_.cursor = workspace.session().cursor;
+  view_ = view_from_session(workspace.session());
   if (workspace_.has_results()) on_new_results();
 }
 
@@ -73,13 +74,9 @@ viz::Panel* Dashboard::find_panel(viz::PanelId id) {
   return nullptr;
 }
 
-viz::SsmDynamicsPanel* Dashboard::dynamics_panel() {
-  return dynamic_cast<viz::SsmDynamicsPanel*>(find_panel(viz::PanelId::SsmDynamics));
-}
-
 void Dashboard::open_lesson(const compute::Lesson& lesson, int step) {
   show_controls_ = true;
-  lessons_.open(lesson, step, workspace_, view_, dynamics_panel());
+  lessons_.open(lesson, step, workspace_, view_);
 }
 
 // [SECTION] per-frame draw
@@ -119,7 +116,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
     const int length = gpu_.results().inputs.length();
     viz::TransportPanel::handle_keys(view_, length, status.key_taps);
     start_lesson_sweep();
-    fit_rows_to_lesson();
+    fit_rows_to_emphasis();
     viz::PanelContext context = panel_context();
     draw_top_strip(context);
     const float body = ImGui::GetContentRegionAvail().y - status_height;
@@ -130,7 +127,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
       float width = controls_width_ * scale;
       ImGui::BeginChild("controls", ImVec2(width, body), true);
       if (lessons_.active()) {
-        lessons_.draw(context, workspace_, dynamics_panel());
+        lessons_.draw(context, workspace_);
       } else if (workspace_.model()) {
         // A model folder decides every setting; its own controls replace the synthetic ones.
         if (workspace_.model()->draw_controls(view_)) workspace_.mark_dirty();
@@ -165,7 +162,7 @@ bool Dashboard::draw(const DashboardStatus& status) {
   if (export_menu_) export_menu_->draw_dialogs();
   ImGui::End();
   draw_help_window();
-  lessons_.draw_start_window(workspace_, view_, dynamics_panel());
+  lessons_.draw_start_window(workspace_, view_);
   train_window_.draw(workspace_);
   if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q')) quit_ = true;  // 1.86 + GLFW: ASCII key codes
   return !quit_;
@@ -190,27 +187,33 @@ float Dashboard::splitter(const char* id, bool vertical, float* position, float 
   return *position;
 }
 
-// While a lesson runs, the rows holding the panels a step talks about get twice their share of
-// the height (from the layout before the lesson, which comes back when it closes). Fitted once
-// per step, so the splitters still work within a step.
-void Dashboard::fit_rows_to_lesson() {
-  if (!lessons_.active()) {
+// While a lesson runs (or the session's view emphasizes panels), the rows holding the panels a
+// step talks about get twice their share of the height (from the layout before, which comes back
+// when it ends). Fitted once per step or emphasis, so the splitters still work within a step.
+void Dashboard::fit_rows_to_emphasis() {
+  if (!lessons_.active() && view_.emphasized.empty()) {
     if (rows_before_lesson_) std::copy(rows_before_lesson_->begin(), rows_before_lesson_->end(), row_split_);
     rows_before_lesson_.reset();
-    rows_fitted_to_ = -1;
+    rows_fitted_to_.reset();
     return;
   }
-  if (rows_fitted_to_ == lessons_.applied()) return;
-  rows_fitted_to_ = lessons_.applied();
+  const auto fitted_to = std::make_pair(lessons_.applied(), view_.emphasized);
+  if (rows_fitted_to_ == fitted_to) return;
+  rows_fitted_to_ = fitted_to;
   if (!rows_before_lesson_) rows_before_lesson_ = std::array<float, 2>{row_split_[0], row_split_[1]};
   const auto& before = *rows_before_lesson_;
   float share[3] = {before[0], before[1] - before[0], 1.0f - before[1]};
-  auto emphasized = [&](viz::PanelId id) { return lessons_.emphasized(viz::panel_info(id).name); };
+  auto emphasized_id = [&](viz::PanelId id) { return emphasized(viz::panel_info(id).name); };
   for (int row = 0; row < 3; ++row)
-    if (emphasized(k_ssm_column[row]) || emphasized(k_attention_column[row])) share[row] *= 2.0f;
+    if (emphasized_id(k_ssm_column[row]) || emphasized_id(k_attention_column[row])) share[row] *= 2.0f;
   const float total = share[0] + share[1] + share[2];
   row_split_[0] = share[0] / total;
   row_split_[1] = (share[0] + share[1]) / total;
+}
+
+bool Dashboard::emphasized(std::string_view panel) const {
+  return lessons_.emphasized(panel) ||
+         std::find(view_.emphasized.begin(), view_.emphasized.end(), panel) != view_.emphasized.end();
 }
 
 void Dashboard::draw_top_strip(viz::PanelContext& context) {
@@ -238,7 +241,7 @@ void Dashboard::draw_panel_child(viz::PanelId id, viz::PanelContext& context, Im
   if (export_menu_) export_menu_->draw_panel_button(name);
   ImGui::PopStyleVar();
   ImGui::EndChild();
-  if (lessons_.emphasized(name))
+  if (emphasized(name))
     ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), viz::k_emphasis_color, 3.0f, 0, 3.0f);
 }
 
@@ -287,7 +290,7 @@ void Dashboard::open_preset(const compute::Preset& preset) {
   lessons_.close();  // a preset is a session of its own: the lesson's text would not fit it
   if (!preset.models.shown()) {
     workspace_.replace(preset.session);
-    view_.cursor = preset.session.cursor;
+    view_ = view_from_session(preset.session);
     return;
   }
   try {
@@ -318,7 +321,7 @@ void Dashboard::draw_menu_bar() {
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Lessons")) {
-      lessons_.draw_menu_items(workspace_, view_, dynamics_panel());
+      lessons_.draw_menu_items(workspace_, view_);
       ImGui::EndMenu();
     }
     ImGui::Separator();
@@ -411,9 +414,7 @@ void Dashboard::draw_save_dialog() {
   ImGui::InputText("file", &save_path_);
   if (ImGui::Button("Save", ImVec2(120, 0))) {
     try {
-      compute::Session session = workspace_.session();
-      session.cursor = view_.cursor;
-      save_session_file(session, save_path_);
+      save_session_file(session_with_view(workspace_.session(), view_), save_path_);
       message.clear();
       ImGui::CloseCurrentPopup();
     } catch (const compute::UserError& e) {

@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app/cost_sweep.h"
@@ -79,12 +81,12 @@ class Dashboard {
   void draw_error_modal();
   void draw_save_dialog();
   float splitter(const char* id, bool vertical, float* position, float min, float max, float length);
-  void fit_rows_to_lesson();
+  void fit_rows_to_emphasis();
+  bool emphasized(std::string_view panel) const;  // by the lesson step or the view
   viz::PanelContext panel_context();
   void start_lesson_sweep();
   void handle_sweep_request(const viz::PanelContext& context);
   viz::Panel* find_panel(viz::PanelId id);
-  viz::SsmDynamicsPanel* dynamics_panel();
 
   Workspace& workspace_;
   viz::GpuResults gpu_;
@@ -103,7 +105,8 @@ class Dashboard {
   float column_split_ = 0.5f;     // fraction of the width for the SSM column
   float row_split_[2] = {0.45f, 0.75f};  // row boundaries as fractions of the height
   std::optional<std::array<float, 2>> rows_before_lesson_;  // restored when the lesson closes
-  int rows_fitted_to_ = -1;  // LessonController::applied() the rows were last fitted to
+  // LessonController::applied() and the view's emphasis the rows were last fitted to.
+  std::optional<std::pair<int, std::vector<std::string>>> rows_fitted_to_;
   std::shared_ptr<CostSweepRunner> sweep_;
   bool show_controls_ = true;
   bool show_panel_numbers_ = false;  // numbered badges matching docs/dashboard.md

@@ -15,6 +15,7 @@
 #include <fstream>
 
 #include "app/dashboard.h"
+#include "app/view_config.h"
 #include "compute/io/tensor_csv.h"
 #include "compute/io/tensor_export.h"
 #include "core/atomic_file.h"
@@ -346,12 +347,10 @@ std::string ExportMenu::open_session(const std::string& path) {
   try {
     if (path.empty()) throw compute::UserError("type the path of a session .json or a seqscope PNG");
     if (!std::filesystem::is_regular_file(path)) throw compute::UserError("'" + path + "': no such file");
-    LoadedSession loaded = load_session_or_png(path);
-    compute::validate_session(loaded.session);
-    viz::ViewState& view = dashboard_.view();
-    view.cursor = loaded.session.cursor;
-    if (loaded.view) apply_saved_view(*loaded.view, view);
-    workspace_.replace(std::move(loaded.session));
+    compute::Session session = load_session_or_png(path);
+    compute::validate_session(session);
+    dashboard_.view() = view_from_session(session);
+    workspace_.replace(std::move(session));
     remember(path);
     return {};
   } catch (const compute::UserError& e) {

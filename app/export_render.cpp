@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "app/dashboard.h"
+#include "app/view_config.h"
 #include "core/version.h"
 #include "viz/panels/panel_id.h"
 #include "viz/render/headless_ui.h"
@@ -97,40 +98,11 @@ namespace {
 
 constexpr const char* k_session_key = "seqscope.session";
 
-SavedView parse_view(const nlohmann::json& j) {
-  if (!j.is_object()) throw compute::UserError("the PNG's session has a 'view' that is not an object");
-  SavedView view;
-  view.channel = std::max(0, j.value("channel", 0));
-  view.head = std::max(0, j.value("head", 0));
-  view.all_heads = j.value("all_heads", false);
-  view.log_scale = j.value("log_scale", false);
-  const std::string n = j.value("normalization", std::string("row"));
-  const auto normalization = viz::map_normalization_from_key(n);
-  if (!normalization) throw compute::UserError("the PNG's session has an unknown view.normalization '" + n + "'");
-  view.normalization = *normalization;
-  return view;
-}
-
 }  // namespace
 
 viz::PngText figure_metadata(const compute::Session& session, const viz::ViewState& view) {
-  compute::Session at_t = session;
-  at_t.cursor = view.cursor;
-  nlohmann::json j = compute::session_to_json(at_t);
-  j["view"] = {{"channel", view.channel},
-               {"head", view.head},
-               {"all_heads", view.all_heads},
-               {"normalization", viz::map_normalization_info(view.normalization).key},
-               {"log_scale", view.log_scale}};
+  const nlohmann::json j = compute::session_to_json(session_with_view(session, view));
   return {{k_session_key, j.dump()}, {"seqscope.version", compute::version()}};
-}
-
-void apply_saved_view(const SavedView& saved, viz::ViewState& view) {
-  view.channel = saved.channel;
-  view.head = saved.head;
-  view.all_heads = saved.all_heads;
-  view.normalization = saved.normalization;
-  view.log_scale = saved.log_scale;
 }
 
 bool is_png_file(const std::filesystem::path& path) {
@@ -140,24 +112,18 @@ bool is_png_file(const std::filesystem::path& path) {
   return in.read(head, 8) && std::memcmp(head, k_signature, 8) == 0;
 }
 
-LoadedSession load_session_or_png(const std::filesystem::path& path) {
-  if (!is_png_file(path)) return {compute::load_session(path), std::nullopt};
+compute::Session load_session_or_png(const std::filesystem::path& path) {
+  if (!is_png_file(path)) return compute::load_session(path);
   for (const auto& [key, text] : viz::read_png_text(path)) {
     if (key != k_session_key) continue;
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object())
       throw compute::UserError("'" + path.string() + "': its seqscope.session chunk is not valid JSON");
-    LoadedSession loaded;
-    if (j.contains("view")) {
-      loaded.view = parse_view(j["view"]);
-      j.erase("view");
-    }
     try {
-      loaded.session = compute::session_from_json(j);
+      return compute::session_from_json(j);  // PNGs of earlier versions wrote a subset of today's view
     } catch (const compute::UserError& e) {
       throw compute::UserError("'" + path.string() + "': " + e.what());
     }
-    return loaded;
   }
   throw compute::UserError("'" + path.string() + "' is a PNG without a seqscope session (no seqscope.session chunk)");
 }

@@ -63,23 +63,12 @@ class FigureRenderer {
 
 // [SECTION] session metadata in PNGs
 
-// tEXt chunks for a figure of `session` with the cursor at view.cursor.
+// tEXt chunks for a figure of `session` shown as `view` (cursor, channel, scales...).
 viz::PngText figure_metadata(const compute::Session& session, const viz::ViewState& view);
 
-struct SavedView {
-  int channel = 0, head = 0;
-  bool all_heads = false;
-  viz::MapNormalization normalization = viz::MapNormalization::RowNormalized;
-  bool log_scale = false;
-};
-void apply_saved_view(const SavedView& saved, viz::ViewState& view);
-
-struct LoadedSession {
-  compute::Session session;
-  std::optional<SavedView> view;  // from a PNG's "view" object
-};
 bool is_png_file(const std::filesystem::path& path);
-// A .json session file or a PNG made by seqscope; UserError (one line) otherwise.
-LoadedSession load_session_or_png(const std::filesystem::path& path);
+// A .json session file or a PNG made by seqscope (its view included); UserError (one line)
+// otherwise.
+compute::Session load_session_or_png(const std::filesystem::path& path);
 
 }  // namespace seqscope::app

@@ -88,8 +88,7 @@ std::unique_ptr<ModelSource> first_screen_model() {
 int run_gui(const Options& options) {
   const auto start = std::chrono::steady_clock::now();
   // A bad file or lesson fails before any window opens.
-  LoadedSession loaded = options.lesson.empty() ? initial_session_and_view(options)
-                                                : LoadedSession{lesson_session(options), std::nullopt};
+  compute::Session session = options.lesson.empty() ? initial_session(options) : lesson_session(options);
   std::unique_ptr<ModelSource> model;  // --model: a bad folder fails before any window opens too
   if (!options.model.empty())
     model = std::make_unique<ModelSource>(options.model, options.model2,
@@ -132,7 +131,7 @@ int run_gui(const Options& options) {
     viz::UiRenderer renderer(*context, window.render_pass(), window.image_count());
     window.init_imgui_input();
     renderer.upload_fonts();
-    Workspace workspace(std::move(loaded.session), context.get());
+    Workspace workspace(std::move(session), context.get());
     if (model) workspace.use_model(std::move(model));
     workspace.update();
     // From the first frame on, long recomputes must not freeze the window; a run that ends in a
@@ -142,10 +141,6 @@ int run_gui(const Options& options) {
     if (!options.lesson.empty()) open_lesson_step(dashboard, options);
     else if (options.train_window) dashboard.train_window().open();
     else if (!options.session_path && !options.preset && options.frames == 0) dashboard.show_lesson_list();  // docs/lessons.md
-    if (loaded.view && workspace.has_results()) {
-      apply_saved_view(*loaded.view, dashboard.view());
-      dashboard.on_new_results();
-    }
     DashboardStatus dash_status{context->device_info().name + " (" +
                                     gpu::device_type_name(context->device_info().type) + ")",
                                 0.0f, has_font ? "" : "DejaVu Sans not found (fonts-dejavu-core): using ImGui's font"};

@@ -15,6 +15,7 @@
 #include "app/model_source.h"
 #include "app/run.h"
 #include "app/session_setup.h"
+#include "app/view_config.h"
 #include "app/workspace.h"
 #include "compute/io/tensor_csv.h"
 #include "compute/io/tensor_export.h"
@@ -98,21 +99,20 @@ int run_export(const Options& options) {
   }
   const FigureSpec spec = figure_spec(options);
   check_figure_spec(spec);
-  const LoadedSession loaded = options.lesson.empty() ? initial_session_and_view(options)
-                                                      : LoadedSession{lesson_session(options), std::nullopt};
+  const compute::Session session = options.lesson.empty() ? initial_session(options) : lesson_session(options);
   const bool figures = !options.png.empty() || !options.gif.empty();
-  const GifRange range = options.gif.empty() ? GifRange{} : gif_range(options, loaded.session);
+  const GifRange range = options.gif.empty() ? GifRange{} : gif_range(options, session);
   if (!options.save_session.empty()) {
-    save_session_file(loaded.session, options.save_session);
+    save_session_file(session, options.save_session);
     std::printf("wrote %s\n", options.save_session.c_str());
   }
   // Vulkan is needed for images only; tensors from the Eigen backend need no device at all.
   std::unique_ptr<gpu::Context> context;
-  if (figures || loaded.session.backend == compute::BackendChoice::Vulkan) {
+  if (figures || session.backend == compute::BackendChoice::Vulkan) {
     context = make_headless_context(options);
     if (!context) return 1;
   }
-  Workspace workspace(loaded.session, context.get());
+  Workspace workspace(session, context.get());
   const bool model = !options.model.empty();  // figures only: run_any_export writes its tensors
   if (model)
     workspace.use_model(std::make_unique<ModelSource>(options.model, options.model2,
@@ -132,9 +132,7 @@ int run_export(const Options& options) {
     std::printf("wrote %zu tensors as CSV to %s\n", manifest.size(), options.csv_dir.c_str());
   }
   if (figures) {
-    viz::ViewState view;
-    view.cursor = loaded.session.cursor;
-    if (loaded.view) apply_saved_view(*loaded.view, view);
+    const viz::ViewState view = view_from_session(session);
     FigureRenderer renderer(*context, workspace, view, spec, device_label(*context));
     renderer.prepare([&](Dashboard& dashboard) {
       dashboard.set_panel_numbers(options.panel_numbers);

@@ -11,25 +11,17 @@
 #include "app/model_source.h"
 #include "app/model_zoo.h"
 #include "compute/lessons/lesson_evals.h"
+#include "compute/session/session_schema.h"
 
 namespace seqscope::app {
 namespace {
 
 std::filesystem::path resolve_folder(const std::string& name) { return resolve_model_path(name); }
 
-std::optional<viz::SsmDynamicsPanel::Tab> tab_named(const std::string& name) {
-  using Tab = viz::SsmDynamicsPanel::Tab;
-  if (name == "eigenvalues") return Tab::Eigenvalues;
-  if (name == "delta") return Tab::Delta;
-  if (name == "matrices") return Tab::Matrices;
-  if (name == "kernel") return Tab::Kernel;
-  if (name == "formulas") return Tab::Formulas;
-  return std::nullopt;
-}
-
 // Sessions equal up to the cursor (which the view owns while a lesson runs).
 bool same_session(compute::Session a, compute::Session b) {
   a.cursor = b.cursor = 0;
+  a.view = b.view = {};  // how it is shown is the dashboard's
   return compute::session_to_json(a) == compute::session_to_json(b);
 }
 
@@ -51,13 +43,12 @@ LessonController::~LessonController() {
   std::filesystem::remove_all(scratch_, ignored);
 }
 
-void LessonController::open(const compute::Lesson& lesson, int step, Workspace& workspace, viz::ViewState& view,
-                            viz::SsmDynamicsPanel* dynamics) {
+void LessonController::open(const compute::Lesson& lesson, int step, Workspace& workspace, viz::ViewState& view) {
   lesson_ = lesson;
   step_ = std::clamp(step, 0, static_cast<int>(lesson.steps.size()) - 1);
   show_start_ = false;
   start_evaluations();
-  apply(workspace, view, dynamics);
+  apply(workspace, view);
 }
 
 void LessonController::start_evaluations() {
@@ -115,7 +106,7 @@ bool LessonController::step_matches(const compute::LessonStep& step, const compu
          model->layer() == step.models.layer && model->layer2() == step.models.layer2 && !model->intervened();
 }
 
-void LessonController::apply(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics) {
+void LessonController::apply(Workspace& workspace, viz::ViewState& view) {
   const compute::LessonStep& step = lesson_->steps[static_cast<size_t>(step_)];
   // Steps that only move the cursor or the selection must not recompute.
   view.cursor = step.session.cursor;
@@ -126,21 +117,21 @@ void LessonController::apply(Workspace& workspace, viz::ViewState& view, viz::Ss
   view.playing = false;
   ++applied_;
   sweep_requested_ = step.measure_sweep;
-  if (const auto tab = tab_named(step.dynamics_tab); tab && dynamics) dynamics->select_tab(*tab);
+  if (const auto tab = compute::schema::enum_from_name<compute::DynamicsTab>(step.dynamics_tab)) view.dynamics_tab = *tab;
 }
 
-void LessonController::draw(viz::PanelContext& context, Workspace& workspace, viz::SsmDynamicsPanel* dynamics) {
+void LessonController::draw(viz::PanelContext& context, Workspace& workspace) {
   if (!lesson_) return;
   const compute::LessonStep& step = lesson_->steps[static_cast<size_t>(step_)];
   const bool matches = step_matches(step, context.results, workspace);
   switch (panel_.draw(*lesson_, step_, context, workspace.recompute_count(), matches, poll_evaluations())) {
     case viz::LessonAction::Back:
       --step_;
-      apply(workspace, context.view, dynamics);
+      apply(workspace, context.view);
       break;
     case viz::LessonAction::Next:
       ++step_;
-      apply(workspace, context.view, dynamics);
+      apply(workspace, context.view);
       break;
     case viz::LessonAction::Close: close(); break;
     case viz::LessonAction::None: break;
@@ -162,14 +153,14 @@ bool LessonController::emphasized(std::string_view panel) const {
   return std::find(names.begin(), names.end(), panel) != names.end();
 }
 
-void LessonController::draw_menu_items(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics) {
+void LessonController::draw_menu_items(Workspace& workspace, viz::ViewState& view) {
   if (!load_error_.empty()) ImGui::TextDisabled("lessons: %s", load_error_.c_str());
   for (const compute::Lesson& lesson : lessons_)
-    if (ImGui::MenuItem(("Lesson: " + lesson.title).c_str())) open(lesson, 0, workspace, view, dynamics);
+    if (ImGui::MenuItem(("Lesson: " + lesson.title).c_str())) open(lesson, 0, workspace, view);
   if (active() && ImGui::MenuItem("Close the lesson")) close();
 }
 
-void LessonController::draw_start_window(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics) {
+void LessonController::draw_start_window(Workspace& workspace, viz::ViewState& view) {
   if (!show_start_) return;
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x + viewport->WorkSize.x * 0.5f, viewport->WorkPos.y + viewport->WorkSize.y * 0.5f),
@@ -183,7 +174,7 @@ void LessonController::draw_start_window(Workspace& workspace, viz::ViewState& v
   for (size_t i = 0; i < lessons_.size(); ++i) {
     const compute::Lesson& lesson = lessons_[i];
     if (ImGui::Selectable((std::to_string(i + 1) + ". " + lesson.title).c_str())) {
-      open(lesson, 0, workspace, view, dynamics);
+      open(lesson, 0, workspace, view);
       break;
     }
   }

@@ -17,7 +17,6 @@
 #include "compute/lessons/lessons.h"
 #include "viz/panels/lesson_panel.h"
 #include "viz/panels/panel_context.h"
-#include "viz/panels/ssm_dynamics_panel.h"
 
 namespace seqscope::app {
 
@@ -29,12 +28,11 @@ class LessonController {
   LessonController& operator=(const LessonController&) = delete;
   bool active() const { return lesson_.has_value(); }
   int step() const { return step_; }
-  // Opens `lesson` at `step` (0-based) and applies that step. dynamics may be null.
-  void open(const compute::Lesson& lesson, int step, Workspace& workspace, viz::ViewState& view,
-            viz::SsmDynamicsPanel* dynamics);
+  // Opens `lesson` at `step` (0-based) and applies that step.
+  void open(const compute::Lesson& lesson, int step, Workspace& workspace, viz::ViewState& view);
   void close() { lesson_.reset(); }
   // The Lesson panel in the current region; Back / Next apply the neighbouring step.
-  void draw(viz::PanelContext& context, Workspace& workspace, viz::SsmDynamicsPanel* dynamics);
+  void draw(viz::PanelContext& context, Workspace& workspace);
   bool emphasized(std::string_view panel) const;
   // Counts the steps applied so far (the dashboard fits its rows once per step).
   int applied() const { return applied_; }
@@ -48,13 +46,13 @@ class LessonController {
     if (evaluating_.valid()) evaluated_ = evaluating_.get();
   }
   // "Lessons" items for a menu that is open.
-  void draw_menu_items(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics);
+  void draw_menu_items(Workspace& workspace, viz::ViewState& view);
   // The "Start here" window: shown after request_start_window() until a lesson is picked or it is closed.
   void request_start_window() { show_start_ = true; }
-  void draw_start_window(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics);
+  void draw_start_window(Workspace& workspace, viz::ViewState& view);
 
  private:
-  void apply(Workspace& workspace, viz::ViewState& view, viz::SsmDynamicsPanel* dynamics);
+  void apply(Workspace& workspace, viz::ViewState& view);
   // A step's session, or its trained models (a ModelSource), into the workspace when it differs.
   void show_step(const compute::LessonStep& step, Workspace& workspace, viz::ViewState& view);
   bool step_matches(const compute::LessonStep& step, const compute::Results& results, Workspace& workspace) const;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/view_config.h"
 #include "compute/session/presets.h"
 #include "core/atomic_file.h"
 
@@ -16,12 +17,9 @@ compute::BackendChoice parse_backend(const std::string& name) {
 
 }  // namespace
 
-compute::Session initial_session(const Options& options) { return initial_session_and_view(options).session; }
-
-LoadedSession initial_session_and_view(const Options& options) {
-  LoadedSession loaded = options.session_path ? load_session_or_png(*options.session_path) : LoadedSession{};
-  if (options.preset && options.model.empty()) loaded.session = compute::find_preset(*options.preset).session;
-  compute::Session& session = loaded.session;
+compute::Session initial_session(const Options& options) {
+  compute::Session session = options.session_path ? load_session_or_png(*options.session_path) : compute::Session{};
+  if (options.preset && options.model.empty()) session = compute::find_preset(*options.preset).session;
   if (options.backend) session.backend = parse_backend(*options.backend);
   if (options.step) {
     const int length = compute::sequence_length(session);
@@ -30,8 +28,9 @@ LoadedSession initial_session_and_view(const Options& options) {
                                std::to_string(length - 1) + " for this session's L = " + std::to_string(length) + ")");
     session.cursor = *options.step;
   }
+  apply_view_flags(options, session);
   compute::validate_session(session);
-  return loaded;
+  return session;
 }
 
 void save_session_file(const compute::Session& session, const std::string& path) {

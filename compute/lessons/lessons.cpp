@@ -8,6 +8,7 @@
 #include <set>
 
 #include "compute/lessons/lesson_claims.h"
+#include "compute/session/session_schema.h"
 #include "embedded_assets.h"
 
 namespace seqscope::compute {
@@ -21,7 +22,6 @@ const std::set<std::string> k_step_keys{"text", "session", "model", "cursor", "c
                                          "emphasize", "measure_sweep"};
 const std::set<std::string> k_claim_keys{"text", "check", "steps", "checks", "evaluate", "samples"};
 const std::set<std::string> k_evaluation_keys{"model", "trained_steps", "length", "tokens", "at_least", "at_most"};
-const std::set<std::string> k_tabs{"", "eigenvalues", "delta", "matrices", "kernel", "formulas"};
 
 void check_keys(const json& object, const std::set<std::string>& allowed, const std::string& where) {
   if (!object.is_object()) throw UserError(where + " must be a JSON object");
@@ -60,7 +60,7 @@ LessonStep parse_step(const json& base, const json& base_model, const json& step
   if (step.head < 0 || step.head >= step.session.attention.heads)
     throw UserError(where + ": head " + std::to_string(step.head) + " is not in 0..heads-1");
   step.dynamics_tab = step_json.value("dynamics_tab", std::string());
-  if (!k_tabs.contains(step.dynamics_tab)) throw UserError(where + ": unknown dynamics_tab \"" + step.dynamics_tab + "\"");
+  if (!step.dynamics_tab.empty() && !schema::enum_from_name<DynamicsTab>(step.dynamics_tab)) throw UserError(where + ": unknown dynamics_tab \"" + step.dynamics_tab + "\"");
   step.emphasize = step_json.value("emphasize", std::vector<std::string>{});
   if (step_json.contains("measure_sweep") && !step_json.at("measure_sweep").is_boolean())
     throw UserError(where + ": measure_sweep must be true or false");

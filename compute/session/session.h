@@ -1,5 +1,5 @@
-// Session: the whole state of what is computed (input, SSM, attention), a plain struct with a
-// JSON round trip (session_json.cpp). No ImGui or Vulkan types. docs/session.md documents
+// Session: the whole state of what is computed (input, SSM, attention) and how it is shown
+// (view), a plain struct with a JSON round trip (session_json.cpp). No ImGui or Vulkan types. docs/session.md documents
 // every field, its default and its range.
 #pragma once
 #include <nlohmann/json_fwd.hpp>
@@ -34,6 +34,13 @@ enum class AttentionKind { Softmax, Linear, Lag };
 enum class MaskKind { Causal, None, Window };
 enum class Positional { None, Sinusoidal, Rope, Alibi };
 enum class FeatureMap { Elu1, Identity };
+// How L x L maps (attention probs, hidden attention α) are scaled for display: raw, each row over
+// its sum of |x|, or |x| min-max per map (viz/widgets/map_normalization.h does the arithmetic).
+enum class MapNormalization { Raw, RowNormalized, MinMaxAbs };
+// The tab the SSM dynamics panel opens.
+enum class DynamicsTab { Eigenvalues, Delta, Matrices, Kernel, Formulas };
+// The state heatmaps' colour range: the max |h| of every channel, or of the selected channel only.
+enum class StateColorScope { AllChannels, Channel };
 
 struct GridConfig {
   int width = 8;
@@ -85,6 +92,23 @@ struct AttentionConfig {
   int lag = 1;  // for AttentionKind::Lag: attend to t - lag
 };
 
+// How the session is shown, not what is computed: changing it never recomputes. Saved with the
+// session (File > Save session, a PNG's metadata) and set by --channel, --head, --normalization,
+// --log, --shared-scale, --tab (docs/session.md, "view").
+struct ViewConfig {
+  int channel = 0;  // SSM channel d (panels clamp it to the model's channels)
+  int head = 0;     // attention head (clamped to the heads)
+  bool all_heads = false;
+  MapNormalization normalization = MapNormalization::RowNormalized;
+  // log10 colours over the 4 decades below the largest value: rows that sum to 1 spread over t
+  // keys (≈ 1/t each) look uniformly dark on a linear scale.
+  bool log_scale = true;
+  bool shared_scale = false;  // α and attention maps coloured over one range
+  DynamicsTab tab = DynamicsTab::Eigenvalues;
+  StateColorScope state_color = StateColorScope::AllChannels;
+  std::string emphasize;  // panel names, comma-separated, outlined and given more room
+};
+
 struct Session {
   int version = 2;  // schema::kSupportedVersion; version 1 files are migrated when read
   uint64_t seed = 7;
@@ -97,6 +121,7 @@ struct Session {
   // Longest L whose [L, L] maps are kept whole; beyond, they are pooled overviews plus the exact
   // row of the current query (map_overview.h). At most kMaxFullMapLength (5792).
   int full_map_max_length = 5792;
+  ViewConfig view;
 };
 
 // JSON round trip. Every key is optional; an unknown key or an out-of-range value throws

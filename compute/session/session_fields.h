@@ -1,5 +1,5 @@
 // Session field tables: one visit_fields per section (top level, input, input.grid, ssm,
-// attention) names every field once, with its JSON key, its kind and its range. The JSON reader,
+// attention, view) names every field once, with its JSON key, its kind and its range. The JSON reader,
 // the JSON writer, validate_session's per-field range checks and the "allowed here:" key list
 // (session_json.cpp) are visitors over these tables, and tests/compute/session/test_session_fields.cpp checks
 // docs/session.md against them. A new field is one line here, its range in session_schema.h and
@@ -7,7 +7,7 @@
 //
 //   visitor methods                    the kinds of field, one method each (comment below)
 //   SectionOf                          constraint: a section type, const or not
-//   visit_fields(...)                  the five tables, in JSON key order (= "allowed here:" order)
+//   visit_fields(...)                  the six tables, in JSON key order (= "allowed here:" order)
 //   FieldKeyCollector / field_keys     one section's keys, in table order
 //   SectionLister / session_sections   every section's dotted path and keys, top level first
 #pragma once
@@ -96,6 +96,19 @@ void visit_fields(Attention& attention, Visitor&& visit) {
   visit.integer("lag", schema::kAttentionLag, attention.lag);
 }
 
+template <SectionOf<ViewConfig> View, typename Visitor>
+void visit_fields(View& view, Visitor&& visit) {
+  visit.integer("channel", schema::kViewChannel, view.channel);
+  visit.integer("head", schema::kViewHead, view.head);
+  visit.boolean("all_heads", view.all_heads);
+  visit.enumeration("normalization", view.normalization);
+  visit.boolean("log_scale", view.log_scale);
+  visit.boolean("shared_scale", view.shared_scale);
+  visit.enumeration("tab", view.tab);
+  visit.enumeration("state_color", view.state_color);
+  visit.text("emphasize", view.emphasize);
+}
+
 template <SectionOf<Session> TopLevel, typename Visitor>
 void visit_fields(TopLevel& session, Visitor&& visit) {
   visit.version("version", session.version);
@@ -107,6 +120,7 @@ void visit_fields(TopLevel& session, Visitor&& visit) {
   visit.section("ssm", session.ssm);
   visit.section("attention", session.attention);
   visit.integer("full_map_max_length", schema::kFullMapMaxLength, session.full_map_max_length);
+  visit.section("view", session.view);
 }
 
 // Records the key of every field of one section; nested sections count as one key each.

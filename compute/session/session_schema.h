@@ -64,6 +64,10 @@ inline constexpr IntRange kWindow{"attention.window", 1, kMaxLength};
 inline constexpr RealRange kTemperature{"attention.temperature", 0.01, 100.0};
 inline constexpr IntRange kAttentionLag{"attention.lag", 0, kMaxLength - 1};
 inline constexpr IntRange kFullMapMaxLength{"full_map_max_length", 1, kMaxFullMapLength};
+// Panels clamp the view's channel and head to the shown model (a checkpoint's channels may
+// exceed d_model), so these are wide.
+inline constexpr IntRange kViewChannel{"view.channel", 0, 65535};
+inline constexpr IntRange kViewHead{"view.head", 0, 1023};
 
 // Token ids that every task sequence reserves; data symbols are kTaskFirstData .. vocab-1.
 inline constexpr int kTaskBlank = 0;      // '·' noise / padding
@@ -140,6 +144,17 @@ inline constexpr EnumNames<FeatureMap, 2> kFeatureMapNames{
     {{FeatureMap::Elu1, "elu1"}, {FeatureMap::Identity, "identity"}}};
 
 // The name table of an enum, chosen by overloading on a value of it: enum_names(SsmInit{}).
+inline constexpr EnumNames<MapNormalization, 3> kMapNormalizationNames{{{MapNormalization::Raw, "raw"},
+                                                                        {MapNormalization::RowNormalized, "row"},
+                                                                        {MapNormalization::MinMaxAbs, "minmax_abs"}}};
+inline constexpr EnumNames<DynamicsTab, 5> kDynamicsTabNames{{{DynamicsTab::Eigenvalues, "eigenvalues"},
+                                                              {DynamicsTab::Delta, "delta"},
+                                                              {DynamicsTab::Matrices, "matrices"},
+                                                              {DynamicsTab::Kernel, "kernel"},
+                                                              {DynamicsTab::Formulas, "formulas"}}};
+inline constexpr EnumNames<StateColorScope, 2> kStateColorNames{
+    {{StateColorScope::AllChannels, "all_channels"}, {StateColorScope::Channel, "channel"}}};
+
 constexpr std::span<const EnumName<BackendChoice>> enum_names(BackendChoice) { return kBackendNames; }
 constexpr std::span<const EnumName<InputKind>> enum_names(InputKind) { return kInputKindNames; }
 constexpr std::span<const EnumName<Embedding>> enum_names(Embedding) { return kEmbeddingNames; }
@@ -156,6 +171,9 @@ constexpr std::span<const EnumName<AttentionKind>> enum_names(AttentionKind) { r
 constexpr std::span<const EnumName<MaskKind>> enum_names(MaskKind) { return kMaskNames; }
 constexpr std::span<const EnumName<Positional>> enum_names(Positional) { return kPositionalNames; }
 constexpr std::span<const EnumName<FeatureMap>> enum_names(FeatureMap) { return kFeatureMapNames; }
+constexpr std::span<const EnumName<MapNormalization>> enum_names(MapNormalization) { return kMapNormalizationNames; }
+constexpr std::span<const EnumName<DynamicsTab>> enum_names(DynamicsTab) { return kDynamicsTabNames; }
+constexpr std::span<const EnumName<StateColorScope>> enum_names(StateColorScope) { return kStateColorNames; }
 
 // JSON spelling of an enum value; "?" for a value outside the table (a cast from a bad int).
 template <typename E>

@@ -46,22 +46,6 @@ void move_to_attention_row(const Results& results, ViewState& view, int row) {
   view.attention_pick = row;
 }
 
-MapRange attention_map_range(float min, float max, float max_abs, bool log_scale, float decades) {
-  MapRange range;
-  if (min < 0.0f) {  // signed weights (raw linear attention with the identity feature map)
-    const float m = max_abs > 0.0f ? max_abs : 1.0f;
-    return {Colormap::Diverging, -m, m, false};
-  }
-  if (log_scale) {
-    const float top = max > 0.0f ? std::log10(max) : 0.0f;
-    const float bottom = min > 0.0f ? std::max(std::log10(min), top - decades) : top - decades;
-    return {Colormap::Viridis, bottom < top ? bottom : top - decades, top, true};
-  }
-  range.lo = min;
-  range.hi = max > min ? max : min + 1.0f;
-  return range;
-}
-
 float shown_value(const compute::Tensor& maps, int head, int t, int s, MapNormalization normalization) {
   const int64_t rows = maps.shape[1], cols = maps.shape[2];
   const float* map = maps.data.data() + static_cast<int64_t>(head) * rows * cols;
@@ -172,6 +156,9 @@ void draw_controls(PanelContext& context, int heads) {
   same_line_if_fits(checkbox_width("log"));
   ImGui::Checkbox("log", &view.log_scale);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Log color scale (4 decades below the largest value)");
+  same_line_if_fits(checkbox_width("shared"));
+  ImGui::Checkbox("shared", &view.shared_scale);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One color range for this map and hidden attention α");
 }
 
 void kv_meter(const compute::AttentionResults& a, int t, bool linear) {
@@ -206,7 +193,7 @@ void mark_row(ImVec2 min, ImVec2 size, int t, int L) {
 // One map with its hover and click handling; returns whether it was clicked.
 bool draw_map(PanelContext& context, const char* id, int head, const MapRange& range, ImVec2 size) {
   const Results& results = context.results;
-  HeatmapView view = GpuResults::slice_view(context.gpu.probs(), head, range.map, range.lo, range.hi);
+  HeatmapView view = GpuResults::slice_view(context.gpu.probs(), head, range.colormap, range.lo, range.hi);
   view.log_scale = range.log_scale;
   const ImVec2 min = ImGui::GetCursorScreenPos();
   const HeatmapHover hover = heatmap_item(id, context.heatmaps, view, size);
@@ -257,7 +244,7 @@ std::pair<ImVec2, ImVec2> draw_single_map(PanelContext& context, const MapRange&
   draw_map(context, "##probs", context.view.head, range, ImVec2(width, height));
   query_axis(min, ImVec2(min.x + width, min.y + height), context.results.attention.L);  // labels are t, pooled or not
   ImGui::SameLine(0.0f, k_bar_right_margin + ImGui::GetStyle().ItemSpacing.x);
-  colorbar("probs_bar", range.map, range.lo, range.hi, range.log_scale, ImVec2(k_bar, height));
+  colorbar("probs_bar", range.colormap, range.lo, range.hi, range.log_scale, ImVec2(k_bar, height));
   return {min, ImVec2(min.x + width, min.y + height)};
 }
 
@@ -284,7 +271,7 @@ void draw_head_grid(PanelContext& context, const MapRange& range, ImVec2 region)
   }
   const float grid_w = grid.cols * side + (grid.cols - 1) * k_gap;
   ImGui::SetCursorScreenPos(ImVec2(origin.x + grid_w + ImGui::GetStyle().ItemSpacing.x, origin.y + label_h));
-  colorbar("probs_bar", range.map, range.lo, range.hi, range.log_scale,
+  colorbar("probs_bar", range.colormap, range.lo, range.hi, range.log_scale,
            ImVec2(k_bar, std::max(16.0f, grid.rows * (side + label_h + k_gap) - label_h - k_gap)));
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + grid.rows * (side + label_h + k_gap) - k_gap + 2.0f));
 }
@@ -347,7 +334,8 @@ void AttentionPanel::draw(PanelContext& context) {
     context.maps_dirty = true;
 
   const GpuTensor& probs = context.gpu.probs();
-  const MapRange range = attention_map_range(probs.min, probs.max, probs.max_abs, view.log_scale);
+  const MapRange range = view.shared_scale ? shared_map_range(context.gpu.hidden_attention(), probs, view.log_scale)
+                                           : attention_map_range(probs.min, probs.max, probs.max_abs, view.log_scale);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   // The map comes first: the query row is shown only when the map keeps most of the height.
   const float line = ImGui::GetTextLineHeightWithSpacing();

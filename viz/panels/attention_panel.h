@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "compute/backend/results.h"
+#include "viz/panels/map_range.h"
 #include "viz/panels/panel.h"
 #include "viz/panels/pooled_map.h"
 #include "viz/widgets/colormap.h"
@@ -25,16 +26,6 @@ int attention_row(const compute::Results& results, const ViewState& view);
 // Clicking query row `row`: the cursor moves to the token of Results::inputs that covers the
 // row's first byte, and the row is kept as the pick.
 void move_to_attention_row(const compute::Results& results, ViewState& view, int row);
-
-// Colormap and range of the probs maps from the uploaded values' min, max and max |x|:
-// Viridis over [min, max], or over `decades` decades below the max (log10 units) when log;
-// Diverging, symmetric around 0, when some value is negative (log scale then does not apply).
-struct MapRange {
-  Colormap map = Colormap::Viridis;
-  float lo = 0.0f, hi = 1.0f;
-  bool log_scale = false;
-};
-MapRange attention_map_range(float min, float max, float max_abs, bool log_scale, float decades = 4.0f);
 
 // Value at (head, t, s) of `maps` [H, L, L] as the map shows it after `normalization`
 // (normalized_cell of viz/widgets/map_normalization.h).

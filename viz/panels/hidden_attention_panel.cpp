@@ -68,8 +68,10 @@ void HiddenAttentionPanel::draw_header(PanelContext& context, int slot) {
   ImGui::TextUnformatted(text);
   // Normalization and log scale at the right of the title when they fit, else on their own line.
   const float combo_w = ImGui::CalcTextSize("row-normalized |α|").x + ImGui::GetFrameHeight() + 12.0f;
-  const float log_w = ImGui::CalcTextSize("log").x + ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
-  const float controls_w = combo_w + k_gap + log_w;
+  auto checkbox_w = [](const char* label) {
+    return ImGui::CalcTextSize(label).x + ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x;
+  };
+  const float controls_w = combo_w + k_gap + checkbox_w("log") + k_gap + checkbox_w("shared");
   if (full_w - ImGui::CalcTextSize(text).x - k_gap >= controls_w) ImGui::SameLine(start_x + full_w - controls_w);
   int normalization = static_cast<int>(context.view.normalization);
   ImGui::SetNextItemWidth(combo_w);
@@ -85,6 +87,9 @@ void HiddenAttentionPanel::draw_header(PanelContext& context, int slot) {
   ImGui::SameLine(0.0f, k_gap);
   ImGui::Checkbox("log", &context.view.log_scale);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Color by log10 |α| (4 decades below the largest)");
+  ImGui::SameLine(0.0f, k_gap);
+  ImGui::Checkbox("shared", &context.view.shared_scale);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One color range for α and the attention map");
   if (shown != context.view.channel)
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(k_warning_color),
                        "α is computed for channels %s; choose the α channel in Controls",
@@ -126,7 +131,10 @@ void HiddenAttentionPanel::draw_map(PanelContext& context, int slot, float heigh
   const MapGeometry g = map_geometry(ssm.L, ssm.hidden_attention_overview);
   const float cb_w = colorbar_width(k_colorbar_bar);
   const float side = std::max(24.0f, std::min(ImGui::GetContentRegionAvail().x - cb_w - k_gap, height));
-  const MapRange range = alpha_range(context.view.normalization, context.view.log_scale, max_abs_);
+  const MapRange range =
+      context.view.shared_scale
+          ? shared_map_range(context.gpu.hidden_attention(), context.gpu.probs(), context.view.log_scale)
+          : alpha_range(context.view.normalization, context.view.log_scale, max_abs_);
   HeatmapView view = GpuResults::slice_view(context.gpu.hidden_attention(), slot, range.colormap, range.lo, range.hi);
   view.log_scale = range.log_scale;
   const ImVec2 origin = ImGui::GetCursorScreenPos();

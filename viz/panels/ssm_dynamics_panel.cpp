@@ -449,20 +449,30 @@ void SsmDynamicsPanel::draw(PanelContext& context) {
   draw_header(context);
   if (!ImGui::BeginTabBar("##dynamics_tabs")) return;
   static constexpr const char* k_tab_labels[] = {"Eigenvalues", "Δ over t", "Abar Bbar C", "Kernel K", "Formulas"};
+  using compute::DynamicsTab;
+  // A tab chosen outside the bar (view.tab of a session, a lesson step) stays requested until
+  // it is the one drawn; after that a click on another tab is the user's choice.
+  const int wanted = static_cast<int>(context.view.dynamics_tab);
+  const bool requested = wanted != shown_tab_;
+  int drawn = -1;
   for (int i = 0; i < static_cast<int>(std::size(k_tab_labels)); ++i) {
-    const ImGuiTabItemFlags flags = i == pending_tab_ ? ImGuiTabItemFlags_SetSelected : 0;
+    const ImGuiTabItemFlags flags = requested && i == wanted ? ImGuiTabItemFlags_SetSelected : 0;
     if (!ImGui::BeginTabItem(k_tab_labels[i], nullptr, flags)) continue;
-    switch (static_cast<Tab>(i)) {
-      case Tab::Eigenvalues: draw_eigenvalues(context); break;
-      case Tab::Delta: draw_delta(context); break;
-      case Tab::Matrices: draw_matrices(context); break;
-      case Tab::Kernel: draw_kernel(context); break;
-      case Tab::Formulas: draw_formulas(context); break;
+    drawn = i;
+    switch (static_cast<DynamicsTab>(i)) {
+      case DynamicsTab::Eigenvalues: draw_eigenvalues(context); break;
+      case DynamicsTab::Delta: draw_delta(context); break;
+      case DynamicsTab::Matrices: draw_matrices(context); break;
+      case DynamicsTab::Kernel: draw_kernel(context); break;
+      case DynamicsTab::Formulas: draw_formulas(context); break;
     }
     ImGui::EndTabItem();
   }
-  pending_tab_ = -1;
   ImGui::EndTabBar();
+  if (drawn >= 0 && (!requested || drawn == wanted)) {
+    shown_tab_ = drawn;
+    context.view.dynamics_tab = static_cast<DynamicsTab>(drawn);
+  }
 }
 
 }  // namespace seqscope::viz

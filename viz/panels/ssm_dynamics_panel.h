@@ -14,9 +14,8 @@ class SsmDynamicsPanel : public Panel {
   PanelId id() const override { return PanelId::SsmDynamics; }
   void draw(PanelContext& context) override;
 
-  enum class Tab { Eigenvalues, Delta, Matrices, Kernel, Formulas };
-  // Brings `tab` to the front on the next draw (export and tests; users click the tabs).
-  void select_tab(Tab tab) { pending_tab_ = static_cast<int>(tab); }
+  // The open tab is the view's dynamics_tab: set it to bring a tab to the front (a session's
+  // view.tab, a lesson step); a click on a tab sets it.
 
   // The display-only Δ and discretization of the Eigenvalues tab (never the model's).
   float display_delta() const { return display_delta_; }
@@ -41,7 +40,7 @@ class SsmDynamicsPanel : public Panel {
   const void* sync_key_ = nullptr;
   int sync_channel_ = -1, sync_cursor_ = -1;
   int mode_ = 0;  // state index n of the Formulas tab
-  int pending_tab_ = -1;
+  int shown_tab_ = -1;  // the tab drawn last frame
 };
 
 }  // namespace seqscope::viz

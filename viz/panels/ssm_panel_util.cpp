@@ -8,8 +8,6 @@
 namespace seqscope::viz {
 
 namespace {
-constexpr float k_log_decades = 4.0f;  // a log map shows this many decades below its maximum
-
 // A dark halo under a light line: readable on white (diverging 0) and on dark (viridis 0) cells.
 void outline(ImDrawList* list, ImVec2 min, ImVec2 max, uint32_t color) {
   list->AddRect(ImVec2(min.x - 1.0f, min.y - 1.0f), ImVec2(max.x + 1.0f, max.y + 1.0f), IM_COL32(0, 0, 0, 200), 0.0f,
@@ -18,26 +16,6 @@ void outline(ImDrawList* list, ImVec2 min, ImVec2 max, uint32_t color) {
 }
 
 }  // namespace
-
-MapRange signed_range(float max_abs) {
-  const float m = std::isfinite(max_abs) && max_abs > 0.0f ? max_abs : 1.0f;
-  return {Colormap::Diverging, -m, m, false};
-}
-
-MapRange range_for(float min, float max) {
-  if (min < 0.0f) return signed_range(std::max(std::abs(min), std::abs(max)));
-  return {Colormap::Viridis, 0.0f, max > 0.0f && std::isfinite(max) ? max : 1.0f, false};
-}
-
-MapRange alpha_range(MapNormalization normalization, bool log_scale, float max_abs) {
-  const float top = normalization == MapNormalization::Raw ? max_abs : 1.0f;
-  if (log_scale) {
-    const float hi = top > 0.0f && std::isfinite(top) ? std::log10(top) : 0.0f;
-    return {Colormap::Viridis, hi - k_log_decades, hi, true};
-  }
-  if (normalization == MapNormalization::Raw) return signed_range(max_abs);
-  return {Colormap::Viridis, 0.0f, 1.0f, false};
-}
 
 HeatmapView colored(HeatmapView view, const MapRange& range) {
   view.lo = range.lo;

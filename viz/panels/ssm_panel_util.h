@@ -13,26 +13,12 @@
 #include "core/types.h"
 #include "viz/render/gpu_results.h"
 #include "viz/render/heatmap.h"
+#include "viz/panels/map_range.h"
 #include "viz/render/heatmap_item.h"
 #include "viz/widgets/colormap.h"
 #include "viz/widgets/view_state.h"
 
 namespace seqscope::viz {
-
-// How values map to colors: colormap and [lo, hi] (log10 units when log_scale).
-struct MapRange {
-  Colormap colormap = Colormap::Viridis;
-  float lo = 0.0f, hi = 1.0f;
-  bool log_scale = false;
-};
-
-// Signed data: Diverging, white at 0, [-max_abs, +max_abs] (a degenerate range becomes ±1).
-MapRange signed_range(float max_abs);
-// Data with min >= 0: Viridis [0, max]; otherwise signed_range.
-MapRange range_for(float min, float max);
-// α maps: raw -> signed (α is signed); row-normalized and min-max |α| -> Viridis [0, 1];
-// log_scale -> Viridis over log10 |x|, the 4 decades below the largest |x|.
-MapRange alpha_range(MapNormalization normalization, bool log_scale, float max_abs);
 
 // `view` with the colors of `range`.
 HeatmapView colored(HeatmapView view, const MapRange& range);

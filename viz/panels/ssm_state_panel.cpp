@@ -58,9 +58,19 @@ void SsmStatePanel::draw_header(PanelContext& context) {
   ImGui::SliderInt("##channel", &context.view.channel, 0, std::max(0, ssm.D - 1), "channel d = %d");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Selected SSM channel (also: click a row of the D × N map)");
   context.view.channel = std::clamp(context.view.channel, 0, std::max(0, ssm.D - 1));
+  bool own_scale = context.view.state_color == compute::StateColorScope::Channel;
+  if (ImGui::Checkbox("color by channel d", &own_scale))
+    context.view.state_color = own_scale ? compute::StateColorScope::Channel : compute::StateColorScope::AllChannels;
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Color range of the state maps: channel d's largest |h| (on) or every channel's (off).\n"
+                      "On, a quiet channel's trajectory becomes readable; other rows of h_t may saturate.");
   std::string note;
   if (ssm.is_complex) note += "complex A: colors show Re h (hover for re + im i)";
   if (ssm.bidirectional) note += std::string(note.empty() ? "" : " · ") + "bidirectional: the forward state is shown";
+  // The note shares the checkbox's line when it fits.
+  if (!note.empty() && ImGui::GetItemRectMax().x + k_gap + ImGui::CalcTextSize(note.c_str()).x <=
+                           ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+    ImGui::SameLine(0.0f, 2.0f * k_gap);
   if (!note.empty()) ImGui::TextDisabled("%s", note.c_str());
 }
 
@@ -70,7 +80,8 @@ void SsmStatePanel::draw_maps(PanelContext& context, float height) {
   const compute::SsmResults& ssm = context.results.ssm;
   const GpuTensor& h = context.gpu.h();
   const int L = ssm.L, D = ssm.D, N = ssm.N, t = context.view.cursor, d = context.view.channel;
-  const MapRange range = signed_range(h.max_abs);
+  const bool own_scale = context.view.state_color == compute::StateColorScope::Channel;
+  const MapRange range = signed_range(own_scale ? channel_max_abs_ : h.max_abs);
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float width = ImGui::GetContentRegionAvail().x;
   const float cb_w = colorbar_width(k_colorbar_bar);
@@ -85,8 +96,9 @@ void SsmStatePanel::draw_maps(PanelContext& context, float height) {
 
   // Captions above each map, clipped to its width.
   char caption[96];
-  std::snprintf(caption, sizeof caption, "h_t at t = %d  (d × n)", t);
+  std::snprintf(caption, sizeof caption, "h_t at t = %d  (d × n)%s", t, own_scale ? ", colors: channel d" : "");
   if (ImGui::CalcTextSize(caption).x > state_w) std::snprintf(caption, sizeof caption, "h_t (d × n)");
+  if (ImGui::CalcTextSize(caption).x > state_w) std::snprintf(caption, sizeof caption, "h_t");
   list->PushClipRect(origin, ImVec2(origin.x + state_w, origin.y + line), true);
   list->AddText(origin, dim, caption);
   list->PopClipRect();
@@ -129,6 +141,11 @@ void SsmStatePanel::update_norms(const compute::SsmResults& ssm, int channel) {
   if (key == norms_key_ && channel == norms_channel_) return;
   if (key != norms_key_) total_norms_ = state_norms(ssm.h, -1);
   channel_norms_ = state_norms(ssm.h, channel);
+  channel_max_abs_ = 0.0f;
+  for (int t = 0; t < ssm.L; ++t)
+    for (int n = 0; n < ssm.N; ++n)
+      if (const float v = std::abs(state_at(ssm, t, channel, n).real()); std::isfinite(v))
+        channel_max_abs_ = std::max(channel_max_abs_, v);
   norms_key_ = key;
   norms_channel_ = channel;
 }

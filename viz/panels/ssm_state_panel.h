@@ -32,6 +32,7 @@ class SsmStatePanel : public Panel {
   const void* norms_key_ = nullptr;
   int norms_channel_ = -1;
   std::vector<float> channel_norms_, total_norms_;
+  float channel_max_abs_ = 0.0f;  // max |Re h[t, d, n]| of the selected channel (view.state_color)
   Rects rects_;
 };
 

@@ -21,12 +21,6 @@ const MapNormalizationInfo& map_normalization_info(MapNormalization normalizatio
   return k_map_normalizations[0];
 }
 
-std::optional<MapNormalization> map_normalization_from_key(std::string_view key) {
-  for (const auto& info : k_map_normalizations)
-    if (info.key == key) return info.value;
-  return std::nullopt;
-}
-
 AbsRange abs_range(const float* map, int64_t count) {
   AbsRange range{std::numeric_limits<float>::max(), 0.0f};
   for (int64_t i = 0; i < count; ++i) {

@@ -13,28 +13,30 @@
 #include <string_view>
 #include <vector>
 
+#include "compute/session/session_schema.h"
 #include "core/types.h"
 
 namespace seqscope::viz {
 
-enum class MapNormalization { Raw, RowNormalized, MinMaxAbs };
+using compute::MapNormalization;  // a session's view.normalization (compute/session/session.h)
 
 struct MapNormalizationInfo {
   MapNormalization value;
-  std::string_view key;    // in a PNG's "view" object: "raw", "row", "minmax_abs"
+  std::string_view key;    // view.normalization in a session: "raw", "row", "minmax_abs"
   const char* short_label; // a narrow combo box
   const char* label;       // menus and combo entries
   const char* alpha_label; // hidden attention tooltips
 };
 
 inline constexpr std::array<MapNormalizationInfo, 3> k_map_normalizations{{
-    {MapNormalization::Raw, "raw", "raw", "raw", "raw"},
-    {MapNormalization::RowNormalized, "row", "row-norm", "row-normalized |·|", "row-normalized |α|"},
-    {MapNormalization::MinMaxAbs, "minmax_abs", "min-max", "min-max of |·| per map", "min-max |α|"},
+    {MapNormalization::Raw, compute::schema::enum_name(MapNormalization::Raw), "raw", "raw", "raw"},
+    {MapNormalization::RowNormalized, compute::schema::enum_name(MapNormalization::RowNormalized), "row-norm",
+     "row-normalized |·|", "row-normalized |α|"},
+    {MapNormalization::MinMaxAbs, compute::schema::enum_name(MapNormalization::MinMaxAbs), "min-max",
+     "min-max of |·| per map", "min-max |α|"},
 }};
 
 const MapNormalizationInfo& map_normalization_info(MapNormalization normalization);
-std::optional<MapNormalization> map_normalization_from_key(std::string_view key);
 
 // The smallest and largest |x| of one map (what MinMaxAbs scales by).
 struct AbsRange {

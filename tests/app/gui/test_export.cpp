@@ -258,6 +258,41 @@ TEST(Export, PngViewChannelAndNormalizationAreRestored) {
   EXPECT_FALSE(viz::read_png(out).rgba == viz::read_png(png).rgba) << "the restored view changes the figure";
 }
 
+// The view flags land in the PNG's session, and a PNG re-exported from it without any flag is the
+// same image (the view section round trips).
+TEST(Export, ViewFlagsRoundTripThroughThePng) {
+  const fs::path png = scratch("view_flags.png"), again = scratch("view_flags_again.png");
+  const std::string figure = " --panel attention --width 640 --height 400 --png ";
+  const auto first = run_export("--step 20 --head 1 --channel 2 --normalization minmax_abs --no-log --shared-scale "
+                                "--tab kernel --state-color channel --emphasize attention" + figure + png.string());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto view = nlohmann::json::parse(text_chunk(png, "seqscope.session")).at("view");
+  EXPECT_EQ(view.at("head"), 1);
+  EXPECT_EQ(view.at("channel"), 2);
+  EXPECT_EQ(view.at("normalization"), "minmax_abs");
+  EXPECT_EQ(view.at("log_scale"), false);
+  EXPECT_EQ(view.at("shared_scale"), true);
+  EXPECT_EQ(view.at("tab"), "kernel");
+  EXPECT_EQ(view.at("state_color"), "channel");
+  EXPECT_EQ(view.at("emphasize"), "attention");
+  const auto second = run_export("--session " + png.string() + figure + again.string());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_TRUE(viz::read_png(png).rgba == viz::read_png(again).rgba) << "the reopened view draws another figure";
+  // And the flags change the figure: the default view (log colours, own ranges) differs.
+  const fs::path plain = scratch("view_flags_plain.png");
+  ASSERT_EQ(run_export("--step 20 --head 1" + figure + plain.string()).exit_code, 0);
+  EXPECT_FALSE(viz::read_png(png).rgba == viz::read_png(plain).rgba);
+}
+
+TEST(Export, BadViewFlagsAreOneLineErrors) {
+  const auto tab = run_export("--tab kernels --save-session " + scratch("bad_tab.json").string());
+  EXPECT_EQ(tab.exit_code, 2);
+  EXPECT_NE(tab.err.find("--tab"), std::string::npos) << tab.err;
+  const auto panel = run_export("--emphasize attention,nope --save-session " + scratch("bad_panel.json").string());
+  EXPECT_NE(panel.exit_code, 0);
+  EXPECT_NE(panel.err.find("view.emphasize: unknown panel 'nope'"), std::string::npos) << panel.err;
+}
+
 TEST(Export, CsvHasTwoDimensionalFilesAndOneFilePerFirstIndex) {
   const fs::path csv = scratch("csv"), npy = scratch("csv_npy");
   ASSERT_EQ(run_export("--backend eigen --csv " + csv.string() + " --tensors " + npy.string()).exit_code, 0);

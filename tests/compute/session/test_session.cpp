@@ -46,6 +46,15 @@ Session non_default_session() {
            DeltaInit::DataTokens};
   s.attention = {AttentionKind::Linear, 4, 16, MaskKind::Window, 9, Positional::Rope, 0.7, FeatureMap::Identity, 3};
   s.full_map_max_length = 1000;
+  s.view = {.channel = 3,
+            .head = 1,
+            .all_heads = true,
+            .normalization = MapNormalization::MinMaxAbs,
+            .log_scale = false,
+            .shared_scale = true,
+            .tab = DynamicsTab::Kernel,
+            .state_color = StateColorScope::Channel,
+            .emphasize = "attention,hidden_attention"};
   return s;
 }
 
@@ -63,7 +72,9 @@ TEST(SessionJson, DefaultsWriteEveryFieldWithSchemaNames) {
             "hidden_attention_channels": [0], "delta_init": "random"},
     "attention": {"kind": "softmax", "heads": 2, "head_dim": 8, "mask": "causal", "window": 32,
                   "positional": "none", "temperature": 1.0, "feature_map": "elu1", "lag": 1},
-    "full_map_max_length": 5792})");
+    "full_map_max_length": 5792,
+    "view": {"channel": 0, "head": 0, "all_heads": false, "normalization": "row", "log_scale": true,
+             "shared_scale": false, "tab": "eigenvalues", "state_color": "all_channels", "emphasize": ""}})");
   EXPECT_EQ(session_to_json(Session{}), expected);
 }
 
@@ -85,6 +96,8 @@ TEST(SessionJson, NonDefaultSessionRoundTripsExactly) {
   EXPECT_EQ(back.attention.temperature, 0.7);
   EXPECT_EQ(back.attention.kind, AttentionKind::Linear);
   EXPECT_EQ(back.ssm.delta_init, DeltaInit::DataTokens);
+  EXPECT_EQ(back.view.tab, DynamicsTab::Kernel);
+  EXPECT_EQ(back.view.emphasize, "attention,hidden_attention");
 }
 
 // So that the round trip above covers every field: each written value (but the version) differs
@@ -111,6 +124,18 @@ TEST(SessionJson, EveryEnumSpellingParses) {
   for (const auto& entry : schema::kDeltaInitNames) {
     Session s = session_from_json({{"ssm", {{"delta_init", entry.name}}}});
     EXPECT_EQ(s.ssm.delta_init, entry.value) << entry.name;
+  }
+  for (const auto& entry : schema::kMapNormalizationNames) {
+    Session s = session_from_json({{"view", {{"normalization", entry.name}}}});
+    EXPECT_EQ(s.view.normalization, entry.value) << entry.name;
+  }
+  for (const auto& entry : schema::kDynamicsTabNames) {
+    Session s = session_from_json({{"view", {{"tab", entry.name}}}});
+    EXPECT_EQ(s.view.tab, entry.value) << entry.name;
+  }
+  for (const auto& entry : schema::kStateColorNames) {
+    Session s = session_from_json({{"view", {{"state_color", entry.name}}}});
+    EXPECT_EQ(s.view.state_color, entry.value) << entry.name;
   }
   for (const auto& entry : schema::kScanOrderNames) {
     Session s = session_from_json({{"input", {{"grid", {{"order", entry.name}}}}}});
@@ -140,6 +165,10 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{R"({"sead": 1})", R"(unknown key "sead")"},
         ErrorCase{R"({"ssm": {"stat_size": 4}})", R"(unknown key "ssm.stat_size")"},
         ErrorCase{R"({"input": {"grid": {"depth": 2}}})", R"(unknown key "input.grid.depth")"},
+        ErrorCase{R"({"view": {"colour": 1}})", R"(unknown key "view.colour")"},
+        ErrorCase{R"({"view": {"tab": "kernels"}})", R"(view.tab = "kernels" is not one of eigenvalues|delta)"},
+        ErrorCase{R"({"view": {"log_scale": 1}})", "view.log_scale must be true or false"},
+        ErrorCase{R"({"view": {"channel": -1}})", "view.channel = -1 is out of range (0..65535)"},
         // out of range
         ErrorCase{R"({"ssm": {"state_size": 0}})", "ssm.state_size = 0 is out of range (1..256)"},
         ErrorCase{R"({"d_model": 2000})", "d_model = 2000 is out of range (1..1024)"},

@@ -140,10 +140,10 @@ json with_value_at(const std::string& dotted_path, const json& value) {
   return top;
 }
 
-TEST(SessionFields, TheSectionsAreTopLevelInputGridSsmAttention) {
+TEST(SessionFields, TheSectionsAreTopLevelInputGridSsmAttentionView) {
   std::vector<std::string> paths;
   for (const SectionKeys& section : session_sections()) paths.push_back(section.path);
-  EXPECT_EQ(paths, (std::vector<std::string>{"", "input", "input.grid", "ssm", "attention"}));
+  EXPECT_EQ(paths, (std::vector<std::string>{"", "input", "input.grid", "ssm", "attention", "view"}));
 }
 
 TEST(SessionFields, DocsListEveryFieldOfEverySectionAndNothingElse) {
@@ -167,7 +167,7 @@ TEST(SessionFields, DocsListEveryFieldOfEverySectionAndNothingElse) {
 TEST(SessionFields, UnknownKeyListsTheAllowedKeysInTableOrder) {
   const std::pair<json, std::string> cases[] = {
       {{{"x", 1}},
-       "(allowed here: version, seed, backend, cursor, input, d_model, ssm, attention, full_map_max_length)"},
+       "(allowed here: version, seed, backend, cursor, input, d_model, ssm, attention, full_map_max_length, view)"},
       {{{"input", {{"x", 1}}}},
        "(allowed here: kind, text, embedding, signal, length, frequency, task, vocab, num_tokens, num_queries, lag, "
        "grid)"},
@@ -178,6 +178,8 @@ TEST(SessionFields, UnknownKeyListsTheAllowedKeysInTableOrder) {
        "bidirectional, hidden_attention_channels, delta_init)"},
       {{{"attention", {{"x", 1}}}},
        "(allowed here: kind, heads, head_dim, mask, window, positional, temperature, feature_map, lag)"},
+      {{{"view", {{"x", 1}}}},
+       "(allowed here: channel, head, all_heads, normalization, log_scale, shared_scale, tab, state_color, emphasize)"},
   };
   for (const auto& [top, allowed] : cases) {
     const std::string message = parse_error(top);

@@ -145,7 +145,7 @@ TEST(TokenTooltip, QueriesNameTheirTarget) {
 
 TEST(AttentionMapRange, LinearLogAndSigned) {
   const MapRange linear = attention_map_range(0.0f, 0.5f, 0.5f, false);
-  EXPECT_EQ(linear.map, Colormap::Viridis);
+  EXPECT_EQ(linear.colormap, Colormap::Viridis);
   EXPECT_FLOAT_EQ(linear.lo, 0.0f);
   EXPECT_FLOAT_EQ(linear.hi, 0.5f);
   const MapRange log = attention_map_range(0.0f, 1.0f, 1.0f, true);
@@ -154,7 +154,7 @@ TEST(AttentionMapRange, LinearLogAndSigned) {
   EXPECT_FLOAT_EQ(log.lo, -4.0f);
   EXPECT_FLOAT_EQ(attention_map_range(0.01f, 1.0f, 1.0f, true).lo, -2.0f);  // no decades below the data
   const MapRange signed_range = attention_map_range(-0.2f, 0.7f, 0.7f, true);
-  EXPECT_EQ(signed_range.map, Colormap::Diverging);
+  EXPECT_EQ(signed_range.colormap, Colormap::Diverging);
   EXPECT_FALSE(signed_range.log_scale);
   EXPECT_FLOAT_EQ(signed_range.lo, -0.7f);
   EXPECT_FLOAT_EQ(signed_range.hi, 0.7f);
@@ -411,6 +411,7 @@ TEST_F(PanelRender, CostPanelDrawsTheMeasuredSweepAndAsksForOne) {
 
 TEST_F(PanelRender, AttentionMapCellsHaveTheirViridisColor) {
   view_.normalization = MapNormalization::Raw;
+  view_.log_scale = false;  // linear colours: the test reads them back as values
   load(text_session("abcdefgh"));
   view_.cursor = 7;  // the highlighted row is the last one; rows 0..6 are sampled
   AttentionPanel panel;

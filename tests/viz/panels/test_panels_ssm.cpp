@@ -275,6 +275,58 @@ TEST_F(SsmPanels, StateMapsShowHOnOneScale) {
                    "trajectory n=" + std::to_string(n) + " t=" + std::to_string(t));
 }
 
+// view.state_color = channel: both maps over the selected channel's largest |Re h| (over t and n).
+TEST_F(SsmPanels, StateMapsCanUseTheSelectedChannelsScale) {
+  const compute::Results r = run(small_session(SsmVariant::S4D));
+  std::vector<float> channel_max(static_cast<size_t>(r.ssm.D), 0.0f);
+  for (int t = 0; t < r.ssm.L; ++t)
+    for (int d = 0; d < r.ssm.D; ++d)
+      for (int n = 0; n < r.ssm.N; ++n)
+        channel_max[static_cast<size_t>(d)] =
+            std::max(channel_max[static_cast<size_t>(d)], std::abs(r.ssm.h.at(t, d, n).real()));
+  const auto quietest = std::min_element(channel_max.begin(), channel_max.end());
+  const int d = static_cast<int>(quietest - channel_max.begin());
+  const float m = *quietest;
+  ASSERT_LT(m, 0.9f * *std::max_element(channel_max.begin(), channel_max.end())) << "the test needs a quiet channel";
+  ViewState view;
+  view.cursor = 6;
+  view.channel = d;
+  view.state_color = compute::StateColorScope::Channel;
+  SsmStatePanel panel;
+  const Image image = render(panel, r, view, 640, 400, "ssm_state_channel_scale");
+  const auto& rects = panel.last_rects();
+  for (int t : {0, 3, 10})
+    for (int n = 0; n < 4; ++n)
+      expect_color(pixel(image, cell_center(rects.trajectory_min, rects.trajectory_max, n, 4, t, 12)),
+                   expected(Colormap::Diverging, r.ssm.h.at(t, d, n).real(), -m, m),
+                   "trajectory n=" + std::to_string(n) + " t=" + std::to_string(t));
+}
+
+// view.shared_scale: α and the attention probs over the union of their displayed values.
+TEST_F(SsmPanels, SharedScaleSpansAlphaAndAttention) {
+  const compute::Results r = run(small_session(SsmVariant::S6, Discretization::Mamba));
+  GpuResults gpu(testing::test_context());
+  gpu.upload(std::make_shared<const compute::Results>(r), MapNormalization::Raw);
+  float alpha_max_abs = 0.0f, probs_max = 0.0f;
+  for (float x : r.ssm.hidden_attention.data) alpha_max_abs = std::max(alpha_max_abs, std::abs(x));
+  for (float x : r.attention.probs.data) probs_max = std::max(probs_max, x);
+  // Raw α is signed: one diverging range around 0 as wide as the larger of the two.
+  const MapRange raw = shared_map_range(gpu.hidden_attention(), gpu.probs(), false);
+  EXPECT_EQ(raw.colormap, Colormap::Diverging);
+  EXPECT_FLOAT_EQ(raw.hi, std::max(alpha_max_abs, probs_max));
+  EXPECT_FLOAT_EQ(raw.lo, -raw.hi);
+  // Row-normalized maps are >= 0 (causal zeros included): log over 4 decades below the larger max.
+  gpu.upload_maps(MapNormalization::RowNormalized);
+  const MapRange log = shared_map_range(gpu.hidden_attention(), gpu.probs(), true);
+  EXPECT_EQ(log.colormap, Colormap::Viridis);
+  EXPECT_TRUE(log.log_scale);
+  EXPECT_FLOAT_EQ(log.hi, std::log10(std::max(gpu.hidden_attention().max, gpu.probs().max)));
+  EXPECT_FLOAT_EQ(log.lo, log.hi - 4.0f);
+  // No attention: α's own values alone.
+  const MapRange alone = shared_map_range(gpu.hidden_attention(), GpuTensor{}, false);
+  EXPECT_FLOAT_EQ(alone.hi, gpu.hidden_attention().max);
+}
+
 TEST_F(SsmPanels, StateOfAnotherChannel) {
   const compute::Results r = run(small_session(SsmVariant::S6, Discretization::Mamba));
   ViewState view;
@@ -296,6 +348,7 @@ TEST_F(SsmPanels, HiddenAttentionCellsHaveTheirNormalizedColor) {
   for (MapNormalization normalization : {MapNormalization::RowNormalized, MapNormalization::Raw}) {
     ViewState view;
     view.normalization = normalization;
+    view.log_scale = false;  // linear colours: the test reads them back as values
     view.channel = 2;  // computed in slot 1
     view.cursor = 0;
     HiddenAttentionPanel panel;
@@ -350,7 +403,7 @@ TEST_F(SsmPanels, TensorsSplitIntoBuffersWithinTheLimitLookTheSame) {
   view.channel = 2;
   SsmStatePanel state;
   SsmDynamicsPanel dynamics;
-  dynamics.select_tab(SsmDynamicsPanel::Tab::Matrices);
+  view.dynamics_tab = compute::DynamicsTab::Matrices;
   for (Panel* panel : std::initializer_list<Panel*>{&state, &dynamics}) {
     const Image whole = render(*panel, r, view, 640, 400);
     const Image pieces = render(*panel, r, view, 640, 400, "", k_limit);
@@ -382,9 +435,9 @@ TEST_F(SsmPanels, DynamicsTabsRenderForEveryVariant) {
       {"shift", SsmVariant::Shift, Discretization::Zoh, compute::SsmInit::S4DReal, false, false},
       {"s4d_euler", SsmVariant::S4D, Discretization::Euler, compute::SsmInit::S4DReal, false, false},
   };
-  const SsmDynamicsPanel::Tab tabs[] = {SsmDynamicsPanel::Tab::Eigenvalues, SsmDynamicsPanel::Tab::Delta,
-                                        SsmDynamicsPanel::Tab::Matrices, SsmDynamicsPanel::Tab::Kernel,
-                                        SsmDynamicsPanel::Tab::Formulas};
+  using compute::DynamicsTab;
+  const DynamicsTab tabs[] = {DynamicsTab::Eigenvalues, DynamicsTab::Delta, DynamicsTab::Matrices, DynamicsTab::Kernel,
+                              DynamicsTab::Formulas};
   for (const Case& c : cases) {
     Session s = small_session(c.variant, c.method);
     s.ssm.init = c.init;
@@ -398,7 +451,7 @@ TEST_F(SsmPanels, DynamicsTabsRenderForEveryVariant) {
     view.channel = 1;
     SsmDynamicsPanel panel;
     for (int i = 0; i < 5; ++i) {
-      panel.select_tab(tabs[i]);
+      view.dynamics_tab = tabs[i];
       const Image image =
           render(panel, r, view, 640, 360, std::string("ssm_dynamics_") + c.name + "_tab" + std::to_string(i));
       EXPECT_GT(distinct_colors(image), 8u) << c.name << " tab " << i;
