@@ -131,7 +131,9 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
 
   CLI::App* export_cmd = cli.add_subcommand("export", "Render without a display (offscreen Vulkan)");
   export_cmd->add_option("--png", options.png, "Write the dashboard as a PNG")->check(output_image(".png"));
-  export_cmd->add_option("--panel", options.panel, "Render this panel alone (see --list-panels)");
+  export_cmd->add_option("--panel", options.panel,
+                         "A figure of these panels side by side instead of the dashboard: NAME[,NAME...] "
+                         "(see --list-panels); its height follows --width unless --height is given");
   export_cmd->add_flag("--list-panels", options.list_panels, "Print the panel names and exit");
   export_cmd->add_flag("--panel-numbers", options.panel_numbers, "Number the panels as in docs/dashboard.md");
   export_cmd->add_option("--tensors", options.tensors_dir, "Write every tensor as .npy + manifest.json into DIR");
@@ -182,6 +184,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
   if (eval_cmd->parsed()) options.command = Command::Eval;
   if (export_cmd->parsed()) {
     options.command = Command::Export;
+    options.width_given = export_cmd->get_option("--width")->count() > 0;
+    options.height_given = export_cmd->get_option("--height")->count() > 0;
     if (!options.curves.empty() && options.png.empty()) {
       std::fprintf(stderr, "seqscope: export --curves needs --png FILE\n");
       return 2;

@@ -27,6 +27,7 @@ struct Options {
   std::optional<uint32_t> device;  // --device INDEX (else SEQSCOPE_DEVICE, else automatic)
   int width = 1600;                // window or export size in pixels
   int height = 1000;
+  bool width_given = false, height_given = false;  // export --panel: else 560 per panel, height follows
   // GUI
   int frames = 0;  // quit after N frames; 0 = until the window is closed
   std::string screenshot;
@@ -37,7 +38,7 @@ struct Options {
   ViewFlags view;                      // the session's view section, overridden
   // export
   std::string png;
-  std::string panel;         // --panel NAME: one panel instead of the dashboard
+  std::string panel;         // --panel NAME[,NAME...]: a figure of these panels instead of the dashboard
   bool list_panels = false;  // --list-panels
   bool panel_numbers = false;  // --panel-numbers: numbered badges as in docs/dashboard.md
   std::string tensors_dir;   // --tensors DIR: every tensor as .npy + manifest.json

@@ -21,7 +21,9 @@
 #include "app/session_setup.h"
 #include "app/view_config.h"
 #include "compute/backend/eigen_backend.h"
+#include "viz/panels/map_range.h"
 #include "viz/render/headless_ui.h"
+#include "viz/render/heatmap_item.h"
 
 namespace seqscope::app {
 namespace {
@@ -491,18 +493,65 @@ std::string Dashboard::panel_layout() const {
   return text;
 }
 
-// [SECTION] single-panel export
-bool Dashboard::draw_single_panel(const std::string& name) {
-  const auto id = viz::panel_from_name(name);
-  viz::Panel* panel = id ? find_panel(*id) : nullptr;
-  if (!panel || !gpu_.has_results()) return false;
+// [SECTION] figures
+namespace {
+
+constexpr float k_figure_gap = 16.0f;        // between the columns of a figure
+constexpr float k_figure_aspect = 0.62f;     // height / width of a non-map panel in a tight figure
+constexpr float k_figure_colorbar = 12.0f;
+
+bool is_map_panel(viz::PanelId id) { return id == viz::PanelId::Attention || id == viz::PanelId::HiddenAttention; }
+
+}  // namespace
+
+bool Dashboard::draw_figure(const std::vector<std::string>& names, bool tight) {
+  std::vector<viz::Panel*> panels;
+  bool any_map = false;
+  for (const std::string& name : names) {
+    const auto id = viz::panel_from_name(name);
+    viz::Panel* panel = id ? find_panel(*id) : nullptr;
+    if (!panel) return false;
+    panels.push_back(panel);
+    any_map = any_map || is_map_panel(*id);
+  }
+  if (panels.empty() || !gpu_.has_results()) return false;
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
-  ImGui::Begin("panel", nullptr, k_root_flags);
+  ImGui::Begin("figure", nullptr, k_root_flags);
   start_lesson_sweep();
   viz::PanelContext context = panel_context();
-  panel->draw(context);
+  context.figure = true;
+  const bool shared_bar = any_map && view_.shared_scale;
+  context.figure_colorbar = !shared_bar;
+  const float gap = k_figure_gap * ui_scale();
+  const float bar_w = shared_bar ? viz::colorbar_width(k_figure_colorbar) + gap : 0.0f;
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const auto n = static_cast<float>(panels.size());
+  const float column_w = std::max(64.0f, (avail.x - bar_w - (n - 1.0f) * gap) / n);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  float bottom = origin.y;
+  for (size_t i = 0; i < panels.size(); ++i) {
+    const bool map = is_map_panel(panels[i]->id());
+    const float column_h = tight && !map ? std::min(avail.y, k_figure_aspect * column_w) : avail.y;
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + static_cast<float>(i) * (column_w + gap), origin.y));
+    ImGui::BeginChild(panels[i]->name(), ImVec2(column_w, column_h), false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, item_spacing_);
+    ImGui::PushID(panels[i]->name());
+    panels[i]->draw(context);
+    ImGui::PopID();
+    ImGui::PopStyleVar();
+    bottom = std::max(bottom, map ? ImGui::GetCursorScreenPos().y : ImGui::GetWindowPos().y + column_h);
+    ImGui::EndChild();
+  }
+  if (shared_bar && context.figure_map_max.y > context.figure_map_min.y) {
+    const viz::MapRange range = viz::shared_map_range(gpu_.hidden_attention(), gpu_.probs(), view_.log_scale);
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + n * column_w + (n - 1.0f) * gap + gap, context.figure_map_min.y));
+    viz::colorbar("##shared_colorbar", range.colormap, range.lo, range.hi, range.log_scale,
+                  ImVec2(k_figure_colorbar, context.figure_map_max.y - context.figure_map_min.y));
+  }
+  figure_bottom_ = bottom + ImGui::GetStyle().WindowPadding.y;
   ImGui::End();
   handle_sweep_request(context);
   return true;

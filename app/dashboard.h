@@ -51,9 +51,13 @@ class Dashboard {
   void set_panel_numbers(bool on) { show_panel_numbers_ = on; }
   // "name=WxH@X,Y" for every panel drawn in the last frame (scripted checks of the layout).
   std::string panel_layout() const;
-  // Draws one result panel alone, filling the display (headless export of a panel).
-  // Returns false when there is no such panel.
-  bool draw_single_panel(const std::string& name);
+  // Draws result panels side by side as one figure (export --panel a,b; figure_map.h): equal
+  // columns, no live controls, one colorbar at the right when the view shares the map range.
+  // tight: the maps size to the column width and other panels to 0.62 of it, so the height
+  // follows the width (the figure is cropped to figure_bottom()). False when a name is unknown.
+  bool draw_figure(const std::vector<std::string>& names, bool tight);
+  // The lowest pixel row the last draw_figure drew, window padding included.
+  float figure_bottom() const { return figure_bottom_; }
   // Lessons (app/lesson_controller.h): open one at a step (0-based); show the "Start here" list.
   // Headless export: the open lesson's evaluations of trained models, finished before the figure.
   void wait_for_lesson_evaluations() { lessons_.wait_for_evaluations(); }
@@ -107,6 +111,7 @@ class Dashboard {
   std::optional<std::array<float, 2>> rows_before_lesson_;  // restored when the lesson closes
   // LessonController::applied() and the view's emphasis the rows were last fitted to.
   std::optional<std::pair<int, std::vector<std::string>>> rows_fitted_to_;
+  float figure_bottom_ = 0.0f;
   std::shared_ptr<CostSweepRunner> sweep_;
   bool show_controls_ = true;
   bool show_panel_numbers_ = false;  // numbered badges matching docs/dashboard.md

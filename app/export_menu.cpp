@@ -24,6 +24,9 @@
 namespace seqscope::app {
 namespace {
 
+// The File menu's paired figure (export --panel hidden_attention,attention).
+constexpr const char* k_pair_figure = "hidden_attention,attention";
+
 constexpr size_t k_max_recent = 8;
 constexpr int k_scales[3] = {1, 2, 4};
 const ImVec4 k_error_color(1.0f, 0.45f, 0.4f, 1.0f);
@@ -111,6 +114,10 @@ void ExportMenu::draw_file_menu_items() {
       }
     ImGui::EndMenu();
   }
+  if (ImGui::MenuItem("Export figure: α next to attention...", nullptr, false, !busy)) {
+    target_ = k_pair_figure;
+    open_dialog_ = Dialog::Png;
+  }
   if (ImGui::MenuItem("Export GIF of stepping...", nullptr, false, !busy)) open_dialog_ = Dialog::Gif;
   if (ImGui::MenuItem("Export tensors...", nullptr, false, !busy)) open_dialog_ = Dialog::Tensors;
 }
@@ -180,13 +187,18 @@ void ExportMenu::draw_target_and_scale() {
     if (ImGui::Selectable("dashboard", target_.empty())) target_.clear();
     for (const viz::PanelInfo& panel : viz::k_panels)
       if (ImGui::Selectable(panel.name, target_ == panel.name)) target_ = panel.name;
+    if (ImGui::Selectable(k_pair_figure, target_ == k_pair_figure)) target_ = k_pair_figure;
     ImGui::EndCombo();
   }
   ImGui::Combo("scale", &scale_index_, "x1\0x2\0x4\0");
   ImGui::Checkbox("transparent background", &transparent_);
   const FigureSpec spec = figure_spec();
-  ImGui::TextDisabled("%u x %u pixels, rendered at that size (fonts included)", spec.width * static_cast<uint32_t>(spec.scale),
-                      spec.height * static_cast<uint32_t>(spec.scale));
+  if (spec.height == 0)
+    ImGui::TextDisabled("%u pixels wide, as tall as the figure needs; rendered at that size (fonts included)",
+                        spec.width * static_cast<uint32_t>(spec.scale));
+  else
+    ImGui::TextDisabled("%u x %u pixels, rendered at that size (fonts included)", spec.width * static_cast<uint32_t>(spec.scale),
+                        spec.height * static_cast<uint32_t>(spec.scale));
 }
 
 void ExportMenu::draw_png_dialog() {
@@ -294,6 +306,9 @@ FigureSpec ExportMenu::figure_spec() const {
   const float font_scale = ImGui::GetFontSize() / 15.0f;  // a HiDPI window's sizes are at scale 1 in figures
   spec.width = static_cast<uint32_t>(std::max(64.0f, size.x / std::max(1.0f, font_scale)));
   spec.height = static_cast<uint32_t>(std::max(64.0f, size.y / std::max(1.0f, font_scale)));
+  // Panel figures: as wide as on screen (two columns of 560 for the pair), as tall as they need.
+  if (target_ == k_pair_figure) spec.width = 1120;
+  if (!target_.empty()) spec.height = 0;
   return spec;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 
@@ -22,9 +23,40 @@ namespace seqscope::app {
 
 // [SECTION] figure spec
 
+namespace {
+
+// Rows a tight figure is rendered with before it is cropped: a map column needs about 1.3 times
+// its width plus a few text lines; other panels k_figure_aspect of it.
+uint32_t tight_render_height(const FigureSpec& spec, size_t panels) {
+  const uint32_t column = spec.width / static_cast<uint32_t>(std::max<size_t>(1, panels));
+  return std::min<uint32_t>(16384u / static_cast<uint32_t>(spec.scale), column * 14 / 10 + 240);
+}
+
+// Keeps the top `rows` rows (at least one, at most the image's).
+void crop_rows(viz::Image& image, uint32_t rows) {
+  image.height = std::clamp<uint32_t>(rows, 1u, image.height);
+  image.rgba.resize(static_cast<size_t>(image.width) * image.height * 4);
+}
+
+}  // namespace
+
+std::vector<std::string> figure_panels(const FigureSpec& spec) {
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (!spec.panel.empty() && start <= spec.panel.size()) {
+    const size_t comma = std::min(spec.panel.find(',', start), spec.panel.size());
+    names.push_back(spec.panel.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return names;
+}
+
 void check_figure_spec(const FigureSpec& spec) {
-  if (!spec.panel.empty() && !viz::panel_from_name(spec.panel))
-    throw compute::UserError("unknown panel '" + spec.panel + "' (see seqscope export --list-panels)");
+  for (const std::string& name : figure_panels(spec))
+    if (!viz::panel_from_name(name))
+      throw compute::UserError("unknown panel '" + name + "' (see seqscope export --list-panels)");
+  if (spec.height == 0 && spec.panel.empty())
+    throw compute::UserError("a dashboard figure needs a height (only panel figures follow their width)");
   if (spec.scale != 1 && spec.scale != 2 && spec.scale != 4)
     throw compute::UserError("scale " + std::to_string(spec.scale) + " is not supported (use 1, 2 or 4)");
   // 16384 is the largest image dimension every Vulkan device must support.
@@ -75,6 +107,7 @@ const viz::ViewState& FigureRenderer::view() const { return parts_->dashboard.vi
 viz::Image FigureRenderer::render(int t) {
   Dashboard& dashboard = parts_->dashboard;
   dashboard.view().cursor = t;
+  const bool tight = spec_.height == 0;
   const DashboardStatus status{device_label_, 0.0f,
                                parts_->ui.has_font() ? "" : "DejaVu Sans not found: using ImGui's font"};
   auto draw = [&] {
@@ -83,13 +116,16 @@ viz::Image FigureRenderer::render(int t) {
       ImGui::PushStyleColor(ImGuiCol_MenuBarBg, ImVec4(0, 0, 0, 0));
     }
     if (spec_.panel.empty()) dashboard.draw(status);
-    else dashboard.draw_single_panel(spec_.panel);
+    else dashboard.draw_figure(figure_panels(spec_), tight);
     if (spec_.transparent) ImGui::PopStyleColor(2);
   };
   const auto scale = static_cast<uint32_t>(spec_.scale);
   const ImVec4 clear = spec_.transparent ? ImVec4(0, 0, 0, 0) : viz::background_color();
   const viz::ImGuiContextScope own(parts_->own);  // the caller's again on return or throw
-  return parts_->ui.render(spec_.width * scale, spec_.height * scale, draw, clear);
+  const uint32_t height = tight ? tight_render_height(spec_, figure_panels(spec_).size()) : spec_.height;
+  viz::Image image = parts_->ui.render(spec_.width * scale, height * scale, draw, clear);
+  if (tight) crop_rows(image, static_cast<uint32_t>(std::ceil(dashboard.figure_bottom())));
+  return image;
 }
 
 // [SECTION] metadata

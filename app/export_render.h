@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/workspace.h"
 #include "compute/session/session.h"
@@ -26,12 +27,18 @@ namespace seqscope::app {
 class Dashboard;
 
 struct FigureSpec {
-  std::string panel;  // empty: the whole dashboard
-  uint32_t width = 1600, height = 1000;  // at scale 1; the image is width*scale x height*scale
+  // Empty: the whole dashboard. Else panel names, comma-separated: a figure of those panels side
+  // by side (Dashboard::draw_figure), e.g. "hidden_attention,attention".
+  std::string panel;
+  // At scale 1; the image is width*scale x height*scale. height 0 (panels only): the height
+  // follows the width, and the image is cropped to what the figure drew.
+  uint32_t width = 1600, height = 1000;
   int scale = 1;                         // 1, 2 or 4
   bool transparent = false;              // no window background: alpha 0 behind the panels
 };
 
+// The names in spec.panel, in order (empty for the dashboard).
+std::vector<std::string> figure_panels(const FigureSpec& spec);
 // Throws UserError naming the problem: unknown panel, bad scale, image too large.
 void check_figure_spec(const FigureSpec& spec);
 

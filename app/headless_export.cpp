@@ -32,11 +32,17 @@ std::string device_label(const gpu::Context& context) {
   return context.device_info().name + " (" + gpu::device_type_name(context.device_info().type) + ")";
 }
 
+constexpr uint32_t k_panel_figure_width = 560;  // per panel, when --width is not given
+
 FigureSpec figure_spec(const Options& options) {
   FigureSpec spec;
   spec.panel = options.panel;
   spec.width = static_cast<uint32_t>(options.width);
   spec.height = static_cast<uint32_t>(options.height);
+  if (!spec.panel.empty()) {  // a figure of panels: tight, its height follows the width
+    if (!options.width_given) spec.width = k_panel_figure_width * static_cast<uint32_t>(figure_panels(spec).size());
+    if (!options.height_given) spec.height = 0;
+  }
   spec.scale = options.scale;
   spec.transparent = options.transparent;
   return spec;

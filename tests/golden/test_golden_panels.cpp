@@ -13,13 +13,14 @@
 namespace seqscope {
 namespace {
 
-viz::Image export_figure(const std::string& panel, int width, int height) {
-  const auto png = testing::scratch_dir("golden") / (panel + ".png");
+// height 0: none given, a panel figure's height follows its width.
+viz::Image export_figure(const std::string& panel, int width, int height, const std::string& flags = "") {
+  const auto png = testing::scratch_dir("golden") / (panel + std::to_string(width) + ".png");
   std::filesystem::remove(png);
-  const auto result = testing::run_process(std::string("env -u DISPLAY -u WAYLAND_DISPLAY ") + SEQSCOPE_BINARY +
-                                           " export --backend eigen --step 12 --width " + std::to_string(width) +
-                                           " --height " + std::to_string(height) + " --png " + png.string() +
-                                           (panel == "dashboard" ? "" : " --panel " + panel));
+  const auto result = testing::run_process(
+      std::string("env -u DISPLAY -u WAYLAND_DISPLAY ") + SEQSCOPE_BINARY + " export --backend eigen --step 12 --width " +
+      std::to_string(width) + (height > 0 ? " --height " + std::to_string(height) : std::string()) + " --png " +
+      png.string() + (panel == "dashboard" ? "" : " --panel " + panel) + flags);
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(testing::count_lines_with(result.err, "[vulkan-validation]"), 0) << result.err;
   return viz::read_png(png);
@@ -33,6 +34,25 @@ TEST_P(GoldenPanel, MatchesTheCommittedImage) {
   const viz::Image image = panel == "dashboard" ? export_figure(panel, 1280, 800) : export_figure(panel, 720, 440);
   const auto result = testing::compare_with_golden(image, "panel_" + panel, 3, timings ? 0.01 : 0.002);
   EXPECT_TRUE(result.matches) << result.message;
+}
+
+// The lecturer's figure: α next to attention on the same text (t = 12), one shared colour range, tight.
+TEST(GoldenFigure, AlphaNextToAttention) {
+  const viz::Image image = export_figure("hidden_attention,attention", 1000, 0, " --shared-scale");
+  const auto result = testing::compare_with_golden(image, "figure_alpha_attention", 3, 0.002);
+  EXPECT_TRUE(result.matches) << result.message;
+}
+
+// Without --height the figure is as tall as its maps need: the height follows the width.
+TEST(GoldenFigure, HeightFollowsTheWidth) {
+  const viz::Image narrow = export_figure("hidden_attention,attention", 800, 0);
+  const viz::Image wide = export_figure("hidden_attention,attention", 1200, 0);
+  EXPECT_EQ(narrow.width, 800u);
+  EXPECT_EQ(wide.width, 1200u);
+  // Two square maps side by side plus a few text lines and the bars: about half the width.
+  EXPECT_GT(narrow.height, 800u * 4 / 10);
+  EXPECT_LT(narrow.height, 800u * 8 / 10);
+  EXPECT_GT(wide.height, narrow.height + 150u);  // the maps grew by about 180 pixels each side
 }
 
 INSTANTIATE_TEST_SUITE_P(Export, GoldenPanel,

@@ -15,6 +15,7 @@
 
 #include "compute/attention/attention.h"
 #include "compute/session/session_schema.h"
+#include "viz/panels/figure_map.h"
 #include "viz/render/heatmap_item.h"
 #include "viz/widgets/plot.h"
 #include "viz/widgets/text_fit.h"
@@ -278,17 +279,23 @@ void draw_head_grid(PanelContext& context, const MapRange& range, ImVec2 region)
 
 // [SECTION] query row
 
-void draw_query_row(PanelContext& context, ExactRowCache& cache, int t, ImVec2 size_in) {
+// probs[head, t, :], exact: next to an overview computed from q and k (the map holds blocks).
+const std::vector<float>& query_row(const PanelContext& context, ExactRowCache& cache, int head, int t) {
   const Results& results = context.results;
   const compute::AttentionResults& a = results.attention;
-  const int head = context.view.head;
-  // Next to an overview the row is computed exactly from q and k (the map holds blocks).
-  const std::vector<float>& row = cache.get(context.gpu.generation(), head, t, [&] {
+  return cache.get(context.gpu.generation(), head, t, [&] {
     if (a.pooled()) return compute::attention_probs_row(a, results.session.attention, head, t);
     std::vector<float> full(static_cast<size_t>(a.L));
     for (int s = 0; s < a.L; ++s) full[static_cast<size_t>(s)] = a.probs.at(head, t, s);
     return full;
   });
+}
+
+void draw_query_row(PanelContext& context, ExactRowCache& cache, int t, ImVec2 size_in) {
+  const Results& results = context.results;
+  const compute::AttentionResults& a = results.attention;
+  const int head = context.view.head;
+  const std::vector<float>& row = query_row(context, cache, head, t);
   const auto best = static_cast<int>(std::max_element(row.begin(), row.end()) - row.begin());
   const bool linear = results.session.attention.kind == AttentionKind::Linear;
   const std::vector<std::string>& labels = attention_inputs(results).labels;
@@ -312,6 +319,28 @@ void draw_query_row(PanelContext& context, ExactRowCache& cache, int t, ImVec2 s
 
 // [SECTION] draw
 
+void AttentionPanel::draw_figure(PanelContext& context, int t) {
+  const Results& results = context.results;
+  const compute::AttentionResults& a = results.attention;
+  const ViewState& view = context.view;
+  const GpuTensor& probs = context.gpu.probs();
+  FigureMap map;
+  const bool linear = results.session.attention.kind == AttentionKind::Linear;
+  map.title = format_text("Attention · %s · head %d/%d · %s%s", compute::schema::enum_name(results.session.attention.kind).data(),
+                          view.head + 1, a.H, map_normalization_info(view.normalization).short_label, view.log_scale ? " · log" : "");
+  map.maps = &probs;
+  map.index = view.head;
+  map.range = view.shared_scale ? shared_map_range(context.gpu.hidden_attention(), probs, view.log_scale)
+                                : attention_map_range(probs.min, probs.max, probs.max_abs, view.log_scale);
+  map.geometry = map_geometry(a.L, a.probs_overview);
+  map.t = t;
+  map.row = query_row(context, row_cache_, view.head, t);
+  map.labels = &attention_inputs(results).labels;
+  map.symbol = linear ? "w" : "p";
+  map.colorbar = context.figure_colorbar;
+  draw_figure_map(context, map);
+}
+
 void AttentionPanel::draw(PanelContext& context) {
   const Results& results = context.results;
   const compute::AttentionResults& a = results.attention;
@@ -322,6 +351,10 @@ void AttentionPanel::draw(PanelContext& context) {
   ViewState& view = context.view;
   view.head = std::clamp(view.head, 0, a.H - 1);
   const int t = attention_row(results, view);
+  if (context.figure) {
+    draw_figure(context, t);
+    return;
+  }
   text_line(attention_header(results.session, view.head, a.H, view.all_heads, t));
   if (ImGui::IsItemHovered() && results.session.attention.kind == AttentionKind::Linear)
     ImGui::SetTooltip("Linear attention has no softmax: out_t = Σ_s w_ts v_s with the normalized weights\n"

@@ -59,6 +59,8 @@ class AttentionPanel : public Panel {
 
  private:
   std::pair<ImVec2, ImVec2> map_rect_;
+  void draw_figure(PanelContext& context, int t);  // figure mode (figure_map.h)
+
   ExactRowCache row_cache_;  // the query row (exact, also next to an overview)
 };
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "compute/ssm/hidden_attention.h"
+#include "viz/panels/figure_map.h"
 #include "viz/panels/ssm_panel_util.h"
 #include "viz/render/heatmap_item.h"
 #include "viz/widgets/plot.h"
@@ -131,10 +132,7 @@ void HiddenAttentionPanel::draw_map(PanelContext& context, int slot, float heigh
   const MapGeometry g = map_geometry(ssm.L, ssm.hidden_attention_overview);
   const float cb_w = colorbar_width(k_colorbar_bar);
   const float side = std::max(24.0f, std::min(ImGui::GetContentRegionAvail().x - cb_w - k_gap, height));
-  const MapRange range =
-      context.view.shared_scale
-          ? shared_map_range(context.gpu.hidden_attention(), context.gpu.probs(), context.view.log_scale)
-          : alpha_range(context.view.normalization, context.view.log_scale, max_abs_);
+  const MapRange range = shown_range(context);
   HeatmapView view = GpuResults::slice_view(context.gpu.hidden_attention(), slot, range.colormap, range.lo, range.hi);
   view.log_scale = range.log_scale;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -150,6 +148,32 @@ void HiddenAttentionPanel::draw_map(PanelContext& context, int slot, float heigh
   ImGui::SetCursorScreenPos(ImVec2(origin.x + side + k_gap, origin.y));
   colorbar("##alpha_colorbar", range.colormap, range.lo, range.hi, range.log_scale, ImVec2(k_colorbar_bar, side));
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + side + ImGui::GetStyle().ItemSpacing.y));
+}
+
+MapRange HiddenAttentionPanel::shown_range(const PanelContext& context) const {
+  return context.view.shared_scale
+             ? shared_map_range(context.gpu.hidden_attention(), context.gpu.probs(), context.view.log_scale)
+             : alpha_range(context.view.normalization, context.view.log_scale, max_abs_);
+}
+
+void HiddenAttentionPanel::draw_figure(PanelContext& context, int slot) {
+  const compute::SsmResults& ssm = context.results.ssm;
+  const int t = context.view.cursor;
+  const int d = ssm.hidden_attention_channels[static_cast<size_t>(slot)];
+  FigureMap map;
+  map.title = format_text("Hidden attention α (SSM) · channel %d · %s%s", d,
+                          map_normalization_info(context.view.normalization).short_label,
+                          context.view.log_scale ? " · log" : "");
+  map.maps = &context.gpu.hidden_attention();
+  map.index = slot;
+  map.range = shown_range(context);
+  map.geometry = map_geometry(ssm.L, ssm.hidden_attention_overview);
+  map.t = t;
+  map.row = row_cache_.get(context.gpu.generation(), slot, t, [&] { return compute::hidden_attention_row(ssm, d, t); });
+  map.labels = &context.results.inputs.labels;
+  map.symbol = "α";
+  map.colorbar = context.figure_colorbar;
+  draw_figure_map(context, map);
 }
 
 void HiddenAttentionPanel::draw_exact_row(PanelContext& context, int slot, float height) {
@@ -175,6 +199,10 @@ void HiddenAttentionPanel::draw(PanelContext& context) {
   }
   context.view.cursor = std::clamp(context.view.cursor, 0, ssm.L - 1);
   update_range(ssm, slot, context.view.pooled);
+  if (context.figure) {
+    draw_figure(context, slot);
+    return;
+  }
   draw_header(context, slot);
   const MapGeometry g = map_geometry(ssm.L, ssm.hidden_attention_overview);
   if (g.pooled() && pooled_map_note(g, context.view, "##pooled_alpha")) context.maps_dirty = true;

@@ -3,6 +3,7 @@
 // first computed one, with a note). Same colormap and normalization choices as the attention
 // map; the query row t is outlined; clicking a cell moves the cursor to its row.
 #pragma once
+#include "viz/panels/map_range.h"
 #include "viz/panels/panel.h"
 #include "viz/panels/pooled_map.h"
 
@@ -21,6 +22,8 @@ class HiddenAttentionPanel : public Panel {
   void draw_header(PanelContext& context, int slot);
   void draw_map(PanelContext& context, int slot, float height);
   void draw_exact_row(PanelContext& context, int slot, float height);
+  void draw_figure(PanelContext& context, int slot);
+  MapRange shown_range(const PanelContext& context) const;  // own or shared (view.shared_scale)
   void update_range(const compute::SsmResults& ssm, int slot, PooledStatistic statistic);
   void tooltip(const PanelContext& context, int slot, int t, int s) const;
   void block_tooltip(const PanelContext& context, int slot, int row, int col) const;

@@ -97,10 +97,12 @@ void OutputsPanel::draw(PanelContext& context) {
     ImGui::SetTooltip("The attention output is [H, L, dh]. Channel d of it means column d of the heads'\n"
                       "outputs concatenated side by side ([L, H·dh], as they enter the output projection):\n"
                       "head d / dh, dimension d %% dh.");
-  ImGui::SetCursorPos(ImVec2(header_at.x + header_w + ImGui::GetStyle().ItemSpacing.x, header_at.y));
-  ImGui::SetNextItemWidth(slider_w);
-  ImGui::SliderInt("d", &view.channel, 0, ssm.D - 1);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("SSM channel d (shared with the SSM panels)");
+  if (!context.figure) {  // a figure names the channel in the header and has no controls
+    ImGui::SetCursorPos(ImVec2(header_at.x + header_w + ImGui::GetStyle().ItemSpacing.x, header_at.y));
+    ImGui::SetNextItemWidth(slider_w);
+    ImGui::SliderInt("d", &view.channel, 0, ssm.D - 1);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("SSM channel d (shared with the SSM panels)");
+  }
 
   const std::vector<float> u = matrix_column(results.inputs.u, d);
   const std::vector<float> u_scan = ssm.params.conv_width > 0 ? matrix_column(ssm.u, d) : std::vector<float>{};

@@ -3,6 +3,8 @@
 // channel, head...). A panel never recomputes and never edits the Session; what it asks the app
 // to do (re-upload maps, measure the Cost panel's sweep) it says through the flags below.
 #pragma once
+#include <imgui.h>
+
 #include <string>
 
 #include "compute/backend/results.h"
@@ -35,6 +37,12 @@ struct PanelContext {
   ViewState& view;
   // Set by a panel when the user changed how maps are normalized (the app re-uploads them).
   bool maps_dirty = false;
+  // Drawn into a figure (export --panel a,b): no live controls; the maps draw through
+  // figure_map.h. figure_colorbar false: the figure draws one shared colorbar for the maps.
+  bool figure = false;
+  bool figure_colorbar = true;
+  // Where the last figure map was drawn (screen pixels): the figure's shared colorbar lines up.
+  ImVec2 figure_map_min{}, figure_map_max{};
   // The measured sweep to draw (null: none and no way to measure), and what the user asked.
   const SweepView* sweep = nullptr;
   SweepRequest sweep_request = SweepRequest::None;

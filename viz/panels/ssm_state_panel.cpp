@@ -43,17 +43,13 @@ void state_tooltip(const PanelContext& context, int t, int d, int n) {
 
 // [SECTION] header
 
-void SsmStatePanel::draw_header(PanelContext& context) {
+// The channel selector at the right of the header line (right_x) when it fits, else on its own
+// line, and the colour-scope checkbox. Figures leave them out.
+void SsmStatePanel::draw_controls(PanelContext& context, float right_x) {
   const compute::SsmResults& ssm = context.results.ssm;
-  const int t = context.view.cursor, d = context.view.channel;
-  const float start_x = ImGui::GetCursorPosX(), full_w = ImGui::GetContentRegionAvail().x;
-  char text[160];
-  std::snprintf(text, sizeof text, "%s h_t · channel d = %d · t = %d · ‖h_t[d]‖ = %.3g", title(), d, t,
-                t < static_cast<int>(channel_norms_.size()) ? channel_norms_[static_cast<size_t>(t)] : 0.0f);
-  ImGui::TextUnformatted(text);
-  // The channel selector sits at the right of the header when it fits, else on its own line.
   const float selector_w = ImGui::CalcTextSize("channel d = 0000").x + 16.0f;
-  if (full_w - ImGui::CalcTextSize(text).x - k_gap >= selector_w) ImGui::SameLine(start_x + full_w - selector_w);
+  const float header_right = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;  // window coordinates
+  if (right_x - header_right - k_gap >= selector_w) ImGui::SameLine(right_x - selector_w);
   ImGui::SetNextItemWidth(selector_w);
   ImGui::SliderInt("##channel", &context.view.channel, 0, std::max(0, ssm.D - 1), "channel d = %d");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Selected SSM channel (also: click a row of the D × N map)");
@@ -64,6 +60,17 @@ void SsmStatePanel::draw_header(PanelContext& context) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Color range of the state maps: channel d's largest |h| (on) or every channel's (off).\n"
                       "On, a quiet channel's trajectory becomes readable; other rows of h_t may saturate.");
+}
+
+void SsmStatePanel::draw_header(PanelContext& context) {
+  const compute::SsmResults& ssm = context.results.ssm;
+  const int t = context.view.cursor, d = context.view.channel;
+  const float start_x = ImGui::GetCursorPosX(), full_w = ImGui::GetContentRegionAvail().x;
+  char text[160];
+  std::snprintf(text, sizeof text, "%s h_t · channel d = %d · t = %d · ‖h_t[d]‖ = %.3g", title(), d, t,
+                t < static_cast<int>(channel_norms_.size()) ? channel_norms_[static_cast<size_t>(t)] : 0.0f);
+  ImGui::TextUnformatted(text);
+  if (!context.figure) draw_controls(context, start_x + full_w);
   std::string note;
   if (ssm.is_complex) note += "complex A: colors show Re h (hover for re + im i)";
   if (ssm.bidirectional) note += std::string(note.empty() ? "" : " · ") + "bidirectional: the forward state is shown";

@@ -24,6 +24,7 @@ class SsmStatePanel : public Panel {
 
  private:
   void draw_header(PanelContext& context);
+  void draw_controls(PanelContext& context, float right_x);
   void draw_maps(PanelContext& context, float height);
   void draw_norms(PanelContext& context, float height);
   void update_norms(const compute::SsmResults& ssm, int channel);

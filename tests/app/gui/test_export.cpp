@@ -284,6 +284,13 @@ TEST(Export, ViewFlagsRoundTripThroughThePng) {
   EXPECT_FALSE(viz::read_png(png).rgba == viz::read_png(plain).rgba);
 }
 
+TEST(Export, AFigureOfAnUnknownPanelNamesIt) {
+  const auto result = run_export("--panel hidden_attention,atention --png " + scratch("bad_figure.png").string());
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_NE(result.err.find("unknown panel 'atention'"), std::string::npos) << result.err;
+  EXPECT_FALSE(fs::exists(scratch("bad_figure.png")));
+}
+
 TEST(Export, BadViewFlagsAreOneLineErrors) {
   const auto tab = run_export("--tab kernels --save-session " + scratch("bad_tab.json").string());
   EXPECT_EQ(tab.exit_code, 2);

@@ -20,6 +20,7 @@
 #include "compute/session/session_schema.h"
 #include "compute/ssm/discretize.h"
 #include "tests/support/vk_test_context.h"
+#include "viz/panels/figure_map.h"
 #include "viz/panels/hidden_attention_panel.h"
 #include "viz/panels/ssm_dynamics_panel.h"
 #include "viz/panels/ssm_formulas.h"
@@ -83,6 +84,18 @@ TEST(SsmPanelHelpers, AlphaRangeFollowsTheNormalization) {
   EXPECT_TRUE(log_raw.log_scale);
   EXPECT_FLOAT_EQ(log_raw.hi, 2.0f);
   EXPECT_FLOAT_EQ(log_raw.lo, -2.0f);
+}
+
+// "where does t look?" of a figure: |x| over its row sum, whatever the sign of x.
+TEST(SsmPanelHelpers, RowSharesAreTheAbsoluteValuesOverTheirSum) {
+  const std::vector<float> shares = row_shares({2.0f, -1.0f, 0.0f, 1.0f});
+  ASSERT_EQ(shares.size(), 4u);
+  EXPECT_FLOAT_EQ(shares[0], 0.5f);
+  EXPECT_FLOAT_EQ(shares[1], 0.25f);
+  EXPECT_FLOAT_EQ(shares[2], 0.0f);
+  EXPECT_FLOAT_EQ(shares[3], 0.25f);
+  EXPECT_EQ(row_shares({0.0f, 0.0f}), (std::vector<float>{0.0f, 0.0f}));  // an all-zero row stays zero
+  EXPECT_EQ(row_shares({NAN, 1.0f}), (std::vector<float>{0.0f, 1.0f}));   // a NaN counts as nothing
 }
 
 TEST(SsmPanelHelpers, ClicksMoveTheAxisTheMapShows) {
