@@ -73,6 +73,8 @@ void add_view_flags(CLI::App& cli, ViewFlags& view) {
   cli.add_flag_callback("--no-shared-scale", [&view] { view.shared_scale = false; },
                         "Colour each map over its own range (the default)");
   cli.add_option("--tab", view.tab, "Tab of the dynamics panel")->check(CLI::IsMember(enum_choices<compute::DynamicsTab>()));
+  cli.add_option("--cost-tab", view.cost_tab, "View of the cost panel when it shows one at a time")
+      ->check(CLI::IsMember(enum_choices<compute::CostTab>()));
   cli.add_option("--state-color", view.state_color, "Colour range of the state maps: every channel's or the selected one's")
       ->check(CLI::IsMember(enum_choices<compute::StateColorScope>()));
   cli.add_option("--emphasize", view.emphasize, "Outline these panels and give them more room (NAME,NAME)");

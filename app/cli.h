@@ -11,10 +11,10 @@
 namespace seqscope::app {
 
 // --channel, --head, --normalization, --log/--no-log, --shared-scale/--no-shared-scale, --tab,
-// --state-color, --emphasize: over the session's view section (app/view_config.h).
+// --cost-tab, --state-color, --emphasize: over the session's view section (app/view_config.h).
 struct ViewFlags {
   std::optional<int> channel, head;
-  std::optional<std::string> normalization, tab, state_color, emphasize;
+  std::optional<std::string> normalization, tab, cost_tab, state_color, emphasize;
   std::optional<bool> log_scale, shared_scale;
 };
 

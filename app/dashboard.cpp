@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 #include "app/export_menu.h"
 #include "app/session_setup.h"
@@ -102,7 +103,9 @@ void Dashboard::handle_sweep_request(const viz::PanelContext& context) {
 }
 
 bool Dashboard::draw(const DashboardStatus& status) {
+  grow_emphasized_rows();  // from the last frame's panel_rects_
   panel_rects_.clear();
+  visible_bottom_ = std::numeric_limits<float>::max();
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
@@ -142,11 +145,14 @@ bool Dashboard::draw(const DashboardStatus& status) {
       controls_width_ = splitter("##controls_split", true, &width, 220.0f * scale, 520.0f * scale, body) / scale;
       ImGui::SameLine(0.0f, 0.0f);
     }
-    // Below a minimum height the panel grid scrolls instead of squeezing its plots flat.
-    const float grid_height = std::max(body, ImGui::GetFontSize() * k_min_grid_lines);
+    // Below a minimum height the panel grid scrolls instead of squeezing its plots flat; not
+    // while a lesson (or the view) emphasizes panels: those must be on screen, the others give way.
+    const bool fit_emphasis = lessons_.active() || !view_.emphasized.empty();
+    const float grid_height = fit_emphasis ? body : std::max(body, ImGui::GetFontSize() * k_min_grid_lines);
     ImGui::BeginChild("##columns", ImVec2(0.0f, body), false,
                       grid_height > body ? ImGuiWindowFlags_AlwaysVerticalScrollbar : ImGuiWindowFlags_None);
     item_spacing_ = ImGui::GetStyle().ItemSpacing;
+    visible_bottom_ = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y;  // the grid's, when it scrolls
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0.0f, 0.0f));  // splitters are the only gaps
     draw_columns(context, grid_height);
     ImGui::PopStyleVar();
@@ -202,6 +208,7 @@ void Dashboard::fit_rows_to_emphasis() {
   const auto fitted_to = std::make_pair(lessons_.applied(), view_.emphasized);
   if (rows_fitted_to_ == fitted_to) return;
   rows_fitted_to_ = fitted_to;
+  frames_since_fit_ = 0;
   if (!rows_before_lesson_) rows_before_lesson_ = std::array<float, 2>{row_split_[0], row_split_[1]};
   const auto& before = *rows_before_lesson_;
   float share[3] = {before[0], before[1] - before[0], 1.0f - before[1]};
@@ -211,6 +218,36 @@ void Dashboard::fit_rows_to_emphasis() {
   const float total = share[0] + share[1] + share[2];
   row_split_[0] = share[0] / total;
   row_split_[1] = (share[0] + share[1]) / total;
+}
+
+// For a few frames after the rows were fitted to a step, an emphasized panel whose content was
+// cut off takes the missing pixels from the rows that hold no emphasized panel (each keeps at
+// least a tenth of the grid). Later frames leave the rows to the splitters.
+void Dashboard::grow_emphasized_rows() {
+  if (!rows_fitted_to_ || frames_since_fit_ >= k_fit_frames || usable_height_ <= 0.0f) return;
+  ++frames_since_fit_;
+  const float usable = usable_height_, floor = 0.1f * usable;
+  float height[3] = {row_split_[0] * usable, (row_split_[1] - row_split_[0]) * usable, (1.0f - row_split_[1]) * usable};
+  float need[3] = {0.0f, 0.0f, 0.0f}, spare[3] = {0.0f, 0.0f, 0.0f};
+  float needed = 0.0f, available = 0.0f;
+  for (int row = 0; row < 3; ++row) {
+    bool holds_emphasis = false;
+    for (const viz::PanelId id : {k_ssm_column[row], k_attention_column[row]}) {
+      const char* name = viz::panel_info(id).name;
+      if (!emphasized(name)) continue;
+      holds_emphasis = true;
+      need[row] = std::max(need[row], panel_overflow(name) > 0.5f ? panel_overflow(name) + 2.0f : 0.0f);
+    }
+    if (!holds_emphasis) spare[row] = std::max(0.0f, height[row] - floor);
+    needed += need[row];
+    available += spare[row];
+  }
+  if (needed <= 0.0f || available <= 0.0f) return;
+  const float moved = std::min(needed, available);
+  for (int row = 0; row < 3; ++row)
+    height[row] += need[row] / needed * moved - spare[row] / available * moved;
+  row_split_[0] = height[0] / usable;
+  row_split_[1] = (height[0] + height[1]) / usable;
 }
 
 bool Dashboard::emphasized(std::string_view panel) const {
@@ -240,6 +277,11 @@ void Dashboard::draw_panel_child(viz::PanelId id, viz::PanelContext& context, Im
   } else {
     ImGui::TextDisabled("%s", name);
   }
+  // The cursor sits one item spacing under the last thing drawn.
+  const float content_bottom = ImGui::GetCursorScreenPos().y - item_spacing_.y;
+  const float visible_bottom =
+      std::min(ImGui::GetWindowPos().y + ImGui::GetWindowContentRegionMax().y, visible_bottom_);
+  panel_rects_.back().overflow = std::max(0.0f, content_bottom - visible_bottom);
   if (export_menu_) export_menu_->draw_panel_button(name);
   ImGui::PopStyleVar();
   ImGui::EndChild();
@@ -252,6 +294,7 @@ void Dashboard::draw_columns(viz::PanelContext& context, float height) {
   const float thickness = k_splitter * ui_scale();
   const float usable_w = std::max(200.0f, width - thickness);
   const float usable_h = std::max(200.0f, height - 2.0f * thickness);
+  usable_height_ = usable_h;
   float left_w = column_split_ * usable_w;
   const float row_h[3] = {row_split_[0] * usable_h, (row_split_[1] - row_split_[0]) * usable_h,
                           (1.0f - row_split_[1]) * usable_h};
@@ -480,6 +523,12 @@ void Dashboard::draw_panel_numbers() {
     badge(ImVec2(tokens.min.x + tokens.size.x, transport_mid), 2);
     if (show_controls_) badge(ImVec2(tokens.min.x, tokens.min.y + tokens.size.y + ImGui::GetFrameHeightWithSpacing()), 9);
   }
+}
+
+float Dashboard::panel_overflow(std::string_view name) const {
+  for (const PanelRect& rect : panel_rects_)
+    if (rect.name == name) return rect.overflow;
+  return 0.0f;
 }
 
 std::string Dashboard::panel_layout() const {

@@ -51,6 +51,8 @@ class Dashboard {
   void set_panel_numbers(bool on) { show_panel_numbers_ = on; }
   // "name=WxH@X,Y" for every panel drawn in the last frame (scripted checks of the layout).
   std::string panel_layout() const;
+  // Pixels of each panel's content the last frame cut off at its bottom (0 when it all fits).
+  float panel_overflow(std::string_view name) const;
   // Draws result panels side by side as one figure (export --panel a,b; figure_map.h): equal
   // columns, no live controls, one colorbar at the right when the view shares the map range.
   // tight: the maps size to the column width and other panels to 0.62 of it, so the height
@@ -86,6 +88,7 @@ class Dashboard {
   void draw_save_dialog();
   float splitter(const char* id, bool vertical, float* position, float min, float max, float length);
   void fit_rows_to_emphasis();
+  void grow_emphasized_rows();
   bool emphasized(std::string_view panel) const;  // by the lesson step or the view
   viz::PanelContext panel_context();
   void start_lesson_sweep();
@@ -112,6 +115,10 @@ class Dashboard {
   // LessonController::applied() and the view's emphasis the rows were last fitted to.
   std::optional<std::pair<int, std::vector<std::string>>> rows_fitted_to_;
   float figure_bottom_ = 0.0f;
+  static constexpr int k_fit_frames = 4;  // frames after a fit in which cut-off emphasized rows grow
+  int frames_since_fit_ = k_fit_frames;
+  float usable_height_ = 0.0f;   // the panel grid's rows together, last frame
+  float visible_bottom_ = 0.0f;  // screen y below which the grid (scrolled) hides what it draws
   std::shared_ptr<CostSweepRunner> sweep_;
   bool show_controls_ = true;
   bool show_panel_numbers_ = false;  // numbered badges matching docs/dashboard.md
@@ -124,6 +131,7 @@ class Dashboard {
   struct PanelRect {
     std::string name;
     ImVec2 min, size;
+    float overflow = 0.0f;  // pixels of content below the panel's bottom edge (cut off)
   };
   std::vector<PanelRect> panel_rects_;  // last frame's, for panel_layout()
 };

@@ -118,6 +118,7 @@ void LessonController::apply(Workspace& workspace, viz::ViewState& view) {
   ++applied_;
   sweep_requested_ = step.measure_sweep;
   if (const auto tab = compute::schema::enum_from_name<compute::DynamicsTab>(step.dynamics_tab)) view.dynamics_tab = *tab;
+  if (const auto tab = compute::schema::enum_from_name<compute::CostTab>(step.cost_tab)) view.cost_tab = *tab;
 }
 
 void LessonController::draw(viz::PanelContext& context, Workspace& workspace) {

@@ -48,6 +48,7 @@ viz::ViewState view_from_session(const compute::Session& session) {
   view.log_scale = config.log_scale;
   view.shared_scale = config.shared_scale;
   view.dynamics_tab = config.tab;
+  view.cost_tab = config.cost_tab;
   view.state_color = config.state_color;
   view.emphasized = emphasized_panels(config.emphasize);
   return view;
@@ -63,6 +64,7 @@ compute::Session session_with_view(compute::Session session, const viz::ViewStat
   config.log_scale = view.log_scale;
   config.shared_scale = view.shared_scale;
   config.tab = view.dynamics_tab;
+  config.cost_tab = view.cost_tab;
   config.state_color = view.state_color;
   config.emphasize = joined(view.emphasized);
   return session;
@@ -78,6 +80,7 @@ void apply_view_flags(const Options& options, compute::Session& session) {
   if (flags.log_scale) config.log_scale = *flags.log_scale;
   if (flags.shared_scale) config.shared_scale = *flags.shared_scale;
   if (flags.tab) config.tab = *compute::schema::enum_from_name<compute::DynamicsTab>(*flags.tab);
+  if (flags.cost_tab) config.cost_tab = *compute::schema::enum_from_name<compute::CostTab>(*flags.cost_tab);
   if (flags.state_color)
     config.state_color = *compute::schema::enum_from_name<compute::StateColorScope>(*flags.state_color);
   if (flags.emphasize) config.emphasize = *flags.emphasize;

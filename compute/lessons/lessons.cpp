@@ -18,7 +18,7 @@ using nlohmann::json;
 
 constexpr std::string_view k_folder = "lessons/";
 const std::set<std::string> k_lesson_keys{"title", "session", "model", "steps", "claim"};
-const std::set<std::string> k_step_keys{"text", "session", "model", "cursor", "channel", "head", "dynamics_tab",
+const std::set<std::string> k_step_keys{"text", "session", "model", "cursor", "channel", "head", "dynamics_tab", "cost_tab",
                                          "emphasize", "measure_sweep"};
 const std::set<std::string> k_claim_keys{"text", "check", "steps", "checks", "evaluate", "samples"};
 const std::set<std::string> k_evaluation_keys{"model", "trained_steps", "length", "tokens", "at_least", "at_most"};
@@ -61,6 +61,9 @@ LessonStep parse_step(const json& base, const json& base_model, const json& step
     throw UserError(where + ": head " + std::to_string(step.head) + " is not in 0..heads-1");
   step.dynamics_tab = step_json.value("dynamics_tab", std::string());
   if (!step.dynamics_tab.empty() && !schema::enum_from_name<DynamicsTab>(step.dynamics_tab)) throw UserError(where + ": unknown dynamics_tab \"" + step.dynamics_tab + "\"");
+  step.cost_tab = step_json.value("cost_tab", std::string());
+  if (!step.cost_tab.empty() && !schema::enum_from_name<CostTab>(step.cost_tab))
+    throw UserError(where + ": unknown cost_tab \"" + step.cost_tab + "\" (scaling, memory or timings)");
   step.emphasize = step_json.value("emphasize", std::vector<std::string>{});
   if (step_json.contains("measure_sweep") && !step_json.at("measure_sweep").is_boolean())
     throw UserError(where + ": measure_sweep must be true or false");

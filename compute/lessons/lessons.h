@@ -25,6 +25,7 @@ struct LessonStep {
   int channel = 0;                      // SSM channel d to select
   int head = 0;                         // attention head to select
   std::string dynamics_tab;             // "" or a tab of the dynamics panel: eigenvalues, delta, matrices, kernel, formulas
+  std::string cost_tab;                 // "" or a view of the cost panel: scaling, memory, timings
   std::vector<std::string> emphasize;   // panel names to outline (viz/panels/panel_context.h k_panel_names, "scan_distances")
   bool measure_sweep = false;           // the Cost panel measures its L sweep when the step opens (once)
 };

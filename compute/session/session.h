@@ -39,6 +39,8 @@ enum class FeatureMap { Elu1, Identity };
 enum class MapNormalization { Raw, RowNormalized, MinMaxAbs };
 // The tab the SSM dynamics panel opens.
 enum class DynamicsTab { Eigenvalues, Delta, Matrices, Kernel, Formulas };
+// The view the cost panel shows when it is too small for all of them at once.
+enum class CostTab { Scaling, Memory, TimingTable };
 // The state heatmaps' colour range: the max |h| of every channel, or of the selected channel only.
 enum class StateColorScope { AllChannels, Channel };
 
@@ -105,6 +107,7 @@ struct ViewConfig {
   bool log_scale = true;
   bool shared_scale = false;  // α and attention maps coloured over one range
   DynamicsTab tab = DynamicsTab::Eigenvalues;
+  CostTab cost_tab = CostTab::Scaling;
   StateColorScope state_color = StateColorScope::AllChannels;
   std::string emphasize;  // panel names, comma-separated, outlined and given more room
 };

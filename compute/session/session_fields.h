@@ -105,6 +105,7 @@ void visit_fields(View& view, Visitor&& visit) {
   visit.boolean("log_scale", view.log_scale);
   visit.boolean("shared_scale", view.shared_scale);
   visit.enumeration("tab", view.tab);
+  visit.enumeration("cost_tab", view.cost_tab);
   visit.enumeration("state_color", view.state_color);
   visit.text("emphasize", view.emphasize);
 }

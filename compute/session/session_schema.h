@@ -152,6 +152,8 @@ inline constexpr EnumNames<DynamicsTab, 5> kDynamicsTabNames{{{DynamicsTab::Eige
                                                               {DynamicsTab::Matrices, "matrices"},
                                                               {DynamicsTab::Kernel, "kernel"},
                                                               {DynamicsTab::Formulas, "formulas"}}};
+inline constexpr EnumNames<CostTab, 3> kCostTabNames{
+    {{CostTab::Scaling, "scaling"}, {CostTab::Memory, "memory"}, {CostTab::TimingTable, "timings"}}};
 inline constexpr EnumNames<StateColorScope, 2> kStateColorNames{
     {{StateColorScope::AllChannels, "all_channels"}, {StateColorScope::Channel, "channel"}}};
 
@@ -174,6 +176,7 @@ constexpr std::span<const EnumName<FeatureMap>> enum_names(FeatureMap) { return 
 constexpr std::span<const EnumName<MapNormalization>> enum_names(MapNormalization) { return kMapNormalizationNames; }
 constexpr std::span<const EnumName<DynamicsTab>> enum_names(DynamicsTab) { return kDynamicsTabNames; }
 constexpr std::span<const EnumName<StateColorScope>> enum_names(StateColorScope) { return kStateColorNames; }
+constexpr std::span<const EnumName<CostTab>> enum_names(CostTab) { return kCostTabNames; }
 
 // JSON spelling of an enum value; "?" for a value outside the table (a cast from a bad int).
 template <typename E>

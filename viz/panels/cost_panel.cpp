@@ -272,16 +272,26 @@ void CostPanel::draw(PanelContext& context) {
     memory_plot(context, ImVec2(avail.x, (sweep ? 0.3f : 0.45f) * plots));
     timings_table(results, ImVec2(avail.x, table_h));
   } else if (ImGui::BeginTabBar("cost_views")) {  // small: one view at a time
-    auto tab = [&](const char* label, auto&& body) {
-      if (!ImGui::BeginTabItem(label)) return;
+    // view.cost_tab (a session's view, a lesson step) stays requested until it is the tab drawn;
+    // after that a click on another tab is the user's choice.
+    using compute::CostTab;
+    const bool requested = context.view.cost_tab != shown_tab_;
+    std::optional<CostTab> drawn;
+    auto tab = [&](const char* label, std::optional<CostTab> which, auto&& body) {
+      const bool select = requested && which == context.view.cost_tab;
+      if (!ImGui::BeginTabItem(label, nullptr, select ? ImGuiTabItemFlags_SetSelected : 0)) return;
+      drawn = which;
       body(ImGui::GetContentRegionAvail());
       ImGui::EndTabItem();
     };
-    tab("scaling", [&](ImVec2 size) { scaling_plot(session, L, size); });
-    if (sweep) tab("measured", [&](ImVec2 size) { measured_plot(*context.sweep, size); });
-    tab("memory", [&](ImVec2 size) { memory_plot(context, size); });
-    tab("timings", [&](ImVec2 size) { timings_table(results, size); });
+    tab("scaling", CostTab::Scaling, [&](ImVec2 size) { scaling_plot(session, L, size); });
+    if (sweep) tab("measured", std::nullopt, [&](ImVec2 size) { measured_plot(*context.sweep, size); });
+    tab("memory", CostTab::Memory, [&](ImVec2 size) { memory_plot(context, size); });
+    tab("timings", CostTab::TimingTable, [&](ImVec2 size) { timings_table(results, size); });
     ImGui::EndTabBar();
+    if (drawn && (!requested || *drawn == context.view.cost_tab)) shown_tab_ = context.view.cost_tab = *drawn;
+  } else {
+    shown_tab_ = context.view.cost_tab;  // every view is on screen
   }
 }
 

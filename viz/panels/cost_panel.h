@@ -4,6 +4,7 @@
 // keeps after step t (the SSM's constant state vs the KV cache growing with t) with the
 // cursor; and the backend's measured times for this session.
 #pragma once
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -37,6 +38,10 @@ class CostPanel : public Panel {
  public:
   PanelId id() const override { return PanelId::Cost; }
   void draw(PanelContext& context) override;
+
+ private:
+  // The tab drawn last frame (view.cost_tab when all views fit); nullopt before the first.
+  std::optional<compute::CostTab> shown_tab_;
 };
 
 }  // namespace seqscope::viz

@@ -26,6 +26,7 @@ struct ViewState {
   bool log_scale = compute::ViewConfig{}.log_scale;
   bool shared_scale = compute::ViewConfig{}.shared_scale;  // α and attention over one colour range
   compute::DynamicsTab dynamics_tab = compute::ViewConfig{}.tab;  // the dynamics panel's open tab
+  compute::CostTab cost_tab = compute::ViewConfig{}.cost_tab;     // the cost panel's, when it has tabs
   compute::StateColorScope state_color = compute::ViewConfig{}.state_color;
   std::vector<std::string> emphasized;  // panel names outlined as a lesson step does (view.emphasize)
   PooledStatistic pooled = PooledStatistic::MaxAbs;

@@ -53,6 +53,7 @@ Session non_default_session() {
             .log_scale = false,
             .shared_scale = true,
             .tab = DynamicsTab::Kernel,
+            .cost_tab = CostTab::Memory,
             .state_color = StateColorScope::Channel,
             .emphasize = "attention,hidden_attention"};
   return s;
@@ -74,7 +75,7 @@ TEST(SessionJson, DefaultsWriteEveryFieldWithSchemaNames) {
                   "positional": "none", "temperature": 1.0, "feature_map": "elu1", "lag": 1},
     "full_map_max_length": 5792,
     "view": {"channel": 0, "head": 0, "all_heads": false, "normalization": "row", "log_scale": true,
-             "shared_scale": false, "tab": "eigenvalues", "state_color": "all_channels", "emphasize": ""}})");
+             "shared_scale": false, "tab": "eigenvalues", "cost_tab": "scaling", "state_color": "all_channels", "emphasize": ""}})");
   EXPECT_EQ(session_to_json(Session{}), expected);
 }
 

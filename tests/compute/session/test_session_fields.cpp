@@ -179,7 +179,7 @@ TEST(SessionFields, UnknownKeyListsTheAllowedKeysInTableOrder) {
       {{{"attention", {{"x", 1}}}},
        "(allowed here: kind, heads, head_dim, mask, window, positional, temperature, feature_map, lag)"},
       {{{"view", {{"x", 1}}}},
-       "(allowed here: channel, head, all_heads, normalization, log_scale, shared_scale, tab, state_color, emphasize)"},
+       "(allowed here: channel, head, all_heads, normalization, log_scale, shared_scale, tab, cost_tab, state_color, emphasize)"},
   };
   for (const auto& [top, allowed] : cases) {
     const std::string message = parse_error(top);
