@@ -15,6 +15,7 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 
@@ -159,6 +160,8 @@ bool Dashboard::draw(const DashboardStatus& status) {
     ImGui::EndChild();
     if (context.maps_dirty) gpu_.upload_maps(view_.normalization, view_.pooled);
     handle_sweep_request(context);
+  } else if (workspace_.busy()) {
+    draw_first_run_progress(status_height);
   } else {
     ImGui::TextWrapped("Nothing computed yet: %s", workspace_.error().c_str());
     ImGui::Dummy(ImVec2(0, ImGui::GetContentRegionAvail().y - status_height));
@@ -398,6 +401,24 @@ void Dashboard::draw_menu_bar() {
   if (ImGui::IsKeyPressed(290 /* GLFW_KEY_F1 */, false)) show_help_ = true;
 }
 
+// The window before the first Results: what is computing, for how long, and how far it got.
+void Dashboard::draw_first_run_progress(float status_height) {
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float width = std::min(avail.x * 0.6f, 40.0f * ImGui::GetFontSize());
+  ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + 0.5f * (avail.x - width),
+                             ImGui::GetCursorPosY() + 0.4f * (avail.y - status_height)));
+  ImGui::BeginGroup();
+  ImGui::Text("computing L = %d (%.1f s)", workspace_.busy_length(), workspace_.busy_seconds());
+  const std::string stage = workspace_.busy_stage();
+  const float fraction = workspace_.busy_fraction();
+  // Before any run has finished the number of stages is unknown: the bar then sweeps.
+  const float shown = fraction >= 0.0f ? fraction : std::fmod(static_cast<float>(workspace_.busy_seconds()) * 0.5f, 1.0f);
+  ImGui::ProgressBar(shown, ImVec2(width, 0.0f), stage.empty() ? "starting" : ("done: " + stage).c_str());
+  ImGui::TextDisabled("the panels appear when the first results are ready");
+  ImGui::EndGroup();
+  ImGui::SetCursorPosY(ImGui::GetWindowContentRegionMax().y - status_height);
+}
+
 // [SECTION] status bar, dialogs
 void Dashboard::draw_status_bar(const DashboardStatus& status) {
   ImGui::Separator();
@@ -414,8 +435,10 @@ void Dashboard::draw_status_bar(const DashboardStatus& status) {
   }
   if (workspace_.busy()) {
     ImGui::SameLine(0.0f, 20.0f);
-    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "recomputing L = %d ... %.1f s (the panels show the last results)",
-                       workspace_.busy_length(), workspace_.busy_seconds());
+    const std::string stage = workspace_.busy_stage();
+    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "%s L = %d ... %.1f s%s%s",
+                       gpu_.has_results() ? "recomputing" : "computing", workspace_.busy_length(),
+                       workspace_.busy_seconds(), stage.empty() ? "" : ", done: ", stage.c_str());
   }
   if (status.frame_ms > 0.0f) {  // headless exports have no frame loop
     ImGui::SameLine(0.0f, 20.0f);

@@ -89,6 +89,7 @@ class Dashboard {
   float splitter(const char* id, bool vertical, float* position, float min, float max, float length);
   void fit_rows_to_emphasis();
   void grow_emphasized_rows();
+  void draw_first_run_progress(float status_height);
   bool emphasized(std::string_view panel) const;  // by the lesson step or the view
   viz::PanelContext panel_context();
   void start_lesson_sweep();

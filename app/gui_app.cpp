@@ -133,10 +133,11 @@ int run_gui(const Options& options) {
     renderer.upload_fonts();
     Workspace workspace(std::move(session), context.get());
     if (model) workspace.use_model(std::move(model));
-    workspace.update();
-    // From the first frame on, long recomputes must not freeze the window; a run that ends in a
-    // --screenshot waits for every recompute instead, so the image shows the session's Results.
+    // From the first frame on, long recomputes must not freeze the window (the first one draws
+    // its progress instead of a black window); a run that ends in a --screenshot waits for every
+    // recompute instead, so the image shows the session's Results.
     if (options.screenshot.empty()) workspace.run_in_background(kInlineRecomputeWait);
+    workspace.update();
     Dashboard dashboard(*context, renderer.heatmaps(), workspace);
     if (!options.lesson.empty()) open_lesson_step(dashboard, options);
     else if (options.train_window) dashboard.train_window().open();

@@ -1,5 +1,6 @@
 #include "app/workspace.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "app/model_source.h"
@@ -120,13 +121,15 @@ bool Workspace::start_job() {
   // The worker owns copies: edits on the UI thread never touch what it reads.
   const auto start = std::chrono::steady_clock::now();
   auto cancel = std::make_shared<std::atomic<bool>>(false);
+  auto progress = std::make_shared<compute::StageProgress>();
   job_ = Job{cancel,
              std::async(std::launch::async,
-                        [session = session_, cancel] {
+                        [session = session_, cancel, progress] {
                           const compute::CancelScope scope(cancel.get());
+                          const compute::ProgressScope report(progress.get());
                           return compute::run_eigen(session, compute::make_inputs(session));
                         }),
-             start, compute::sequence_length(session_)};
+             start, compute::sequence_length(session_), progress};
   return true;
 }
 
@@ -143,9 +146,17 @@ bool Workspace::finish_job() {
     job_.reset();
     return false;
   }
+  stages_per_run_ = job_->progress->done.load();
   job_.reset();
   record_recompute(start);
   return true;
+}
+
+std::string Workspace::busy_stage() const { return job_ ? job_->progress->last_stage() : std::string(); }
+
+float Workspace::busy_fraction() const {
+  if (!job_ || stages_per_run_ <= 0) return -1.0f;
+  return std::min(1.0f, static_cast<float>(job_->progress->done.load()) / static_cast<float>(stages_per_run_));
 }
 
 bool Workspace::recompute_now() {

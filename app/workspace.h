@@ -22,6 +22,7 @@
 #include "compute/backend/results.h"
 #include "compute/session/inputs.h"
 #include "compute/session/session.h"
+#include "core/progress.h"
 
 namespace seqscope::gpu {
 class Context;
@@ -63,6 +64,10 @@ class Workspace {
   bool busy() const { return job_.has_value(); }  // a background recompute is running
   double busy_seconds() const;                     // since it started (0 when not busy)
   int busy_length() const { return job_ ? job_->length : 0; }  // its L
+  // Its progress: the stage it finished last ("" before the first) and the fraction of stages
+  // done, from the stage count of the last finished run (negative: no run has finished yet).
+  std::string busy_stage() const;
+  float busy_fraction() const;
   bool has_results() const { return results_ != nullptr; }
   const compute::Results& results() const { return *results_; }
   // The same Results, shared: what the dashboard's GPU copies are made from and keep.
@@ -85,6 +90,7 @@ class Workspace {
     std::future<compute::Results> results;
     std::chrono::steady_clock::time_point start;
     int length = 0;
+    std::shared_ptr<compute::StageProgress> progress;  // reported by the worker's stages
   };
   void choose_backend();
   void attach_model_kernels();
@@ -106,6 +112,7 @@ class Workspace {
   bool dirty_ = true;
   double last_recompute_ms_ = 0.0;
   int recompute_count_ = 0;
+  int stages_per_run_ = 0;  // stages the last finished background run reported (0: none yet)
   std::optional<std::chrono::milliseconds> background_wait_;  // set: background recomputes
   std::optional<Job> job_;
 };

@@ -22,6 +22,7 @@
 
 #include "compute/attention/row_kernels.h"
 #include "compute/session/cost_model.h"
+#include "core/progress.h"
 #include "compute/session/map_overview.h"
 #include "core/parallel.h"
 #include "core/param_rng.h"
@@ -386,6 +387,7 @@ AttentionResults run_attention(const Session& session, const Matrix& u_in, Timin
     r.probs_overview = make_overview(H, L);
     for (int h = 0; h < H; ++h) pool_attention_head(cfg, h, r);
     timings["attention"] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    report_stage("attention");
     return r;
   }
   r.scores = Tensor({H, L, L});
@@ -429,6 +431,7 @@ AttentionResults run_attention(const Session& session, const Matrix& u_in, Timin
     put_head(r.out, h, out);
   }
   timings["attention"] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  report_stage("attention");
   return r;
 }
 

@@ -20,6 +20,7 @@
 #include "compute/ssm/ssm_init.h"
 #include "compute/ssm/ssm_scan.h"
 #include "core/parallel.h"
+#include "core/progress.h"
 
 namespace seqscope::compute {
 
@@ -33,6 +34,7 @@ class Stopwatch {
     const auto now = std::chrono::steady_clock::now();
     timings_[op] += std::chrono::duration<double, std::milli>(now - start_).count();
     start_ = now;
+    report_stage(op);
   }
 
  private:
