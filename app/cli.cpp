@@ -144,6 +144,8 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
                          "With a seqscope --model, --tokens and --targets: write loss and d loss / d parameter to DIR");
   export_cmd->add_option("--curves", options.curves,
                          "Training curves of folders written by seqscope train (DIR,DIR,...) as --png");
+  export_cmd->add_flag("--force", options.force,
+                       "Run even when the results are estimated to need more memory than is free");
   export_cmd->add_option("--targets", options.targets, "Target ids for --grads, one per token, -1 = no loss there");
   add_session_flags(*export_cmd, options);
   export_cmd->add_option("--lesson", options.lesson, "Render lesson NAME (see seqscope lessons) at --lesson-step");

@@ -47,6 +47,7 @@ struct Options {
   int lesson_step = 1;       // --lesson-step K, 1-based
   int scale = 1;             // --scale S: figures rendered at S x the size (1, 2 or 4)
   bool transparent = false;  // --transparent: figures with no window background
+  bool force = false;        // --force: run even when the results would not fit in free memory
   std::string gif;           // --gif FILE: the cursor stepped from --from to --to
   std::optional<int> gif_from, gif_to;
   int fps = 8;

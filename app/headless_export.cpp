@@ -2,8 +2,13 @@
 // CSV), and figures rendered offscreen with no window and no surface: the dashboard or one panel
 // as a PNG (carrying its session) or as an animated GIF of the cursor stepping. Works on a
 // machine with no display at all. Every bad value is checked before anything is written.
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <string_view>
 
 #include "app/cmd_lessons.h"
@@ -14,11 +19,13 @@
 #include "app/grads_export.h"
 #include "app/model_source.h"
 #include "app/run.h"
+#include "app/run_estimate.h"
 #include "app/session_setup.h"
 #include "app/view_config.h"
 #include "app/workspace.h"
 #include "compute/io/tensor_csv.h"
 #include "compute/io/tensor_export.h"
+#include "core/progress.h"
 #include "viz/panels/panel_id.h"
 #include "viz/render/gif_writer.h"
 #include "viz/render/image_export.h"
@@ -31,6 +38,45 @@ constexpr int k_max_fps = 50;  // GIF delays are in 1/100 s; viewers slow down f
 std::string device_label(const gpu::Context& context) {
   return context.device_info().name + " (" + gpu::device_type_name(context.device_info().type) + ")";
 }
+
+// While a headless recompute runs longer than ~2 s, one line on a terminal's stderr, rewritten in
+// place: "computing L = 65536 · 41 s · done: ssm.hidden_attention". Nothing when stderr is a
+// file or a pipe (scripts read it), and the line is cleared when the run ends.
+class ProgressLine {
+ public:
+  explicit ProgressLine(int length) : length_(length), scope_(&progress_) {
+    if (isatty(fileno(stderr))) printer_ = std::thread([this] { print_until_done(); });
+  }
+  ~ProgressLine() {
+    done_.store(true);
+    if (printer_.joinable()) printer_.join();
+  }
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+ private:
+  void print_until_done() {
+    const auto start = std::chrono::steady_clock::now();
+    bool printed = false;
+    while (!done_.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (seconds < 2.0 || done_.load()) continue;
+      const std::string stage = progress_.last_stage();
+      std::fprintf(stderr, "\r\033[Kcomputing L = %d · %.0f s%s%s", length_, seconds, stage.empty() ? "" : " · done: ",
+                   stage.c_str());
+      std::fflush(stderr);
+      printed = true;
+    }
+    if (printed) std::fprintf(stderr, "\r\033[K");
+  }
+
+  int length_;
+  compute::StageProgress progress_;
+  compute::ProgressScope scope_;  // the stages of this thread's recompute report here
+  std::atomic<bool> done_{false};
+  std::thread printer_;
+};
 
 constexpr uint32_t k_panel_figure_width = 560;  // per panel, when --width is not given
 
@@ -118,6 +164,9 @@ int run_export(const Options& options) {
     context = make_headless_context(options);
     if (!context) return 1;
   }
+  const bool eigen = session.backend == compute::BackendChoice::Eigen ||
+                     (session.backend == compute::BackendChoice::Auto && (!context || context->device_info().is_cpu()));
+  if (options.model.empty()) check_run_size(estimate_run(session, eigen), available_memory_bytes(), options.force, stderr);
   Workspace workspace(session, context.get());
   const bool model = !options.model.empty();  // figures only: run_any_export writes its tensors
   if (model)
@@ -125,6 +174,7 @@ int run_export(const Options& options) {
                                                       options.text, options.layer,
                                                       options.layer2, options.sample));
   if (model || !options.tensors_dir.empty() || !options.csv_dir.empty() || figures) {
+    const ProgressLine progress(compute::sequence_length(session));
     workspace.update();
     if (!workspace.error().empty()) throw compute::UserError(workspace.error());
   }
