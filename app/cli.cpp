@@ -144,6 +144,9 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
                          "With a seqscope --model, --tokens and --targets: write loss and d loss / d parameter to DIR");
   export_cmd->add_option("--curves", options.curves,
                          "Training curves of folders written by seqscope train (DIR,DIR,...) as --png");
+  export_cmd->add_option("--rows", options.rows,
+                         "With --tensors DIR: exact rows T0..T1 of channel --channel's α and head --head's probs, any L "
+                         "(T0:T1, inclusive; 0:L-1 is the whole map)");
   export_cmd->add_flag("--force", options.force,
                        "Run even when the results are estimated to need more memory than is free");
   export_cmd->add_option("--targets", options.targets, "Target ids for --grads, one per token, -1 = no loss there");
@@ -190,6 +193,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
     options.command = Command::Export;
     options.width_given = export_cmd->get_option("--width")->count() > 0;
     options.height_given = export_cmd->get_option("--height")->count() > 0;
+    if (!options.rows.empty() && options.tensors_dir.empty()) {
+      std::fprintf(stderr, "seqscope: export --rows needs --tensors DIR (the rows are written there)\n");
+      return 2;
+    }
     if (!options.curves.empty() && options.png.empty()) {
       std::fprintf(stderr, "seqscope: export --curves needs --png FILE\n");
       return 2;

@@ -52,6 +52,7 @@ struct Options {
   std::optional<int> gif_from, gif_to;
   int fps = 8;
   std::string csv_dir;  // --csv DIR: tensors as CSV (see compute/io/tensor_csv.h)
+  std::string rows;     // --rows T0:T1: exact rows of α (--channel) and probs (--head) into --tensors DIR
   // real checkpoints (app/cmd_model.cpp)
   std::string model, model2;  // --model DIR, --model2 DIR: Hugging Face folders
   std::optional<std::string> text;    // --text STR

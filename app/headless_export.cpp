@@ -23,6 +23,7 @@
 #include "app/session_setup.h"
 #include "app/view_config.h"
 #include "app/workspace.h"
+#include "compute/io/exact_rows.h"
 #include "compute/io/tensor_csv.h"
 #include "compute/io/tensor_export.h"
 #include "core/progress.h"
@@ -92,6 +93,23 @@ FigureSpec figure_spec(const Options& options) {
   spec.scale = options.scale;
   spec.transparent = options.transparent;
   return spec;
+}
+
+// --rows T0:T1 with --channel C and --head H (else the session's view): exact rows into --tensors.
+void export_rows(const Options& options, const compute::Session& session, const compute::Results& results) {
+  compute::ExactRows rows{session.view.channel, session.view.head, 0, 0};
+  char tail = 0;
+  if (std::sscanf(options.rows.c_str(), "%d:%d%c", &rows.t0, &rows.t1, &tail) != 2)
+    throw compute::UserError("--rows '" + options.rows + "' is not T0:T1 (two step indices, e.g. 100:199)");
+  compute::check_exact_rows(results, rows);
+  const double bytes = compute::exact_rows_bytes(results, rows), free_bytes = available_memory_bytes();
+  if (free_bytes > 0.0 && bytes > free_bytes && !options.force)
+    throw compute::UserError("--rows " + options.rows + " needs about " + std::to_string(static_cast<int>(bytes / 1e6)) +
+                             " MB and " + std::to_string(static_cast<int>(free_bytes / 1e6)) +
+                             " MB are free: export fewer rows (or pass --force)");
+  compute::write_exact_rows(results, rows, options.tensors_dir);
+  std::printf("wrote rows %d..%d of alpha (channel %d) and probs (head %d) to %s\n", rows.t0, rows.t1, rows.channel,
+              rows.head, options.tensors_dir.c_str());
 }
 
 struct GifRange {
@@ -178,6 +196,7 @@ int run_export(const Options& options) {
     workspace.update();
     if (!workspace.error().empty()) throw compute::UserError(workspace.error());
   }
+  if (!model && !options.rows.empty()) export_rows(options, session, workspace.results());  // checked first
   if (!model && !options.tensors_dir.empty()) {
     const auto manifest = compute::write_tensors(workspace.results(), options.tensors_dir);
     std::printf("wrote %zu tensors to %s (backend %s)\n", manifest.size(), options.tensors_dir.c_str(),
