@@ -137,7 +137,7 @@ void header(PanelContext& context, const std::string& title) {
   const SweepView* sweep = context.sweep;
   const float avail = ImGui::GetContentRegionAvail().x;
   const ImGuiStyle& style = ImGui::GetStyle();
-  if (!sweep || !sweep->available) {
+  if (!sweep || !sweep->available || context.figure) {  // a figure has no buttons
     text_line(title);
     return;
   }
@@ -271,6 +271,13 @@ void CostPanel::draw(PanelContext& context) {
     scaling_column(context, L, ImVec2(avail.x, (sweep ? 0.7f : 0.55f) * plots));
     memory_plot(context, ImVec2(avail.x, (sweep ? 0.3f : 0.45f) * plots));
     timings_table(results, ImVec2(avail.x, table_h));
+  } else if (context.figure) {  // small, in a figure: the view's tab alone, without the tab bar
+    const ImVec2 size = ImGui::GetContentRegionAvail();
+    switch (context.view.cost_tab) {
+      case compute::CostTab::Scaling: scaling_plot(session, L, size); break;
+      case compute::CostTab::Memory: memory_plot(context, size); break;
+      case compute::CostTab::TimingTable: timings_table(results, size); break;
+    }
   } else if (ImGui::BeginTabBar("cost_views")) {  // small: one view at a time
     // view.cost_tab (a session's view, a lesson step) stays requested until it is the tab drawn;
     // after that a click on another tab is the user's choice.

@@ -107,6 +107,17 @@ void SsmDynamicsPanel::sync_display(const PanelContext& context) {
 
 // The display Δ slider, the Δ_t button and the discretization combo in `width`: one row, or
 // stacked (slider, then button + combo) when `stacked`.
+void SsmDynamicsPanel::draw_tab(PanelContext& context, compute::DynamicsTab tab) {
+  using compute::DynamicsTab;
+  switch (tab) {
+    case DynamicsTab::Eigenvalues: draw_eigenvalues(context); break;
+    case DynamicsTab::Delta: draw_delta(context); break;
+    case DynamicsTab::Matrices: draw_matrices(context); break;
+    case DynamicsTab::Kernel: draw_kernel(context); break;
+    case DynamicsTab::Formulas: draw_formulas(context); break;
+  }
+}
+
 void SsmDynamicsPanel::draw_eigen_controls(PanelContext& context, float width, bool stacked, bool enabled) {
   const compute::SsmResults& ssm = context.results.ssm;
   const int t = context.view.cursor, d = context.view.channel;
@@ -164,7 +175,7 @@ void SsmDynamicsPanel::draw_eigenvalues(PanelContext& context) {
     planes_w = avail.x - column_w - k_gap;
     ImGui::SetCursorScreenPos(ImVec2(origin.x + planes_w + k_gap, origin.y));
     ImGui::BeginGroup();
-    draw_eigen_controls(context, column_w, true, has_continuous);
+    if (!context.figure) draw_eigen_controls(context, column_w, true, has_continuous);
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + column_w);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", note);
@@ -172,7 +183,7 @@ void SsmDynamicsPanel::draw_eigenvalues(PanelContext& context) {
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
   } else {
-    draw_eigen_controls(context, avail.x, false, has_continuous);
+    if (!context.figure) draw_eigen_controls(context, avail.x, false, has_continuous);
     const float note_h = ImGui::CalcTextSize(note, nullptr, false, avail.x).y;
     planes_h = ImGui::GetContentRegionAvail().y - note_h - ImGui::GetStyle().ItemSpacing.y;
   }
@@ -447,9 +458,15 @@ void SsmDynamicsPanel::draw(PanelContext& context) {
   context.view.cursor = std::clamp(context.view.cursor, 0, ssm.L - 1);
   sync_display(context);
   draw_header(context);
-  if (!ImGui::BeginTabBar("##dynamics_tabs")) return;
   static constexpr const char* k_tab_labels[] = {"Eigenvalues", "Δ over t", "Abar Bbar C", "Kernel K", "Formulas"};
   using compute::DynamicsTab;
+  if (context.figure) {  // the view's tab alone, named, without the tab bar
+    const auto tab = static_cast<size_t>(context.view.dynamics_tab);
+    ImGui::TextDisabled("%s", k_tab_labels[std::min(tab, std::size(k_tab_labels) - 1)]);
+    draw_tab(context, context.view.dynamics_tab);
+    return;
+  }
+  if (!ImGui::BeginTabBar("##dynamics_tabs")) return;
   // A tab chosen outside the bar (view.tab of a session, a lesson step) stays requested until
   // it is the one drawn; after that a click on another tab is the user's choice.
   const int wanted = static_cast<int>(context.view.dynamics_tab);
@@ -459,13 +476,7 @@ void SsmDynamicsPanel::draw(PanelContext& context) {
     const ImGuiTabItemFlags flags = requested && i == wanted ? ImGuiTabItemFlags_SetSelected : 0;
     if (!ImGui::BeginTabItem(k_tab_labels[i], nullptr, flags)) continue;
     drawn = i;
-    switch (static_cast<DynamicsTab>(i)) {
-      case DynamicsTab::Eigenvalues: draw_eigenvalues(context); break;
-      case DynamicsTab::Delta: draw_delta(context); break;
-      case DynamicsTab::Matrices: draw_matrices(context); break;
-      case DynamicsTab::Kernel: draw_kernel(context); break;
-      case DynamicsTab::Formulas: draw_formulas(context); break;
-    }
+    draw_tab(context, static_cast<DynamicsTab>(i));
     ImGui::EndTabItem();
   }
   ImGui::EndTabBar();

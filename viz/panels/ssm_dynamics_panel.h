@@ -23,6 +23,7 @@ class SsmDynamicsPanel : public Panel {
 
  private:
   void draw_header(PanelContext& context);
+  void draw_tab(PanelContext& context, compute::DynamicsTab tab);
   void sync_display(const PanelContext& context);
   void draw_eigenvalues(PanelContext& context);
   void draw_eigen_controls(PanelContext& context, float width, bool stacked, bool enabled);
