@@ -37,36 +37,37 @@ std::vector<std::string> emphasized_panels(const std::string& list) {
   return names;
 }
 
+namespace {
+
+// Calls pair(config field, view field) for every field the two share under the same meaning;
+// the emphasized panels (a string in the file, a list on screen) are converted by the callers.
+template <typename Config, typename View, typename Pair>
+void each_view_field(Config& config, View& view, Pair&& pair) {
+  pair(config.channel, view.channel);
+  pair(config.head, view.head);
+  pair(config.all_heads, view.all_heads);
+  pair(config.normalization, view.normalization);
+  pair(config.log_scale, view.log_scale);
+  pair(config.shared_scale, view.shared_scale);
+  pair(config.tab, view.dynamics_tab);
+  pair(config.cost_tab, view.cost_tab);
+  pair(config.state_color, view.state_color);
+}
+
+}  // namespace
+
 viz::ViewState view_from_session(const compute::Session& session) {
-  const compute::ViewConfig& config = session.view;
   viz::ViewState view;
   view.cursor = session.cursor;
-  view.channel = config.channel;
-  view.head = config.head;
-  view.all_heads = config.all_heads;
-  view.normalization = config.normalization;
-  view.log_scale = config.log_scale;
-  view.shared_scale = config.shared_scale;
-  view.dynamics_tab = config.tab;
-  view.cost_tab = config.cost_tab;
-  view.state_color = config.state_color;
-  view.emphasized = emphasized_panels(config.emphasize);
+  each_view_field(session.view, view, [](const auto& from, auto& to) { to = from; });
+  view.emphasized = emphasized_panels(session.view.emphasize);
   return view;
 }
 
 compute::Session session_with_view(compute::Session session, const viz::ViewState& view) {
-  compute::ViewConfig& config = session.view;
   session.cursor = view.cursor;
-  config.channel = view.channel;
-  config.head = view.head;
-  config.all_heads = view.all_heads;
-  config.normalization = view.normalization;
-  config.log_scale = view.log_scale;
-  config.shared_scale = view.shared_scale;
-  config.tab = view.dynamics_tab;
-  config.cost_tab = view.cost_tab;
-  config.state_color = view.state_color;
-  config.emphasize = joined(view.emphasized);
+  each_view_field(session.view, view, [](auto& to, const auto& from) { to = from; });
+  session.view.emphasize = joined(view.emphasized);
   return session;
 }
 
