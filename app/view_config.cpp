@@ -74,7 +74,15 @@ compute::Session session_with_view(compute::Session session, const viz::ViewStat
 void apply_view_flags(const Options& options, compute::Session& session) {
   compute::ViewConfig& config = session.view;
   const ViewFlags& flags = options.view;
-  if (flags.channel) config.channel = *flags.channel;
+  if (flags.channel) {
+    config.channel = *flags.channel;
+    // α is computed for the session's listed channels only: asking to see channel C computes it
+    // too (when the session has that channel and room in the list), so the α panel shows C.
+    auto& channels = session.ssm.hidden_attention_channels;
+    if (*flags.channel < session.d_model && std::find(channels.begin(), channels.end(), *flags.channel) == channels.end() &&
+        channels.size() < static_cast<size_t>(compute::schema::kMaxHiddenChannels))
+      channels.push_back(*flags.channel);
+  }
   if (flags.head) config.head = *flags.head;
   if (flags.normalization)
     config.normalization = *compute::schema::enum_from_name<compute::MapNormalization>(*flags.normalization);

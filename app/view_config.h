@@ -23,7 +23,8 @@ viz::ViewState view_from_session(const compute::Session& session);
 // a PNG's metadata).
 compute::Session session_with_view(compute::Session session, const viz::ViewState& view);
 
-// The view flags of the command line over session.view.
+// The view flags of the command line over session.view (--channel C also adds C to the channels
+// α is computed for, when it is not there yet).
 void apply_view_flags(const Options& options, compute::Session& session);
 
 }  // namespace seqscope::app

@@ -291,6 +291,21 @@ TEST(Export, AFigureOfAnUnknownPanelNamesIt) {
   EXPECT_FALSE(fs::exists(scratch("bad_figure.png")));
 }
 
+// Asking for channel 5 computes its α too: the saved session lists it, and the α figure differs
+// from channel 0's.
+TEST(Export, ChannelFlagComputesAlphaForThatChannel) {
+  const fs::path json = scratch("channel5.json");
+  ASSERT_EQ(run_export("--channel 5 --save-session " + json.string()).exit_code, 0);
+  std::ifstream in(json);
+  const auto session = nlohmann::json::parse(in);
+  EXPECT_EQ(session.at("ssm").at("hidden_attention_channels"), nlohmann::json::array({0, 5}));
+  EXPECT_EQ(session.at("view").at("channel"), 5);
+  const fs::path zero = scratch("alpha0.png"), five = scratch("alpha5.png");
+  ASSERT_EQ(run_export("--panel hidden_attention --png " + zero.string()).exit_code, 0);
+  ASSERT_EQ(run_export("--channel 5 --panel hidden_attention --png " + five.string()).exit_code, 0);
+  EXPECT_FALSE(viz::read_png(zero).rgba == viz::read_png(five).rgba);
+}
+
 TEST(Export, BadViewFlagsAreOneLineErrors) {
   const auto tab = run_export("--tab kernels --save-session " + scratch("bad_tab.json").string());
   EXPECT_EQ(tab.exit_code, 2);
