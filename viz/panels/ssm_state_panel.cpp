@@ -196,6 +196,12 @@ void SsmStatePanel::draw(PanelContext& context) {
   draw_header(context);
   update_norms(ssm, context.view.channel);  // the selector may have changed the channel
   const float avail = ImGui::GetContentRegionAvail().y;
+  // A squeezed panel (another row is emphasized) keeps the maps alone: the norm plot under
+  // them would not fit without running into them.
+  if (avail < 48.0f + 40.0f + 2.0f * ImGui::GetTextLineHeightWithSpacing()) {
+    draw_maps(context, avail);
+    return;
+  }
   // The norm plot gets about a third; the maps keep the rest (they carry the most).
   const float plot_h = std::clamp(0.32f * avail, 48.0f, 170.0f);
   const float maps_h = std::max(40.0f, avail - plot_h - ImGui::GetStyle().ItemSpacing.y);
