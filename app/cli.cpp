@@ -125,6 +125,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
                  "When the window closes (or after --frames N), save its last frame as a PNG")
       ->check(output_image(".png"));
   cli.add_flag("--stats", options.stats, "At exit print: frame_ms median=X p95=Y frames=N");
+  cli.add_option("--present", options.present,
+                 "How frames reach the window: auto (X11 shared memory on a CPU device, else the Vulkan "
+                 "swapchain), wsi or shm")
+      ->check(CLI::IsMember({"auto", "wsi", "shm"}));
   cli.add_flag("--train", options.train_window, "Open the Train window: train small models side by side");
   cli.add_option("--lesson", options.lesson, "Open lesson NAME (see seqscope lessons) at --lesson-step");
   cli.add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::Range(1, 999));

@@ -52,12 +52,14 @@ float percentile(std::vector<float> values, float p) {
 
 // first_frame_ms: from entering run_gui (after the command line) to the first presented frame.
 // triangles: of the last frame; on lavapipe each costs about half a microsecond (docs/rendering.md).
+// present: how frames reached the window (shm or wsi, app/window.h).
 void print_stats(const std::vector<float>& frame_ms, double first_frame_ms, double recompute_ms, int recomputes,
-                 int triangles) {
+                 int triangles, const std::string& present) {
   std::printf(
-      "frame_ms median=%.3f p95=%.3f frames=%zu first_frame_ms=%.1f recompute_ms=%.2f recomputes=%d triangles=%d\n",
+      "frame_ms median=%.3f p95=%.3f frames=%zu first_frame_ms=%.1f recompute_ms=%.2f recomputes=%d triangles=%d "
+      "present=%s\n",
       percentile(frame_ms, 0.5f), percentile(frame_ms, 0.95f), frame_ms.size(), first_frame_ms, recompute_ms,
-      recomputes, triangles);
+      recomputes, triangles, present.c_str());
 }
 
 // Renders the last frame's draw data again into an offscreen image of the same size.
@@ -123,8 +125,9 @@ int run_gui(const Options& options) {
   std::string final_state;
   double first_frame_ms = 0.0, recompute_ms = 0.0;
   int recomputes = 0, triangles = 0;
+  std::string present;
   {
-    Window window(*context, options.width, options.height, "seqscope");
+    Window window(*context, options.width, options.height, "seqscope", present_choice_from_name(options.present));
     const float scale = window.content_scale();
     viz::apply_theme(scale);
     const bool has_font = viz::load_ui_font(viz::k_base_font_px * scale);
@@ -184,6 +187,7 @@ int run_gui(const Options& options) {
       if (options.frames > 0 && static_cast<int>(frame_ms.size()) >= options.frames) running = false;
     }
     recompute_ms = workspace.last_recompute_ms();
+    present = window.present_name();
     recomputes = workspace.recompute_count();
     if (!options.screenshot.empty()) save_screenshot(*context, renderer, window.format(), options.screenshot);
     const viz::ViewState& view = dashboard.view();
@@ -194,7 +198,7 @@ int run_gui(const Options& options) {
   }
   ImGui::DestroyContext();
   if (options.stats) {
-    print_stats(frame_ms, first_frame_ms, recompute_ms, recomputes, triangles);
+    print_stats(frame_ms, first_frame_ms, recompute_ms, recomputes, triangles, present);
     std::printf("%s\n", final_state.c_str());
   }
   return context->validation_messages() > 0 ? 3 : 0;

@@ -5,7 +5,13 @@
 
 #define GLFW_INCLUDE_VULKAN
 #include <GLFW/glfw3.h>
+#define GLFW_EXPOSE_NATIVE_X11
+#include <GLFW/glfw3native.h>
 #include <backends/imgui_impl_glfw.h>
+// Xlib's macros (glfw3native.h includes Xlib.h) would clash with the names below.
+#undef None
+#undef Status
+#undef Bool
 
 #include <cstdio>
 
@@ -39,37 +45,66 @@ std::vector<const char*> Window::required_instance_extensions() {
   return std::vector<const char*>(names, names + count);
 }
 
-Window::Window(gpu::Context& context, int width, int height, const std::string& title) : context_(context) {
+PresentChoice present_choice_from_name(const std::string& name) {
+  if (name == "wsi") return PresentChoice::Wsi;
+  if (name == "shm") return PresentChoice::Shm;
+  return PresentChoice::Auto;
+}
+
+Window::Window(gpu::Context& context, int width, int height, const std::string& title, PresentChoice present)
+    : context_(context) {
   glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
   window_ = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
   if (!window_) throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "cannot create a window: " + glfw_error_text());
+  std::string reason;
+  if (init_shm(present, &reason)) return;
+  if (present == PresentChoice::Shm) {
+    glfwDestroyWindow(window_);
+    throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "--present shm: " + reason);
+  }
+  init_wsi();
+}
+
+bool Window::init_shm(PresentChoice present, std::string* reason) {
+  if (present == PresentChoice::Wsi) return false;
+  if (present == PresentChoice::Auto && context_.device_info().type != VK_PHYSICAL_DEVICE_TYPE_CPU) return false;
+  shm_ = ShmPresenter::create(glfwGetX11Display(), glfwGetX11Window(window_), reason);
+  if (!shm_) return false;
+  // The X server's 32-bit BGRX pixels are a B8G8R8A8 frame's bytes.
+  shm_target_ = std::make_unique<viz::OffscreenTarget>(context_, VK_FORMAT_B8G8R8A8_UNORM);
+  return true;
+}
+
+void Window::init_wsi() {
   VkSurfaceKHR surface = VK_NULL_HANDLE;
-  SEQSCOPE_VK_CHECK(glfwCreateWindowSurface(context.instance(), window_, nullptr, &surface));
+  SEQSCOPE_VK_CHECK(glfwCreateWindowSurface(context_.instance(), window_, nullptr, &surface));
   VkBool32 present = VK_FALSE;
-  vkGetPhysicalDeviceSurfaceSupportKHR(context.physical_device(), context.queue_family(), surface, &present);
+  vkGetPhysicalDeviceSurfaceSupportKHR(context_.physical_device(), context_.queue_family(), surface, &present);
   if (!present) {
-    vkDestroySurfaceKHR(context.instance(), surface, nullptr);
+    vkDestroySurfaceKHR(context_.instance(), surface, nullptr);
     throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED,
-                          context.device_info().name + " cannot present to this window's surface");
+                          context_.device_info().name + " cannot present to this window's surface");
   }
   window_data_.Surface = surface;
   const VkFormat formats[] = {VK_FORMAT_B8G8R8A8_UNORM, VK_FORMAT_R8G8B8A8_UNORM, VK_FORMAT_B8G8R8_UNORM,
                               VK_FORMAT_R8G8B8_UNORM};
   window_data_.SurfaceFormat = ImGui_ImplVulkanH_SelectSurfaceFormat(
-      context.physical_device(), surface, formats, IM_ARRAYSIZE(formats), VK_COLORSPACE_SRGB_NONLINEAR_KHR);
+      context_.physical_device(), surface, formats, IM_ARRAYSIZE(formats), VK_COLORSPACE_SRGB_NONLINEAR_KHR);
   const VkPresentModeKHR modes[] = {VK_PRESENT_MODE_FIFO_KHR};
-  window_data_.PresentMode = ImGui_ImplVulkanH_SelectPresentMode(context.physical_device(), surface, modes, 1);
+  window_data_.PresentMode = ImGui_ImplVulkanH_SelectPresentMode(context_.physical_device(), surface, modes, 1);
   int fb_width = 0, fb_height = 0;
   glfwGetFramebufferSize(window_, &fb_width, &fb_height);
-  ImGui_ImplVulkanH_CreateOrResizeWindow(context.instance(), context.physical_device(), context.device(),
-                                         &window_data_, context.queue_family(), nullptr, fb_width, fb_height,
+  ImGui_ImplVulkanH_CreateOrResizeWindow(context_.instance(), context_.physical_device(), context_.device(),
+                                         &window_data_, context_.queue_family(), nullptr, fb_width, fb_height,
                                          min_image_count_);
 }
 
 Window::~Window() {
   vkDeviceWaitIdle(context_.device());
   if (imgui_input_) ImGui_ImplGlfw_Shutdown();
-  ImGui_ImplVulkanH_DestroyWindow(context_.instance(), context_.device(), &window_data_, nullptr);
+  shm_target_.reset();
+  shm_.reset();
+  if (window_data_.Surface) ImGui_ImplVulkanH_DestroyWindow(context_.instance(), context_.device(), &window_data_, nullptr);
   if (window_) glfwDestroyWindow(window_);
   glfwTerminate();
 }
@@ -120,6 +155,7 @@ bool Window::minimized() const {
 }
 
 bool Window::refresh_swapchain() {
+  if (shm_) return false;  // the offscreen frame follows the framebuffer size by itself
   int width = 0, height = 0;
   glfwGetFramebufferSize(window_, &width, &height);
   const bool size_changed = width != window_data_.Width || height != window_data_.Height;
@@ -134,6 +170,23 @@ bool Window::refresh_swapchain() {
 }
 
 bool Window::render_and_present(const std::function<void(VkCommandBuffer)>& record, ImVec4 clear_color) {
+  return shm_ ? present_shm(record, clear_color) : present_wsi(record, clear_color);
+}
+
+bool Window::present_shm(const std::function<void(VkCommandBuffer)>& record, ImVec4 clear_color) {
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(window_, &width, &height);
+  if (width <= 0 || height <= 0) return false;
+  const auto w = static_cast<uint32_t>(width), h = static_cast<uint32_t>(height);
+  const uint8_t* pixels = shm_target_->render_pixels(w, h, clear_color, record);
+  std::string reason;
+  if (!shm_->present(pixels, w, h, &reason))
+    throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "cannot show a frame through shared memory: " + reason +
+                                                                 " (try --present wsi)");
+  return true;
+}
+
+bool Window::present_wsi(const std::function<void(VkCommandBuffer)>& record, ImVec4 clear_color) {
   ImGui_ImplVulkanH_Window* wd = &window_data_;
   VkDevice device = context_.device();
   // Acquire semaphores rotate over the frames in flight (SemaphoreIndex); the render-complete

@@ -8,9 +8,9 @@ SEQSCOPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SEQSCOPE_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslc
-  libglfw3-dev libimgui-dev libeigen3-dev libstb-dev libcgif-dev zlib1g-dev
+  libglfw3-dev libx11-dev libxext-dev libxrandr-dev libimgui-dev libeigen3-dev libstb-dev libcgif-dev zlib1g-dev
   nlohmann-json3-dev libcli11-dev googletest libgtest-dev libbenchmark-dev
-  xvfb xauth xdotool fonts-dejavu-core python3 python3-numpy
+  xvfb xauth xdotool x11-apps fonts-dejavu-core python3 python3-numpy
   clang libclang-rt-14-dev
 )
 # Only the tests need these: PyTorch is the independent reference for the model's gradients

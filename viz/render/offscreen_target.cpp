@@ -113,9 +113,8 @@ void OffscreenTarget::resize(uint32_t width, uint32_t height) {
   height_ = height;
 }
 
-Image OffscreenTarget::render(UiRenderer& renderer, ImDrawData* draw_data, ImVec4 clear_color) {
-  const auto width = static_cast<uint32_t>(std::lround(draw_data->DisplaySize.x * draw_data->FramebufferScale.x));
-  const auto height = static_cast<uint32_t>(std::lround(draw_data->DisplaySize.y * draw_data->FramebufferScale.y));
+const uint8_t* OffscreenTarget::render_pixels(uint32_t width, uint32_t height, ImVec4 clear_color,
+                                              const std::function<void(VkCommandBuffer)>& record) {
   if (width == 0 || height == 0) throw gpu::VulkanError(VK_ERROR_INITIALIZATION_FAILED, "empty offscreen frame");
   resize(width, height);
   context_.submit_and_wait([&](VkCommandBuffer cmd) {
@@ -128,7 +127,7 @@ Image OffscreenTarget::render(UiRenderer& renderer, ImDrawData* draw_data, ImVec
     begin.clearValueCount = 1;
     begin.pClearValues = &clear;
     vkCmdBeginRenderPass(cmd, &begin, VK_SUBPASS_CONTENTS_INLINE);
-    renderer.record(cmd, draw_data);
+    record(cmd);
     vkCmdEndRenderPass(cmd);
     VkImageMemoryBarrier to_transfer{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
     to_transfer.srcAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT;
@@ -151,8 +150,15 @@ Image OffscreenTarget::render(UiRenderer& renderer, ImDrawData* draw_data, ImVec
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &to_host, 0, nullptr,
                          0, nullptr);
   });
+  return static_cast<const uint8_t*>(readback_->mapped());
+}
+
+Image OffscreenTarget::render(UiRenderer& renderer, ImDrawData* draw_data, ImVec4 clear_color) {
+  const auto width = static_cast<uint32_t>(std::lround(draw_data->DisplaySize.x * draw_data->FramebufferScale.x));
+  const auto height = static_cast<uint32_t>(std::lround(draw_data->DisplaySize.y * draw_data->FramebufferScale.y));
+  const uint8_t* src =
+      render_pixels(width, height, clear_color, [&](VkCommandBuffer cmd) { renderer.record(cmd, draw_data); });
   Image image{width, height, std::vector<uint8_t>(size_t{width} * height * 4)};
-  const auto* src = static_cast<const uint8_t*>(readback_->mapped());
   const bool swap = is_bgra(format_);
   for (size_t i = 0; i < image.rgba.size(); i += 4) {
     image.rgba[i + 0] = src[i + (swap ? 2 : 0)];

@@ -6,6 +6,8 @@
 #include <imgui.h>
 #include <vulkan/vulkan.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "gpu/buffer.h"
@@ -28,6 +30,11 @@ class OffscreenTarget {
   VkRenderPass render_pass() const { return render_pass_; }
   // Renders draw_data into a width x height image (its framebuffer size) and reads it back.
   Image render(UiRenderer& renderer, ImDrawData* draw_data, ImVec4 clear_color);
+  // Records `record` inside the pass into a width x height image and returns the read-back
+  // pixels in the target's format: rows of width*4 bytes, valid until the next render.
+  const uint8_t* render_pixels(uint32_t width, uint32_t height, ImVec4 clear_color,
+                               const std::function<void(VkCommandBuffer)>& record);
+  VkFormat format() const { return format_; }
 
  private:
   void resize(uint32_t width, uint32_t height);

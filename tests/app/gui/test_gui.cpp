@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -291,6 +292,89 @@ TEST_F(Gui, WindowReopensAnExportedPngAsTheSameView) {
       }
   // One step of the cursor changes about 1.5% of these pixels; a restored view changes none.
   EXPECT_LT(static_cast<double>(differing) / (a.width * rows), 0.001) << differing << " pixels differ";
+}
+
+// An X window dump (xwd -id W: format 7, ZPixmap, 32 bits per pixel, BGRX in either byte order)
+// as RGBA; empty when the file is not one.
+viz::Image read_xwd(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto field = [&](size_t i) {
+    const auto* b = reinterpret_cast<const unsigned char*>(bytes.data()) + 4 * i;
+    return uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
+  };
+  if (bytes.size() < 100 || field(1) != 7 || field(11) != 32) return {};
+  const uint32_t header = field(0), width = field(4), height = field(5), byte_order = field(7), row = field(12);
+  const size_t pixels = header + size_t{field(19)} * 12;
+  if (bytes.size() < pixels + size_t{row} * height) return {};
+  viz::Image image{width, height, std::vector<uint8_t>(size_t{width} * height * 4)};
+  for (uint32_t y = 0; y < height; ++y)
+    for (uint32_t x = 0; x < width; ++x) {
+      const auto* p = reinterpret_cast<const unsigned char*>(bytes.data()) + pixels + size_t{y} * row + x * 4;
+      const uint32_t v = byte_order == 0 ? (uint32_t{p[3]} << 24 | uint32_t{p[2]} << 16 | uint32_t{p[1]} << 8 | p[0])
+                                         : (uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3]);
+      uint8_t* out = &image.rgba[(size_t{y} * width + x) * 4];
+      out[0] = static_cast<uint8_t>(v >> 16), out[1] = static_cast<uint8_t>(v >> 8), out[2] = static_cast<uint8_t>(v);
+      out[3] = 255;
+    }
+  return image;
+}
+
+// Pixels of the top `fraction` of the rows whose color differs by more than 3 in a channel.
+double differing_fraction(const viz::Image& a, const viz::Image& b, double fraction) {
+  const auto rows = static_cast<uint32_t>(a.height * fraction);
+  size_t differing = 0;
+  for (size_t i = 0; i < static_cast<size_t>(a.width) * rows; ++i)
+    for (size_t c = 0; c < 3; ++c)
+      if (std::abs(int{a.rgba[i * 4 + c]} - int{b.rgba[i * 4 + c]}) > 3) {
+        ++differing;
+        break;
+      }
+  return static_cast<double>(differing) / (static_cast<double>(a.width) * rows);
+}
+
+// What the X server shows in the window (xwd) is the frame seqscope rendered (its --screenshot
+// re-renders the last frame offscreen), for both ways of presenting: X11 shared memory (what a
+// CPU device takes) and the Vulkan swapchain. Compared: the top 60% (the cost panel's timings
+// and the status bar's frame time below differ from frame to frame).
+void check_window_shows_the_frame(const std::string& present) {
+  const auto shot = out_dir() / ("present_" + present + ".png"), dump = out_dir() / ("present_" + present + ".xwd");
+  std::filesystem::remove(shot);
+  std::filesystem::remove(dump);
+  const auto script = out_dir() / ("present_" + present + ".sh");
+  {
+    std::ofstream file(script);
+    file << k_bin << " --present " << present << " --frames 100000 --width 1000 --height 700 --stats --screenshot "
+         << shot.string() << " & pid=$!\n"
+         << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 3\n"
+         << "xwd -silent -id \"$wid\" > " << dump.string() << "\n"
+         << k_quit_and_wait;
+  }
+  const auto result = run_gui_script(script);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("present=" + present), std::string::npos) << result.out;
+  const viz::Image window = read_xwd(dump), frame = viz::read_png(shot);
+  ASSERT_EQ(window.width, 1000u) << "no window dump (is x11-apps installed?)";
+  ASSERT_EQ(window.height, 700u);
+  ASSERT_EQ(frame.width, 1000u);
+  EXPECT_GT(distinct_colors(window), 500u) << "the window looks blank";
+  EXPECT_LT(differing_fraction(window, frame, 0.6), 0.001);
+}
+
+TEST_F(Gui, TheWindowShowsTheFrameThroughSharedMemory) { check_window_shows_the_frame("shm"); }
+TEST_F(Gui, TheWindowShowsTheFrameThroughTheSwapchain) { check_window_shows_the_frame("wsi"); }
+
+// An X server without MIT-SHM: `--present shm` says so in one line before drawing anything;
+// auto falls back to the swapchain and runs.
+TEST_F(Gui, WithoutSharedMemoryAutoTakesTheSwapchain) {
+  const std::string server = "xvfb-run -a -s '-screen 0 800x600x24 -extension MIT-SHM' ";
+  const auto forced = testing::run_process(server + k_bin + " --present shm --frames 3");
+  EXPECT_NE(forced.exit_code, 0);
+  EXPECT_EQ(testing::count_lines_with(forced.err, "seqscope: "), 1) << forced.err;
+  EXPECT_NE(forced.err.find("--present shm: the X server has no MIT-SHM"), std::string::npos) << forced.err;
+  const auto automatic = testing::run_process(server + k_bin + " --frames 3 --width 640 --height 480 --stats");
+  ASSERT_EQ(automatic.exit_code, 0) << automatic.err;
+  EXPECT_NE(automatic.out.find("present=wsi"), std::string::npos) << automatic.out;
 }
 
 }  // namespace
