@@ -129,6 +129,10 @@ std::optional<int> parse_command_line(int argc, char** argv, Options& options) {
                  "How frames reach the window: auto (X11 shared memory on a CPU device, else the Vulkan "
                  "swapchain), wsi or shm")
       ->check(CLI::IsMember({"auto", "wsi", "shm"}));
+  cli.add_option("--redraw", options.redraw,
+                 "When the window draws: on-change (input, playback, a running job; else once a second), "
+                 "always, or auto (on-change, but always with --frames)")
+      ->check(CLI::IsMember({"auto", "always", "on-change"}));
   cli.add_flag("--train", options.train_window, "Open the Train window: train small models side by side");
   cli.add_option("--lesson", options.lesson, "Open lesson NAME (see seqscope lessons) at --lesson-step");
   cli.add_option("--lesson-step", options.lesson_step, "Step K of the lesson, 1-based")->check(CLI::Range(1, 999));

@@ -32,7 +32,8 @@ struct Options {
   int frames = 0;  // quit after N frames; 0 = until the window is closed
   std::string screenshot;
   bool stats = false;
-  std::string present = "auto";  // --present auto|wsi|shm: how frames reach the window (app/window.h)
+  std::string present = "auto";
+  std::string redraw = "auto";  // --redraw auto|always|on-change (app/redraw_policy.h)  // --present auto|wsi|shm: how frames reach the window (app/window.h)
   bool train_window = false;  // --train: open the Train window
   std::optional<int> step;             // --step T: the cursor t (overrides the session's)
   std::optional<std::string> backend;  // --backend auto|eigen|vulkan (overrides the session's)

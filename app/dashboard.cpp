@@ -72,6 +72,11 @@ void Dashboard::advance(double dt_seconds) {
   if (gpu_.has_results()) viz::TransportPanel::advance(view_, gpu_.results().inputs.length(), dt_seconds);
 }
 
+bool Dashboard::animating() const {
+  return view_.playing || workspace_.busy() || (sweep_ && sweep_->running()) || train_window_.training() ||
+         lessons_.evaluating() || frames_since_fit_ < k_fit_frames;
+}
+
 viz::Panel* Dashboard::find_panel(viz::PanelId id) {
   for (auto& panel : panels_)
     if (panel->id() == id) return panel.get();

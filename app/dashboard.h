@@ -47,6 +47,9 @@ class Dashboard {
   void on_new_results();
   // Per-frame playback; dt in seconds.
   void advance(double dt_seconds);
+  // Something changes on screen by itself, so the window keeps drawing (app/redraw_policy.h):
+  // playback, a recompute, the cost sweep, training, a lesson's evaluations, rows being fitted.
+  bool animating() const;
   viz::ViewState& view() { return view_; }
   void set_panel_numbers(bool on) { show_panel_numbers_ = on; }
   // "name=WxH@X,Y" for every panel drawn in the last frame (scripted checks of the layout).

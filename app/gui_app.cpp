@@ -14,6 +14,7 @@
 #include "app/dashboard.h"
 #include "app/export_menu.h"
 #include "app/model_source.h"
+#include "app/redraw_policy.h"
 #include "app/run.h"
 #include "app/session_setup.h"
 #include "app/window.h"
@@ -50,16 +51,23 @@ float percentile(std::vector<float> values, float p) {
   return values[index];
 }
 
-// first_frame_ms: from entering run_gui (after the command line) to the first presented frame.
-// triangles: of the last frame; on lavapipe each costs about half a microsecond (docs/rendering.md).
-// present: how frames reached the window (shm or wsi, app/window.h).
-void print_stats(const std::vector<float>& frame_ms, double first_frame_ms, double recompute_ms, int recomputes,
-                 int triangles, const std::string& present) {
+// What --stats prints at exit (docs/cli.md).
+struct FrameStats {
+  std::vector<float> frame_ms;  // each drawn frame: building, rendering and showing it (no waits)
+  double first_frame_ms = 0.0;  // from entering run_gui (after the command line) to the first frame shown
+  double recompute_ms = 0.0;    // the last recompute
+  int recomputes = 0;
+  int triangles = 0;            // of the last frame; on lavapipe each costs about half a microsecond
+  double idle_s = 0.0;          // seconds the loop slept with nothing to draw (app/redraw_policy.h)
+  std::string present;          // how frames reached the window: shm or wsi (app/window.h)
+};
+
+void print_stats(const FrameStats& stats) {
   std::printf(
       "frame_ms median=%.3f p95=%.3f frames=%zu first_frame_ms=%.1f recompute_ms=%.2f recomputes=%d triangles=%d "
-      "present=%s\n",
-      percentile(frame_ms, 0.5f), percentile(frame_ms, 0.95f), frame_ms.size(), first_frame_ms, recompute_ms,
-      recomputes, triangles, present.c_str());
+      "present=%s idle_s=%.1f\n",
+      percentile(stats.frame_ms, 0.5f), percentile(stats.frame_ms, 0.95f), stats.frame_ms.size(), stats.first_frame_ms,
+      stats.recompute_ms, stats.recomputes, stats.triangles, stats.present.c_str(), stats.idle_s);
 }
 
 // Renders the last frame's draw data again into an offscreen image of the same size.
@@ -68,6 +76,26 @@ void save_screenshot(gpu::Context& context, viz::UiRenderer& renderer, VkFormat 
   viz::OffscreenTarget target(context, format);
   const viz::Image image = target.render(renderer, ImGui::GetDrawData(), viz::background_color());
   viz::write_png(path, image);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start, std::chrono::steady_clock::time_point now) {
+  return std::chrono::duration<double>(now - start).count();
+}
+
+// Sleeps until input arrives or the next frame is due (app/redraw_policy.h); returns the seconds
+// slept with nothing to draw. While the Cost panel measures its sweep, at most ~15 frames a
+// second (input still wakes the loop at once): on a CPU Vulkan device every frame takes cores
+// from the sweep.
+double wait_for_next_frame(Window& window, const Dashboard& dashboard, const RedrawPolicy& redraw, double now_s) {
+  const double idle = redraw.wait_seconds(dashboard.animating(), now_s);
+  if (idle > 0.0) {
+    const auto start = std::chrono::steady_clock::now();
+    window.wait_events(idle);
+    return seconds_since(start, std::chrono::steady_clock::now());
+  }
+  if (dashboard.cost_sweep()->running()) window.wait_events(1.0 / 15.0);
+  else window.poll_events();
+  return 0.0;
 }
 
 }  // namespace
@@ -121,11 +149,9 @@ int run_gui(const Options& options) {
   // io.IniFilename points into ini, which outlives the context (DestroyContext below saves it).
   const std::string ini = options.frames > 0 ? std::string() : settings_path();
   io.IniFilename = ini.empty() ? nullptr : ini.c_str();
-  std::vector<float> frame_ms;
+  FrameStats stats;
+  std::vector<float>& frame_ms = stats.frame_ms;
   std::string final_state;
-  double first_frame_ms = 0.0, recompute_ms = 0.0;
-  int recomputes = 0, triangles = 0;
-  std::string present;
   {
     Window window(*context, options.width, options.height, "seqscope", present_choice_from_name(options.present));
     const float scale = window.content_scale();
@@ -154,17 +180,18 @@ int run_gui(const Options& options) {
                            ini.empty() ? std::string() : (std::filesystem::path(ini).parent_path() / "recent.json").string());
     dashboard.set_export_menu(&export_menu);
 
+    RedrawPolicy redraw(options.redraw == "always" || (options.redraw == "auto" && options.frames > 0));
     auto previous = std::chrono::steady_clock::now();
     bool running = true;
     while (running && !window.should_close()) {
-      // While the Cost panel measures its sweep, draw at most ~15 frames a second (input still
-      // wakes the loop at once): on a CPU Vulkan device every frame takes cores from the sweep.
-      if (dashboard.cost_sweep()->running()) window.wait_events(1.0 / 15.0);
-      else window.poll_events();
+      stats.idle_s += wait_for_next_frame(window, dashboard, redraw, seconds_since(start, std::chrono::steady_clock::now()));
       if (window.minimized()) {
         window.wait_events(0.1);
         continue;
       }
+      const auto frame_start = std::chrono::steady_clock::now();
+      if (!redraw.should_draw(window.take_input_events(), dashboard.animating(), seconds_since(start, frame_start)))
+        continue;
       if (window.refresh_swapchain()) renderer.set_min_image_count(window.min_image_count());
       ImGui_ImplVulkan_NewFrame();
       window.new_imgui_frame();
@@ -174,21 +201,22 @@ int run_gui(const Options& options) {
       dash_status.key_taps = window.take_key_taps();
       running = dashboard.draw(dash_status);
       ImGui::Render();
-      triangles = ImGui::GetDrawData()->TotalIdxCount / 3;
+      stats.triangles = ImGui::GetDrawData()->TotalIdxCount / 3;
       window.render_and_present([&](VkCommandBuffer cmd) { renderer.record(cmd, ImGui::GetDrawData()); },
                                 viz::background_color());
       const auto now = std::chrono::steady_clock::now();
-      if (frame_ms.empty()) first_frame_ms = std::chrono::duration<double, std::milli>(now - start).count();
-      const float ms = std::chrono::duration<float, std::milli>(now - previous).count();
+      if (frame_ms.empty()) stats.first_frame_ms = std::chrono::duration<double, std::milli>(now - start).count();
+      // Playback follows the clock; after an idle wait the step is at most a tenth of a second.
+      dashboard.advance(std::min(0.1, std::chrono::duration<double>(now - previous).count()));
       previous = now;
-      dashboard.advance(ms / 1000.0);
+      const float ms = std::chrono::duration<float, std::milli>(now - frame_start).count();
       frame_ms.push_back(ms);
       dash_status.frame_ms = ms;
       if (options.frames > 0 && static_cast<int>(frame_ms.size()) >= options.frames) running = false;
     }
-    recompute_ms = workspace.last_recompute_ms();
-    present = window.present_name();
-    recomputes = workspace.recompute_count();
+    stats.recompute_ms = workspace.last_recompute_ms();
+    stats.present = window.present_name();
+    stats.recomputes = workspace.recompute_count();
     if (!options.screenshot.empty()) save_screenshot(*context, renderer, window.format(), options.screenshot);
     const viz::ViewState& view = dashboard.view();
     final_state = "view cursor=" + std::to_string(view.cursor) + " channel=" + std::to_string(view.channel) +
@@ -198,7 +226,7 @@ int run_gui(const Options& options) {
   }
   ImGui::DestroyContext();
   if (options.stats) {
-    print_stats(frame_ms, first_frame_ms, recompute_ms, recomputes, triangles, present);
+    print_stats(stats);
     std::printf("%s\n", final_state.c_str());
   }
   return context->validation_messages() > 0 ? 3 : 0;

@@ -45,6 +45,8 @@ class LessonController {
   void wait_for_evaluations() {
     if (evaluating_.valid()) evaluated_ = evaluating_.get();
   }
+  // The claim's evaluations run in the background; the panel shows them when they end.
+  bool evaluating() const { return evaluating_.valid(); }
   // "Lessons" items for a menu that is open.
   void draw_menu_items(Workspace& workspace, viz::ViewState& view);
   // The "Start here" window: shown after request_start_window() until a lesson is picked or it is closed.

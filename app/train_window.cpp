@@ -69,6 +69,8 @@ TrainWindow::TrainWindow() {
   shown_dir_ = fs::temp_directory_path() / ("seqscope-train-" + std::to_string(::getpid()));
 }
 
+bool TrainWindow::training() const { return runs_ && runs_->running(); }
+
 TrainWindow::~TrainWindow() {
   runs_.reset();  // stops and joins
   std::error_code ec;

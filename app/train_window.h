@@ -42,6 +42,7 @@ class TrainWindow {
   // Starts the runs from the form; the one-line problem when it cannot ("" when it started).
   std::string start();
   const TrainRuns* runs() const { return runs_.get(); }
+  bool training() const;  // some run has not finished
   // Saves run i into the form's save folder; returns the folder (UserError when it cannot).
   std::filesystem::path save(size_t i) const;
   // Writes the runs' curves as a PNG into the save folder; returns its path (UserError when it cannot).

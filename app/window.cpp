@@ -110,23 +110,69 @@ Window::~Window() {
 }
 
 namespace {
-GLFWkeyfun imgui_key_callback = nullptr;  // ImGui's, installed by ImGui_ImplGlfw_InitForVulkan
+// The callbacks ImGui_ImplGlfw_InitForVulkan installed; ours count the event and call them.
+struct ImGuiCallbacks {
+  GLFWkeyfun key = nullptr;
+  GLFWcharfun text = nullptr;
+  GLFWmousebuttonfun button = nullptr;
+  GLFWscrollfun scroll = nullptr;
+  GLFWcursorenterfun enter = nullptr;
+  GLFWwindowfocusfun focus = nullptr;
+} imgui_callbacks;  // one window per process
 }  // namespace
 
 void Window::init_imgui_input() {
   ImGui_ImplGlfw_InitForVulkan(window_, true);
   imgui_input_ = true;
   glfwSetWindowUserPointer(window_, this);
-  imgui_key_callback = glfwSetKeyCallback(window_, &Window::on_key);
+  imgui_callbacks.key = glfwSetKeyCallback(window_, &Window::on_key);
   key_taps_.queued = true;
+  // Lambdas in a member function may reach the private count.
+  static constexpr auto count = [](GLFWwindow* window) {
+    if (auto* self = static_cast<Window*>(glfwGetWindowUserPointer(window))) ++self->input_events_;
+  };
+  imgui_callbacks.text = glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int c) {
+    count(w);
+    if (imgui_callbacks.text) imgui_callbacks.text(w, c);
+  });
+  imgui_callbacks.button = glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int button, int action, int mods) {
+    count(w);
+    if (imgui_callbacks.button) imgui_callbacks.button(w, button, action, mods);
+  });
+  imgui_callbacks.scroll = glfwSetScrollCallback(window_, [](GLFWwindow* w, double x, double y) {
+    count(w);
+    if (imgui_callbacks.scroll) imgui_callbacks.scroll(w, x, y);
+  });
+  imgui_callbacks.enter = glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int entered) {
+    count(w);
+    if (imgui_callbacks.enter) imgui_callbacks.enter(w, entered);
+  });
+  imgui_callbacks.focus = glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int focused) {
+    count(w);
+    if (imgui_callbacks.focus) imgui_callbacks.focus(w, focused);
+  });
+  // ImGui 1.86 reads the pointer each frame itself; these only wake the loop.
+  glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double, double) { count(w); });
+  glfwSetWindowSizeCallback(window_, [](GLFWwindow* w, int, int) { count(w); });
+  glfwSetFramebufferSizeCallback(window_, [](GLFWwindow* w, int, int) { count(w); });
+  glfwSetWindowRefreshCallback(window_, [](GLFWwindow* w) { count(w); });
+  glfwSetWindowIconifyCallback(window_, [](GLFWwindow* w, int) { count(w); });
+  glfwSetWindowContentScaleCallback(window_, [](GLFWwindow* w, float, float) { count(w); });
 }
 
 void Window::on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
-  if (auto* self = static_cast<Window*>(glfwGetWindowUserPointer(window)); self && action != GLFW_RELEASE) {
-    if (key == GLFW_KEY_RIGHT) ++self->key_taps_.right;
-    if (key == GLFW_KEY_LEFT) ++self->key_taps_.left;
+  if (auto* self = static_cast<Window*>(glfwGetWindowUserPointer(window))) {
+    ++self->input_events_;
+    if (action != GLFW_RELEASE && key == GLFW_KEY_RIGHT) ++self->key_taps_.right;
+    if (action != GLFW_RELEASE && key == GLFW_KEY_LEFT) ++self->key_taps_.left;
   }
-  if (imgui_key_callback) imgui_key_callback(window, key, scancode, action, mods);
+  if (imgui_callbacks.key) imgui_callbacks.key(window, key, scancode, action, mods);
+}
+
+int Window::take_input_events() {
+  const int events = input_events_;
+  input_events_ = 0;
+  return events;
 }
 
 viz::KeyTaps Window::take_key_taps() {

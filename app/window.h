@@ -57,6 +57,9 @@ class Window {
   void init_imgui_input();
   // The arrow presses counted since the last call (viz::KeyTaps), then the count starts again.
   viz::KeyTaps take_key_taps();
+  // Input and window events (keys, text, mouse moves, buttons, wheel, focus, resize, expose)
+  // GLFW delivered since the last call; the frame loop draws again when there are any.
+  int take_input_events();
   float content_scale() const;
   VkRenderPass render_pass() const { return shm_ ? shm_target_->render_pass() : window_data_.RenderPass; }
   VkFormat format() const { return shm_ ? shm_target_->format() : window_data_.SurfaceFormat.format; }
@@ -90,6 +93,7 @@ class Window {
   bool rebuild_swapchain_ = false;
   bool imgui_input_ = false;
   viz::KeyTaps key_taps_;  // filled by on_key between frames
+  int input_events_ = 0;   // counted by the callbacks init_imgui_input installs
 };
 
 }  // namespace seqscope::app

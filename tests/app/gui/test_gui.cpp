@@ -333,6 +333,35 @@ double differing_fraction(const viz::Image& a, const viz::Image& b, double fract
   return static_cast<double>(differing) / (static_cast<double>(a.width) * rows);
 }
 
+// Draw only when something changed (app/redraw_policy.h): left alone for 4 s the window sleeps
+// (idle_s), a key still steps at once, and playback keeps drawing with no input: Space, 2 s at
+// 8 tokens a second, Space. Without the playback rule the cursor would move one frame a second.
+TEST_F(Gui, AnIdleWindowSleepsAndInputOrPlaybackWakesIt) {
+  const auto script = out_dir() / "on_change.sh";
+  {
+    std::ofstream file(script);
+    file << k_bin << " --redraw on-change --frames 100000 --stats & pid=$!\n"
+         << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
+         << "xdotool windowfocus --sync \"$wid\"; sleep 4\n"
+         << "tap() { xdotool keydown $1; sleep 0.2; xdotool keyup $1; sleep 0.1; }\n"
+         << "tap Right; tap Right; tap space; sleep 2; tap space; sleep 0.5\n"
+         << k_quit_and_wait;
+  }
+  const auto result = run_gui_script(script);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  double idle_s = 0.0;
+  int cursor = -1;
+  const size_t idle_at = result.out.find("idle_s="), cursor_at = result.out.find("view cursor=");
+  ASSERT_NE(idle_at, std::string::npos) << result.out;
+  ASSERT_NE(cursor_at, std::string::npos) << result.out;
+  std::sscanf(result.out.c_str() + idle_at, "idle_s=%lf", &idle_s);
+  std::sscanf(result.out.c_str() + cursor_at, "view cursor=%d", &cursor);
+  EXPECT_GT(idle_s, 3.0) << result.out;
+  // 2 + about 2.3 s x 8 tokens/s (the Space taps themselves last 0.3 s).
+  EXPECT_GE(cursor, 2 + 12) << result.out;
+  EXPECT_LE(cursor, 2 + 26) << result.out;
+}
+
 // What the X server shows in the window (xwd) is the frame seqscope rendered (its --screenshot
 // re-renders the last frame offscreen), for both ways of presenting: X11 shared memory (what a
 // CPU device takes) and the Vulkan swapchain. Compared: the top 60% (the cost panel's timings
