@@ -186,6 +186,7 @@ int run_export(const Options& options) {
                      (session.backend == compute::BackendChoice::Auto && (!context || context->device_info().is_cpu()));
   if (options.model.empty()) check_run_size(estimate_run(session, eigen), available_memory_bytes(), options.force, stderr);
   Workspace workspace(session, context.get());
+  workspace.set_free_memory_probe([] { return 0.0; });  // checked above, where --force applies
   const bool model = !options.model.empty();  // figures only: run_any_export writes its tensors
   if (model)
     workspace.use_model(std::make_unique<ModelSource>(options.model, options.model2,

@@ -67,12 +67,15 @@ double available_memory_bytes() {
   return 0.0;
 }
 
+void refuse_over_free_memory(double bytes, double free_bytes, const std::string& anyway) {
+  if (free_bytes <= 0.0 || bytes <= free_bytes) return;
+  throw compute::UserError("this run needs about " + gigabytes(bytes) + " of memory for its results and " +
+                           gigabytes(free_bytes) +
+                           " are free: shorten the input or use fewer heads, channels or α channels" + anyway);
+}
+
 void check_run_size(const RunEstimate& estimate, double free_bytes, bool force, std::FILE* out) {
-  if (free_bytes > 0.0 && estimate.bytes > free_bytes && !force)
-    throw compute::UserError("this run needs about " + gigabytes(estimate.bytes) + " of memory for its results and " +
-                             gigabytes(free_bytes) +
-                             " are free: shorten the input or use fewer heads, channels or α channels "
-                             "(or pass --force to try anyway)");
+  if (!force) refuse_over_free_memory(estimate.bytes, free_bytes, " (or pass --force to try anyway)");
   const bool large = estimate.bytes > kLargeRunBytes, long_run = estimate.seconds > kLongRunSeconds;
   if (!large && !long_run) return;
   std::string line = "seqscope: a large run: about " + gigabytes(estimate.bytes) + " of results";

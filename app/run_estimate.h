@@ -5,6 +5,7 @@
 // refuses a run larger than the machine's free memory unless --force (docs/cli.md).
 #pragma once
 #include <cstdio>
+#include <string>
 
 #include "compute/session/session.h"
 
@@ -23,6 +24,9 @@ inline constexpr double kLongRunSeconds = 60.0;
 RunEstimate estimate_run(const compute::Session& session, bool eigen_backend);
 // MemAvailable of /proc/meminfo in bytes; 0 when unknown.
 double available_memory_bytes();
+// Throws the one-line UserError when results of `bytes` exceed `free_bytes` (0: unknown, never
+// refused); `anyway` ends the line with what the user may do instead ("" for nothing).
+void refuse_over_free_memory(double bytes, double free_bytes, const std::string& anyway);
 // Prints the one-line warning to `out` for a large or long run; throws UserError when the run
 // needs more memory than is free and force is false.
 void check_run_size(const RunEstimate& estimate, double free_bytes, bool force, std::FILE* out);

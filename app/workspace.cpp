@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "app/model_source.h"
+#include "app/run_estimate.h"
 #include "compute/backend/eigen_backend.h"
 #include "compute/session/inputs.h"
 #include "compute/vulkan/backend_factory.h"
@@ -104,6 +105,7 @@ bool Workspace::update() {
   if (!dirty_) return fresh;
   dirty_ = false;
   try {
+    refuse_what_cannot_fit();
     if (!start_job()) return recompute_now() || fresh;
   } catch (const compute::UserError& e) {
     error_ = e.what();
@@ -111,6 +113,13 @@ bool Workspace::update() {
   }
   if (job_->results.wait_for(*background_wait_) != std::future_status::ready) return fresh;
   return finish_job() || fresh;
+}
+
+void Workspace::refuse_what_cannot_fit() const {
+  if (model_) return;  // a model folder's Results were sized when it opened (app/model_source.h)
+  compute::validate_session(session_);
+  const double bytes = compute::estimate_result_bytes(session_, compute::sequence_length(session_));
+  refuse_over_free_memory(bytes, free_memory_ ? free_memory_() : available_memory_bytes(), "");
 }
 
 bool Workspace::start_job() {

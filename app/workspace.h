@@ -83,6 +83,10 @@ class Workspace {
   void use_model(std::unique_ptr<ModelSource> source);
   ModelSource* model() { return model_.get(); }
   void mark_dirty() { dirty_ = true; }
+  // Where the free memory comes from (default: MemAvailable). A session whose Results would not
+  // fit is not run: error() says so in one line and the previous Results stay. Headless export,
+  // which checks before it starts (and has --force), passes one that returns 0 (unknown).
+  void set_free_memory_probe(std::function<double()> probe) { free_memory_ = std::move(probe); }
 
  private:
   struct Job {
@@ -96,6 +100,7 @@ class Workspace {
   void attach_model_kernels();
   compute::Results run_backend(const compute::Inputs& inputs);
   compute::Results run_model();
+  void refuse_what_cannot_fit() const;  // UserError when the session's Results exceed free memory
   bool recompute_now();
   bool start_job();  // false: this session cannot run in the background
   bool finish_job();  // takes the job's Results (true) or its error (false)
@@ -115,6 +120,7 @@ class Workspace {
   int stages_per_run_ = 0;  // stages the last finished background run reported (0: none yet)
   std::optional<std::chrono::milliseconds> background_wait_;  // set: background recomputes
   std::optional<Job> job_;
+  std::function<double()> free_memory_;
 };
 
 }  // namespace seqscope::app

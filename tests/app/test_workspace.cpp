@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/workspace.h"
+#include "compute/backend/eigen_backend.h"
 #include "gpu/check.h"
 
 namespace seqscope::app {
@@ -93,6 +94,39 @@ TEST(Workspace, BackgroundRecomputeReportsErrorsAndKeepsResults) {
   EXPECT_FALSE(workspace.busy());
   EXPECT_FALSE(workspace.error().empty());
   EXPECT_TRUE(workspace.has_results());
+}
+
+// Issue 20: the window refuses, as export does, a session whose Results would not fit in free
+// memory: one line naming the sizes, no recompute, the previous Results kept, in the foreground
+// and the background alike. Here the machine has "200 MB free" and L = 65,536 needs more.
+TEST(Workspace, ASessionLargerThanFreeMemoryIsRefusedAndKeepsTheResults) {
+  compute::Session session;
+  session.backend = compute::BackendChoice::Eigen;
+  session.input.kind = compute::InputKind::Signal;
+  session.input.length = 256;
+  ASSERT_GT(compute::estimate_result_bytes(session, 65536), 2e8);
+  for (const bool background : {false, true}) {
+    Workspace workspace(session, nullptr);
+    workspace.set_free_memory_probe([] { return 2e8; });
+    ASSERT_TRUE(workspace.update());
+    ASSERT_TRUE(workspace.error().empty()) << workspace.error();
+    if (background) workspace.run_in_background(std::chrono::milliseconds(0));
+    workspace.edit().input.length = 65536;
+    EXPECT_FALSE(workspace.update());
+    EXPECT_FALSE(workspace.busy());
+    EXPECT_EQ(workspace.recompute_count(), 1);
+    EXPECT_NE(workspace.error().find("this run needs about "), std::string::npos) << workspace.error();
+    EXPECT_NE(workspace.error().find(" are free: shorten the input"), std::string::npos) << workspace.error();
+    EXPECT_EQ(workspace.error().find('\n'), std::string::npos);
+    EXPECT_EQ(workspace.results().inputs.length(), session.input.length);
+    workspace.edit().input.length = session.input.length;  // back to what fits: runs again
+    ASSERT_TRUE(background || workspace.update());
+    if (background) {
+      for (int i = 0; i < 2000 && !workspace.update(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_TRUE(workspace.error().empty()) << workspace.error();
+    EXPECT_EQ(workspace.recompute_count(), 2);
+  }
 }
 
 }  // namespace
