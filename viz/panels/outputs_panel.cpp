@@ -50,11 +50,14 @@ namespace {
 
 // [SECTION] plots
 
-// One stacked plot; clicking it moves the cursor.
-void plot(PanelContext& context, const char* id, std::span<const Series> series, float height, const char* y_label) {
+// One stacked plot; clicking it moves the cursor. x_ticks: its own t axis labels (short
+// stacked plots share the bottom one's).
+void plot(PanelContext& context, const char* id, std::span<const Series> series, float height, const char* y_label,
+          bool x_ticks = true) {
   LinePlotOptions options;
   options.cursor = std::clamp(context.view.cursor, 0, context.results.inputs.length() - 1);
   options.y_label = y_label;
+  options.x_ticks = x_ticks;
   const PlotHover hover = line_plot(id, series, ImVec2(ImGui::GetContentRegionAvail().x, height), options);
   if (!hover.hovered || hover.index < 0) return;
   std::string tip = format_text("t = %d '%s'", hover.index,
@@ -126,9 +129,12 @@ void OutputsPanel::draw(PanelContext& context) {
   // Four plots need room: a short panel leaves out the input u (the top strip shows the input).
   const float input_share = total < 300.0f ? 0.0f : 0.22f;
   const float output_share = (1.0f - input_share) / 3.0f;
-  if (input_share > 0.0f) plot(context, "##u", inputs, input_share * total, "u");
-  plot(context, "##y", ssm_series, output_share * total, "y");
-  plot(context, "##mix", mixing_series, output_share * total, "α·u");
+  // Plots shorter than five lines share one t axis, under the bottom plot: their own tick labels
+  // would crowd the legend of the plot below.
+  const bool own_ticks = output_share * total >= 5.0f * ImGui::GetTextLineHeight();
+  if (input_share > 0.0f) plot(context, "##u", inputs, input_share * total, "u", own_ticks);
+  plot(context, "##y", ssm_series, output_share * total, "y", own_ticks);
+  plot(context, "##mix", mixing_series, output_share * total, "α·u", own_ticks);
   plot(context, "##attn", attn_series, ImGui::GetContentRegionAvail().y, "out");
 }
 

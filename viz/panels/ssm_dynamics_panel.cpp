@@ -201,11 +201,15 @@ void SsmDynamicsPanel::draw_eigenvalues(PanelContext& context) {
     const PlotHover h = captioned_plane("##eig_delta", title, hypothetical, second, cell, {true, false, 0.0f});
     if (h.hovered && h.index >= 0) eigen_tooltip(h.index, "z", hypothetical[static_cast<size_t>(h.index)], true);
   } else {
-    caption(planes_origin, 2.0f * cell_w, "Shift register: no continuous A, no Δ.", ImGui::GetColorU32(ImGuiCol_Text));
-    caption(ImVec2(planes_origin.x, planes_origin.y + line), 2.0f * cell_w,
-            "Abar is the shift matrix itself: all eigenvalues 0,", ImGui::GetColorU32(ImGuiCol_Text));
-    caption(ImVec2(planes_origin.x, planes_origin.y + 2.0f * line), 2.0f * cell_w,
-            "a pure delay line (see the Abar tab).", ImGui::GetColorU32(ImGuiCol_Text));
+    // Wrapped to the two cells the continuous planes would take, clipped to their height.
+    const float text_w = 2.0f * cell_w + k_gap;
+    ImDrawList* list = ImGui::GetWindowDrawList();
+    list->PushClipRect(planes_origin, ImVec2(planes_origin.x + text_w, planes_origin.y + cell.y), true);
+    list->AddText(ImGui::GetFont(), ImGui::GetFontSize(), planes_origin, ImGui::GetColorU32(ImGuiCol_Text),
+                  "Shift register: no continuous A, no Δ. Abar is the shift matrix itself: all eigenvalues 0, "
+                  "a pure delay line (see the Abar tab).",
+                  nullptr, text_w - 4.0f);
+    list->PopClipRect();
   }
   const PlotHover m = captioned_plane("##eig_model", fitting("eig Abar_t (model)", "eig Abar_t", cell_w), actual,
                                       ImVec2(planes_origin.x + 2.0f * (cell_w + k_gap), planes_origin.y), cell,

@@ -112,7 +112,7 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
   // The margin fits the y tick labels, however many digits they need.
   const float left = std::max({ImGui::CalcTextSize("-0.000").x, ImGui::CalcTextSize(format_value(hi).c_str()).x,
                                ImGui::CalcTextSize(format_value(lo).c_str()).x}) + 8.0f;
-  const float bottom = ImGui::GetTextLineHeight() + 4.0f;
+  const float bottom = options.x_ticks ? ImGui::GetTextLineHeight() + 4.0f : 2.0f;
   const Frame f = reserve(id, size, left, bottom, &hover);
   ImDrawList* list = ImGui::GetWindowDrawList();
   size_t n = 0;
@@ -157,7 +157,7 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
   const float slot = n > 1 ? f.width() / static_cast<float>(n - 1) : f.width();
   bool labels_fit = options.x_labels.size() == n;
   for (size_t i = 0; labels_fit && i < n; ++i) labels_fit = ImGui::CalcTextSize(options.x_labels[i].c_str()).x <= slot - 2.0f;
-  if (labels_fit) {
+  if (options.x_ticks && labels_fit) {
     for (size_t i = 0; i < n; ++i) {
       const char* label = options.x_labels[i].c_str();
       const bool at_cursor = static_cast<int>(i) == options.cursor;
@@ -166,7 +166,7 @@ PlotHover line_plot(const char* id, std::span<const Series> series, ImVec2 size,
       const float x = std::clamp(x_of(i) - 0.5f * w, f.min.x - left + 2.0f, f.max.x + 4.0f - w);
       list->AddText(ImVec2(x, f.max.y + 2.0f), at_cursor ? text_color() : dim_color(), label);
     }
-  } else {
+  } else if (options.x_ticks) {
     const std::string first = std::to_string(options.x_first);
     const std::string last = std::to_string(options.x_first + static_cast<int64_t>(n) - 1);
     list->AddText(ImVec2(f.min.x, f.max.y + 2.0f), dim_color(), first.c_str());
@@ -297,8 +297,10 @@ PlotHover complex_plane(const char* id, std::span<const std::complex<float>> poi
     list->AddCircleFilled(to_screen(z), 3.0f, outside ? IM_COL32(213, 94, 0, 255) : series_color(1));
   }
   list->PopClipRect();
+  // A plane shorter than two lines (a squeezed panel) keeps the top label alone, like line_plot.
+  const bool tall = f.height() >= 2.0f * ImGui::GetTextLineHeight();
   y_tick(list, f, f.min.y, format_value(extent).c_str());
-  y_tick(list, f, f.max.y, format_value(-extent).c_str());
+  if (tall) y_tick(list, f, f.max.y, format_value(-extent).c_str());
   const std::string re_lo = format_value(-extent), re_hi = format_value(extent);
   // Both Re tick labels only when they fit side by side; else the right one alone.
   if (ImGui::CalcTextSize(re_lo.c_str()).x + ImGui::CalcTextSize(re_hi.c_str()).x + 8.0f < f.width())
@@ -308,7 +310,7 @@ PlotHover complex_plane(const char* id, std::span<const std::complex<float>> poi
   if (ImGui::CalcTextSize(re_lo.c_str()).x + ImGui::CalcTextSize(re_hi.c_str()).x + ImGui::CalcTextSize("Re").x + 12.0f <
       f.width())
     list->AddText(ImVec2(center.x - ImGui::CalcTextSize("Re").x * 0.5f, f.max.y + 2.0f), dim_color(), "Re");
-  list->AddText(ImVec2(f.min.x + 3.0f, f.min.y + 2.0f), dim_color(), "Im");
+  if (tall) list->AddText(ImVec2(f.min.x + 3.0f, f.min.y + 2.0f), dim_color(), "Im");
   if (hover.hovered) {
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     float best = 64.0f;  // within 8 px

@@ -33,6 +33,9 @@ struct LinePlotOptions {
   // Labels under x = 0..n-1 (e.g. tokens), shown instead of the index ticks when every one
   // fits in its slot; the one at the cursor is highlighted.
   std::span<const std::string> x_labels;
+  // False: no x tick labels and no room kept for them (stacked plots sharing one x axis show
+  // it under the bottom plot only).
+  bool x_ticks = true;
 };
 
 struct PlotHover {
