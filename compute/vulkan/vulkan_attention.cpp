@@ -56,9 +56,11 @@ int flash_tiles_per_dispatch(const gpu::Context& context, int dh) {
   // Loop iterations of attention_flash.comp per key tile, counted as if its unrolled loops were
   // not (gallivm counts a loop of n passes as n + 1): per key the fetch of k and a dot product of
   // dh / 4 vec4 for each of the invocation's queries, then the weights, the rescale and the output
-  // (the same again for v); per dispatch the q / out loads and the write.
+  // (the same again for v), and the loop staging the tile in shared memory when it is (STAGE_KV);
+  // per dispatch the q / out loads and the write.
   const int d4 = padded_head_dim(dh) / 4, queries = kFlashQueriesPerInvocation;
-  const int per_tile = 2 * (kFlashKeys + 1) * (d4 + 1) * (queries + 1) + queries * (kFlashKeys + d4 + 4) + 8;
+  const int per_tile = 2 * (kFlashKeys + 1) * (d4 + 1) * (queries + 1) + queries * (kFlashKeys + d4 + 4) + 8 +
+                       kFlashKeys * d4 / kGroup + 2;
   const int budget = 56000 - 8 * queries * d4;  // well under 65535
   return std::max(1, budget / per_tile);
 }

@@ -27,7 +27,7 @@ std::vector<int32_t> group(std::initializer_list<int32_t> more = {}) {
 }
 }  // namespace
 
-Kernels::Kernels(const gpu::Context& c)
+Kernels::Kernels(const gpu::Context& c, KeyValueStaging staging)
     : scan_chunk(c, "ssm_scan_chunk.comp", 11, group({kScanChunk})),
       scan_carry(c, "ssm_scan_carry.comp", 2, group()),
       scan_fixup(c, "ssm_scan_fixup.comp", 4, group({kScanChunk})),
@@ -42,13 +42,15 @@ Kernels::Kernels(const gpu::Context& c)
       attention_pool(c, "attention_pool.comp", 6, group(), {{0, 1}, {1, 1}}),
       linear(c, "attention_linear.comp", 7, group()),
       lag(c, "attention_lag.comp", 2, group()),
-      context_(c) {}
+      context_(c),
+      shared_tiles_(staging == KeyValueStaging::SharedTiles ||
+                    (staging == KeyValueStaging::Auto && !c.device_info().is_cpu())) {}
 
 const ComputePipeline& Kernels::flash(int dh) const {
   auto& slot = flash_[padded_head_dim(dh)];
   if (!slot)  // q, k, v (bindings 0-2) as vec4 texels
     slot = std::make_unique<ComputePipeline>(context_, "attention_flash.comp", 6,
-                                             group({kFlashKeys, padded_head_dim(dh)}),
+                                             group({kFlashKeys, padded_head_dim(dh), shared_tiles_ ? 1 : 0}),
                                              std::vector<TexelBinding>{{0, 4}, {1, 4}, {2, 4}});
   return *slot;
 }
@@ -83,9 +85,9 @@ void get(const BufferPool& buffers, const std::string& name, void* data, size_t 
 
 VulkanBackend::VulkanBackend(gpu::Context& context) : VulkanBackend(context, BufferPlacement::Auto) {}
 
-VulkanBackend::VulkanBackend(gpu::Context& context, BufferPlacement placement)
+VulkanBackend::VulkanBackend(gpu::Context& context, BufferPlacement placement, KeyValueStaging staging)
     : context_(context),
-      kernels_(std::make_unique<Kernels>(context)),
+      kernels_(std::make_unique<Kernels>(context, staging)),
       buffers_(std::make_unique<BufferPool>(context, placement)),
       pools_(std::make_unique<RecorderPools>(context, kMaxDispatches, kMaxBindings, kMaxQueries)) {}
 

@@ -21,9 +21,11 @@ class Recorder;
 class VulkanBackend : public compute::Backend {
  public:
   // placement: where the kernels' buffers live (compute_pipeline.h); Auto: device-local with
-  // staging copies on a discrete GPU, host-visible elsewhere.
+  // staging copies on a discrete GPU, host-visible elsewhere. staging: how softmax attention
+  // reads key and value tiles (buffer_placement.h); Auto: shared memory on a GPU.
   explicit VulkanBackend(gpu::Context& context);
-  VulkanBackend(gpu::Context& context, BufferPlacement placement);
+  VulkanBackend(gpu::Context& context, BufferPlacement placement,
+                KeyValueStaging staging = KeyValueStaging::Auto);
   ~VulkanBackend() override;
   VulkanBackend(const VulkanBackend&) = delete;
   VulkanBackend& operator=(const VulkanBackend&) = delete;

@@ -12,12 +12,13 @@
 
 #include "compute/backend/results.h"
 #include "compute/session/session.h"
+#include "compute/vulkan/buffer_placement.h"
 #include "compute/vulkan/compute_pipeline.h"
 
 namespace seqscope::vk {
 
 struct Kernels {
-  explicit Kernels(const gpu::Context& context);
+  Kernels(const gpu::Context& context, KeyValueStaging staging);
   // Softmax attention's flash pass and map, specialized for the head width rounded up to a
   // multiple of 4 (their loops over it are unrolled); built on first use of each width.
   const ComputePipeline& flash(int dh) const;
@@ -30,6 +31,7 @@ struct Kernels {
 
  private:
   const gpu::Context& context_;
+  bool shared_tiles_;  // attention_flash.comp's STAGE_KV
   mutable std::map<int, std::unique_ptr<ComputePipeline>> flash_, probs_softmax_;
 };
 

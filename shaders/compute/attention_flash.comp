@@ -14,6 +14,11 @@
 // gather (docs/vulkan.md, "Speed on lavapipe"). Masked keys get a score of -inf by selection, not
 // by a branch.
 //
+// STAGE_KV = 1 (a GPU; FlashAttention-2's structure): each tile of TK keys and values is loaded
+// once per workgroup into shared memory, between two barriers, and every invocation reads it from
+// there. STAGE_KV = 0 (lavapipe): each invocation fetches the rows itself. The arithmetic is the
+// same, so both give the same bits.
+//
 // One dispatch may run only the key tiles [tile_lo, tile_hi) of each workgroup (tile 0 starts at
 // the workgroup's first allowed key): between dispatches the state (m, l) waits in stats and the
 // unnormalised output in out, and the dispatch with `finish` normalises. The sequence of
@@ -25,8 +30,12 @@
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int TK = 8;    // keys per tile (one rescale of the output per tile)
 layout(constant_id = 2) const int DHB = 64;  // the head width rounded up to a multiple of 4
+layout(constant_id = 3) const int STAGE_KV = 0;  // 1: key and value tiles staged in shared memory
 const int D4 = DHB / 4;
 const int QPI = 2;  // queries per invocation: each fetched key and value serves both
+
+shared vec4 k_tile[TK * D4];  // the current tile's keys, row kk at kk * D4 (STAGE_KV = 1)
+shared vec4 v_tile[TK * D4];  // and values
 
 layout(binding = 0) uniform samplerBuffer q4;  // q: [H, L, D4] vec4 texels
 layout(binding = 1) uniform samplerBuffer k4;  // k: [H, L, D4]
@@ -82,7 +91,17 @@ void main() {
         [[unroll]] for (int c = 0; c < 4; ++c) acc[r][j][c] = 4 * j + c < dh ? out_[row + min(4 * j + c, dh - 1)] : 0.0;
     }
   }
+  // The tile loop's bounds are the workgroup's, so its barriers are in uniform control flow.
   for (int s0 = s_begin; s0 <= s_stop; s0 += TK) {
+    if (STAGE_KV == 1) {
+      barrier();  // every invocation is done with the previous tile
+      for (int i = int(gl_LocalInvocationID.x); i < TK * D4; i += wg) {
+        const int row = (h * L + min(s0 + i / D4, L - 1)) * D4;
+        k_tile[i] = texelFetch(k4, row + i % D4);
+        v_tile[i] = texelFetch(v4, row + i % D4);
+      }
+      barrier();
+    }
     float scores[QPI][TK];
     float tile_max[QPI];
     [[unroll]] for (int r = 0; r < QPI; ++r) tile_max[r] = m[r];
@@ -90,7 +109,7 @@ void main() {
       const int s = s0 + kk;
       const int krow = (h * L + min(s, L - 1)) * D4;
       vec4 k_row[D4];  // one fetch of the key for every query of the invocation
-      [[unroll]] for (int j = 0; j < D4; ++j) k_row[j] = texelFetch(k4, krow + j);
+      [[unroll]] for (int j = 0; j < D4; ++j) k_row[j] = STAGE_KV == 1 ? k_tile[kk * D4 + j] : texelFetch(k4, krow + j);
       [[unroll]] for (int r = 0; r < QPI; ++r) {
         float dot_qk = 0.0;
         [[unroll]] for (int j = 0; j < D4; ++j) dot_qk += dot(q_row[r][j], k_row[j]);
@@ -114,7 +133,7 @@ void main() {
     [[unroll]] for (int kk = 0; kk < TK; ++kk) {
       const int vrow = (h * L + min(s0 + kk, L - 1)) * D4;
       [[unroll]] for (int j = 0; j < D4; ++j) {
-        const vec4 v_j = texelFetch(v4, vrow + j);
+        const vec4 v_j = STAGE_KV == 1 ? v_tile[kk * D4 + j] : texelFetch(v4, vrow + j);
         [[unroll]] for (int r = 0; r < QPI; ++r) acc[r][j] += p[r][kk] * v_j;
       }
     }
