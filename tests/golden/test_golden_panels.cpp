@@ -55,6 +55,28 @@ TEST(GoldenFigure, HeightFollowsTheWidth) {
   EXPECT_GT(wide.height, narrow.height + 150u);  // the maps grew by about 180 pixels each side
 }
 
+// A view that is not the default's, set by flags, written into the PNG's metadata, and read back:
+// the dashboard exported from that PNG with no view flags is the same image, and both match the
+// committed one (the view is part of the figure, issue 20).
+TEST(GoldenFigure, AViewRoundTripsThroughThePng) {
+  const std::string view =
+      " --channel 3 --head 1 --normalization minmax_abs --no-log --shared-scale --tab kernel --cost-tab memory "
+      "--state-color channel --emphasize ssm_state,outputs";
+  const viz::Image first = export_figure("dashboard", 1280, 800, view);
+  const auto first_png = testing::scratch_dir("golden") / "dashboard1280.png";  // where export_figure wrote it
+  const auto again = testing::scratch_dir("golden") / "view_again.png";
+  std::filesystem::remove(again);
+  const auto result = testing::run_process(std::string("env -u DISPLAY -u WAYLAND_DISPLAY ") + SEQSCOPE_BINARY +
+                                           " export --backend eigen --width 1280 --height 800 --session " +
+                                           first_png.string() + " --png " + again.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const viz::Image second = viz::read_png(again);
+  for (const viz::Image* image : {&first, &second}) {
+    const auto golden = testing::compare_with_golden(*image, "view_round_trip", 3, 0.01);  // timings differ
+    EXPECT_TRUE(golden.matches) << golden.message;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Export, GoldenPanel,
                          ::testing::Values("tokens", "ssm_state", "ssm_dynamics", "attention", "hidden_attention",
                                            "outputs", "cost", "dashboard"));
