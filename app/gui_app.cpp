@@ -181,6 +181,8 @@ int run_gui(const Options& options) {
     dashboard.set_export_menu(&export_menu);
 
     RedrawPolicy redraw(options.redraw == "always" || (options.redraw == "auto" && options.frames > 0));
+    // A blinking caret needs frames of its own; without them it could stop in its hidden phase.
+    if (!redraw.always()) io.ConfigInputTextCursorBlink = false;
     auto previous = std::chrono::steady_clock::now();
     bool running = true;
     while (running && !window.should_close()) {
