@@ -267,6 +267,19 @@ TEST_F(Gui, ResizingRebuildsTheSwapchain) {
   EXPECT_GT(distinct_colors(image), 100u);
 }
 
+// Pixels of the top `fraction` of the rows whose color differs by more than 3 in a channel.
+double differing_fraction(const viz::Image& a, const viz::Image& b, double fraction) {
+  const auto rows = static_cast<uint32_t>(a.height * fraction);
+  size_t differing = 0;
+  for (size_t i = 0; i < static_cast<size_t>(a.width) * rows; ++i)
+    for (size_t c = 0; c < 3; ++c)
+      if (std::abs(int{a.rgba[i * 4 + c]} - int{b.rgba[i * 4 + c]}) > 3) {
+        ++differing;
+        break;
+      }
+  return static_cast<double>(differing) / (static_cast<double>(a.width) * rows);
+}
+
 // A figure exported headless, reopened in the window from its PNG: same session, same view,
 // same code path, so the window shows the same pixels. Compared: the top 60% of the image; the
 // rows below hold the cost panel's measured timings and the status bar, which differ per run.
@@ -282,16 +295,8 @@ TEST_F(Gui, WindowReopensAnExportedPngAsTheSameView) {
   const viz::Image a = viz::read_png(figure), b = viz::read_png(shot);
   ASSERT_EQ(a.width, b.width);
   ASSERT_EQ(a.height, b.height);
-  const uint32_t rows = a.height * 6 / 10;
-  size_t differing = 0;
-  for (size_t i = 0; i < static_cast<size_t>(a.width) * rows; ++i)
-    for (size_t c = 0; c < 3; ++c)
-      if (std::abs(int{a.rgba[i * 4 + c]} - int{b.rgba[i * 4 + c]}) > 3) {
-        ++differing;
-        break;
-      }
   // One step of the cursor changes about 1.5% of these pixels; a restored view changes none.
-  EXPECT_LT(static_cast<double>(differing) / (a.width * rows), 0.001) << differing << " pixels differ";
+  EXPECT_LT(differing_fraction(a, b, 0.6), 0.001);
 }
 
 // An X window dump (xwd -id W: format 7, ZPixmap, 32 bits per pixel, BGRX in either byte order)
@@ -318,19 +323,6 @@ viz::Image read_xwd(const std::filesystem::path& path) {
       out[3] = 255;
     }
   return image;
-}
-
-// Pixels of the top `fraction` of the rows whose color differs by more than 3 in a channel.
-double differing_fraction(const viz::Image& a, const viz::Image& b, double fraction) {
-  const auto rows = static_cast<uint32_t>(a.height * fraction);
-  size_t differing = 0;
-  for (size_t i = 0; i < static_cast<size_t>(a.width) * rows; ++i)
-    for (size_t c = 0; c < 3; ++c)
-      if (std::abs(int{a.rgba[i * 4 + c]} - int{b.rgba[i * 4 + c]}) > 3) {
-        ++differing;
-        break;
-      }
-  return static_cast<double>(differing) / (static_cast<double>(a.width) * rows);
 }
 
 // Draw only when something changed (app/redraw_policy.h): left alone for 4 s the window sleeps
