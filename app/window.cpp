@@ -67,7 +67,7 @@ Window::Window(gpu::Context& context, int width, int height, const std::string& 
 
 bool Window::init_shm(PresentChoice present, std::string* reason) {
   if (present == PresentChoice::Wsi) return false;
-  if (present == PresentChoice::Auto && context_.device_info().type != VK_PHYSICAL_DEVICE_TYPE_CPU) return false;
+  if (present == PresentChoice::Auto && !context_.device_info().is_cpu()) return false;
   shm_ = ShmPresenter::create(glfwGetX11Display(), glfwGetX11Window(window_), reason);
   if (!shm_) return false;
   // The X server's 32-bit BGRX pixels are a B8G8R8A8 frame's bytes.
