@@ -1,5 +1,5 @@
 // Where the Vulkan backend keeps its buffers (BufferPool, compute_pipeline.h; VulkanBackend), and
-// how its softmax attention reads keys and values.
+// how its softmax attention kernels spread their work.
 #pragma once
 
 namespace seqscope::vk {
@@ -9,12 +9,14 @@ namespace seqscope::vk {
 // one (the tests run the staging path on lavapipe).
 enum class BufferPlacement { Auto, HostVisible, DeviceLocal };
 
-// How attention_flash.comp reads each tile of keys and values. SharedTiles (FlashAttention-2's
-// structure): the workgroup loads the tile into shared memory once and every invocation reads it
-// from there, which a GPU serves from on-chip memory. Texels: every invocation fetches the rows
-// itself, which is faster on lavapipe (a shared-memory load is a loop over the SIMD lanes there,
-// docs/vulkan.md). Auto: SharedTiles on a GPU, Texels on a CPU device; the tests run SharedTiles
-// on lavapipe too.
-enum class KeyValueStaging { Auto, Texels, SharedTiles };
+// The softmax attention kernels' layout (docs/vulkan.md, "Speed on lavapipe").
+// - Gpu: FlashAttention-2's structure. attention_flash.comp loads each tile of keys and values
+//   into shared memory once per workgroup and every invocation reads it from there, which a GPU
+//   serves from on-chip memory; the map pass gives an invocation one key (few registers).
+// - CpuDevice: every invocation fetches key and value rows itself (a shared-memory load is a
+//   loop over the SIMD lanes in lavapipe), and the map pass gives an invocation four keys, so
+//   that each query row it fetches (a gather there) serves four entries.
+// Auto: Gpu on a GPU, CpuDevice on a CPU device. The tests run the Gpu layout on lavapipe too.
+enum class AttentionLayout { Auto, CpuDevice, Gpu };
 
 }  // namespace seqscope::vk

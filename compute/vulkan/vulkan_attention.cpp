@@ -174,10 +174,10 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
     }
     gpu::GpuBuffer& scores = b.ensure("att.scores", maps * sizeof(float));
     gpu::GpuBuffer& probs = b.ensure("att.probs", maps * sizeof(float));
-    if (c.kind == AttentionKind::Softmax) {  // kGroup keys by kGroup rows per workgroup
+    if (c.kind == AttentionKind::Softmax) {  // KPI kGroup keys by kGroup rows per workgroup
       rec.dispatch(k.probs_softmax(r.dh), {&b.at("att.q4"), &b.at("att.k4"), &b.at("att.slopes"), &stats, &scores, &probs},
-                   SoftmaxMapPush{r.L, r.dh, mask, c.window, job.scale}, groups_for(r.L, kGroup),
-                   groups_for(r.L, kGroup), r.H);
+                   SoftmaxMapPush{r.L, r.dh, mask, c.window, job.scale},
+                   groups_for(r.L, k.map_keys_per_invocation() * kGroup), groups_for(r.L, kGroup), r.H);
       return;
     }
     rec.dispatch(k.probs, {&q, &kk, &b.at("att.slopes"), &stats, &scores, &probs}, probs_push,

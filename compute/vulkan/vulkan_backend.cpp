@@ -27,7 +27,7 @@ std::vector<int32_t> group(std::initializer_list<int32_t> more = {}) {
 }
 }  // namespace
 
-Kernels::Kernels(const gpu::Context& c, KeyValueStaging staging)
+Kernels::Kernels(const gpu::Context& c, AttentionLayout layout)
     : scan_chunk(c, "ssm_scan_chunk.comp", 11, group({kScanChunk})),
       scan_carry(c, "ssm_scan_carry.comp", 2, group()),
       scan_fixup(c, "ssm_scan_fixup.comp", 4, group({kScanChunk})),
@@ -43,14 +43,13 @@ Kernels::Kernels(const gpu::Context& c, KeyValueStaging staging)
       linear(c, "attention_linear.comp", 7, group()),
       lag(c, "attention_lag.comp", 2, group()),
       context_(c),
-      shared_tiles_(staging == KeyValueStaging::SharedTiles ||
-                    (staging == KeyValueStaging::Auto && !c.device_info().is_cpu())) {}
+      gpu_layout_(layout == AttentionLayout::Gpu || (layout == AttentionLayout::Auto && !c.device_info().is_cpu())) {}
 
 const ComputePipeline& Kernels::flash(int dh) const {
   auto& slot = flash_[padded_head_dim(dh)];
   if (!slot)  // q, k, v (bindings 0-2) as vec4 texels
     slot = std::make_unique<ComputePipeline>(context_, "attention_flash.comp", 6,
-                                             group({kFlashKeys, padded_head_dim(dh), shared_tiles_ ? 1 : 0}),
+                                             group({kFlashKeys, padded_head_dim(dh), gpu_layout_ ? 1 : 0}),
                                              std::vector<TexelBinding>{{0, 4}, {1, 4}, {2, 4}});
   return *slot;
 }
@@ -59,7 +58,7 @@ const ComputePipeline& Kernels::probs_softmax(int dh) const {
   auto& slot = probs_softmax_[padded_head_dim(dh)];
   if (!slot)  // q, k and the row statistics (bindings 0, 1, 3) as vec4 texels
     slot = std::make_unique<ComputePipeline>(context_, "attention_probs_softmax.comp", 6,
-                                             group({padded_head_dim(dh)}),
+                                             group({padded_head_dim(dh), map_keys_per_invocation()}),
                                              std::vector<TexelBinding>{{0, 4}, {1, 4}, {3, 4}});
   return *slot;
 }
@@ -85,9 +84,9 @@ void get(const BufferPool& buffers, const std::string& name, void* data, size_t 
 
 VulkanBackend::VulkanBackend(gpu::Context& context) : VulkanBackend(context, BufferPlacement::Auto) {}
 
-VulkanBackend::VulkanBackend(gpu::Context& context, BufferPlacement placement, KeyValueStaging staging)
+VulkanBackend::VulkanBackend(gpu::Context& context, BufferPlacement placement, AttentionLayout layout)
     : context_(context),
-      kernels_(std::make_unique<Kernels>(context, staging)),
+      kernels_(std::make_unique<Kernels>(context, layout)),
       buffers_(std::make_unique<BufferPool>(context, placement)),
       pools_(std::make_unique<RecorderPools>(context, kMaxDispatches, kMaxBindings, kMaxQueries)) {}
 

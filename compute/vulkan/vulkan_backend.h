@@ -21,11 +21,11 @@ class Recorder;
 class VulkanBackend : public compute::Backend {
  public:
   // placement: where the kernels' buffers live (compute_pipeline.h); Auto: device-local with
-  // staging copies on a discrete GPU, host-visible elsewhere. staging: how softmax attention
-  // reads key and value tiles (buffer_placement.h); Auto: shared memory on a GPU.
+  // staging copies on a discrete GPU, host-visible elsewhere. layout: how the softmax attention
+  // kernels spread their work (buffer_placement.h); Auto follows the device.
   explicit VulkanBackend(gpu::Context& context);
   VulkanBackend(gpu::Context& context, BufferPlacement placement,
-                KeyValueStaging staging = KeyValueStaging::Auto);
+                AttentionLayout layout = AttentionLayout::Auto);
   ~VulkanBackend() override;
   VulkanBackend(const VulkanBackend&) = delete;
   VulkanBackend& operator=(const VulkanBackend&) = delete;

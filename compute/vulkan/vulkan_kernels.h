@@ -18,11 +18,13 @@
 namespace seqscope::vk {
 
 struct Kernels {
-  Kernels(const gpu::Context& context, KeyValueStaging staging);
+  Kernels(const gpu::Context& context, AttentionLayout layout);
   // Softmax attention's flash pass and map, specialized for the head width rounded up to a
   // multiple of 4 (their loops over it are unrolled); built on first use of each width.
   const ComputePipeline& flash(int dh) const;
   const ComputePipeline& probs_softmax(int dh) const;
+  // Keys per invocation of the softmax map pass (its KPI): 4 on a CPU device, 1 on a GPU.
+  int map_keys_per_invocation() const { return gpu_layout_ ? 1 : 4; }
 
   ComputePipeline scan_chunk, scan_carry, scan_fixup, readout, dense_scan;
   ComputePipeline kernel, kernel_dense;
@@ -31,7 +33,7 @@ struct Kernels {
 
  private:
   const gpu::Context& context_;
-  bool shared_tiles_;  // attention_flash.comp's STAGE_KV
+  bool gpu_layout_;  // AttentionLayout::Gpu: attention_flash.comp's STAGE_KV, the map pass's KPI 1
   mutable std::map<int, std::unique_ptr<ComputePipeline>> flash_, probs_softmax_;
 };
 

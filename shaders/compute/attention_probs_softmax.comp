@@ -1,7 +1,7 @@
 #version 450
 #extension GL_EXT_control_flow_attributes : require
-// The softmax attention map [H, L, L]: a workgroup of W invocations owns W consecutive keys s and
-// W rows t; each invocation keeps its key's row of k in registers (DHB / 4 vec4, the pipeline
+// The softmax attention map [H, L, L]: a workgroup of W invocations owns KPI W consecutive keys s
+// and W rows t; each invocation keeps its KPI keys' rows of k in registers (DHB / 4 vec4, the pipeline
 // specialized for the head width rounded up to a multiple of 4) and walks the rows: scores =
 // q.k * scale - ALiBi (-inf where masked), probs = exp(score - m) / l from the row statistics of
 // attention_flash.comp, whose scores it repeats bit for bit (the same vec4 dot products in the same
@@ -14,6 +14,7 @@
 
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int DHB = 64;  // the head width rounded up to a multiple of 4
+layout(constant_id = 2) const int KPI = 1;  // keys per invocation: each fetched query row serves them all
 const int D4 = DHB / 4;
 
 layout(binding = 0) uniform samplerBuffer q4;     // q: [H, L, D4] vec4 texels
@@ -36,35 +37,43 @@ layout(push_constant) uniform Push {
 void main() {
   const int h = int(gl_WorkGroupID.z);
   const int w = int(gl_WorkGroupSize.x);
-  const int s0 = int(gl_WorkGroupID.x) * w;  // this workgroup's keys [s0, s0 + w)
-  const int s = s0 + int(gl_LocalInvocationID.x);
-  const int s_last = min(L - 1, s0 + w - 1);
+  const int s0 = int(gl_WorkGroupID.x) * w * KPI;  // this workgroup's keys [s0, s0 + KPI w)
+  const int s_last = min(L - 1, s0 + KPI * w - 1);
   const int t_begin = int(gl_WorkGroupID.y) * w;
   const int t_end = min(L, t_begin + w);
-  const bool in_range = s < L;
-  const int sc = min(s, L - 1);
-  vec4 k_row[D4];
-  [[unroll]] for (int j = 0; j < D4; ++j) k_row[j] = texelFetch(k4, (h * L + sc) * D4 + j);
+  int s[KPI];
+  vec4 k_row[KPI][D4];
+  [[unroll]] for (int r = 0; r < KPI; ++r) {
+    s[r] = s0 + r * w + int(gl_LocalInvocationID.x);
+    const int sc = min(s[r], L - 1);
+    [[unroll]] for (int j = 0; j < D4; ++j) k_row[r][j] = texelFetch(k4, (h * L + sc) * D4 + j);
+  }
   const vec2 slope = slopes[h];
   for (int t = t_begin; t < t_end; ++t) {
-    const int idx = (h * L + t) * L + sc;
+    const int row = (h * L + t) * L;
     const ivec2 allowed_keys = key_range(mask, window, L, t);
     if (s0 > allowed_keys.y || s_last < allowed_keys.x) {  // the whole row of this workgroup is masked
-      if (in_range) {
-        scores[idx] = kNegInf;
-        probs[idx] = 0.0;
-      }
+      [[unroll]] for (int r = 0; r < KPI; ++r)
+        if (s[r] < L) {
+          scores[row + s[r]] = kNegInf;
+          probs[row + s[r]] = 0.0;
+        }
       continue;
     }
-    float dot_qk = 0.0;
-    [[unroll]] for (int j = 0; j < D4; ++j) dot_qk += dot(texelFetch(q4, (h * L + t) * D4 + j), k_row[j]);
-    const bool allowed = s >= allowed_keys.x && s <= allowed_keys.y;
-    const float score = allowed ? logit(dot_qk, scale, slope, t, s) : kNegInf;
+    vec4 q_row[D4];  // one fetch of the query for every key of the invocation
+    [[unroll]] for (int j = 0; j < D4; ++j) q_row[j] = texelFetch(q4, (h * L + t) * D4 + j);
     const vec4 st = texelFetch(stats4, h * L + t);
-    const float p = allowed ? exp_acc(score - st.x) / df_to_float(st.yz) : 0.0;
-    if (in_range) {
-      scores[idx] = score;
-      probs[idx] = p;
+    const float l = df_to_float(st.yz);
+    [[unroll]] for (int r = 0; r < KPI; ++r) {
+      float dot_qk = 0.0;
+      [[unroll]] for (int j = 0; j < D4; ++j) dot_qk += dot(q_row[j], k_row[r][j]);
+      const bool allowed = s[r] >= allowed_keys.x && s[r] <= allowed_keys.y;
+      const float score = allowed ? logit(dot_qk, scale, slope, t, s[r]) : kNegInf;
+      const float p = allowed ? exp_acc(score - st.x) / l : 0.0;
+      if (s[r] < L) {
+        scores[row + s[r]] = score;
+        probs[row + s[r]] = p;
+      }
     }
   }
 }

@@ -193,47 +193,49 @@ TEST(LongSequenceParity, PooledAttentionOverviewAtL8000) {
 }  // namespace
 }  // namespace seqscope::parity
 
-// Issue 19: FlashAttention-2's structure, key and value tiles staged in shared memory by the
-// workgroup (KeyValueStaging::SharedTiles, what a GPU gets), run here on lavapipe, which takes
-// the per-invocation texel path by default: every softmax case of the table and the reported
-// long shape match Eigen, and give the same bits as the texel path (same arithmetic, other loads).
+// Issue 19: the GPU layout (AttentionLayout::Gpu: FlashAttention-2's structure, key and value
+// tiles staged in shared memory by the workgroup, and one key per invocation in the map pass),
+// run here on lavapipe, which takes the CPU layout by default: every softmax case of the table
+// and the reported long shape match Eigen, and give the same bits as the CPU layout (the same
+// arithmetic, other loads and another split of the work).
 namespace seqscope::parity {
 namespace {
 
-vk::VulkanBackend& shared_tiles_backend() {
+vk::VulkanBackend& gpu_layout_backend() {
   static vk::VulkanBackend* backend = [] {
     auto* b = new vk::VulkanBackend(testing::test_context(), vk::BufferPlacement::Auto,
-                                    vk::KeyValueStaging::SharedTiles);  // lives with the context
+                                    vk::AttentionLayout::Gpu);  // lives with the context
     b->poison_new_buffers(true);
     return b;
   }();
   return *backend;
 }
 
-void check_shared_tiles(const Session& s) {
+void check_gpu_layout(const Session& s) {
   const Inputs inputs = compute::make_inputs(s);
   const Results eigen = run_eigen(s, inputs);
-  const Results shared = shared_tiles_backend().run(s, inputs);
-  const Results texels = vulkan_backend().run(s, inputs);
-  expect_attention_close(shared.attention, eigen.attention);
-  EXPECT_TRUE(shared.attention.out.data == texels.attention.out.data) << "out differs from the texel path";
-  EXPECT_TRUE(shared.attention.probs.data == texels.attention.probs.data) << "probs differ from the texel path";
+  const Results gpu = gpu_layout_backend().run(s, inputs);
+  const Results cpu = vulkan_backend().run(s, inputs);
+  expect_attention_close(gpu.attention, eigen.attention);
+  EXPECT_TRUE(gpu.attention.out.data == cpu.attention.out.data) << "out differs from the CPU layout";
+  EXPECT_TRUE(gpu.attention.scores.data == cpu.attention.scores.data) << "scores differ from the CPU layout";
+  EXPECT_TRUE(gpu.attention.probs.data == cpu.attention.probs.data) << "probs differ from the CPU layout";
 }
 
-TEST(SharedTileParity, EverySoftmaxCaseOfTheTable) {
+TEST(GpuLayoutParity, EverySoftmaxCaseOfTheTable) {
   for (const AttentionCase& c : attention_parity_cases()) {
     if (c.kind != AttentionKind::Softmax) continue;
     SCOPED_TRACE(c.name);
-    check_shared_tiles(session_of(c));
+    check_gpu_layout(session_of(c));
   }
 }
 
-TEST(SharedTileParity, ReportedShapeL3600TwoHeadsOfWidth16) {
+TEST(GpuLayoutParity, ReportedShapeL3600TwoHeadsOfWidth16) {
   Session s = long_signal_session(3600, 8, compute::SsmVariant::S4D, 4);
   s.input.signal = compute::SignalKind::Sine;
   s.attention.heads = 2;
   s.attention.head_dim = 16;
-  check_shared_tiles(s);
+  check_gpu_layout(s);
 }
 
 }  // namespace
