@@ -7,7 +7,12 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "compute/bench/benchmark.h"
 #include "compute/bench/generated_cases.h"
@@ -37,14 +42,32 @@ void print_row(const compute::BenchResult& r) {
                r.available ? (std::to_string(r.ms) + " ms").c_str() : "n/a");
 }
 
-// One Vulkan run of `session` (after a warm-up run for pipelines and buffers): a row per kernel
-// timestamp, bounded by the device's limits where the op has a cost model.
-void add_vulkan_session_rows(vk::VulkanBackend& backend, const compute::Session& session, compute::BenchShape shape,
-                             const std::string& note, compute::BenchReport& report) {
+// Per op, the median of each run's GPU timestamps for `session` (after a warm-up run for
+// pipelines and buffers): 3 runs (5 without quick), fewer where one run takes over a second.
+std::map<std::string, double> median_vulkan_timings(vk::VulkanBackend& backend, const compute::Session& session,
+                                                    bool quick) {
   const compute::Inputs inputs = compute::make_inputs(session);
   backend.run(session, inputs);
-  const compute::Results results = backend.run(session, inputs);
-  for (const auto& [op, ms] : results.timings_ms) {
+  std::map<std::string, std::vector<double>> runs;
+  const auto start = std::chrono::steady_clock::now();
+  const double budget_s = quick ? 1.0 : 4.0;
+  for (int i = 0; i < (quick ? 3 : 5); ++i) {
+    if (i > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > budget_s) break;
+    for (const auto& [op, ms] : backend.run(session, inputs).timings_ms) runs[op].push_back(ms);
+  }
+  std::map<std::string, double> medians;
+  for (auto& [op, ms] : runs) {
+    std::sort(ms.begin(), ms.end());
+    medians[op] = ms[ms.size() / 2];
+  }
+  return medians;
+}
+
+// A row per kernel timestamp of `session` (median_vulkan_timings), bounded by the device's
+// limits where the op has a cost model.
+void add_vulkan_session_rows(vk::VulkanBackend& backend, const compute::Session& session, compute::BenchShape shape,
+                             const std::string& note, bool quick, compute::BenchReport& report) {
+  for (const auto& [op, ms] : median_vulkan_timings(backend, session, quick)) {
     compute::BenchResult r{"vulkan." + op, "vulkan", shape};
     r.ms = ms;
     r.note = note;
@@ -67,11 +90,14 @@ void add_generated_case_rows(vk::VulkanBackend& backend, bool quick, compute::Be
   };
   for (const compute::AttentionCase& c : compute::generated_attention_cases(compute::kGeneratedAttentionCases)) {
     const compute::Session s = compute::session_of(c);
-    if (keep(s)) add_vulkan_session_rows(backend, s, {c.L, s.d_model, s.ssm.state_size, c.H, c.dh}, "case " + c.name, report);
+    if (keep(s))
+      add_vulkan_session_rows(backend, s, {c.L, s.d_model, s.ssm.state_size, c.H, c.dh}, "case " + c.name, quick, report);
   }
   for (const compute::SsmCase& c : compute::generated_ssm_cases(compute::kGeneratedSsmCases)) {
     const compute::Session s = compute::session_of(c);
-    if (keep(s)) add_vulkan_session_rows(backend, s, {c.L, c.D, c.N, s.attention.heads, s.attention.head_dim}, "case " + c.name, report);
+    if (keep(s))
+      add_vulkan_session_rows(backend, s, {c.L, c.D, c.N, s.attention.heads, s.attention.head_dim}, "case " + c.name, quick,
+                              report);
   }
 }
 
@@ -92,7 +118,7 @@ void add_vulkan_rows(bool quick, compute::BenchReport& report) {
   const std::string device = "GPU timestamps on " + context->device_info().name;
   // The Vulkan rows' shapes come from the case table (compute/bench/cases.h), as the Eigen rows'.
   for (const compute::BenchShape& shape : compute::vulkan_bench_shapes(quick))
-    add_vulkan_session_rows(backend, compute::bench_sweep_session(shape.L), shape, device, report);
+    add_vulkan_session_rows(backend, compute::bench_sweep_session(shape.L), shape, device, quick, report);
   add_generated_case_rows(backend, quick, report);
 }
 

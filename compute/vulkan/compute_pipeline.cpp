@@ -89,9 +89,12 @@ gpu::GpuBuffer& BufferPool::ensure(const std::string& name, VkDeviceSize bytes) 
     const VkDeviceSize grown = std::min<VkDeviceSize>(limit, std::max<VkDeviceSize>(bytes + bytes / 4, 256));
     slot.reset();
     const auto memory = device_local_ ? gpu::BufferMemory::DeviceLocal : gpu::BufferMemory::HostVisible;
-    // Every buffer may be bound as a storage buffer or read as float texels (ComputePipeline).
+    // Every buffer may be bound as a storage buffer, read as float texels (ComputePipeline) or
+    // filled (Recorder::fill).
     slot = std::make_unique<gpu::GpuBuffer>(
-        context_, grown, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT, memory);
+        context_, grown,
+        VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+        memory);
     if (poison_ && slot->host_visible()) std::memset(slot->mapped(), 0xff, grown);
     if (poison_ && !slot->host_visible()) {
       context_.submit_and_wait([&](VkCommandBuffer cmd) {
@@ -235,6 +238,16 @@ void Recorder::dispatch_raw(const ComputePipeline& pipeline, std::initializer_li
   barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
   vkCmdPipelineBarrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier,
                        0, nullptr, 0, nullptr);
+}
+
+void Recorder::fill(const gpu::GpuBuffer& buffer, VkDeviceSize bytes, uint32_t word) {
+  if (bytes == 0) return;
+  // After what earlier dispatches did with the buffer, before what later ones do.
+  transfer_barrier(cmd_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+                   VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
+  vkCmdFillBuffer(cmd_, buffer.buffer(), 0, bytes, word);
+  transfer_barrier(cmd_, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                   VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
 }
 
 void Recorder::begin_op(const std::string& name) {

@@ -123,6 +123,8 @@ class Recorder {
     static_assert(sizeof(Push) <= 128, "push constants are limited to 128 bytes");
     dispatch_raw(pipeline, buffers, &push, sizeof(Push), groups_x, groups_y, groups_z);
   }
+  // Sets the first `bytes` of `buffer` to copies of `word`, before the dispatches that follow.
+  void fill(const gpu::GpuBuffer& buffer, VkDeviceSize bytes, uint32_t word);
   void begin_op(const std::string& name);
   void end_op();
   // Makes every shader write visible to the host (before the submit ends).

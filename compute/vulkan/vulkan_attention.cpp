@@ -144,6 +144,8 @@ struct LagPush {
   int32_t H, L, dh, lag;
 };
 
+constexpr uint32_t kNegativeInfinityBits = 0xff800000u;  // -inf as a float's bits
+
 }  // namespace
 
 void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const AttentionJob& job) {
@@ -156,6 +158,9 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
   gpu::GpuBuffer& out = b.ensure("att.out", hld * sizeof(float));
   gpu::GpuBuffer& stats = b.ensure("att.stats", hl * 4 * sizeof(float));
   const int32_t mask = static_cast<int32_t>(c.mask), feature = static_cast<int32_t>(c.feature_map);
+  // The flash pass hands the full map's allowed scores to the map pass (Kernels::scores_from_flash).
+  const bool scores_from_flash = c.kind == AttentionKind::Softmax && job.maps && job.pooled_size == 0 &&
+                                 k.scores_from_flash(maps);
   const ProbsPush probs_push{r.L, r.dh, mask, c.window, job.scale, static_cast<int32_t>(c.kind), feature, c.lag};
   // The whole map, or (L beyond a full map) its overview: one workgroup per (query bin, head).
   const auto map_pass = [&] {
@@ -175,7 +180,12 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
     gpu::GpuBuffer& scores = b.ensure("att.scores", maps * sizeof(float));
     gpu::GpuBuffer& probs = b.ensure("att.probs", maps * sizeof(float));
     if (c.kind == AttentionKind::Softmax) {  // KPI kGroup keys by kGroup rows per workgroup
-      rec.dispatch(k.probs_softmax(r.dh), {&b.at("att.q4"), &b.at("att.k4"), &b.at("att.slopes"), &stats, &scores, &probs},
+      // Binding 6 reads what the flash pass wrote to scores (scores_from_flash; else unused, and
+      // small: a texel view of the whole map may exceed the device's texel limit), binding 4
+      // writes the rest.
+      rec.dispatch(k.probs_softmax(r.dh, scores_from_flash),
+                   {&b.at("att.q4"), &b.at("att.k4"), &b.at("att.slopes"), &stats, &scores, &probs,
+                    scores_from_flash ? &scores : &stats},
                    SoftmaxMapPush{r.L, r.dh, mask, c.window, job.scale},
                    groups_for(r.L, k.map_keys_per_invocation() * kGroup), groups_for(r.L, kGroup), r.H);
       return;
@@ -188,9 +198,15 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
     case AttentionKind::Softmax: {
       // A workgroup sees at most every key; its tiles go in dispatches of job.flash_tiles.
       const int64_t tiles = (int64_t{r.L} + kFlashKeys - 1) / kFlashKeys;
+      if (scores_from_flash) {  // the kernels write the allowed entries only
+        rec.fill(b.ensure("att.scores", maps * sizeof(float)), maps * sizeof(float), kNegativeInfinityBits);
+        rec.fill(b.ensure("att.probs", maps * sizeof(float)), maps * sizeof(float), 0);
+      }
       for (int64_t lo = 0; lo < tiles; lo += job.flash_tiles) {
         const int64_t hi = std::min(tiles, lo + job.flash_tiles);
-        rec.dispatch(k.flash(r.dh), {&b.at("att.q4"), &b.at("att.k4"), &b.at("att.v4"), &b.at("att.slopes"), &out, &stats},
+        gpu::GpuBuffer& scores = scores_from_flash ? b.at("att.scores") : stats;  // unused: stats
+        rec.dispatch(k.flash(r.dh, scores_from_flash),
+                     {&b.at("att.q4"), &b.at("att.k4"), &b.at("att.v4"), &b.at("att.slopes"), &out, &stats, &scores},
                      FlashPush{r.L, r.dh, mask, c.window, job.scale, static_cast<int32_t>(lo),
                                static_cast<int32_t>(hi), hi == tiles ? 1 : 0},
                      groups_for(r.L, kFlashQueriesPerInvocation * kGroup), r.H);

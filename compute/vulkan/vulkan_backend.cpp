@@ -45,22 +45,28 @@ Kernels::Kernels(const gpu::Context& c, AttentionLayout layout)
       context_(c),
       gpu_layout_(layout == AttentionLayout::Gpu || (layout == AttentionLayout::Auto && !c.device_info().is_cpu())) {}
 
-const ComputePipeline& Kernels::flash(int dh) const {
-  auto& slot = flash_[padded_head_dim(dh)];
+const ComputePipeline& Kernels::flash(int dh, bool scores_from_flash) const {
+  auto& slot = flash_[{padded_head_dim(dh), scores_from_flash}];
   if (!slot)  // q, k, v (bindings 0-2) as vec4 texels
-    slot = std::make_unique<ComputePipeline>(context_, "attention_flash.comp", 6,
-                                             group({kFlashKeys, padded_head_dim(dh), gpu_layout_ ? 1 : 0}),
-                                             std::vector<TexelBinding>{{0, 4}, {1, 4}, {2, 4}});
+    slot = std::make_unique<ComputePipeline>(
+        context_, "attention_flash.comp", 7,
+        group({kFlashKeys, padded_head_dim(dh), gpu_layout_ ? 1 : 0, scores_from_flash ? 1 : 0}),
+        std::vector<TexelBinding>{{0, 4}, {1, 4}, {2, 4}});
   return *slot;
 }
 
-const ComputePipeline& Kernels::probs_softmax(int dh) const {
-  auto& slot = probs_softmax_[padded_head_dim(dh)];
-  if (!slot)  // q, k and the row statistics (bindings 0, 1, 3) as vec4 texels
-    slot = std::make_unique<ComputePipeline>(context_, "attention_probs_softmax.comp", 6,
-                                             group({padded_head_dim(dh), map_keys_per_invocation()}),
-                                             std::vector<TexelBinding>{{0, 4}, {1, 4}, {3, 4}});
+const ComputePipeline& Kernels::probs_softmax(int dh, bool scores_from_flash) const {
+  auto& slot = probs_softmax_[{padded_head_dim(dh), scores_from_flash}];
+  if (!slot)  // q, k, the row statistics and the flash pass's scores (bindings 0, 1, 3, 6) as texels
+    slot = std::make_unique<ComputePipeline>(
+        context_, "attention_probs_softmax.comp", 7,
+        group({padded_head_dim(dh), map_keys_per_invocation(), scores_from_flash ? 1 : 0}),
+        std::vector<TexelBinding>{{0, 4}, {1, 4}, {3, 4}, {6, 1}});
   return *slot;
+}
+
+bool Kernels::scores_from_flash(int64_t entries) const {
+  return !gpu_layout_ && entries <= int64_t{context_.properties().limits.maxTexelBufferElements};
 }
 
 void require_buffer_range(const gpu::Context& context, double bytes, const std::string& what, int L) {

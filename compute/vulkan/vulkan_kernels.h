@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compute/backend/results.h"
@@ -20,11 +21,16 @@ namespace seqscope::vk {
 struct Kernels {
   Kernels(const gpu::Context& context, AttentionLayout layout);
   // Softmax attention's flash pass and map, specialized for the head width rounded up to a
-  // multiple of 4 (their loops over it are unrolled); built on first use of each width.
-  const ComputePipeline& flash(int dh) const;
-  const ComputePipeline& probs_softmax(int dh) const;
+  // multiple of 4 (their loops over it are unrolled) and for whether the flash pass hands its
+  // scores to the map pass; built on first use of each.
+  const ComputePipeline& flash(int dh, bool scores_from_flash) const;
+  const ComputePipeline& probs_softmax(int dh, bool scores_from_flash) const;
   // Keys per invocation of the softmax map pass (its KPI): 4 on a CPU device, 1 on a GPU.
   int map_keys_per_invocation() const { return gpu_layout_ ? 1 : 4; }
+  // Whether the flash pass writes the allowed scores of a map of `entries` floats and the map
+  // pass reads them back (the CPU layout, where they fit one texel buffer), rather than the map
+  // pass repeating the dot products (a GPU).
+  bool scores_from_flash(int64_t entries) const;
 
   ComputePipeline scan_chunk, scan_carry, scan_fixup, readout, dense_scan;
   ComputePipeline kernel, kernel_dense;
@@ -34,7 +40,8 @@ struct Kernels {
  private:
   const gpu::Context& context_;
   bool gpu_layout_;  // AttentionLayout::Gpu: attention_flash.comp's STAGE_KV, the map pass's KPI 1
-  mutable std::map<int, std::unique_ptr<ComputePipeline>> flash_, probs_softmax_;
+  // By padded head width and scores_from_flash.
+  mutable std::map<std::pair<int, bool>, std::unique_ptr<ComputePipeline>> flash_, probs_softmax_;
 };
 
 // Workgroup sizes and tiles (specialization constants of the kernels).

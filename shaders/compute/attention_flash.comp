@@ -2,9 +2,10 @@
 #extension GL_EXT_control_flow_attributes : require
 // Softmax attention, pass 1 (FlashAttention-style): one invocation per (head, query t); the
 // workgroup walks the key tiles of TK keys that any of its queries may see and keeps an online
-// softmax per query (running max m, double-float running sum l, the output row in registers),
-// rescaled once per tile. Writes out = softmax(scores) v and the row statistics (m, l):
-// lse = m + log l, from which attention_probs_softmax.comp writes the map.
+// softmax per query (running max m, double-float running sum l to which each tile adds its float
+// sum of at most TK weights, the output row in registers), rescaled once per tile. Writes
+// out = softmax(scores) v and the row statistics (m, l): lse = m + log l, from which
+// attention_probs_softmax.comp writes the map.
 //
 // The pipeline is specialized for the head width rounded up to a multiple of 4 (DHB), and every
 // loop over it or over a tile is unrolled, so the query row and the output row stay in registers.
@@ -13,6 +14,11 @@
 // over the SIMD lanes with a branch per lane (gallivm's emit_load_mem), while a texel fetch is a
 // gather (docs/vulkan.md, "Speed on lavapipe"). Masked keys get a score of -inf by selection, not
 // by a branch.
+//
+// STORE_SCORES = 1 (lavapipe, when the map is wanted): every allowed score is also written to
+// scores, and attention_probs_softmax.comp reads it back instead of repeating the dot product
+// (the map pass's time at L 1024 fell by a third; on a GPU the repeated dot product is cheap
+// and these stores, a row apart across the lanes, would not be).
 //
 // STAGE_KV = 1 (a GPU; FlashAttention-2's structure): each tile of TK keys and values is loaded
 // once per workgroup into shared memory, between two barriers, and every invocation reads it from
@@ -31,6 +37,7 @@ layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const int TK = 8;    // keys per tile (one rescale of the output per tile)
 layout(constant_id = 2) const int DHB = 64;  // the head width rounded up to a multiple of 4
 layout(constant_id = 3) const int STAGE_KV = 0;  // 1: key and value tiles staged in shared memory
+layout(constant_id = 4) const int STORE_SCORES = 0;  // 1: every allowed score also written to scores
 const int D4 = DHB / 4;
 const int QPI = 2;  // queries per invocation: each fetched key and value serves both
 
@@ -43,6 +50,7 @@ layout(binding = 2) uniform samplerBuffer v4;  // v: [H, L, D4]
 layout(std430, binding = 3) readonly buffer Slopes { vec2 slopes[]; };  // slopes: [H] (hi, lo)
 layout(std430, binding = 4) buffer Out { float out_[]; };             // out: [H, L, dh]
 layout(std430, binding = 5) buffer Stats { vec4 stats[]; };           // stats: [H, L] (m, l.hi, l.lo, 0)
+layout(std430, binding = 6) writeonly buffer Scores { float scores_out[]; };  // scores: [H, L, L] (STORE_SCORES)
 
 layout(push_constant) uniform Push {
   int L;
@@ -60,7 +68,8 @@ layout(push_constant) uniform Push {
 void main() {
   const int h = int(gl_WorkGroupID.y);
   const int wg = int(gl_WorkGroupSize.x);
-  const int t0 = int(gl_WorkGroupID.x) * wg * QPI;  // this workgroup's queries [t0, t0 + QPI wg)
+  // This workgroup's queries [t0, t0 + QPI wg), in an order that balances causal work (zigzag).
+  const int t0 = zigzag(int(gl_WorkGroupID.x), int(gl_NumWorkGroups.x)) * wg * QPI;
   const int t_last = min(L - 1, t0 + QPI * wg - 1);
   // Keys any query of this workgroup may see, cut to this dispatch's tiles.
   const int s_first = key_range(mask, window, L, t0).x;
@@ -115,6 +124,7 @@ void main() {
         [[unroll]] for (int j = 0; j < D4; ++j) dot_qk += dot(q_row[r][j], k_row[j]);
         const bool allowed = s <= s_end && s >= mine[r].x && s <= mine[r].y;
         scores[r][kk] = allowed ? logit(dot_qk, scale, slope, t[r], s) : kNegInf;
+        if (STORE_SCORES == 1 && allowed && t[r] < L) scores_out[(h * L + t[r]) * L + s] = scores[r][kk];
         tile_max[r] = max(tile_max[r], scores[r][kk]);
       }
     }
@@ -122,11 +132,12 @@ void main() {
     [[unroll]] for (int r = 0; r < QPI; ++r) {
       // exp(-inf - -inf) would be NaN: a tile before the first allowed key changes nothing.
       const float correction = tile_max[r] == kNegInf ? 1.0 : exp_acc(m[r] - tile_max[r]);
-      l[r] = df_mul_f(l[r], correction);
+      float tile_sum = 0.0;
       [[unroll]] for (int kk = 0; kk < TK; ++kk) {
         p[r][kk] = scores[r][kk] == kNegInf ? 0.0 : exp_acc(scores[r][kk] - tile_max[r]);
-        l[r] = df_add_f(l[r], p[r][kk]);
+        tile_sum += p[r][kk];
       }
+      l[r] = df_add_f(df_mul_f(l[r], correction), tile_sum);
       [[unroll]] for (int j = 0; j < D4; ++j) acc[r][j] *= correction;
       m[r] = tile_max[r];
     }

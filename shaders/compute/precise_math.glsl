@@ -102,9 +102,14 @@ float exp_acc(float x) {
   if (x > 88.8) return uintBitsToFloat(0x7f800000u);
   precise float k = floor(x * kLog2e + 0.5);
   precise float r = (x - k * kLn2Hi) - k * kLn2Lo;
-  int e = int(k);
-  // Two ldexp steps keep the scale finite for results in the denormal range.
-  return ldexp(ldexp(exp_poly(r), e / 2), e - e / 2);
+  const int e = int(k);  // in [-150, 128]: each half of the scale below is a normal power of two
+  const int e1 = e / 2;
+  // Two exact scalings keep the scale finite for results in the denormal range (where the second
+  // rounds once, as ldexp would); powers of two built from their exponent bits cost two integer
+  // operations each, where lavapipe's ldexp is a longer sequence (1 ms of 5 in the softmax map).
+  precise float scaled = exp_poly(r) * intBitsToFloat((e1 + 127) << 23);
+  precise float result = scaled * intBitsToFloat((e - e1 + 127) << 23);
+  return result;
 }
 
 // exp(x) - 1 without cancellation for small |x| (Taylor to x^9 below 0.5).
