@@ -3,6 +3,7 @@
 #ifndef SEQSCOPE_ATTENTION_COMMON_GLSL
 #define SEQSCOPE_ATTENTION_COMMON_GLSL
 #include "precise_math.glsl"
+#include "workgroup_order.glsl"
 
 const int kMaskCausal = 0;  // compute::MaskKind order
 const int kMaskNone = 1;
@@ -28,11 +29,5 @@ float logit(float dot_qk, float scale, vec2 slope, int t, int s) {
   vec2 bias = df_mul_f(slope, dist);
   return dot_qk * scale - df_to_float(bias);
 }
-
-// Block i of n in the order last, first, second last, second, ...: under a causal mask a later
-// block of queries sees more keys, and lavapipe hands each of its threads a contiguous run of
-// workgroup ids (n / threads of them), so in plain order the thread with the last ids does most
-// of the work; in this order every contiguous run pairs long blocks with short ones.
-int zigzag(int i, int n) { return (i & 1) == 0 ? n - 1 - i / 2 : i / 2; }
 
 #endif

@@ -36,7 +36,8 @@ layout(push_constant) uniform Push {
 #include "map_pool_store.glsl"
 
 void main() {
-  const int b = int(gl_WorkGroupID.x), h = int(gl_WorkGroupID.y);
+  // Row bin b (later bins have more keys under a causal mask: zigzag order, workgroup_order.glsl).
+  const int b = zigzag(int(gl_WorkGroupID.x), int(gl_NumWorkGroups.x)), h = int(gl_WorkGroupID.y);
   const int group = int(gl_WorkGroupSize.x), first_bin = int(gl_LocalInvocationID.x);
   float largest[kBinsPerInvocation], total[kBinsPerInvocation];
   load_bins(h, b, largest, total);

@@ -32,13 +32,15 @@ layout(push_constant) uniform Push {
 };
 
 #include "hidden_attention_entry.glsl"
+#include "workgroup_order.glsl"
 
 void main() {
   const int ch = int(gl_WorkGroupID.z);
   const int tile = int(gl_WorkGroupSize.x);
   const int s = int(gl_GlobalInvocationID.x);
-  const int t = int(gl_GlobalInvocationID.y);
-  const int t_last = int(gl_WorkGroupID.y) * tile + tile - 1;
+  const int row_tile = zigzag(int(gl_WorkGroupID.y), int(gl_NumWorkGroups.y));  // balanced (workgroup_order.glsl)
+  const int t = row_tile * tile + int(gl_LocalInvocationID.y);
+  const int t_last = row_tile * tile + tile - 1;
   const int s_first = int(gl_WorkGroupID.x) * tile;
   if (s >= L || t >= L) return;
   const int out_idx = (ch * L + t) * L + s;

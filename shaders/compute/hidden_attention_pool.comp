@@ -4,6 +4,7 @@
 // holding [L, L]. Workgroup (b, channel) walks the query rows of bin b; each invocation sums
 // its own key bins (map_pool_common.glsl). Entries come from hidden_attention_entry.glsl, as
 // in the full map.
+#include "workgroup_order.glsl"
 #include "map_pool_common.glsl"
 
 layout(local_size_x_id = 0) in;
@@ -40,7 +41,8 @@ layout(push_constant) uniform Push {
 #include "map_pool_store.glsl"
 
 void main() {
-  const int b = int(gl_WorkGroupID.x), ch = int(gl_WorkGroupID.y), d = channels[ch];
+  // Row bin b (later bins have more keys under a causal mask: zigzag order, workgroup_order.glsl).
+  const int b = zigzag(int(gl_WorkGroupID.x), int(gl_NumWorkGroups.x)), ch = int(gl_WorkGroupID.y), d = channels[ch];
   const int group = int(gl_WorkGroupSize.x), first_bin = int(gl_LocalInvocationID.x);
   float largest[kBinsPerInvocation], total[kBinsPerInvocation];
   load_bins(ch, b, largest, total);
