@@ -255,14 +255,18 @@ TEST_F(Gui, ResizingRebuildsTheSwapchain) {
     std::ofstream file(script);
     file << k_bin << " --frames 100000 --width 1200 --height 800 --stats --screenshot " << shot.string() << " & pid=$!\n"
          << "wid=$(xdotool search --sync --pid $pid --name '^seqscope$' | head -1); sleep 1\n"
-         // Generous: under a loaded 2-core CI machine 1.5 s was once too short for a frame.
-         << "xdotool windowsize --sync \"$wid\" 900 620; sleep 4\n"
+         // Generous: under a loaded 2-core CI machine 1.5 s was once too short for a frame, and
+         // once (4 s, beside the long parity tests) the screenshot kept 1200×800: the resize is
+         // checked and repeated, and the window's geometry goes to stderr for the failure message.
+         << "for i in 1 2 3; do xdotool windowsize --sync \"$wid\" 900 620; sleep 2\n"
+         << "  xdotool getwindowgeometry \"$wid\" | grep -q 'Geometry: 900x620' && break; done\n"
+         << "echo \"window $wid: $(xdotool getwindowgeometry \"$wid\" | tr '\\n' ' ')\" >&2; sleep 2\n"
          << k_quit_and_wait;
   }
   const auto result = run_gui_script(script);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const viz::Image image = viz::read_png(shot);
-  EXPECT_EQ(image.width, 900u);
+  EXPECT_EQ(image.width, 900u) << result.err;
   EXPECT_EQ(image.height, 620u);
   EXPECT_GT(distinct_colors(image), 100u);
 }
