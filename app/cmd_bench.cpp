@@ -7,12 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <map>
 #include <string>
-#include <vector>
 
 #include "compute/bench/benchmark.h"
 #include "compute/bench/generated_cases.h"
@@ -43,24 +40,12 @@ void print_row(const compute::BenchResult& r) {
 }
 
 // Per op, the median of each run's GPU timestamps for `session` (after a warm-up run for
-// pipelines and buffers): 3 runs (5 without quick), fewer where one run takes over a second.
+// pipelines and buffers): 3 runs (5 without quick), fewer where the runs pass 1 s (4 s).
 std::map<std::string, double> median_vulkan_timings(vk::VulkanBackend& backend, const compute::Session& session,
                                                     bool quick) {
   const compute::Inputs inputs = compute::make_inputs(session);
   backend.run(session, inputs);
-  std::map<std::string, std::vector<double>> runs;
-  const auto start = std::chrono::steady_clock::now();
-  const double budget_s = quick ? 1.0 : 4.0;
-  for (int i = 0; i < (quick ? 3 : 5); ++i) {
-    if (i > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > budget_s) break;
-    for (const auto& [op, ms] : backend.run(session, inputs).timings_ms) runs[op].push_back(ms);
-  }
-  std::map<std::string, double> medians;
-  for (auto& [op, ms] : runs) {
-    std::sort(ms.begin(), ms.end());
-    medians[op] = ms[ms.size() / 2];
-  }
-  return medians;
+  return vk::median_timings_ms(backend, session, inputs, quick ? 3 : 5, quick ? 1.0 : 4.0);
 }
 
 // A row per kernel timestamp of `session` (median_vulkan_timings), bounded by the device's

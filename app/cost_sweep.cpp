@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <map>
-#include <vector>
+#include <string>
 
 #include "compute/session/inputs.h"
 #include "compute/vulkan/vulkan_backend.h"
@@ -39,15 +39,8 @@ class VulkanSweepTimer {
     session.ssm.hidden_attention_channels.clear();
     const compute::Inputs inputs = compute::make_inputs(session);
     // No warm-up run: GPU timestamps cover the kernels only, not pipeline or buffer creation.
-    std::vector<double> ssm, attention;
-    for (int i = 0; i < 3; ++i) {
-      const compute::Results r = backend_.run(session, inputs);
-      ssm.push_back(r.timings_ms.at("ssm_scan"));
-      attention.push_back(r.timings_ms.at("attention"));
-    }
-    std::sort(ssm.begin(), ssm.end());
-    std::sort(attention.begin(), attention.end());
-    measured_[L] = {ssm[1], attention[1]};
+    const std::map<std::string, double> median = vk::median_timings_ms(backend_, session, inputs, 3);
+    measured_[L] = {median.at("ssm_scan"), median.at("attention")};
   }
 
   vk::VulkanBackend backend_;

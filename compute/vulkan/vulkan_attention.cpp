@@ -202,9 +202,9 @@ void record_attention(Recorder& rec, const Kernels& k, BufferPool& b, const Atte
         rec.fill(b.ensure("att.scores", maps * sizeof(float)), maps * sizeof(float), kNegativeInfinityBits);
         rec.fill(b.ensure("att.probs", maps * sizeof(float)), maps * sizeof(float), 0);
       }
+      gpu::GpuBuffer& scores = scores_from_flash ? b.at("att.scores") : stats;  // unused: stats
       for (int64_t lo = 0; lo < tiles; lo += job.flash_tiles) {
         const int64_t hi = std::min(tiles, lo + job.flash_tiles);
-        gpu::GpuBuffer& scores = scores_from_flash ? b.at("att.scores") : stats;  // unused: stats
         rec.dispatch(k.flash(r.dh, scores_from_flash),
                      {&b.at("att.q4"), &b.at("att.k4"), &b.at("att.v4"), &b.at("att.slopes"), &out, &stats, &scores},
                      FlashPush{r.L, r.dh, mask, c.window, job.scale, static_cast<int32_t>(lo),

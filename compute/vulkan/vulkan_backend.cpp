@@ -2,11 +2,13 @@
 // command buffer with every dispatch and per-op timestamps, one submit, read back.
 #include "compute/vulkan/vulkan_backend.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include "compute/backend/eigen_backend.h"
 #include "compute/vulkan/vulkan_kernels.h"
@@ -166,6 +168,22 @@ compute::Results VulkanBackend::run(const compute::Session& session, const compu
   results.timings_ms["total"] =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return results;
+}
+
+std::map<std::string, double> median_timings_ms(VulkanBackend& backend, const compute::Session& session,
+                                                const compute::Inputs& inputs, int runs, double budget_s) {
+  std::map<std::string, std::vector<double>> samples;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < runs; ++i) {
+    if (i > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > budget_s) break;
+    for (const auto& [op, ms] : backend.run(session, inputs).timings_ms) samples[op].push_back(ms);
+  }
+  std::map<std::string, double> medians;
+  for (auto& [op, ms] : samples) {
+    std::sort(ms.begin(), ms.end());
+    medians[op] = ms[ms.size() / 2];
+  }
+  return medians;
 }
 
 }  // namespace seqscope::vk

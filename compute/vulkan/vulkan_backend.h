@@ -5,7 +5,10 @@
 // run. docs/vulkan.md has the kernels, the buffer design and the limits.
 #pragma once
 #include <functional>
+#include <limits>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "compute/backend/backend.h"
 #include "compute/vulkan/buffer_placement.h"
@@ -58,5 +61,12 @@ class VulkanBackend : public compute::Backend {
   std::unique_ptr<BufferPool> buffers_;
   std::unique_ptr<RecorderPools> pools_;
 };
+
+// Per op of Results::timings_ms, the median over up to `runs` runs of `session` on `backend`
+// (no warm-up run: the caller decides); after the first run, no new run starts once `budget_s`
+// seconds have passed.
+std::map<std::string, double> median_timings_ms(VulkanBackend& backend, const compute::Session& session,
+                                                const compute::Inputs& inputs, int runs,
+                                                double budget_s = std::numeric_limits<double>::infinity());
 
 }  // namespace seqscope::vk
